@@ -1,0 +1,32 @@
+// swift-tools-version:6.0
+// GenSuite: one engine library (GenEngine) under thin domain executables.
+// No SwiftPM package dependencies: system libraries only (OpenBLAS, libpng).
+import PackageDescription
+
+let optimise: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+
+let package = Package(
+    name: "GenSuite",
+    products: [
+        .library(name: "GenEngine", targets: ["GenEngine"]),
+        .executable(name: "gen-bench", targets: ["gen-bench"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "CPNG", path: "Sources/CPNG",
+                cSettings: [.unsafeFlags(["-O2"])],
+                linkerSettings: [.linkedLibrary("png16")]),
+        .target(name: "CKernels", path: "Sources/CKernels",
+                cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "GenEngine", dependencies: ["CBLAS", "CPNG", "CKernels"],
+                path: "Sources/GenEngine", swiftSettings: optimise),
+        .executableTarget(name: "gen-bench", dependencies: ["GenEngine"],
+                          path: "Apps/gen-bench", swiftSettings: optimise),
+        .executableTarget(name: "engine-demo", dependencies: ["GenEngine", "CBLAS"],
+                          path: "Apps/engine-demo", swiftSettings: optimise),
+        .testTarget(name: "GenEngineTests", dependencies: ["GenEngine"],
+                    path: "Tests/GenEngineTests", resources: [.copy("Fixtures")]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,91 @@
+// GenSuite's hot numeric loops (everything but GEMM, which OpenBLAS does).
+// Each function is compiled twice (Haswell AVX2/FMA and baseline x86-64) and picked at load
+// time through target_clones, so one binary is fast here and still runs on older CPUs.
+// All arrays are contiguous Float32, row-major; n, rows and cols count elements.
+#ifndef GENSUITE_CKERNELS_H
+#define GENSUITE_CKERNELS_H
+#include <stdint.h>
+#include <stddef.h>
+
+/// Elementwise unary maps, out[i] = f(x[i]).
+typedef enum {
+    GK_EXP, GK_LOG, GK_SQRT, GK_ABS, GK_NEG, GK_RELU, GK_SIGMOID, GK_TANH, GK_SOFTPLUS,
+    GK_SILU, GK_GELU_TANH, GK_GELU_ERF, GK_SQUARE, GK_RECIPROCAL
+} gk_unary_op;
+void gk_unary(gk_unary_op op, size_t n, const float *x, float *out);
+
+/// Backward of a unary map: dx[i] = dy[i] * f'(x[i]); y is f(x) where cheaper to use.
+void gk_unary_backward(gk_unary_op op, size_t n, const float *x, const float *y,
+                       const float *dy, float *dx);
+
+/// Binary ops. Mode 0: a and b both have n elements. Mode 1: b has `cols` elements, repeated
+/// over rows (a bias row). Mode 2: b has `rows` elements, one per row (a per-row scalar).
+/// Mode 3: b is one scalar. a and out have rows*cols elements.
+typedef enum { GK_ADD, GK_SUB, GK_MUL, GK_DIV, GK_MAX, GK_MIN, GK_POW } gk_binary_op;
+void gk_binary(gk_binary_op op, int mode, size_t rows, size_t cols,
+               const float *a, const float *b, float *out);
+
+/// y[i] += alpha * x[i]
+void gk_axpy(size_t n, float alpha, const float *x, float *y);
+/// Sum of n floats in a fixed order (pairwise over blocks of 8 lanes), as double-free float.
+float gk_sum(size_t n, const float *x);
+/// out[c] += sum over rows of x[r, c]  (column sums, for bias gradients)
+void gk_sum_rows_into(size_t rows, size_t cols, const float *x, float *out);
+
+/// Row-wise softmax / log-softmax of x[rows, cols].
+void gk_softmax_rows(size_t rows, size_t cols, const float *x, float *y);
+void gk_log_softmax_rows(size_t rows, size_t cols, const float *x, float *y);
+/// dx = y * (dy - sum(dy*y)) per row (softmax); dx = dy - exp(y) * sum(dy) (log-softmax).
+void gk_softmax_backward_rows(size_t rows, size_t cols, const float *y, const float *dy, float *dx);
+void gk_log_softmax_backward_rows(size_t rows, size_t cols, const float *y, const float *dy, float *dx);
+
+/// Layer norm over the last axis: y = (x - mean) * rstd * w + b. w and b may be NULL.
+/// Writes mean[rows] and rstd[rows] for the backward pass.
+void gk_layernorm_rows(size_t rows, size_t cols, const float *x, const float *w, const float *b,
+                       float eps, float *y, float *mean, float *rstd);
+/// dx for layer norm; accumulates dw and db (may be NULL) over the rows given.
+void gk_layernorm_backward_rows(size_t rows, size_t cols, const float *x, const float *w,
+                                const float *mean, const float *rstd, const float *dy,
+                                float *dx, float *dw, float *db);
+
+/// Cross-entropy from logits[rows, cols] against integer targets; rows whose target equals
+/// ignore_index give loss 0. Writes per-row loss and, when dlogits is not NULL, the gradient of
+/// the per-row loss (softmax - smoothed one-hot), unscaled.
+void gk_cross_entropy_rows(size_t rows, size_t cols, const float *logits, const int32_t *targets,
+                           int32_t ignore_index, float smoothing, float *loss, float *dlogits);
+
+/// One AdamW step over n parameters (decoupled weight decay, bias-corrected moments).
+void gk_adamw(size_t n, float *p, const float *g, float *m, float *v, float lr, float beta1,
+              float beta2, float eps, float weight_decay, float bc1, float bc2);
+
+/// im2col for one image x[c, h, w] into a column matrix with c*kh*kw rows of oh*ow values;
+/// row r starts at cols + r*ld (ld >= oh*ow lets a batch share one matrix). Zero padding.
+void gk_im2col(const float *x, size_t c, size_t h, size_t w, size_t kh, size_t kw,
+               size_t stride, size_t pad, size_t oh, size_t ow, size_t ld, float *cols);
+/// col2im: adds the column matrix (layout as gk_im2col) back into x[c, h, w]; the caller zeroes x.
+void gk_col2im(const float *cols, size_t c, size_t h, size_t w, size_t kh, size_t kw,
+               size_t stride, size_t pad, size_t oh, size_t ow, size_t ld, float *x);
+
+/// LSTM cell (PyTorch gate order i, f, g, o): gates[b, 4h] are pre-activations, c_prev[b, h].
+/// Writes h into out[0:b*h], c into out[b*h:2*b*h], and saves i, f, g, o, tanh(c) to act[b, 5h].
+void gk_lstm_cell(size_t batch, size_t hidden, const float *gates, const float *c_prev,
+                  float *out, float *act);
+/// Backward of gk_lstm_cell: dout holds dh then dc; writes dgates[b, 4h] and dc_prev[b, h].
+void gk_lstm_cell_backward(size_t batch, size_t hidden, const float *act, const float *c_prev,
+                           const float *dout, float *dgates, float *dc_prev);
+
+/// GRU cell (PyTorch gate order r, z, n): xg = W_ih x + b_ih and hg = W_hh h + b_hh, each
+/// [b, 3h]; h' = (1 - z) n + z h_prev. Saves r, z, n to act[b, 3h].
+void gk_gru_cell(size_t batch, size_t hidden, const float *xg, const float *hg,
+                 const float *h_prev, float *h, float *act);
+/// Backward of gk_gru_cell: writes dxg[b, 3h], dhg[b, 3h] and dh_prev[b, h].
+void gk_gru_cell_backward(size_t batch, size_t hidden, const float *act, const float *hg,
+                          const float *h_prev, const float *dh, float *dxg, float *dhg,
+                          float *dh_prev);
+
+/// Per-thread gradient-recording switch of the autodiff tape (C11 thread-local storage, which
+/// Swift lacks): 1 records, 0 does not. Starts at 1 on every thread.
+int gk_grad_enabled(void);
+void gk_set_grad_enabled(int on);
+
+#endif

@@ -1,0 +1,59 @@
+import Foundation
+
+/// Writes files so that a crash never leaves a partial one: data goes to a temporary file in the
+/// same folder, is flushed to disk, then renamed over the destination. `-` means standard output.
+public enum AtomicFile {
+    public static func write(_ data: Data, to url: URL) throws {
+        if url.path == "-" {
+            FileHandle.standardOutput.write(data)
+            return
+        }
+        let dir = url.deletingLastPathComponent()
+        let temp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
+        guard FileManager.default.createFile(atPath: temp.path, contents: nil) else {
+            throw IOFailure.cannotCreate(url.path, reason: "cannot create a file in \(dir.path)")
+        }
+        do {
+            let handle = try FileHandle(forWritingTo: temp)
+            defer { try? handle.close() }
+            try handle.write(contentsOf: data)
+            try handle.synchronize()
+        } catch {
+            try? FileManager.default.removeItem(at: temp)
+            throw IOFailure.cannotCreate(url.path, reason: error.localizedDescription)
+        }
+        guard rename(temp.path, url.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temp)
+            throw IOFailure.cannotCreate(url.path, reason: reason)
+        }
+    }
+
+    /// Reads a whole file, or standard input for `-`.
+    public static func read(_ url: URL) throws -> Data {
+        if url.path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
+        guard FileManager.default.fileExists(atPath: url.path) else { throw IOFailure.missing(url.path) }
+        do {
+            return try Data(contentsOf: url)
+        } catch {
+            throw IOFailure.unreadable(url.path, reason: error.localizedDescription)
+        }
+    }
+}
+
+/// File-system failures, mapped by the CLI kit to exit codes 66, 73 and 74.
+public enum IOFailure: Error, CustomStringConvertible {
+    case missing(String)
+    case unreadable(String, reason: String)
+    case cannotCreate(String, reason: String)
+    case exists(String)
+
+    public var description: String {
+        switch self {
+        case .missing(let p): return "\(p): no such file or folder"
+        case .unreadable(let p, let r): return "\(p): cannot read (\(r))"
+        case .cannotCreate(let p, let r): return "\(p): cannot write (\(r))"
+        case .exists(let p): return "\(p) already exists (pass --force to replace it)"
+        }
+    }
+}

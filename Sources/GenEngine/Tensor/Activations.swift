@@ -1,0 +1,23 @@
+import CKernels
+
+/// Activation functions (elementwise, differentiable).
+extension Tensor {
+    public func relu() -> Tensor { unary(GK_RELU) }
+    public func sigmoid() -> Tensor { unary(GK_SIGMOID) }
+    public func tanh() -> Tensor { unary(GK_TANH) }
+    /// `log(1 + exp(x))`, computed without overflow.
+    public func softplus() -> Tensor { unary(GK_SOFTPLUS) }
+    /// `x · sigmoid(x)`.
+    public func silu() -> Tensor { unary(GK_SILU) }
+
+    /// GELU. `approximate: true` is the tanh form GPT-2 uses (`gelu_new`); `false` is the exact
+    /// erf form (PyTorch's `nn.GELU()` default).
+    public func gelu(approximate: Bool = false) -> Tensor {
+        unary(approximate ? GK_GELU_TANH : GK_GELU_ERF)
+    }
+
+    /// `x` where positive, `slope · x` elsewhere.
+    public func leakyRelu(slope: Float = 0.01) -> Tensor {
+        self * Tensor.where(detached() .> 0, 1, slope)
+    }
+}

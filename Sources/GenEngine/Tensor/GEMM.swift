@@ -1,0 +1,55 @@
+import CBLAS
+import Dispatch
+
+/// Row-major SGEMM `C = alpha·op(A)·op(B) + beta·C` on the engine's threads.
+///
+/// OpenBLAS runs single-threaded; the engine splits C into blocks of rows (or columns, when C is
+/// wide) whose size depends only on the matrix shape, and hands blocks to its threads. An element
+/// of C is therefore always computed by the same kernel call with the same operands, whatever the
+/// thread count, which OpenBLAS's own threading does not promise (its results vary with the
+/// number of threads at many shapes).
+enum GEMM {
+    /// Below this many multiply-adds a GEMM runs as one call.
+    static let splitThreshold = 1 << 17
+
+    static func run(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+                    a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                    beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        let ta = transA ? CblasTrans : CblasNoTrans, tb = transB ? CblasTrans : CblasNoTrans
+        func call(_ mm: Int, _ nn: Int, _ ap: UnsafePointer<Float>, _ bp: UnsafePointer<Float>, _ cp: UnsafeMutablePointer<Float>) {
+            cblas_sgemm(CblasRowMajor, ta, tb, Int32(mm), Int32(nn), Int32(k), alpha, ap, Int32(lda), bp, Int32(ldb),
+                        beta, cp, Int32(ldc))
+        }
+        let blocks = blockCount(m: m, n: n, k: k)
+        if blocks == 1 { return call(m, n, a, b, c) }
+        let alongRows = m >= n
+        let dim = alongRows ? m : n
+        let size = (dim + blocks - 1) / blocks
+        forEachBlock(blocks) { i in
+            let start = i * size, len = min(size, dim - start)
+            guard len > 0 else { return }
+            if alongRows {
+                call(len, n, a + (transA ? start : start * lda), b, c + start * ldc)
+            } else {
+                call(m, len, a, b + (transB ? start * ldb : start), c + start)
+            }
+        }
+    }
+
+    /// Number of blocks for an `m×n` result with inner size `k`: a function of the shape only.
+    static func blockCount(m: Int, n: Int, k: Int) -> Int {
+        if m * n * k < splitThreshold { return 1 }
+        let dim = max(m, n)
+        // Blocks of at least 32 rows/columns, at most 8 of them.
+        return max(1, min(8, dim / 32))
+    }
+
+    /// Runs `body(i)` for `i` in `0..<count` on the engine's threads.
+    static func forEachBlock(_ count: Int, _ body: (Int) -> Void) {
+        if Threads.count == 1 || count == 1 {
+            for i in 0..<count { body(i) }
+        } else {
+            Threads.parallelFor(count, grain: 1) { r in for i in r { body(i) } }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import CKernels
+
+/// Numerically stable softmax and log-softmax along an axis.
+extension Tensor {
+    /// Runs a row kernel over the last axis, after moving `axis` last if needed.
+    private func alongLastAxis(_ axis: Int, _ body: (Tensor) -> Tensor) -> Tensor {
+        let ax = normalizedAxis(axis)
+        if ax == rank - 1 { return body(self) }
+        return body(transposed(ax, rank - 1)).transposed(ax, rank - 1)
+    }
+
+    /// `exp(x) / sum(exp(x))` along `axis`.
+    public func softmax(axis: Int = -1) -> Tensor {
+        alongLastAxis(axis) { x in
+            let cols = x.shape[x.rank - 1], rows = x.count / Swift.max(cols, 1)
+            var y = Tensor(uninitializedShape: x.shape)
+            let xp = x.pointer, yp = y.mutablePointer
+            Threads.parallelFor(rows, grain: Swift.max(1, 8192 / Swift.max(cols, 1))) { r in
+                gk_softmax_rows(r.count, cols, xp + r.lowerBound * cols, yp + r.lowerBound * cols)
+            }
+            let out = y
+            return y.recorded([(x, { g in
+                var dx = Tensor(uninitializedShape: g.shape)
+                let op = out.pointer, gp = g.pointer, dp = dx.mutablePointer
+                Threads.parallelFor(rows, grain: Swift.max(1, 8192 / Swift.max(cols, 1))) { r in
+                    let o = r.lowerBound * cols
+                    gk_softmax_backward_rows(r.count, cols, op + o, gp + o, dp + o)
+                }
+                return dx
+            })])
+        }
+    }
+
+    /// `x - logsumexp(x)` along `axis`.
+    public func logSoftmax(axis: Int = -1) -> Tensor {
+        alongLastAxis(axis) { x in
+            let cols = x.shape[x.rank - 1], rows = x.count / Swift.max(cols, 1)
+            var y = Tensor(uninitializedShape: x.shape)
+            let xp = x.pointer, yp = y.mutablePointer
+            Threads.parallelFor(rows, grain: Swift.max(1, 8192 / Swift.max(cols, 1))) { r in
+                gk_log_softmax_rows(r.count, cols, xp + r.lowerBound * cols, yp + r.lowerBound * cols)
+            }
+            let out = y
+            return y.recorded([(x, { g in
+                var dx = Tensor(uninitializedShape: g.shape)
+                let op = out.pointer, gp = g.pointer, dp = dx.mutablePointer
+                Threads.parallelFor(rows, grain: Swift.max(1, 8192 / Swift.max(cols, 1))) { r in
+                    let o = r.lowerBound * cols
+                    gk_log_softmax_backward_rows(r.count, cols, op + o, gp + o, dp + o)
+                }
+                return dx
+            })])
+        }
+    }
+
+    /// Softmax over the last axis of attention scores `[..., Tq, Tk]` where query `i` may only see
+    /// keys `0...i + past` (`past` keys precede the queries, as with a KV cache). Masked entries
+    /// are exactly 0. `scale` multiplies the scores first.
+    public func causalSoftmax(scale: Float, past: Int = 0) -> Tensor {
+        let tk = shape[rank - 1], tq = shape[rank - 2], rows = count / tk
+        precondition(tk == tq + past, "causalSoftmax: \(tq) queries after \(past) cached keys need \(tq + past) keys, got \(tk)")
+        var y = Tensor(uninitializedShape: shape)
+        let xp = pointer, yp = y.mutablePointer
+        Threads.parallelFor(rows, grain: Swift.max(1, 4096 / tk)) { r in
+            var scaled = [Float](repeating: 0, count: tk)
+            for row in r {
+                let visible = row % tq + past + 1
+                let src = xp + row * tk, dst = yp + row * tk
+                for j in 0..<visible { scaled[j] = src[j] * scale }
+                gk_softmax_rows(1, visible, scaled, dst)
+                for j in visible..<tk { dst[j] = 0 }
+            }
+        }
+        let out = y
+        return y.recorded([(self, { g in
+            var dx = Tensor(uninitializedShape: g.shape)
+            let op = out.pointer, gp = g.pointer, dp = dx.mutablePointer
+            Threads.parallelFor(rows, grain: Swift.max(1, 4096 / tk)) { r in
+                for row in r {
+                    let visible = row % tq + past + 1, o = row * tk
+                    gk_softmax_backward_rows(1, visible, op + o, gp + o, dp + o)
+                    for j in 0..<visible { dp[o + j] *= scale }
+                    for j in visible..<tk { dp[o + j] = 0 }
+                }
+            }
+            return dx
+        })])
+    }
+}

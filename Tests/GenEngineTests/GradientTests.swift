@@ -1,0 +1,131 @@
+import XCTest
+@testable import GenEngine
+
+/// Finite-difference checks of every differentiable op.
+final class GradientTests: XCTestCase {
+    let a = randomTensor([3, 4], seed: 1), b = randomTensor([3, 4], seed: 2)
+    let positive = randomTensor([3, 4], low: 0.5, high: 2, seed: 3)
+
+    func testArithmeticWithBroadcasting() {
+        let row = randomTensor([4], seed: 4), column = randomTensor([3, 1], seed: 5), scalar = randomTensor([], seed: 6)
+        let general = randomTensor([2, 1, 4], seed: 7)
+        checkGradients([a, b]) { $0[0] + $0[1] }
+        checkGradients([a, row]) { $0[0] - $0[1] }
+        checkGradients([row, a]) { $0[0] - $0[1] }
+        checkGradients([a, column]) { $0[0] * $0[1] }
+        checkGradients([column, a]) { $0[0] * $0[1] }
+        checkGradients([a, scalar]) { $0[0] * $0[1] }
+        checkGradients([a, general]) { $0[0] + $0[1] * $0[0] }
+        checkGradients([a, positive]) { $0[0] / $0[1] }
+        checkGradients([positive, row]) { Tensor.pow($0[0], $0[1]) }
+        checkGradients([a, b]) { Tensor.maximum($0[0], $0[1]) + Tensor.minimum($0[0], $0[1]) * 2 }
+        checkGradients([a]) { -$0[0] * 3 + 1 }
+        checkGradients([a, b]) { Tensor.where($0[0] .> 0, $0[0], $0[1]) }
+    }
+
+    func testUnaryAndActivations() {
+        checkGradients([a]) { $0[0].exp() }
+        checkGradients([positive]) { $0[0].log() + $0[0].sqrt() + $0[0].reciprocal() }
+        checkGradients([a]) { $0[0].abs() + $0[0].square() }
+        checkGradients([a]) { $0[0].clamped(min: -0.5, max: 0.5) }
+        checkGradients([a]) { $0[0].relu() + $0[0].leakyRelu(slope: 0.1) }
+        checkGradients([a]) { $0[0].sigmoid() + $0[0].tanh() + $0[0].softplus() + $0[0].silu() }
+        checkGradients([a]) { $0[0].gelu() + $0[0].gelu(approximate: true) }
+    }
+
+    func testReductions() {
+        let x = randomTensor([2, 3, 4], seed: 8)
+        checkGradients([x]) { $0[0].sum() + $0[0].mean() }
+        checkGradients([x]) { $0[0].sum(axis: 1) }
+        checkGradients([x]) { $0[0].mean(axis: 0, keepDims: true) }
+        checkGradients([x]) { $0[0].sum(axis: -1) }
+        checkGradients([x]) { $0[0].variance(axis: 2) }
+        checkGradients([x]) { $0[0].variance(axis: 1, unbiased: true) }
+        checkGradients([x]) { $0[0].max(axis: 1) }
+        checkGradients([x]) { $0[0].logSumExp(axis: 2) }
+    }
+
+    func testShapeOps() {
+        let x = randomTensor([2, 3, 4], seed: 9), y = randomTensor([2, 2, 4], seed: 10)
+        checkGradients([x]) { $0[0].reshaped([6, -1]) }
+        checkGradients([x]) { $0[0].permuted([2, 0, 1]) }
+        checkGradients([x]) { $0[0].transposed(0, 1) }
+        checkGradients([x]) { $0[0].slice(axis: 0, 1..<2) + $0[0].slice(axis: 0, 0..<1) }
+        checkGradients([x]) { $0[0].slice(axis: 1, 1..<3) }
+        checkGradients([x, y]) { Tensor.concat([$0[0], $0[1]], axis: 1) }
+        checkGradients([x]) { Tensor.stack([$0[0], $0[0] * 2], axis: 1) }
+        checkGradients([x]) { $0[0].gathered(rows: [1, 0, 1]) }
+        checkGradients([randomTensor([3, 1], seed: 11)]) { $0[0].expanded(to: [2, 3, 4]) }
+    }
+
+    func testMatmul() {
+        let m = randomTensor([3, 5], seed: 12), n = randomTensor([5, 4], seed: 13)
+        checkGradients([m, n]) { matmul($0[0], $0[1]) }
+        checkGradients([m, randomTensor([4, 5], seed: 14)]) { matmul($0[0], $0[1], transposeB: true) }
+        checkGradients([randomTensor([5, 3], seed: 15), n]) { matmul($0[0], $0[1], transposeA: true) }
+        checkGradients([randomTensor([5, 3], seed: 16), randomTensor([4, 5], seed: 17)]) {
+            matmul($0[0], $0[1], transposeA: true, transposeB: true)
+        }
+        checkGradients([randomTensor([2, 3, 5], seed: 18), randomTensor([2, 5, 4], seed: 19)]) { matmul($0[0], $0[1]) }
+        checkGradients([randomTensor([2, 3, 5], seed: 20), n]) { matmul($0[0], $0[1]) }
+        checkGradients([randomTensor([2, 3, 5], seed: 21), randomTensor([4, 5], seed: 22), randomTensor([4], seed: 23)]) {
+            linear($0[0], weight: $0[1], bias: $0[2])
+        }
+    }
+
+    func testConvolutionAndPooling() {
+        let x = randomTensor([2, 3, 6, 5], seed: 24)
+        checkGradients([x, randomTensor([4, 3, 3, 3], seed: 25), randomTensor([4], seed: 26)]) {
+            conv2d($0[0], weight: $0[1], bias: $0[2], stride: 2, padding: 1)
+        }
+        checkGradients([x, randomTensor([2, 3, 2, 2], seed: 27)]) { conv2d($0[0], weight: $0[1]) }
+        checkGradients([randomTensor([2, 3, 3, 4], seed: 28), randomTensor([3, 2, 4, 4], seed: 29), randomTensor([2], seed: 30)]) {
+            convTranspose2d($0[0], weight: $0[1], bias: $0[2], stride: 2, padding: 1)
+        }
+        checkGradients([x]) { $0[0].avgPool2d(kernel: 2) }
+        // Max pooling needs inputs farther apart than the finite-difference step.
+        var rng = RNG(seed: 60)
+        let distinct = Tensor(rng.permutation(x.count).map { Float($0) * 0.1 }, shape: x.shape)
+        checkGradients([distinct]) { $0[0].maxPool2d(kernel: 2, stride: 1) }
+        checkGradients([x]) { $0[0].upsampleNearest(scale: 2) }
+    }
+
+    func testSoftmaxFamily() {
+        let x = randomTensor([3, 5], low: -2, high: 2, seed: 31)
+        checkGradients([x]) { $0[0].softmax() }
+        checkGradients([x]) { $0[0].softmax(axis: 0) }
+        checkGradients([x]) { $0[0].logSoftmax() }
+        checkGradients([randomTensor([2, 4, 4], seed: 32)]) { $0[0].causalSoftmax(scale: 0.7) }
+        checkGradients([randomTensor([2, 2, 5], seed: 33)]) { $0[0].causalSoftmax(scale: 1.3, past: 3) }
+    }
+
+    func testNormalisationAndCells() {
+        let x = randomTensor([4, 6], seed: 34)
+        checkGradients([x, randomTensor([6], seed: 35), randomTensor([6], seed: 36)]) {
+            layerNorm($0[0], weight: $0[1], bias: $0[2])
+        }
+        checkGradients([randomTensor([2, 12], seed: 37), randomTensor([2, 3], seed: 38)]) {
+            let (h, c) = lstmCell(gates: $0[0], cell: $0[1])
+            return h * 2 + c
+        }
+        checkGradients([randomTensor([2, 9], seed: 39), randomTensor([2, 9], seed: 40), randomTensor([2, 3], seed: 41)]) {
+            gruCell(inputGates: $0[0], hiddenGates: $0[1], hidden: $0[2])
+        }
+    }
+
+    func testLosses() {
+        let logits = randomTensor([4, 5], low: -2, high: 2, seed: 42)
+        checkGradients([logits]) { crossEntropy(logits: $0[0], targets: [1, 0, 4, 2]) }
+        checkGradients([logits]) { crossEntropy(logits: $0[0], targets: [1, -100, 4, 2], labelSmoothing: 0.1) }
+        let targets = randomTensor([4, 5], low: 0, high: 1, seed: 43)
+        checkGradients([logits]) { binaryCrossEntropy(logits: $0[0], targets: targets) }
+        checkGradients([logits, targets]) { meanSquaredError($0[0], $0[1]) }
+        checkGradients([randomTensor([3, 4], seed: 44), randomTensor([3, 4], seed: 45)]) { gaussianKL(mu: $0[0], logVar: $0[1]) }
+    }
+
+    func testGradientAccumulatesThroughSharedUse() {
+        // d/dx of x*x + x at x = 3 is 7.
+        let (_, g) = valueAndGrad([Tensor(scalar: 3)]) { ($0[0] * $0[0] + $0[0]).sum() }
+        XCTAssertEqual(g[0].item, 7, accuracy: 1e-5)
+    }
+}
