@@ -40,6 +40,7 @@ extension CLIError {
         case let e as SafeTensorsError: self.init(e.description, code: .dataError)
         case let e as PNGError: self.init(e.description, code: .dataError)
         case let e as ModelLoadError: self.init(e.description, code: .dataError)
+        case let e as Gzip.Failure: self.init(e.description, code: .dataError)
         default: self.init("\(error)", code: .ioError)
         }
     }

@@ -30,7 +30,7 @@ open class Module {
     open func children() -> [(String, Module)] {
         reflected { value, label -> [(String, Module)] in
             if let m = value as? Module { return [(label, m)] }
-            if let k = value as? KeyedChild { return [(k.key, k.module)] }
+            if let k = value as? KeyedChild { return k.namedModules }
             if let ms = value as? [Module] { return ms.enumerated().map { ("\(label).\($0.offset)", $0.element) } }
             return []
         }

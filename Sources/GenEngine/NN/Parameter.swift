@@ -58,11 +58,38 @@ public final class Child<M: Module>: KeyedChild {
         self.key = key
     }
 
-    var module: Module { wrappedValue }
+    var namedModules: [(String, Module)] { [(key, wrappedValue)] }
 }
 
-/// Type-erased view of `Child` for reflection.
+/// Type-erased view of the keyed child wrappers for reflection.
 protocol KeyedChild {
-    var key: String { get }
-    var module: Module { get }
+    var namedModules: [(String, Module)] { get }
+}
+
+/// A list of sub-modules under a `state_dict` key, numbered `key.0`, `key.1`, … (`transformer.h`).
+@propertyWrapper
+public final class ChildList<M: Module>: KeyedChild {
+    public var wrappedValue: [M]
+    public let key: String
+
+    public init(wrappedValue: [M], key: String) {
+        self.wrappedValue = wrappedValue
+        self.key = key
+    }
+
+    var namedModules: [(String, Module)] { wrappedValue.enumerated().map { ("\(key).\($0.offset)", $0.element) } }
+}
+
+/// An optional sub-module under a `state_dict` key (`lm_head`, absent when embeddings are tied).
+@propertyWrapper
+public final class OptionalChild<M: Module>: KeyedChild {
+    public var wrappedValue: M?
+    public let key: String
+
+    public init(wrappedValue: M?, key: String) {
+        self.wrappedValue = wrappedValue
+        self.key = key
+    }
+
+    var namedModules: [(String, Module)] { wrappedValue.map { [(key, $0)] } ?? [] }
 }

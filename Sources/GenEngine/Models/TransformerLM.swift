@@ -1,0 +1,137 @@
+/// A GPT decoder language model, laid out as nanoGPT's `model.py` so that its `state_dict` names
+/// match: `transformer.wte`, `transformer.wpe`, `transformer.h.<i>.{ln_1, attn, ln_2, mlp}`,
+/// `transformer.ln_f`, and `lm_head` (tied to `wte` unless `tiedEmbeddings` is false).
+
+/// Hyper-parameters (nanoGPT's `GPTConfig`).
+public struct TransformerLMConfig: Codable, Equatable {
+    public var vocabSize: Int
+    /// Longest context in tokens (`block_size`).
+    public var contextLength: Int
+    public var layers: Int
+    public var heads: Int
+    /// Embedding width (`n_embd`).
+    public var width: Int
+    public var dropout: Float = 0
+    public var bias = true
+    /// GELU's tanh form, as GPT-2 checkpoints use.
+    public var approximateGELU = false
+    public var tiedEmbeddings = true
+
+    public init(vocabSize: Int, contextLength: Int, layers: Int, heads: Int, width: Int, dropout: Float = 0,
+                bias: Bool = true, approximateGELU: Bool = false, tiedEmbeddings: Bool = true) {
+        self.vocabSize = vocabSize
+        self.contextLength = contextLength
+        self.layers = layers
+        self.heads = heads
+        self.width = width
+        self.dropout = dropout
+        self.bias = bias
+        self.approximateGELU = approximateGELU
+        self.tiedEmbeddings = tiedEmbeddings
+    }
+}
+
+public final class TransformerLM: Module {
+    /// nanoGPT's `transformer` ModuleDict.
+    public final class Body: Module {
+        @Child public var tokenEmbedding: Embedding
+        @Child public var positionEmbedding: Embedding
+        @ChildList public var blocks: [TransformerBlock]
+        @Child public var finalNorm: LayerNorm
+        let dropout: Dropout
+
+        init(_ c: TransformerLMConfig, rng: inout RNG) {
+            _tokenEmbedding = Child(wrappedValue: Embedding(c.vocabSize, c.width, rng: &rng), key: "wte")
+            _positionEmbedding = Child(wrappedValue: Embedding(c.contextLength, c.width, rng: &rng), key: "wpe")
+            var blocks: [TransformerBlock] = []
+            for _ in 0..<c.layers {
+                blocks.append(TransformerBlock(width: c.width, heads: c.heads, dropout: c.dropout, bias: c.bias,
+                                               approximateGELU: c.approximateGELU, rng: &rng))
+            }
+            _blocks = ChildList(wrappedValue: blocks, key: "h")
+            _finalNorm = Child(wrappedValue: LayerNorm(c.width, bias: c.bias), key: "ln_f")
+            dropout = Dropout(c.dropout, rng: rng.stream("embedding-dropout"))
+            super.init()
+        }
+    }
+
+    public let config: TransformerLMConfig
+    @Child public var body: Body
+    @OptionalChild public var head: Linear?
+
+    /// A model with nanoGPT's initialisation: N(0, 0.02) weights, zero biases, and residual
+    /// projections scaled by 1/√(2·layers).
+    public init(_ config: TransformerLMConfig, rng: inout RNG) {
+        self.config = config
+        _body = Child(wrappedValue: Body(config, rng: &rng), key: "transformer")
+        _head = OptionalChild(wrappedValue: config.tiedEmbeddings ? nil
+                              : Linear(config.width, config.vocabSize, bias: false, rng: &rng), key: "lm_head")
+        super.init()
+        var initRNG = rng.stream("gpt-init")
+        let residualStd = 0.02 / Float(2 * config.layers).squareRoot()
+        for (name, p) in namedParameters() {
+            let shape = p.wrappedValue.shape
+            if name.hasSuffix("c_proj.weight") {
+                p.wrappedValue = Tensor.normal(shape, std: residualStd, rng: &initRNG)
+            } else if name.hasSuffix(".bias") {
+                p.wrappedValue = Tensor.zeros(shape)
+            } else if shape.count == 2 {
+                p.wrappedValue = Tensor.normal(shape, std: 0.02, rng: &initRNG)
+            }
+        }
+    }
+
+    /// Logits `[B, T, vocab]` for token ids `[B, T]` (row-major in `ids`). With caches (one per
+    /// layer, from `makeCaches`), `ids` are the next positions after those already cached.
+    public func callAsFunction(_ ids: [Int32], batch: Int, caches: [KVCache]? = nil) -> Tensor {
+        let t = ids.count / batch
+        let start = caches?.first?.length ?? 0
+        precondition(start + t <= config.contextLength, "sequence of \(start + t) tokens exceeds the context of \(config.contextLength)")
+        let positions = (start..<(start + t)).map(Int32.init)
+        var x = body.tokenEmbedding(ids, shape: [batch, t]) + body.positionEmbedding(positions, shape: [1, t])
+        x = body.dropout(x)
+        for (i, block) in body.blocks.enumerated() { x = block(x, cache: caches?[i]) }
+        x = body.finalNorm(x)
+        return linear(x, weight: head?.weight ?? body.tokenEmbedding.weight)
+    }
+
+    /// One empty KV cache per layer for `batch` sequences.
+    public func makeCaches(batch: Int) -> [KVCache] {
+        (0..<config.layers).map { _ in
+            KVCache(batch: batch, heads: config.heads, headDim: config.width / config.heads, capacity: config.contextLength)
+        }
+    }
+
+    /// Mean next-token cross-entropy (nats) of `[B, T]` inputs against targets shifted by one.
+    public func loss(inputs: [Int32], targets: [Int32], batch: Int) -> Tensor {
+        let logits = self(inputs, batch: batch)
+        return crossEntropy(logits: logits.reshaped([-1, config.vocabSize]), targets: targets)
+    }
+}
+
+extension TransformerLM {
+    /// Continues `prompt` by `count` tokens, one at a time through the KV cache (each new token
+    /// costs O(context)). When the context is full, the cache restarts from the last half of the
+    /// context (a sliding window). Returns only the new tokens.
+    public func generate(prompt: [Int32], count: Int, options: SamplingOptions, rng: inout RNG) -> [Int32] {
+        precondition(!prompt.isEmpty, "generation needs at least one prompt token")
+        return noGrad {
+            var caches = makeCaches(batch: 1)
+            var tokens = prompt
+            var logits = self(Array(prompt.suffix(config.contextLength)), batch: 1, caches: caches)
+            while tokens.count - prompt.count < count {
+                let last = logits.slice(axis: 1, (logits.shape[1] - 1)..<logits.shape[1]).scalars
+                let next = Int32(options.sample(last, rng: &rng))
+                tokens.append(next)
+                if tokens.count - prompt.count == count { break }
+                if caches[0].length < config.contextLength {
+                    logits = self([next], batch: 1, caches: caches)
+                } else {
+                    caches = makeCaches(batch: 1)
+                    logits = self(Array(tokens.suffix(config.contextLength / 2)), batch: 1, caches: caches)
+                }
+            }
+            return Array(tokens[prompt.count...])
+        }
+    }
+}
