@@ -1,1 +1,153 @@
-print("todo")
+// gen-bench: speed and memory of the engine, as a table and as bench.json
+// ({"machine": {...}, "results": [{"name", "unit", "value", "peak_rss_mb"}]}).
+import Foundation
+import GenEngine
+
+func gemmBenchmarks(seconds: Double) -> [Result] {
+    let shapes = [(256, 256, 256), (512, 512, 512), (1024, 1024, 1024), (2048, 2048, 2048),
+                  (64, 256, 256), (64, 512, 2048), (4096, 128, 128)]
+    var results: [Result] = []
+    for (m, k, n) in shapes {
+        var rng = RNG(seed: 1)
+        let a = Tensor.normal([m, k], rng: &rng), b = Tensor.normal([k, n], rng: &rng)
+        var c = [Float](repeating: 0, count: m * n)
+        let flops = 2 * Double(m) * Double(n) * Double(k)
+        Memory.resetPeak()
+        let (ours, direct) = a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    let o = rate(seconds: seconds) { GEMM.engine(m: m, n: n, k: k, a: pa.baseAddress!, b: pb.baseAddress!, c: pc.baseAddress!) }
+                    let d = rate(seconds: seconds) {
+                        GEMM.openBLASReference(m: m, n: n, k: k, a: pa.baseAddress!, b: pb.baseAddress!, c: pc.baseAddress!,
+                                               threads: Threads.count)
+                    }
+                    return (o, d)
+                }
+            }
+        }
+        results.append(Result(name: "gemm.\(m)x\(k)x\(n)", unit: "GFLOPS", value: ours * flops / 1e9, peak_rss_mb: Memory.peakMB(),
+                              notes: ["openblas_direct_gflops": direct * flops / 1e9, "ratio_to_openblas": ours / direct]))
+    }
+    return results
+}
+
+/// Times one training step (forward, backward, AdamW update) and tracks memory across steps.
+func trainingBenchmark(_ name: String, unit: String, itemsPerStep: Int, seconds: Double, step: () -> Void) -> Result {
+    Memory.resetPeak()
+    for _ in 0..<3 { step() }
+    let rssAfterWarmup = Memory.currentMB()
+    let steps = rate(warmup: 0, seconds: seconds, step)
+    let growth = Memory.currentMB() - rssAfterWarmup
+    return Result(name: name, unit: unit, value: steps * Double(itemsPerStep), peak_rss_mb: Memory.peakMB(),
+                  notes: ["rss_growth_mb_after_warmup": growth])
+}
+
+func trainingBenchmarks(seconds: Double) -> [Result] {
+    var results: [Result] = []
+    var data = RNG(seed: 7)
+
+    do {
+        var rng = RNG(seed: 1)
+        let gpt = makeGPT(rng: &rng)
+        let optimizer = Adam.adamW(learningRate: 3e-4)
+        let (batch, context) = (12, 64)
+        let x = (0..<(batch * context)).map { _ in Int32(data.int(below: 65)) }
+        let y = (0..<(batch * context)).map { _ in Int32(data.int(below: 65)) }
+        results.append(trainingBenchmark("train.gpt", unit: "tokens/s", itemsPerStep: batch * context, seconds: seconds) {
+            let (_, g) = valueAndGrad(gpt) { m in m.loss(inputs: x, targets: y, batch: batch) }()
+            optimizer.update(gpt, g)
+        })
+    }
+    do {
+        var rng = RNG(seed: 2)
+        let lstm = CharLSTM(rng: &rng)
+        let optimizer = Adam.adamW(learningRate: 2e-3)
+        let (batch, length) = (32, 100)
+        let x = (0..<(batch * length)).map { _ in Int32(data.int(below: 65)) }
+        let y = (0..<(batch * length)).map { _ in Int32(data.int(below: 65)) }
+        results.append(trainingBenchmark("train.lstm", unit: "tokens/s", itemsPerStep: batch * length, seconds: seconds) {
+            let (_, g) = valueAndGrad(lstm) { m in crossEntropy(logits: m(x, batch: batch), targets: y) }()
+            optimizer.update(lstm, g)
+        })
+    }
+    do {
+        var rng = RNG(seed: 3)
+        let vae = MLPVAE(rng: &rng)
+        let optimizer = Adam.adamW(learningRate: 1e-3)
+        let batch = 128
+        let x = Tensor.uniform([batch, 784], rng: &data)
+        var noiseRNG = RNG(seed: 4)
+        results.append(trainingBenchmark("train.vae", unit: "images/s", itemsPerStep: batch, seconds: seconds) {
+            let noise = Tensor.normal([batch, 20], rng: &noiseRNG)
+            let (_, g) = valueAndGrad(vae) { m in m.loss(x, noise: noise) }()
+            optimizer.update(vae, g)
+        })
+    }
+    do {
+        var rng = RNG(seed: 5)
+        let generator = makeGenerator(rng: &rng), discriminator = makeDiscriminator(rng: &rng)
+        let optG = Adam.adamW(learningRate: 2e-4, beta1: 0.5, weightDecay: 0)
+        let optD = Adam.adamW(learningRate: 2e-4, beta1: 0.5, weightDecay: 0)
+        let batch = 64
+        let real = Tensor.uniform([batch, 1, 28, 28], low: -1, high: 1, rng: &data)
+        var noiseRNG = RNG(seed: 6)
+        let ones = Tensor.ones([batch, 1]), zeros = Tensor.zeros([batch, 1])
+        results.append(trainingBenchmark("train.dcgan", unit: "images/s", itemsPerStep: batch, seconds: seconds) {
+            let z = Tensor.normal([batch, 100], rng: &noiseRNG)
+            let fake = noGrad { generator(z) }
+            let (_, gD) = valueAndGrad(discriminator) { d in
+                binaryCrossEntropy(logits: d(real), targets: ones) + binaryCrossEntropy(logits: d(fake), targets: zeros)
+            }()
+            optD.update(discriminator, gD)
+            let (_, gG) = valueAndGrad(generator) { g in binaryCrossEntropy(logits: discriminator(g(z)), targets: ones) }()
+            optG.update(generator, gG)
+        })
+    }
+    return results
+}
+
+func printTable(_ results: [Result]) {
+    print("benchmark".padding(toLength: 24, withPad: " ", startingAt: 0) + "value".leftPad(14) + "  unit       " + "peak MB".leftPad(9) + "  notes")
+    for r in results {
+        let notes = (r.notes ?? [:]).keys.sorted().map { "\($0)=\(String(format: "%.3g", r.notes![$0]!))" }.joined(separator: " ")
+        print(r.name.padding(toLength: 24, withPad: " ", startingAt: 0) + String(format: "%.1f", r.value).leftPad(14)
+              + "  " + r.unit.padding(toLength: 10, withPad: " ", startingAt: 0) + String(format: "%.0f", r.peak_rss_mb).leftPad(9)
+              + "  " + notes)
+    }
+}
+
+extension String {
+    func leftPad(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+}
+
+let run = Command("gen-bench", abstract: "Measure GenSuite's engine: GEMM throughput, training speed and memory.", options: [
+    .value("json", "FILE", default: "bench.json", help: "Where to write the results as JSON."),
+    .value("seconds", "S", default: "3", help: "Timed seconds per benchmark."),
+    .value("only", "PREFIX", help: "Run only benchmarks whose name starts with PREFIX (gemm, train)."),
+], subcommands: [
+    Command("compare", abstract: "Print our/reference ratios of two bench.json files.",
+            positionals: [Positional("OURS", help: "bench.json of GenSuite."), Positional("REFERENCE", help: "bench.json of the reference (PyTorch).")]) { args in
+        let decoder = JSONDecoder()
+        let ours = try decoder.decode(Report.self, from: AtomicFile.read(URL(fileURLWithPath: args.positionals[0])))
+        let reference = try decoder.decode(Report.self, from: AtomicFile.read(URL(fileURLWithPath: args.positionals[1])))
+        print("benchmark".padding(toLength: 24, withPad: " ", startingAt: 0) + "GenSuite".leftPad(12) + "reference".leftPad(12) + "ratio".leftPad(8))
+        for r in ours.results {
+            guard let ref = reference.results.first(where: { $0.name == r.name }) else { continue }
+            print(r.name.padding(toLength: 24, withPad: " ", startingAt: 0) + String(format: "%.1f", r.value).leftPad(12)
+                  + String(format: "%.1f", ref.value).leftPad(12) + String(format: "%.2f", r.value / ref.value).leftPad(8))
+        }
+    },
+]) { args in
+    let seconds = Double(try args.float("seconds", in: 0.1...600)!)
+    let only = args.string("only") ?? ""
+    var results: [Result] = []
+    if "gemm".hasPrefix(only) || only.hasPrefix("gemm") { results += gemmBenchmarks(seconds: seconds).filter { $0.name.hasPrefix(only) } }
+    if "train".hasPrefix(only) || only.hasPrefix("train") { results += trainingBenchmarks(seconds: seconds).filter { $0.name.hasPrefix(only) } }
+    printTable(results)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    let report = Report(machine: machineDescription(threads: Threads.count), results: results)
+    try AtomicFile.write(encoder.encode(report) + Data("\n".utf8), to: URL(fileURLWithPath: args.string("json")!))
+}
+
+CLI.main(version: "0.1.0", root: run)

@@ -8,7 +8,7 @@ import Dispatch
 /// of C is therefore always computed by the same kernel call with the same operands, whatever the
 /// thread count, which OpenBLAS's own threading does not promise (its results vary with the
 /// number of threads at many shapes).
-enum GEMM {
+public enum GEMM {
     /// Below this many multiply-adds a GEMM runs as one call.
     static let splitThreshold = 1 << 17
 
@@ -51,5 +51,23 @@ enum GEMM {
         } else {
             Threads.parallelFor(count, grain: 1) { r in for i in r { body(i) } }
         }
+    }
+}
+
+extension GEMM {
+    /// OpenBLAS called directly with its own threading (`threads` threads): the reference that
+    /// `gen-bench` measures the engine's GEMM against. Not used by the engine itself.
+    public static func openBLASReference(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+                                         c: UnsafeMutablePointer<Float>, threads: Int) {
+        openblas_set_num_threads(Int32(threads))
+        defer { openblas_set_num_threads(1) }
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(k), b, Int32(n),
+                    0, c, Int32(n))
+    }
+
+    /// The engine's GEMM on raw buffers (`C[m,n] = A[m,k]·B[k,n]`), for benchmarks.
+    public static func engine(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+                              c: UnsafeMutablePointer<Float>) {
+        run(transA: false, transB: false, m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: c, ldc: n)
     }
 }
