@@ -42,11 +42,12 @@ func trainingBenchmark(_ name: String, unit: String, itemsPerStep: Int, seconds:
                   notes: ["rss_growth_mb_after_warmup": growth])
 }
 
-func trainingBenchmarks(seconds: Double) -> [Result] {
+func trainingBenchmarks(seconds: Double, only: String) -> [Result] {
     var results: [Result] = []
     var data = RNG(seed: 7)
+    func wanted(_ name: String) -> Bool { name.hasPrefix(only) }
 
-    do {
+    if wanted("train.gpt") {
         var rng = RNG(seed: 1)
         let gpt = makeGPT(rng: &rng)
         let optimizer = Adam.adamW(learningRate: 3e-4)
@@ -58,7 +59,7 @@ func trainingBenchmarks(seconds: Double) -> [Result] {
             optimizer.update(gpt, g)
         })
     }
-    do {
+    if wanted("train.lstm") {
         var rng = RNG(seed: 2)
         let lstm = CharLSTM(rng: &rng)
         let optimizer = Adam.adamW(learningRate: 2e-3)
@@ -70,7 +71,7 @@ func trainingBenchmarks(seconds: Double) -> [Result] {
             optimizer.update(lstm, g)
         })
     }
-    do {
+    if wanted("train.vae") {
         var rng = RNG(seed: 3)
         let vae = MLPVAE(rng: &rng)
         let optimizer = Adam.adamW(learningRate: 1e-3)
@@ -83,7 +84,7 @@ func trainingBenchmarks(seconds: Double) -> [Result] {
             optimizer.update(vae, g)
         })
     }
-    do {
+    if wanted("train.dcgan") {
         var rng = RNG(seed: 5)
         let generator = makeGenerator(rng: &rng), discriminator = makeDiscriminator(rng: &rng)
         let optG = Adam.adamW(learningRate: 2e-4, beta1: 0.5, weightDecay: 0)
@@ -142,7 +143,7 @@ let run = Command("gen-bench", abstract: "Measure GenSuite's engine: GEMM throug
     let only = args.string("only") ?? ""
     var results: [Result] = []
     if "gemm".hasPrefix(only) || only.hasPrefix("gemm") { results += gemmBenchmarks(seconds: seconds).filter { $0.name.hasPrefix(only) } }
-    if "train".hasPrefix(only) || only.hasPrefix("train") { results += trainingBenchmarks(seconds: seconds).filter { $0.name.hasPrefix(only) } }
+    if "train".hasPrefix(only) || only.hasPrefix("train") { results += trainingBenchmarks(seconds: seconds, only: only) }
     printTable(results)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

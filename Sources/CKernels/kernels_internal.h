@@ -6,7 +6,7 @@
 #include <string.h>
 
 #if defined(__x86_64__) && defined(__linux__)
-#define GK_DISPATCH __attribute__((target_clones("arch=haswell", "default")))
+#define GK_DISPATCH __attribute__((target_clones("arch=x86-64-v3", "default")))
 #else
 #define GK_DISPATCH
 #endif

@@ -4,9 +4,8 @@
 
 GK_DISPATCH
 void gk_lstm_cell(size_t batch, size_t hidden, const float *gates, const float *c_prev,
-                  float *out, float *act) {
+                  float *h, float *c, float *act) {
     size_t H = hidden;
-    float *h = out, *c = out + batch * H;
     for (size_t b = 0; b < batch; b++) {
         const float *gt = gates + b * 4 * H, *cp = c_prev + b * H;
         float *a = act + b * 5 * H;
@@ -23,9 +22,8 @@ void gk_lstm_cell(size_t batch, size_t hidden, const float *gates, const float *
 
 GK_DISPATCH
 void gk_lstm_cell_backward(size_t batch, size_t hidden, const float *act, const float *c_prev,
-                           const float *dout, float *dgates, float *dc_prev) {
+                           const float *dh, const float *dc, float *dgates, float *dc_prev) {
     size_t H = hidden;
-    const float *dh = dout, *dc = dout + batch * H;
     for (size_t b = 0; b < batch; b++) {
         const float *a = act + b * 5 * H, *cp = c_prev + b * H;
         float *dg = dgates + b * 4 * H;

@@ -104,12 +104,14 @@ final class GradientTests: XCTestCase {
         checkGradients([x, randomTensor([6], seed: 35), randomTensor([6], seed: 36)]) {
             layerNorm($0[0], weight: $0[1], bias: $0[2])
         }
-        checkGradients([randomTensor([2, 12], seed: 37), randomTensor([2, 3], seed: 38)]) {
-            let (h, c) = lstmCell(gates: $0[0], cell: $0[1])
-            return h * 2 + c
+        // Whole-sequence recurrent ops: 4 steps, batch 2, hidden 3.
+        checkGradients([randomTensor([4, 2, 12], seed: 37), randomTensor([2, 3], seed: 38), randomTensor([2, 3], seed: 39),
+                        randomTensor([12, 3], seed: 40)]) {
+            lstmLayer(xproj: $0[0], h0: $0[1], c0: $0[2], weightHH: $0[3])
         }
-        checkGradients([randomTensor([2, 9], seed: 39), randomTensor([2, 9], seed: 40), randomTensor([2, 3], seed: 41)]) {
-            gruCell(inputGates: $0[0], hiddenGates: $0[1], hidden: $0[2])
+        checkGradients([randomTensor([4, 2, 9], seed: 41), randomTensor([2, 3], seed: 42), randomTensor([9, 3], seed: 43),
+                        randomTensor([9], seed: 44)]) {
+            gruLayer(xproj: $0[0], h0: $0[1], weightHH: $0[2], biasHH: $0[3])
         }
     }
 

@@ -67,12 +67,12 @@ void gk_col2im(const float *cols, size_t c, size_t h, size_t w, size_t kh, size_
                size_t stride, size_t pad, size_t oh, size_t ow, size_t ld, float *x);
 
 /// LSTM cell (PyTorch gate order i, f, g, o): gates[b, 4h] are pre-activations, c_prev[b, h].
-/// Writes h into out[0:b*h], c into out[b*h:2*b*h], and saves i, f, g, o, tanh(c) to act[b, 5h].
+/// Writes h[b, h] and c[b, h], and saves i, f, g, o, tanh(c) to act[b, 5h].
 void gk_lstm_cell(size_t batch, size_t hidden, const float *gates, const float *c_prev,
-                  float *out, float *act);
-/// Backward of gk_lstm_cell: dout holds dh then dc; writes dgates[b, 4h] and dc_prev[b, h].
+                  float *h, float *c, float *act);
+/// Backward of gk_lstm_cell from dh and dc: writes dgates[b, 4h] and dc_prev[b, h].
 void gk_lstm_cell_backward(size_t batch, size_t hidden, const float *act, const float *c_prev,
-                           const float *dout, float *dgates, float *dc_prev);
+                           const float *dh, const float *dc, float *dgates, float *dc_prev);
 
 /// GRU cell (PyTorch gate order r, z, n): xg = W_ih x + b_ih and hg = W_hh h + b_hh, each
 /// [b, 3h]; h' = (1 - z) n + z h_prev. Saves r, z, n to act[b, 3h].

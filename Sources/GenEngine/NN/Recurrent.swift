@@ -51,18 +51,12 @@ public final class LSTM: RecurrentBase {
         for l in 0..<numLayers {
             let xproj = linear(input, weight: weightIH[l].wrappedValue,
                                bias: biasIH[l].wrappedValue + biasHH[l].wrappedValue)   // [T, B, 4H]
-            var h = state?.h.slice(l..<(l + 1)).reshaped([b, hiddenSize]) ?? Tensor.zeros([b, hiddenSize])
-            var c = state?.c.slice(l..<(l + 1)).reshaped([b, hiddenSize]) ?? Tensor.zeros([b, hiddenSize])
-            var outputs: [Tensor] = []
-            outputs.reserveCapacity(t)
-            for step in 0..<t {
-                let gates = xproj.slice(step..<(step + 1)).reshaped([b, 4 * hiddenSize])
-                    + linear(h, weight: weightHH[l].wrappedValue)
-                (h, c) = lstmCell(gates: gates, cell: c)
-                outputs.append(h)
-            }
-            input = Tensor.stack(outputs)              // [T, B, H]
-            finalH.append(h); finalC.append(c)
+            let h0 = state?.h.slice(l..<(l + 1)).reshaped([b, hiddenSize]) ?? Tensor.zeros([b, hiddenSize])
+            let c0 = state?.c.slice(l..<(l + 1)).reshaped([b, hiddenSize]) ?? Tensor.zeros([b, hiddenSize])
+            let run = lstmLayer(xproj: xproj, h0: h0, c0: c0, weightHH: weightHH[l].wrappedValue)  // [T+1, B, H]
+            input = run.slice(0..<t)
+            finalH.append(run.slice((t - 1)..<t).reshaped([b, hiddenSize]))
+            finalC.append(run.slice(t..<(t + 1)).reshaped([b, hiddenSize]))
         }
         return (input.permuted([1, 0, 2]), (Tensor.stack(finalH), Tensor.stack(finalC)))
     }
@@ -81,17 +75,9 @@ public final class GRU: RecurrentBase {
         var finals: [Tensor] = []
         for l in 0..<numLayers {
             let xproj = linear(input, weight: weightIH[l].wrappedValue, bias: biasIH[l].wrappedValue)  // [T, B, 3H]
-            var h = state?.slice(l..<(l + 1)).reshaped([b, hiddenSize]) ?? Tensor.zeros([b, hiddenSize])
-            var outputs: [Tensor] = []
-            outputs.reserveCapacity(t)
-            for step in 0..<t {
-                let hg = linear(h, weight: weightHH[l].wrappedValue, bias: biasHH[l].wrappedValue)
-                h = gruCell(inputGates: xproj.slice(step..<(step + 1)).reshaped([b, 3 * hiddenSize]),
-                            hiddenGates: hg, hidden: h)
-                outputs.append(h)
-            }
-            input = Tensor.stack(outputs)
-            finals.append(h)
+            let h0 = state?.slice(l..<(l + 1)).reshaped([b, hiddenSize]) ?? Tensor.zeros([b, hiddenSize])
+            input = gruLayer(xproj: xproj, h0: h0, weightHH: weightHH[l].wrappedValue, biasHH: biasHH[l].wrappedValue)
+            finals.append(input.slice((t - 1)..<t).reshaped([b, hiddenSize]))
         }
         return (input.permuted([1, 0, 2]), Tensor.stack(finals))
     }
