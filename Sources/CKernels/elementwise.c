@@ -26,7 +26,7 @@ void gk_unary(gk_unary_op op, size_t n, const float *x, float *out) {
         }
         break;
     case GK_GELU_ERF:
-        for (size_t i = 0; i < n; i++) out[i] = 0.5f * x[i] * (1.0f + erff(x[i] * 0.70710678118654752f));
+        for (size_t i = 0; i < n; i++) out[i] = 0.5f * x[i] * (1.0f + gk_erff(x[i] * 0.70710678118654752f));
         break;
     case GK_SQUARE: for (size_t i = 0; i < n; i++) out[i] = x[i] * x[i]; break;
     case GK_RECIPROCAL: for (size_t i = 0; i < n; i++) out[i] = 1.0f / x[i]; break;
@@ -66,7 +66,7 @@ void gk_unary_backward(gk_unary_op op, size_t n, const float *x, const float *y,
     case GK_GELU_ERF:
         for (size_t i = 0; i < n; i++) {
             float v = x[i];
-            float cdf = 0.5f * (1.0f + erff(v * 0.70710678118654752f));
+            float cdf = 0.5f * (1.0f + gk_erff(v * 0.70710678118654752f));
             float pdf = 0.3989422804014327f * gk_expf(-0.5f * v * v);
             dx[i] = dy[i] * (cdf + v * pdf);
         }

@@ -16,6 +16,10 @@ final class GradientTests: XCTestCase {
         checkGradients([column, a]) { $0[0] * $0[1] }
         checkGradients([a, scalar]) { $0[0] * $0[1] }
         checkGradients([a, general]) { $0[0] + $0[1] * $0[0] }
+        // A per-channel operand in the middle axes ([1, C, 1] against [N, C, S]), as batch norm uses.
+        checkGradients([randomTensor([2, 3, 4], seed: 46), randomTensor([1, 3, 1], low: 0.5, high: 2, seed: 47)]) {
+            ($0[0] - $0[1]) / $0[1]
+        }
         checkGradients([a, positive]) { $0[0] / $0[1] }
         checkGradients([positive, row]) { Tensor.pow($0[0], $0[1]) }
         checkGradients([a, b]) { Tensor.maximum($0[0], $0[1]) + Tensor.minimum($0[0], $0[1]) * 2 }

@@ -12,31 +12,23 @@ public func broadcastShape(_ a: [Int], _ b: [Int]) -> [Int] {
 }
 
 /// How a small operand `b` lines up against a full-size operand of shape `full`, in the forms the
-/// kernels handle directly.
+/// kernels handle directly: viewing `full` as `[outer, mid, inner]`, `b` holds `mid` values that
+/// repeat over `outer` and are constant along `inner`.
 enum BroadcastPattern {
-    case same                       // b has the full shape
-    case scalar                     // b has one element
-    case row(cols: Int)             // b is the trailing axes of full, repeated over rows
-    case column(rows: Int)          // b is the leading axes of full with trailing 1s: one per row
+    case same                                   // b has the full shape
+    case scalar                                 // b has one element
+    case block(outer: Int, mid: Int, inner: Int)
     case general
 
     init(full: [Int], small: [Int]) {
         let fullCount = full.reduce(1, *), smallCount = small.reduce(1, *)
-        var trimmed = small[...]
-        while trimmed.first == 1 && trimmed.count > 0 { trimmed = trimmed.dropFirst() }
-        if smallCount == fullCount {
-            self = .same                // equal counts under broadcasting means the same layout
-        } else if smallCount == 1 {
-            self = .scalar
-        } else if trimmed.count <= full.count && Array(full.suffix(trimmed.count)) == Array(trimmed) {
-            self = .row(cols: smallCount)
-        } else if small.count == full.count,
-                  let k = small.lastIndex(where: { $0 != 1 }),
-                  Array(small[...k]) == Array(full[...k]) {
-            self = .column(rows: smallCount)
-        } else {
-            self = .general
-        }
+        if smallCount == fullCount { self = .same; return }      // equal counts under broadcasting: same layout
+        if smallCount == 1 { self = .scalar; return }
+        let padded = Array(repeating: 1, count: full.count - small.count) + small
+        // The axes where b is not 1 must be one contiguous run equal to full's.
+        guard let first = padded.firstIndex(where: { $0 != 1 }), let last = padded.lastIndex(where: { $0 != 1 }),
+              Array(padded[first...last]) == Array(full[first...last]) else { self = .general; return }
+        self = .block(outer: full[..<first].reduce(1, *), mid: smallCount, inner: full[(last + 1)...].reduce(1, *))
     }
 }
 
@@ -56,13 +48,20 @@ extension Tensor {
             strides[axis] = padded[axis] == 1 ? 0 : s
             s *= padded[axis]
         }
+        // Walk the output row by row (all axes but the last); each row is a copy or a fill.
         let src = pointer, dst = out.mutablePointer
-        let total = out.count
+        let width = target.last ?? 1, innerStride = strides.last ?? 0
+        let rows = out.count / Swift.max(width, 1)
         var index = [Int](repeating: 0, count: rank)
         var srcOffset = 0
-        for i in 0..<total {
-            dst[i] = src[srcOffset]
-            var axis = rank - 1
+        for row in 0..<rows {
+            let d = dst + row * width
+            if innerStride == 0 {
+                d.update(repeating: src[srcOffset], count: width)
+            } else {
+                d.update(from: src + srcOffset, count: width)
+            }
+            var axis = rank - 2
             while axis >= 0 {
                 index[axis] += 1
                 srcOffset += strides[axis]
@@ -84,15 +83,16 @@ extension Tensor {
         switch BroadcastPattern(full: shape, small: target) {
         case .scalar:
             return Tensor([sumAll()], shape: target)
-        case .row(let cols):
+        case .block(let outer, let mid, let inner):
             var out = Tensor.zeros(target)
-            gk_sum_rows_into(count / cols, cols, pointer, out.mutablePointer)
-            return out
-        case .column(let rows):
-            let cols = count / rows
-            var out = Tensor(uninitializedShape: target)
             let src = pointer, dst = out.mutablePointer
-            for r in 0..<rows { dst[r] = gk_sum(cols, src + r * cols) }
+            if inner == 1 {
+                gk_sum_rows_into(outer, mid, src, dst)
+            } else {
+                for o in 0..<outer {
+                    for m in 0..<mid { dst[m] += gk_sum(inner, src + (o * mid + m) * inner) }
+                }
+            }
             return out
         case .same, .general:
             // Reduce axis by axis: leading extra axes first, then size-1 axes of target.

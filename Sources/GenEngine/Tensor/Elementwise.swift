@@ -18,15 +18,21 @@ extension Tensor {
             Threads.parallelFor(n, grain: 1 << 15) { r in
                 gk_binary(op, 3, 1, r.count, a + r.lowerBound, b, dst + r.lowerBound)
             }
-        case .row(let cols):
+        case .block(let outer, let mid, 1):
             let b = small.pointer
-            Threads.parallelFor(n / cols, grain: Swift.max(1, (1 << 15) / cols)) { r in
-                gk_binary(op, 1, r.count, cols, a + r.lowerBound * cols, b, dst + r.lowerBound * cols)
+            Threads.parallelFor(outer, grain: Swift.max(1, (1 << 15) / mid)) { r in
+                gk_binary(op, 1, r.count, mid, a + r.lowerBound * mid, b, dst + r.lowerBound * mid)
             }
-        case .column(let rows):
-            let cols = n / rows, b = small.pointer
-            Threads.parallelFor(rows, grain: Swift.max(1, (1 << 15) / cols)) { r in
-                gk_binary(op, 2, r.count, cols, a + r.lowerBound * cols, b + r.lowerBound, dst + r.lowerBound * cols)
+        case .block(let outer, let mid, let inner):
+            // Rows of `inner` values, row i scaled by b[i % mid].
+            let b = small.pointer
+            Threads.parallelFor(outer * mid, grain: Swift.max(1, (1 << 15) / inner)) { r in
+                var row = r.lowerBound
+                while row < r.upperBound {
+                    let m = row % mid, run = Swift.min(mid - m, r.upperBound - row)
+                    gk_binary(op, 2, run, inner, a + row * inner, b + m, dst + row * inner)
+                    row += run
+                }
             }
         case .general:
             let e = small.detached().expanded(to: full.shape)
