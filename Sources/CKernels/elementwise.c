@@ -16,7 +16,7 @@ void gk_unary(gk_unary_op op, size_t n, const float *x, float *out) {
     case GK_SIGMOID: for (size_t i = 0; i < n; i++) out[i] = gk_sigmoidf(x[i]); break;
     case GK_TANH: for (size_t i = 0; i < n; i++) out[i] = gk_tanhf(x[i]); break;
     case GK_SOFTPLUS:
-        for (size_t i = 0; i < n; i++) out[i] = fmaxf(x[i], 0) + log1pf(gk_expf(-fabsf(x[i])));
+        for (size_t i = 0; i < n; i++) out[i] = gk_softplusf(x[i]);
         break;
     case GK_SILU: for (size_t i = 0; i < n; i++) out[i] = x[i] * gk_sigmoidf(x[i]); break;
     case GK_GELU_TANH:

@@ -31,6 +31,39 @@ static inline float gk_expf(float x) {
     return p * scale;
 }
 
+/// log(x) for normal positive x (Cephes' logf: x = m·2^e with m in [√½, √2), a degree-9
+/// polynomial for log(m)), vectorisable. Callers guarantee the argument range.
+static inline float gk_logf_normal(float x) {
+    int32_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    float e = (float)(((bits >> 23) & 0xff) - 126);
+    bits = (bits & (int32_t)0x807fffff) | 0x3f000000;       // mantissa in [0.5, 1)
+    float m;
+    memcpy(&m, &bits, sizeof m);
+    int small = m < 0.70710678118654752f;
+    e = small ? e - 1.0f : e;
+    m = small ? m + m - 1.0f : m - 1.0f;
+    float z = m * m;
+    float y = 7.0376836292e-2f;
+    y = y * m - 1.1514610310e-1f;
+    y = y * m + 1.1676998740e-1f;
+    y = y * m - 1.2420140846e-1f;
+    y = y * m + 1.4249322787e-1f;
+    y = y * m - 1.6668057665e-1f;
+    y = y * m + 2.0000714765e-1f;
+    y = y * m - 2.4999993993e-1f;
+    y = y * m + 3.3333331174e-1f;
+    y = y * m * z;
+    y += -2.12194440e-4f * e;
+    y += -0.5f * z;
+    return m + y + 0.693359375f * e;
+}
+
+/// log(1 + exp(-|x|)) + max(x, 0) = softplus(x), stable and vectorisable.
+static inline float gk_softplusf(float x) {
+    return fmaxf(x, 0.0f) + gk_logf_normal(1.0f + gk_expf(-fabsf(x)));
+}
+
 /// erf(x) by Abramowitz & Stegun 7.1.26 (absolute error below 1.5e-7), vectorisable.
 static inline float gk_erff(float x) {
     float a = fabsf(x);

@@ -7,14 +7,14 @@ void gk_lstm_cell(size_t batch, size_t hidden, const float *gates, const float *
                   float *h, float *c, float *act) {
     size_t H = hidden;
     for (size_t b = 0; b < batch; b++) {
-        const float *gt = gates + b * 4 * H, *cp = c_prev + b * H;
-        float *a = act + b * 5 * H;
+        const float *restrict gt = gates + b * 4 * H, *restrict cp = c_prev + b * H;
+        float *restrict a = act + b * 5 * H, *restrict hb = h + b * H, *restrict cb = c + b * H;
         for (size_t j = 0; j < H; j++) {
             float i = gk_sigmoidf(gt[j]), f = gk_sigmoidf(gt[H + j]);
             float g = gk_tanhf(gt[2 * H + j]), o = gk_sigmoidf(gt[3 * H + j]);
             float cn = f * cp[j] + i * g, tc = gk_tanhf(cn);
-            c[b * H + j] = cn;
-            h[b * H + j] = o * tc;
+            cb[j] = cn;
+            hb[j] = o * tc;
             a[j] = i; a[H + j] = f; a[2 * H + j] = g; a[3 * H + j] = o; a[4 * H + j] = tc;
         }
     }

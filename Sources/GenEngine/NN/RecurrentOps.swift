@@ -26,7 +26,11 @@ public func lstmLayer(xproj: Tensor, h0: Tensor, c0: Tensor, weightHH: Tensor) -
         let cPrev = step == 0 ? c0.pointer : UnsafePointer(cp + (step - 1) * bh)
         gp.update(from: xp + step * b * g4, count: b * g4)
         GEMM.run(transA: false, transB: true, m: b, n: g4, k: h, a: hPrev, lda: h, b: wp, ldb: h, beta: 1, c: gp, ldc: g4)
-        gk_lstm_cell(b, h, gp, cPrev, op + step * bh, cp + step * bh, ap + step * b * 5 * h)
+        let (hOut, cOut, actOut) = (op + step * bh, cp + step * bh, ap + step * b * 5 * h)
+        Threads.parallelFor(b, grain: Swift.max(1, 2048 / h)) { r in
+            let i = r.lowerBound
+            gk_lstm_cell(r.count, h, gp + i * g4, cPrev + i * h, hOut + i * h, cOut + i * h, actOut + i * 5 * h)
+        }
     }
     (op + t * bh).update(from: cp + (t - 1) * bh, count: bh)
     guard Tensor.recording(xproj, h0, c0, weightHH) else { return out }
@@ -41,7 +45,12 @@ public func lstmLayer(xproj: Tensor, h0: Tensor, c0: Tensor, weightHH: Tensor) -
         for step in stride(from: t - 1, through: 0, by: -1) {
             for i in 0..<bh { dhp[i] = gradP[step * bh + i] + dhNextP[i] }
             let cPrev = step == 0 ? c0.pointer : savedCells.pointer + (step - 1) * bh
-            gk_lstm_cell_backward(b, h, savedAct.pointer + step * b * 5 * h, cPrev, dhp, dcp, dgp + step * b * g4, dcPrevP)
+            let (actStep, dgStep) = (savedAct.pointer + step * b * 5 * h, dgp + step * b * g4)
+            Threads.parallelFor(b, grain: Swift.max(1, 2048 / h)) { r in
+                let i = r.lowerBound
+                gk_lstm_cell_backward(r.count, h, actStep + i * 5 * h, cPrev + i * h, dhp + i * h, dcp + i * h,
+                                      dgStep + i * g4, dcPrevP + i * h)
+            }
             dcp.update(from: dcPrevP, count: bh)
             GEMM.run(transA: false, transB: false, m: b, n: h, k: g4, a: dgp + step * b * g4, lda: g4, b: wp, ldb: h,
                      c: dhNextP, ldc: h)
@@ -75,7 +84,11 @@ public func gruLayer(xproj: Tensor, h0: Tensor, weightHH: Tensor, biasHH: Tensor
         let hg = hgp + step * b * g3
         for row in 0..<b { (hg + row * g3).update(from: biasP, count: g3) }
         GEMM.run(transA: false, transB: true, m: b, n: g3, k: h, a: hPrev, lda: h, b: wp, ldb: h, beta: 1, c: hg, ldc: g3)
-        gk_gru_cell(b, h, xp + step * b * g3, hg, hPrev, op + step * bh, ap + step * b * g3)
+        let (xStep, hOut, actOut) = (xp + step * b * g3, op + step * bh, ap + step * b * g3)
+        Threads.parallelFor(b, grain: Swift.max(1, 2048 / h)) { r in
+            let i = r.lowerBound
+            gk_gru_cell(r.count, h, xStep + i * g3, hg + i * g3, hPrev + i * h, hOut + i * h, actOut + i * g3)
+        }
     }
     guard Tensor.recording(xproj, h0, weightHH, biasHH) else { return out }
     let (outputs, savedHG, savedAct) = (out, hgates, act)
@@ -88,8 +101,13 @@ public func gruLayer(xproj: Tensor, h0: Tensor, weightHH: Tensor, biasHH: Tensor
         for step in stride(from: t - 1, through: 0, by: -1) {
             for i in 0..<bh { dhp[i] = gradP[step * bh + i] + dhNextP[i] }
             let hPrev = step == 0 ? h0.pointer : outputs.pointer + (step - 1) * bh
-            gk_gru_cell_backward(b, h, savedAct.pointer + step * b * g3, savedHG.pointer + step * b * g3, hPrev, dhp,
-                                 dxp + step * b * g3, dhgp + step * b * g3, directP)
+            let (actStep, hgStep) = (savedAct.pointer + step * b * g3, savedHG.pointer + step * b * g3)
+            let (dxStep, dhgStep) = (dxp + step * b * g3, dhgp + step * b * g3)
+            Threads.parallelFor(b, grain: Swift.max(1, 2048 / h)) { r in
+                let i = r.lowerBound
+                gk_gru_cell_backward(r.count, h, actStep + i * g3, hgStep + i * g3, hPrev + i * h, dhp + i * h,
+                                     dxStep + i * g3, dhgStep + i * g3, directP + i * h)
+            }
             dhNextP.update(from: directP, count: bh)
             GEMM.run(transA: false, transB: false, m: b, n: h, k: g3, a: dhgp + step * b * g3, lda: g3, b: wp, ldb: h,
                      beta: 1, c: dhNextP, ldc: h)

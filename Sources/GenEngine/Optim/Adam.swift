@@ -42,8 +42,12 @@ public final class Adam: Optimizer {
                 slots.set("exp_avg_sq", name, Tensor.zeros([0]))
                 p.wrappedValue = Tensor.zeros([0])
                 m.makeUnique(); v.makeUnique(); value.makeUnique()
-                gk_adamw(value.count, value.mutablePointer, g.pointer, m.mutablePointer, v.mutablePointer,
-                         learningRate, beta1, beta2, eps, decoupled ? weightDecay : 0, bc1, bc2)
+                let (pp, gp, mp, vp) = (value.mutablePointer, g.pointer, m.mutablePointer, v.mutablePointer)
+                let (lr, wd) = (learningRate, decoupled ? weightDecay : 0)
+                Threads.parallelFor(value.count, grain: 1 << 15) { r in
+                    let o = r.lowerBound
+                    gk_adamw(r.count, pp + o, gp + o, mp + o, vp + o, lr, beta1, beta2, eps, wd, bc1, bc2)
+                }
                 slots.set("exp_avg", name, m)
                 slots.set("exp_avg_sq", name, v)
                 p.wrappedValue = value
