@@ -76,6 +76,16 @@ void gk_unary_backward(gk_unary_op op, size_t n, const float *x, const float *y,
     }
 }
 
+GK_DISPATCH
+void gk_leaky_relu(size_t n, float slope, const float *x, float *out) {
+    for (size_t i = 0; i < n; i++) out[i] = x[i] > 0 ? x[i] : slope * x[i];
+}
+
+GK_DISPATCH
+void gk_leaky_relu_backward(size_t n, float slope, const float *x, const float *dy, float *dx) {
+    for (size_t i = 0; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : slope * dy[i];
+}
+
 static inline float apply(gk_binary_op op, float a, float b) {
     switch (op) {
     case GK_ADD: return a + b;

@@ -119,6 +119,13 @@ final class GradientTests: XCTestCase {
         }
     }
 
+    func testBatchNorm() {
+        let x = randomTensor([4, 3, 2, 2], seed: 48), w = randomTensor([3], low: 0.5, high: 1.5, seed: 49), b = randomTensor([3], seed: 50)
+        checkGradients([x, w, b]) { batchNorm($0[0], weight: $0[1], bias: $0[2], eps: 1e-5, running: nil).y }
+        let stats = (randomTensor([3], seed: 51), randomTensor([3], low: 0.5, high: 2, seed: 52))
+        checkGradients([x, w, b]) { batchNorm($0[0], weight: $0[1], bias: $0[2], eps: 1e-5, running: stats).y }
+    }
+
     func testLosses() {
         let logits = randomTensor([4, 5], low: -2, high: 2, seed: 42)
         checkGradients([logits]) { crossEntropy(logits: $0[0], targets: [1, 0, 4, 2]) }

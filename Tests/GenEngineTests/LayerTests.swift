@@ -90,3 +90,21 @@ final class LayerTests: XCTestCase {
         XCTAssertEqual(lin.weight.scalars, w.scalars)
     }
 }
+
+final class DropoutTests: XCTestCase {
+    func testDropoutKeepsExpectationAndIsIdentityInEval() {
+        let drop = Dropout(0.25, rng: RNG(seed: 9))
+        let x = Tensor.ones([200, 100])
+        let y = drop(x)
+        let values = y.scalars
+        let zeros = values.filter { $0 == 0 }.count
+        XCTAssertEqual(Float(zeros) / Float(values.count), 0.25, accuracy: 0.01)
+        XCTAssertTrue(values.allSatisfy { $0 == 0 || Swift.abs($0 - 4.0 / 3.0) < 1e-6 })
+        XCTAssertEqual(y.mean().item, 1, accuracy: 0.02)
+        // The gradient passes exactly where the mask kept the value.
+        let (_, g) = valueAndGrad([x]) { drop($0[0]).sum() }
+        XCTAssertEqual(g[0].scalars.filter { $0 == 0 }.count, Int(Float(values.count) * 0.25), accuracy: 500)
+        drop.train(false)
+        XCTAssertEqual(drop(x).scalars, x.scalars)
+    }
+}

@@ -18,6 +18,10 @@ void gk_unary(gk_unary_op op, size_t n, const float *x, float *out);
 void gk_unary_backward(gk_unary_op op, size_t n, const float *x, const float *y,
                        const float *dy, float *dx);
 
+/// Leaky ReLU: out = x > 0 ? x : slope * x; backward dx = dy * (x > 0 ? 1 : slope).
+void gk_leaky_relu(size_t n, float slope, const float *x, float *out);
+void gk_leaky_relu_backward(size_t n, float slope, const float *x, const float *dy, float *dx);
+
 /// Binary ops. Mode 0: a and b both have n elements. Mode 1: b has `cols` elements, repeated
 /// over rows (a bias row). Mode 2: b has `rows` elements, one per row (a per-row scalar).
 /// Mode 3: b is one scalar. a and out have rows*cols elements.
@@ -82,6 +86,18 @@ void gk_gru_cell(size_t batch, size_t hidden, const float *xg, const float *hg,
 void gk_gru_cell_backward(size_t batch, size_t hidden, const float *act, const float *hg,
                           const float *h_prev, const float *dh, float *dxg, float *dhg,
                           float *dh_prev);
+
+/// Batch norm over x[n, c, s] for channels [c0, c1): per-channel mean and biased variance over
+/// n and s (when `compute_stats`; otherwise mean/var are inputs), then
+/// y = (x - mean) * rstd * w + b with rstd = 1/sqrt(var + eps) written to rstd[c].
+void gk_batchnorm_forward(size_t n, size_t c, size_t s, size_t c0, size_t c1, const float *x,
+                          const float *w, const float *b, float eps, int compute_stats,
+                          float *mean, float *var, float *rstd, float *y);
+/// Backward for channels [c0, c1): dw[c] and db[c] are overwritten; dx gets the full batch-stats
+/// gradient when `batch_stats`, else dy * w * rstd (running statistics are constants).
+void gk_batchnorm_backward(size_t n, size_t c, size_t s, size_t c0, size_t c1, const float *x,
+                           const float *w, const float *mean, const float *rstd, const float *dy,
+                           int batch_stats, float *dx, float *dw, float *db);
 
 /// Per-thread gradient-recording switch of the autodiff tape (C11 thread-local storage, which
 /// Swift lacks): 1 records, 0 does not. Starts at 1 on every thread.

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Layer normalisation over the last axis, `weight [C]` (ones) and `bias [C]` (zeros), as `torch.nn.LayerNorm`.
 public final class LayerNorm: Module {
     @Parameter public var weight: Tensor
@@ -41,26 +43,51 @@ public final class BatchNorm: Module {
     public func callAsFunction(_ x: Tensor) -> Tensor {
         let c = weight.count
         precondition(x.rank >= 2 && x.shape[1] == c, "BatchNorm(\(c)): input \(x.shape)")
-        // View as [N, C, S] and normalise over N and S.
-        let s = x.count / (x.shape[0] * c)
-        let v = x.reshaped([x.shape[0], c, s])
-        let statShape = [1, c, 1]
-        let mean: Tensor, variance: Tensor
-        if training {
-            mean = v.mean(axis: 2, keepDims: true).mean(axis: 0, keepDims: true)
-            variance = (v - mean).square().mean(axis: 2, keepDims: true).mean(axis: 0, keepDims: true)
-            let n = Float(x.shape[0] * s)
-            noGrad {
-                let m = momentum
-                runningMean = runningMean * (1 - m) + mean.detached().reshaped([c]) * m
-                runningVar = runningVar * (1 - m) + variance.detached().reshaped([c]) * (m * n / Swift.max(n - 1, 1))
-                batchesTracked = batchesTracked + 1
-            }
-        } else {
-            mean = runningMean.reshaped(statShape)
-            variance = runningVar.reshaped(statShape)
+        guard training else {
+            return batchNorm(x, weight: weight, bias: bias, eps: eps, running: (runningMean, runningVar)).y
         }
-        let normalised = (v - mean) / (variance + eps).sqrt()
-        return (normalised * weight.reshaped(statShape) + bias.reshaped(statShape)).reshaped(x.shape)
+        let (y, mean, variance) = batchNorm(x, weight: weight, bias: bias, eps: eps, running: nil)
+        let n = Float(x.count / c)
+        noGrad {
+            let m = momentum
+            runningMean = runningMean * (1 - m) + mean * m
+            runningVar = runningVar * (1 - m) + variance * (m * n / Swift.max(n - 1, 1))
+            batchesTracked = batchesTracked + 1
+        }
+        return y
     }
+}
+
+/// Batch normalisation of `x [N, C, ...]` over every axis but 1, as `F.batch_norm`: with
+/// `running == nil` it uses (and returns) the batch mean and biased variance per channel;
+/// otherwise it normalises with the given running statistics. One fused kernel each way.
+public func batchNorm(_ x: Tensor, weight: Tensor, bias: Tensor, eps: Float,
+                      running: (mean: Tensor, variance: Tensor)?) -> (y: Tensor, mean: Tensor, variance: Tensor) {
+    let (n, c) = (x.shape[0], x.shape[1])
+    let s = x.count / (n * c)
+    var y = Tensor(uninitializedShape: x.shape)
+    var mean = running?.mean ?? Tensor(uninitializedShape: [c])
+    var variance = running?.variance ?? Tensor(uninitializedShape: [c])
+    var rstd = Tensor(uninitializedShape: [c])
+    mean.makeUnique(); variance.makeUnique()
+    let (xp, wp, bp, yp) = (x.pointer, weight.pointer, bias.pointer, y.mutablePointer)
+    let (mp, vp, rp) = (mean.mutablePointer, variance.mutablePointer, rstd.mutablePointer)
+    let batchStats = running == nil
+    Threads.parallelFor(c, grain: Swift.max(1, 16384 / Swift.max(n * s, 1))) { r in
+        gk_batchnorm_forward(n, c, s, r.lowerBound, r.upperBound, xp, wp, bp, eps, batchStats ? 1 : 0, mp, vp, rp, yp)
+    }
+    guard Tensor.recording(x, weight, bias) else { return (y, mean, variance) }
+    let (savedMean, savedRstd) = (mean, rstd)
+    let shared = SharedBackward { g in
+        var dx = Tensor(uninitializedShape: x.shape), dw = Tensor(uninitializedShape: [c]), db = Tensor(uninitializedShape: [c])
+        let (gp, dxp, dwp, dbp) = (g.pointer, dx.mutablePointer, dw.mutablePointer, db.mutablePointer)
+        Threads.parallelFor(c, grain: Swift.max(1, 16384 / Swift.max(n * s, 1))) { r in
+            gk_batchnorm_backward(n, c, s, r.lowerBound, r.upperBound, xp, wp, savedMean.pointer, savedRstd.pointer, gp,
+                                  batchStats ? 1 : 0, dxp, dwp, dbp)
+        }
+        return [dx, dw, db]
+    }
+    let out = y.recorded([(x, { shared.gradient(0, $0) }), (weight, { shared.gradient(1, $0) }),
+                          (bias, { shared.gradient(2, $0) })])
+    return (out, mean, variance)
 }

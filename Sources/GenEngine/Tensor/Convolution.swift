@@ -64,19 +64,17 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
         gk_binary(GK_ADD, 2, o, n * oh * ow, yp, bias.pointer, yp)
     }
     let y = y2.permuted([1, 0, 2]).reshapedData([n, o, oh, ow])
-    var inputs: [(Tensor, (Tensor) -> Tensor)] = [
-        (x, { g in
-            let dcols = gemm2(w2, channelMajor(g), true, false, [c * kh * kw, n * oh * ow])
-            return Tensor.col2im(dcols, image: x.shape, kernel: (kh, kw), stride: stride,
-                                 padding: padding, out: (oh, ow))
-        }),
-        (weight, { g in
-            gemm2(channelMajor(g), cols, false, true, weight.shape)
-        }),
-    ]
-    if let bias {
-        inputs.append((bias, { g in channelMajor(g).sum(axis: 1) }))
+    guard Tensor.recording(x, weight, bias ?? weight) else { return y }
+    // The output gradient in column layout serves all three input gradients.
+    let shared = SharedBackward { g in
+        let g2 = channelMajor(g)                                         // [O, N·P]
+        let dx = !x.requiresGrad ? Tensor.zeros([0])   // data input: its gradient is never used
+            : Tensor.col2im(gemm2(w2, g2, true, false, [c * kh * kw, n * oh * ow]), image: x.shape,
+                            kernel: (kh, kw), stride: stride, padding: padding, out: (oh, ow))
+        return [dx, gemm2(g2, cols, false, true, weight.shape), g2.sum(axis: 1)]
     }
+    var inputs: [(Tensor, (Tensor) -> Tensor)] = [(x, { shared.gradient(0, $0) }), (weight, { shared.gradient(1, $0) })]
+    if let bias { inputs.append((bias, { shared.gradient(2, $0) })) }
     return y.recorded(inputs)
 }
 
@@ -99,18 +97,15 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, st
         let yp = y.mutablePointer, bp = bias.pointer, plane = oh * ow
         for i in 0..<n { gk_binary(GK_ADD, 2, cout, plane, yp + i * cout * plane, bp, yp + i * cout * plane) }
     }
-    var inputs: [(Tensor, (Tensor) -> Tensor)] = [
-        (x, { g in
-            let dcols = g.im2col(kernel: (kh, kw), stride: stride, padding: padding, out: (h, w))
-            return gemm2(w2, dcols, false, false, [cin, n, h * w]).permuted([1, 0, 2]).reshapedData(x.shape)
-        }),
-        (weight, { g in
-            let dcols = g.im2col(kernel: (kh, kw), stride: stride, padding: padding, out: (h, w))
-            return gemm2(x2, dcols, false, true, weight.shape)
-        }),
-    ]
-    if let bias {
-        inputs.append((bias, { g in channelMajor(g).sum(axis: 1) }))
+    guard Tensor.recording(x, weight, bias ?? weight) else { return y }
+    // One column matrix of the output gradient serves the input and weight gradients.
+    let shared = SharedBackward { g in
+        let dcols = g.im2col(kernel: (kh, kw), stride: stride, padding: padding, out: (h, w))
+        let dx = !x.requiresGrad ? Tensor.zeros([0])
+            : gemm2(w2, dcols, false, false, [cin, n, h * w]).permuted([1, 0, 2]).reshapedData(x.shape)
+        return [dx, gemm2(x2, dcols, false, true, weight.shape), channelMajor(g).sum(axis: 1)]
     }
+    var inputs: [(Tensor, (Tensor) -> Tensor)] = [(x, { shared.gradient(0, $0) }), (weight, { shared.gradient(1, $0) })]
+    if let bias { inputs.append((bias, { shared.gradient(2, $0) })) }
     return y.recorded(inputs)
 }
