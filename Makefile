@@ -3,6 +3,7 @@
 SWIFT ?= swift
 DEBIAN_PACKAGES := libpng-dev libopenblas-dev zlib1g-dev pkg-config
 RELEASE := .build/release
+SHELL := /bin/bash
 
 .PHONY: all deps build release test demo bench clean
 
@@ -29,8 +30,15 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
+# XCTest only (the suite has no Swift Testing tests); the last line is a plain 'N passed, N failed'.
 test: deps
-	$(SWIFT) test
+	@set -o pipefail; mkdir -p .build; \
+	$(SWIFT) test --disable-swift-testing 2>&1 | tee .build/test.log; status=$$?; \
+	summary=$$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" .build/test.log | tail -1); \
+	total=$$(echo "$$summary" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/'); \
+	failed=$$(echo "$$summary" | sed -E 's/.*with ([0-9]+) failures?.*/\1/'); \
+	if [ -n "$$summary" ]; then echo "$$((total - failed)) passed, $$failed failed"; fi; \
+	exit $$status
 
 demo: release
 	$(RELEASE)/engine-demo --out demo/engine
