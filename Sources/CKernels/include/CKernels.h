@@ -104,4 +104,11 @@ void gk_batchnorm_backward(size_t n, size_t c, size_t s, size_t c0, size_t c1, c
 int gk_grad_enabled(void);
 void gk_set_grad_enabled(int on);
 
+/// SIGINT/SIGTERM latch for training loops: after gk_install_interrupt_handler(), the first
+/// signal sets a flag that gk_interrupted() reports (the loop saves a checkpoint and exits 130);
+/// a second signal ends the process at once.
+void gk_install_interrupt_handler(void);
+int gk_interrupted(void);
+void gk_clear_interrupt(void);
+
 #endif

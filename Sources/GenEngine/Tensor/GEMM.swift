@@ -40,8 +40,8 @@ public enum GEMM {
     static func blockCount(m: Int, n: Int, k: Int) -> Int {
         if m * n * k < splitThreshold { return 1 }
         let dim = max(m, n)
-        // Blocks of at least 64 rows/columns, at most 4 of them.
-        return max(1, min(4, dim / 64))
+        // At most 4 blocks, each at least 64 rows/columns and 2^21 multiply-adds.
+        return max(1, min(4, dim / 64, (m * n * k) >> 21))
     }
 
     /// Runs `body(i)` for `i` in `0..<count` on the engine's threads.
