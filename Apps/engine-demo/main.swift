@@ -73,7 +73,8 @@ let root = Command("engine-demo", abstract: "Train a tiny character-level GPT on
     let prompt = args.string("prompt")!.unicodeScalars.compactMap { index[$0] }
     guard !prompt.isEmpty else { throw CLIError.usage("--prompt has no character of the training text") }
     var sampler = RNG(seed: seed, stream: "sample")
-    let generated = model.generate(prompt: prompt, count: 400, options: SamplingOptions(temperature: 0.8), rng: &sampler)
+    let generated = model.generate(prompt: prompt, options: GenerationOptions(sampling: SamplingOptions(temperature: 0.8), maxTokens: 400),
+                                   rng: &sampler).tokens
     var sample = String.UnicodeScalarView()
     (prompt + generated).forEach { sample.append(vocabulary[Int($0)]) }
     let sampleText = String(sample)

@@ -110,28 +110,23 @@ public final class TransformerLM: Module {
 }
 
 extension TransformerLM {
-    /// Continues `prompt` by `count` tokens, one at a time through the KV cache (each new token
-    /// costs O(context)). When the context is full, the cache restarts from the last half of the
-    /// context (a sliding window). Returns only the new tokens.
-    public func generate(prompt: [Int32], count: Int, options: SamplingOptions, rng: inout RNG) -> [Int32] {
+    /// Continues `prompt` through the KV cache (each new token costs O(context)). When the context
+    /// is full, the cache restarts from the last half of the context (a sliding window).
+    public func generate(prompt: [Int32], options: GenerationOptions, rng: inout RNG) -> (tokens: [Int32], stop: StopReason) {
         precondition(!prompt.isEmpty, "generation needs at least one prompt token")
         return noGrad {
             var caches = makeCaches(batch: 1)
-            var tokens = prompt
-            var logits = self(Array(prompt.suffix(config.contextLength)), batch: 1, caches: caches)
-            while tokens.count - prompt.count < count {
-                let last = logits.slice(axis: 1, (logits.shape[1] - 1)..<logits.shape[1]).scalars
-                let next = Int32(options.sample(last, rng: &rng))
-                tokens.append(next)
-                if tokens.count - prompt.count == count { break }
-                if caches[0].length < config.contextLength {
-                    logits = self([next], batch: 1, caches: caches)
-                } else {
+            var history: [Int32] = []
+            return generateTokens(prompt: prompt, options: options, rng: &rng) { new in
+                history += new
+                var input = new
+                if caches[0].length + new.count > config.contextLength {
                     caches = makeCaches(batch: 1)
-                    logits = self(Array(tokens.suffix(config.contextLength / 2)), batch: 1, caches: caches)
+                    input = Array(history.suffix(new.count > 1 ? config.contextLength : config.contextLength / 2))
                 }
+                let logits = self(input, batch: 1, caches: caches)
+                return logits.slice(axis: 1, (input.count - 1)..<input.count).scalars
             }
-            return Array(tokens[prompt.count...])
         }
     }
 }

@@ -28,7 +28,8 @@ public struct SamplingOptions: Codable, Equatable {
             return best
         }
         // Candidates sorted by logit (then index), cut by top-k.
-        var order = Array(logits.indices)
+        var order = logits.indices.filter { logits[$0] > -.infinity }
+        precondition(!order.isEmpty, "every token is forbidden")
         order.sort { logits[$0] != logits[$1] ? logits[$0] > logits[$1] : $0 < $1 }
         if let k = topK, k > 0, k < order.count { order.removeSubrange(k...) }
         let top = logits[order[0]]

@@ -1,0 +1,108 @@
+import Foundation
+import XCTest
+@testable import GenEngine
+
+/// The generative families recover what they were trained on.
+final class FamilyTests: XCTestCase {
+    func testNGramRecoversMarkovChainTransitions() throws {
+        // A 4-state chain with known transition probabilities.
+        let transitions: [[Float]] = [[0.1, 0.6, 0.2, 0.1], [0.5, 0.1, 0.1, 0.3], [0.25, 0.25, 0.25, 0.25], [0.7, 0.0, 0.2, 0.1]]
+        var rng = RNG(seed: 21)
+        var seq: [Int32] = [0]
+        for _ in 0..<100_000 { seq.append(Int32(transitions[Int(seq.last!)].withUnsafeBufferPointer { rng.categorical($0) })) }
+        let model = NGramModel(NGramConfig(order: 2, vocabSize: 4))
+        model.fit([seq])
+        for a in 0..<4 {
+            let p = model.distribution(after: [Int32(a)])
+            XCTAssertEqual(p.reduce(0, +), 1, accuracy: 1e-9)
+            for b in 0..<4 { XCTAssertEqual(p[b], Double(transitions[a][b]), accuracy: 0.02, "P(\(b)|\(a))") }
+        }
+        // Round trip through tensors, and unseen contexts still give a distribution.
+        let copy = try NGramModel(model.config, tensors: Dictionary(uniqueKeysWithValues: model.tensors()))
+        XCTAssertEqual(copy.distribution(after: [3]), model.distribution(after: [3]))
+        let high = NGramModel(NGramConfig(order: 5, vocabSize: 4))
+        high.fit([Array(seq.prefix(5000))])
+        XCTAssertEqual(high.distribution(after: [3, 3, 3, 3]).reduce(0, +), 1, accuracy: 1e-9)
+        XCTAssertLessThan(high.entryCount, 4 * 4 * 4 * 4 * 4)
+        let ll = model.logLikelihood(Array(seq.prefix(1000)))
+        XCTAssertTrue(ll.allSatisfy { $0 < 0 && $0.isFinite })
+    }
+
+    func testGaussianMixtureRecoversMeans() {
+        var rng = RNG(seed: 5)
+        let centers: [[Float]] = [[-4, 0], [3, 3], [2, -4]]
+        var points: [Float] = []
+        for i in 0..<1500 {
+            let c = centers[i % 3]
+            points += [c[0] + 0.6 * rng.normal(), c[1] + 0.4 * rng.normal()]
+        }
+        let data = Tensor(points, shape: [1500, 2])
+        for covariance in [GaussianMixtureConfig.Covariance.full, .diagonal] {
+            let gmm = GaussianMixture(GaussianMixtureConfig(components: 3, dimensions: 2, covariance: covariance))
+            var fitRNG = RNG(seed: 1)
+            let result = gmm.fit(data, rng: &fitRNG)
+            XCTAssertLessThan(result.iterations, 200)
+            for c in centers {
+                let nearest = gmm.means.min { hypot($0[0] - Double(c[0]), $0[1] - Double(c[1])) < hypot($1[0] - Double(c[0]), $1[1] - Double(c[1])) }!
+                XCTAssertEqual(nearest[0], Double(c[0]), accuracy: 0.1)
+                XCTAssertEqual(nearest[1], Double(c[1]), accuracy: 0.1)
+            }
+            let samples = gmm.sample(3000, rng: &fitRNG)
+            XCTAssertEqual(samples.shape, [3000, 2])
+            // Samples score like the data.
+            let dataLL = gmm.logLikelihood(data).reduce(0, +) / 1500
+            let sampleLL = gmm.logLikelihood(samples).reduce(0, +) / 3000
+            XCTAssertEqual(dataLL, sampleLL, accuracy: 0.15)
+            XCTAssertEqual(dataLL, result.logLikelihood, accuracy: 1e-3)
+        }
+    }
+
+    func testLogitsProcessorIsNeverViolatedAndStopSequencesEnd() {
+        let model = NGramModel(NGramConfig(order: 2, vocabSize: 5))
+        model.fit([[0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 2, 2, 1]])
+        var rng = RNG(seed: 3)
+        let forbid = GenerationOptions(sampling: SamplingOptions(temperature: 1.5), maxTokens: 500, processors: [ForbidTokens([2])])
+        let (tokens, stop) = model.generate(prompt: [0], options: forbid, rng: &rng)
+        XCTAssertEqual(tokens.count, 500)
+        XCTAssertEqual(stop, .maxTokens)
+        XCTAssertFalse(tokens.contains(2))
+        let stopAt = GenerationOptions(sampling: SamplingOptions(temperature: 0), maxTokens: 50, stopSequences: [[3, 4]])
+        let (greedy, reason) = model.generate(prompt: [0], options: stopAt, rng: &rng)
+        XCTAssertEqual(reason, .stopSequence)
+        XCTAssertEqual(greedy, [1, 2])
+        let all = GenerationOptions(maxTokens: 5, processors: [ForbidTokens([0, 1, 2, 3, 4])])
+        XCTAssertEqual(model.generate(prompt: [0], options: all, rng: &rng).stop, .noAllowedToken)
+    }
+
+    func testSamplingFiltersAndSeeds() {
+        let logits: [Float] = [2, 1, 0.5, -1, 3]
+        var rng = RNG(seed: 1)
+        XCTAssertEqual(SamplingOptions(temperature: 0).sample(logits, rng: &rng), 4)
+        let topK = SamplingOptions(topK: 2)
+        for _ in 0..<200 { XCTAssertTrue([0, 4].contains(topK.sample(logits, rng: &rng))) }
+        let topP = SamplingOptions(topP: 0.5)
+        for _ in 0..<200 { XCTAssertEqual(topP.sample(logits, rng: &rng), 4) }
+        let minP = SamplingOptions(minP: 0.3)
+        for _ in 0..<200 { XCTAssertTrue([0, 4].contains(minP.sample(logits, rng: &rng))) }
+        var a = RNG(seed: 9), b = RNG(seed: 9)
+        XCTAssertEqual((0..<50).map { _ in SamplingOptions().sample(logits, rng: &a) },
+                       (0..<50).map { _ in SamplingOptions().sample(logits, rng: &b) })
+    }
+
+    func testTransformerKVCacheGenerationEqualsFullRecomputation() {
+        var rng = RNG(seed: 8)
+        let model = TransformerLM(TransformerLMConfig(vocabSize: 11, contextLength: 16, layers: 2, heads: 2, width: 16), rng: &rng)
+        let prompt: [Int32] = [1, 5, 7]
+        var genRNG = RNG(seed: 2)
+        let options = GenerationOptions(sampling: SamplingOptions(temperature: 0), maxTokens: 12)
+        let cached = model.generate(prompt: prompt, options: options, rng: &genRNG).tokens
+        // Greedy decoding by recomputing the whole sequence every step.
+        var sequence = prompt
+        for _ in 0..<12 {
+            let logits = noGrad { model(sequence, batch: 1) }
+            let last = logits.slice(axis: 1, (sequence.count - 1)..<sequence.count).scalars
+            sequence.append(Int32(last.indices.max { last[$0] < last[$1] }!))
+        }
+        XCTAssertEqual(cached, Array(sequence[prompt.count...]))
+    }
+}
