@@ -126,6 +126,30 @@ final class GradientTests: XCTestCase {
         checkGradients([x, w, b]) { batchNorm($0[0], weight: $0[1], bias: $0[2], eps: 1e-5, running: stats).y }
     }
 
+    func testWholeLayersAgainstFiniteDifferences() {
+        var rng = RNG(seed: 53)
+        let block = TransformerBlock(width: 8, heads: 2, rng: &rng)
+        checkGradients([randomTensor([2, 5, 8], seed: 54)]) { block($0[0]) }
+        let lstm = LSTM(inputSize: 3, hiddenSize: 4, numLayers: 2, rng: &rng)
+        checkGradients([randomTensor([2, 4, 3], seed: 55)]) { lstm($0[0]).output }
+        // A parameter gradient through valueAndGrad(model) against a finite difference.
+        let x = randomTensor([2, 5, 8], seed: 56)
+        let (_, grads) = valueAndGrad(block) { m in m(x).square().sum() }()
+        let p = block.attention.qkv.weight
+        let analytic = grads["attn.c_attn.weight"]!.scalars
+        for i in [0, 17, 100, 191] {
+            func loss(_ delta: Float) -> Float {
+                var w = p
+                w.withUnsafeMutableBufferPointer { $0[i] += delta }
+                block.attention.qkv.weight = w
+                defer { block.attention.qkv.weight = p }
+                return noGrad { block(x).square().sum().item }
+            }
+            let numeric = (loss(1e-2) - loss(-1e-2)) / 2e-2
+            XCTAssertEqual(analytic[i], numeric, accuracy: 2e-2 * Swift.max(1, Swift.abs(numeric)))
+        }
+    }
+
     func testLosses() {
         let logits = randomTensor([4, 5], low: -2, high: 2, seed: 42)
         checkGradients([logits]) { crossEntropy(logits: $0[0], targets: [1, 0, 4, 2]) }

@@ -69,26 +69,43 @@ public struct TrainingInterrupted: Error, CustomStringConvertible {
 /// needs only weights, optimiser state and the step to continue exactly where it stopped.
 public final class Trainer<M: Module> {
     public let model: M
-    public let optimizer: Optimizer
+    /// The optimisers, by name (their state is checkpointed; the schedule sets their rate).
+    public let optimizers: [(name: String, optimizer: Optimizer)]
     public let config: TrainerConfig
     /// Folder of `metrics.jsonl`, `curve.png` and `checkpoint/`.
     public let folder: URL
-    /// Loss of one step on the batch drawn with `rng` (the trainer differentiates it).
-    let loss: (M, inout RNG) -> Tensor
+    /// One optimisation step on the batch drawn with `rng`; returns the training loss.
+    let step: (M, inout RNG) -> Double
     /// Validation loss (lower is better), computed without gradients in evaluation mode.
     let validate: ((M) -> Double)?
     public var quiet = false
     /// Called after every evaluation with the record (e.g. to print samples).
     public var onEvaluate: ((MetricsRecord) -> Void)?
+    /// State outside the model that a resume needs (the carried hidden state of truncated BPTT).
+    public var extraState: (save: () -> [(String, Tensor)], load: ([String: Tensor]) throws -> Void)?
 
-    public init(model: M, optimizer: Optimizer, config: TrainerConfig, folder: URL,
-                loss: @escaping (M, inout RNG) -> Tensor, validate: ((M) -> Double)?) {
+    /// A trainer whose `step` makes its own updates (several optimisers, as a GAN).
+    public init(model: M, optimizers: [(name: String, optimizer: Optimizer)], config: TrainerConfig, folder: URL,
+                step: @escaping (M, inout RNG) -> Double, validate: ((M) -> Double)?) {
         self.model = model
-        self.optimizer = optimizer
+        self.optimizers = optimizers
         self.config = config
         self.folder = folder
-        self.loss = loss
+        self.step = step
         self.validate = validate
+    }
+
+    /// A trainer that minimises `loss` with one optimiser (and the config's gradient clipping).
+    public convenience init(model: M, optimizer: Optimizer, config: TrainerConfig, folder: URL,
+                            loss: @escaping (M, inout RNG) -> Tensor, validate: ((M) -> Double)?) {
+        let clip = config.clipNorm
+        self.init(model: model, optimizers: [("optimizer", optimizer)], config: config, folder: folder, step: { m, rng in
+            var batchRNG = rng
+            let (value, gradients) = valueAndGrad(m) { m in loss(m, &batchRNG) }()
+            rng = batchRNG
+            optimizer.update(m, clip.map { clipGradNorm(gradients, maxNorm: $0).0 } ?? gradients)
+            return Double(value.item)
+        }, validate: validate)
     }
 
     var checkpointFolder: URL { folder.appendingPathComponent("checkpoint") }
@@ -116,13 +133,12 @@ public final class Trainer<M: Module> {
             let step = state.step
             reseedDropout(step: step)
             var batchRNG = RNG(seed: config.seed, stream: "batch-\(step)")
-            let (value, gradients) = valueAndGrad(model) { m in self.loss(m, &batchRNG) }()
-            optimizer.learningRate = schedule(step)
-            optimizer.update(model, config.clipNorm.map { clipGradNorm(gradients, maxNorm: $0).0 } ?? gradients)
-            lastLoss = Double(value.item)
+            let rate = schedule(step)
+            for (_, optimizer) in optimizers { optimizer.learningRate = rate }
+            lastLoss = self.step(model, &batchRNG)
             state.step += 1
             var record = MetricsRecord(step: state.step, trainLoss: lastLoss, validationLoss: nil,
-                                       learningRate: Double(optimizer.learningRate),
+                                       learningRate: Double(rate),
                                        seconds: previousSeconds + Date().timeIntervalSince(start))
             if let validate, state.step % config.evalEvery == 0 || state.step == config.steps {
                 model.train(false)
@@ -190,7 +206,12 @@ public final class Trainer<M: Module> {
     /// with a state file is complete.
     func saveCheckpoint(_ state: CheckpointState) throws {
         try saveWeights(named: "model.safetensors")
-        try SafeTensors(tensors: optimizer.state().map { ($0.0, $0.1) }).write(to: checkpointFolder.appendingPathComponent("optimizer.safetensors"))
+        for (name, optimizer) in optimizers {
+            try SafeTensors(tensors: optimizer.state()).write(to: checkpointFolder.appendingPathComponent("\(name).safetensors"))
+        }
+        if let extra = extraState {
+            try SafeTensors(tensors: extra.save()).write(to: checkpointFolder.appendingPathComponent("extra.safetensors"))
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         try AtomicFile.write(encoder.encode(state), to: checkpointFolder.appendingPathComponent("state.json"))
@@ -203,7 +224,12 @@ public final class Trainer<M: Module> {
         }
         let state = try JSONDecoder().decode(CheckpointState.self, from: AtomicFile.read(stateURL))
         try model.load(stateDict: SafeTensors.read(contentsOf: checkpointFolder.appendingPathComponent("model.safetensors")).byName)
-        try optimizer.load(state: SafeTensors.read(contentsOf: checkpointFolder.appendingPathComponent("optimizer.safetensors")).byName)
+        for (name, optimizer) in optimizers {
+            try optimizer.load(state: SafeTensors.read(contentsOf: checkpointFolder.appendingPathComponent("\(name).safetensors")).byName)
+        }
+        if let extra = extraState {
+            try extra.load(SafeTensors.read(contentsOf: checkpointFolder.appendingPathComponent("extra.safetensors")).byName)
+        }
         return state
     }
 

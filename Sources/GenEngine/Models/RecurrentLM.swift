@@ -1,0 +1,125 @@
+/// A recurrent language model: embedding -> LSTM or GRU stack -> linear head (optionally tied to
+/// the embedding), trained by truncated backpropagation through time with the state carried
+/// across chunks, and generating step by step from its state.
+
+public struct RecurrentLMConfig: Codable, Equatable {
+    public enum Cell: String, Codable { case lstm, gru }
+    public var vocabSize: Int
+    public var embedding: Int
+    public var hidden: Int
+    public var layers: Int
+    public var cell: Cell
+    public var dropout: Float
+    /// Share the head with the embedding (needs `embedding == hidden`).
+    public var tiedEmbeddings: Bool
+
+    public init(vocabSize: Int, embedding: Int, hidden: Int, layers: Int = 2, cell: Cell = .lstm, dropout: Float = 0,
+                tiedEmbeddings: Bool = false) {
+        precondition(!tiedEmbeddings || embedding == hidden, "tied embeddings need embedding == hidden")
+        self.vocabSize = vocabSize
+        self.embedding = embedding
+        self.hidden = hidden
+        self.layers = layers
+        self.cell = cell
+        self.dropout = dropout
+        self.tiedEmbeddings = tiedEmbeddings
+    }
+}
+
+public final class RecurrentLM: Module {
+    /// Recurrent state: `h` (and `c` for LSTM), each `[layers, B, H]`.
+    public struct State {
+        public var h: Tensor
+        public var c: Tensor?
+        /// The same state cut from the graph (the truncation point of BPTT).
+        public func detached() -> State { State(h: h.detached(), c: c?.detached()) }
+    }
+
+    public let config: RecurrentLMConfig
+    @Child public var embedding: Embedding
+    @OptionalChild public var lstm: LSTM?
+    @OptionalChild public var gru: GRU?
+    @OptionalChild public var head: Linear?
+    let dropout: Dropout
+
+    public init(_ config: RecurrentLMConfig, rng: inout RNG) {
+        self.config = config
+        _embedding = Child(wrappedValue: Embedding(config.vocabSize, config.embedding, rng: &rng), key: "embedding")
+        _lstm = OptionalChild(wrappedValue: config.cell == .lstm
+                              ? LSTM(inputSize: config.embedding, hiddenSize: config.hidden, numLayers: config.layers, rng: &rng) : nil, key: "rnn")
+        _gru = OptionalChild(wrappedValue: config.cell == .gru
+                             ? GRU(inputSize: config.embedding, hiddenSize: config.hidden, numLayers: config.layers, rng: &rng) : nil, key: "rnn")
+        _head = OptionalChild(wrappedValue: config.tiedEmbeddings ? nil : Linear(config.hidden, config.vocabSize, rng: &rng), key: "head")
+        dropout = Dropout(config.dropout, rng: rng.stream("rnn-dropout"))
+        super.init()
+    }
+
+    /// Logits `[B, T, vocab]` for ids `[B, T]` (row-major), continuing from `state` (zeros if nil).
+    public func callAsFunction(_ ids: [Int32], batch: Int, state: State? = nil) -> (logits: Tensor, state: State) {
+        let x = dropout(embedding(ids, shape: [batch, ids.count / batch]))
+        let output: Tensor, next: State
+        if let lstm {
+            let run = lstm(x, state: state.map { ($0.h, $0.c!) })
+            (output, next) = (run.output, State(h: run.state.h, c: run.state.c))
+        } else {
+            let run = gru!(x, state: state?.h)
+            (output, next) = (run.output, State(h: run.state, c: nil))
+        }
+        let features = dropout(output)
+        let logits = linear(features, weight: head?.weight ?? embedding.weight, bias: head?.bias)
+        return (logits, next)
+    }
+
+    /// Mean next-token cross-entropy (nats) of ids `[B, T]` against `targets`, and the final state
+    /// (detached: carry it into the next chunk for truncated BPTT).
+    public func loss(inputs: [Int32], targets: [Int32], batch: Int, state: State? = nil) -> (loss: Tensor, state: State) {
+        let (logits, next) = self(inputs, batch: batch, state: state)
+        return (crossEntropy(logits: logits.reshaped([-1, config.vocabSize]), targets: targets), next.detached())
+    }
+
+    /// Continues `prompt` one token at a time from the carried state.
+    public func generate(prompt: [Int32], options: GenerationOptions, rng: inout RNG) -> (tokens: [Int32], stop: StopReason) {
+        precondition(!prompt.isEmpty, "generation needs at least one prompt token")
+        return noGrad {
+            var state: State?
+            return generateTokens(prompt: prompt, options: options, rng: &rng) { new in
+                let (logits, next) = self(new, batch: 1, state: state)
+                state = next
+                return logits.slice(axis: 1, (new.count - 1)..<new.count).scalars
+            }
+        }
+    }
+}
+
+/// Contiguous chunks of a token stream for truncated BPTT: `batch` parallel streams, each
+/// starting at its own offset, advanced `length` tokens per step, so that the state carried from
+/// one step to the next belongs to the text that follows.
+public struct StreamBatches {
+    public let tokens: [Int32], batch: Int, length: Int
+
+    public init(tokens: [Int32], batch: Int, length: Int) {
+        precondition(tokens.count > batch * (length + 1), "stream of \(tokens.count) tokens is too short for \(batch)×\(length)")
+        self.tokens = tokens
+        self.batch = batch
+        self.length = length
+    }
+
+    /// Chunks per stream before the streams wrap around.
+    public var stepsPerEpoch: Int { (tokens.count / batch - 1) / length }
+
+    /// Inputs and targets `[batch, length]` of `step`; the step after the last of an epoch starts
+    /// the streams again (and the carried state should then be reset).
+    public func chunk(_ step: Int) -> (inputs: [Int32], targets: [Int32], startsEpoch: Bool) {
+        let span = tokens.count / batch
+        let position = (step % stepsPerEpoch) * length
+        var x: [Int32] = [], y: [Int32] = []
+        x.reserveCapacity(batch * length)
+        y.reserveCapacity(batch * length)
+        for b in 0..<batch {
+            let start = b * span + position
+            x += tokens[start..<(start + length)]
+            y += tokens[(start + 1)...(start + length)]
+        }
+        return (x, y, step % stepsPerEpoch == 0)
+    }
+}
