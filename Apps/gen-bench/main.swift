@@ -107,6 +107,52 @@ func trainingBenchmarks(seconds: Double, only: String) -> [Result] {
     return results
 }
 
+/// Tokens per second of batch-1 generation with the KV cache (random weights, default sampling).
+func generationBenchmarks(seconds: Double, only: String) -> [Result] {
+    var results: [Result] = []
+    func wanted(_ name: String) -> Bool { name.hasPrefix(only) }
+    let shapes: [(String, TransformerLMConfig, Int)] = [
+        ("generate.gpt", TransformerLMConfig(vocabSize: 65, contextLength: 512, layers: 4, heads: 4, width: 128), 500),
+        ("generate.stories15m", TransformerLMConfig(vocabSize: 32000, contextLength: 256, layers: 6, heads: 6, width: 288), 255),
+        ("generate.gpt2small", TransformerLMConfig(vocabSize: 50257, contextLength: 1024, layers: 12, heads: 12, width: 768,
+                                                   approximateGELU: true), 48),
+    ]
+    for (name, config, tokens) in shapes where wanted(name) {
+        Memory.resetPeak()
+        var rng = RNG(seed: 1)
+        let model = TransformerLM(config, rng: &rng)
+        var sampler = RNG(seed: 2)
+        let options = GenerationOptions(maxTokens: tokens)
+        let runs = rate(warmup: 1, seconds: seconds, minimum: 1) { _ = model.generate(prompt: [1], options: options, rng: &sampler) }
+        results.append(Result(name: name, unit: "tokens/s", value: runs * Double(tokens), peak_rss_mb: Memory.peakMB(),
+                              notes: ["parameters_millions": Double(model.parameterCount) / 1e6]))
+    }
+    if wanted("generate.lstm") {
+        Memory.resetPeak()
+        var rng = RNG(seed: 3)
+        let model = RecurrentLM(RecurrentLMConfig(vocabSize: 65, embedding: 64, hidden: 256, layers: 2), rng: &rng)
+        var sampler = RNG(seed: 4)
+        let options = GenerationOptions(maxTokens: 500)
+        let runs = rate(warmup: 1, seconds: seconds, minimum: 1) { _ = model.generate(prompt: [1], options: options, rng: &sampler) }
+        results.append(Result(name: "generate.lstm", unit: "tokens/s", value: runs * 500, peak_rss_mb: Memory.peakMB()))
+    }
+    if wanted("ngram"), let text = try? Gzip.readMaybeCompressed(URL(fileURLWithPath: "samples/data/shakespeare/shakespeare_1mb.txt.gz")) {
+        Memory.resetPeak()
+        let tokens = text.map { Int32($0) }                       // bytes as tokens, 1 MB
+        let model = NGramModel(NGramConfig(order: 6, vocabSize: 256))
+        let start = DispatchTime.now().uptimeNanoseconds
+        model.fit([tokens])
+        let fitSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        results.append(Result(name: "ngram.fit", unit: "seconds", value: fitSeconds, peak_rss_mb: Memory.peakMB(),
+                              notes: ["tokens": Double(tokens.count), "entries": Double(model.entryCount)]))
+        var sampler = RNG(seed: 5)
+        let options = GenerationOptions(maxTokens: 2000)
+        let runs = rate(warmup: 1, seconds: seconds, minimum: 1) { _ = model.generate(prompt: Array(tokens.prefix(5)), options: options, rng: &sampler) }
+        results.append(Result(name: "ngram.sample", unit: "tokens/s", value: runs * 2000, peak_rss_mb: Memory.peakMB()))
+    }
+    return results
+}
+
 func printTable(_ results: [Result]) {
     print("benchmark".padding(toLength: 24, withPad: " ", startingAt: 0) + "value".leftPad(14) + "  unit       " + "peak MB".leftPad(9) + "  notes")
     for r in results {
@@ -124,7 +170,7 @@ extension String {
 let run = Command("gen-bench", abstract: "Measure GenSuite's engine: GEMM throughput, training speed and memory.", options: [
     .value("json", "FILE", default: "bench.json", help: "Where to write the results as JSON."),
     .value("seconds", "S", default: "3", help: "Timed seconds per benchmark."),
-    .value("only", "PREFIX", help: "Run only benchmarks whose name starts with PREFIX (gemm, train)."),
+    .value("only", "PREFIX", help: "Run only benchmarks whose name starts with PREFIX (gemm, train, generate, ngram)."),
 ], subcommands: [
     Command("compare", abstract: "Print our/reference ratios of two bench.json files.",
             positionals: [Positional("OURS", help: "bench.json of GenSuite."), Positional("REFERENCE", help: "bench.json of the reference (PyTorch).")]) { args in
@@ -144,6 +190,9 @@ let run = Command("gen-bench", abstract: "Measure GenSuite's engine: GEMM throug
     var results: [Result] = []
     if "gemm".hasPrefix(only) || only.hasPrefix("gemm") { results += gemmBenchmarks(seconds: seconds).filter { $0.name.hasPrefix(only) } }
     if "train".hasPrefix(only) || only.hasPrefix("train") { results += trainingBenchmarks(seconds: seconds, only: only) }
+    if ["generate", "ngram"].contains(where: { $0.hasPrefix(only) || only.hasPrefix($0) }) {
+        results += generationBenchmarks(seconds: seconds, only: only)
+    }
     printTable(results)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

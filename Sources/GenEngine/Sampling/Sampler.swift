@@ -18,41 +18,58 @@ public struct SamplingOptions: Codable, Equatable {
         self.minP = minP
     }
 
-    /// Draws one index from `logits` (length = vocabulary). Ties and orderings are resolved by
-    /// index, so the same logits, options and generator state always give the same token.
+    /// Draws one index from `logits` (length = vocabulary; `-infinity` marks a forbidden token).
+    /// Candidates are ordered by logit, ties by index, so the same logits, options and generator
+    /// state always give the same token. Without top-k/top-p no sort is needed: O(vocabulary).
     public func sample(_ logits: [Float], rng: inout RNG) -> Int {
         precondition(!logits.isEmpty, "sampling from no logits")
-        if temperature <= 0 {
-            var best = 0
-            for i in 1..<logits.count where logits[i] > logits[best] { best = i }
-            return best
+        var best = -1
+        for i in logits.indices where logits[i] > -.infinity && (best < 0 || logits[i] > logits[best]) { best = i }
+        precondition(best >= 0, "every token is forbidden")
+        if temperature <= 0 { return best }
+        let top = logits[best]
+        var candidates: [Int]
+        if let k = topK, k > 0, k < logits.count {
+            candidates = SamplingOptions.largest(k, of: logits)
+        } else {
+            candidates = logits.indices.filter { logits[$0] > -.infinity }
         }
-        // Candidates sorted by logit (then index), cut by top-k.
-        var order = logits.indices.filter { logits[$0] > -.infinity }
-        precondition(!order.isEmpty, "every token is forbidden")
-        order.sort { logits[$0] != logits[$1] ? logits[$0] > logits[$1] : $0 < $1 }
-        if let k = topK, k > 0, k < order.count { order.removeSubrange(k...) }
-        let top = logits[order[0]]
-        var probs = order.map { Float.exp(Double((logits[$0] - top) / temperature)) }
-        let total = probs.reduce(0, +)
-        for i in probs.indices { probs[i] /= total }
-        var keep = probs.count
         if let p = topP, p < 1 {
-            var acc: Float = 0
+            candidates.sort { logits[$0] != logits[$1] ? logits[$0] > logits[$1] : $0 < $1 }
+        }
+        var probs = candidates.map { Float(Foundation.exp(Double((logits[$0] - top) / temperature))) }
+        if let m = minP, m > 0 {
+            // The top token has weight 1 before normalisation, so the cut is m itself.
+            let kept = candidates.indices.filter { probs[$0] >= m }
+            candidates = kept.map { candidates[$0] }
+            probs = kept.map { probs[$0] }
+        }
+        if let p = topP, p < 1 {
+            let total = probs.reduce(0, +)
+            var acc: Float = 0, keep = probs.count
             for (i, q) in probs.enumerated() {
-                acc += q
+                acc += q / total
                 if acc >= p { keep = i + 1; break }
             }
+            candidates.removeSubrange(keep...)
+            probs.removeSubrange(keep...)
         }
-        if let m = minP, m > 0 {
-            keep = min(keep, max(1, probs.prefix(keep).filter { $0 >= m * probs[0] }.count))
-        }
-        probs.removeSubrange(keep...)
         let choice = probs.withUnsafeBufferPointer { rng.categorical($0) }
-        return order[choice]
+        return candidates[choice]
     }
-}
 
-private extension Float {
-    static func exp(_ x: Double) -> Float { Float(Foundation.exp(x)) }
+    /// Indices of the `k` largest finite logits, largest first (ties: lower index first).
+    static func largest(_ k: Int, of logits: [Float]) -> [Int] {
+        var top: [Int] = []
+        top.reserveCapacity(k + 1)
+        func before(_ a: Int, _ b: Int) -> Bool { logits[a] != logits[b] ? logits[a] > logits[b] : a < b }
+        for i in logits.indices where logits[i] > -.infinity {
+            if top.count == k, let last = top.last, !before(i, last) { continue }
+            var at = top.count
+            while at > 0 && before(i, top[at - 1]) { at -= 1 }
+            top.insert(i, at: at)
+            if top.count > k { top.removeLast() }
+        }
+        return top
+    }
 }

@@ -20,6 +20,8 @@ public enum GEMM {
             cblas_sgemm(CblasRowMajor, ta, tb, Int32(mm), Int32(nn), Int32(k), alpha, ap, Int32(lda), bp, Int32(ldb),
                         beta, cp, Int32(ldc))
         }
+        if m == 1 { return vectorTimesMatrix(transA: transA, transB: transB, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                                              b: b, ldb: ldb, beta: beta, c: c) }
         let blocks = blockCount(m: m, n: n, k: k)
         if blocks == 1 { return call(m, n, a, b, c) }
         let alongRows = m >= n
@@ -32,6 +34,26 @@ public enum GEMM {
                 call(len, n, a + (transA ? start : start * lda), b, c + start * ldc)
             } else {
                 call(m, len, a, b + (transB ? start * ldb : start), c + start)
+            }
+        }
+    }
+
+    /// One row of output (`m = 1`, as in decoding one token): matrix-vector products, which stream
+    /// the matrix once instead of packing it as GEMM does. Output columns split into shape-fixed blocks.
+    static func vectorTimesMatrix(transA: Bool, transB: Bool, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+                                  b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>) {
+        let incX = Int32(transA ? lda : 1)
+        let blocks = max(1, min(4, n / 64, (n * k) >> 16))
+        let size = (n + blocks - 1) / blocks
+        forEachBlock(blocks) { i in
+            let start = i * size, len = min(size, n - start)
+            guard len > 0 else { return }
+            if transB {   // B is [n, k]: rows start..start+len times x
+                cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(len), Int32(k), alpha, b + start * ldb, Int32(ldb), a, incX,
+                            beta, c + start, 1)
+            } else {      // B is [k, n]: columns start..start+len
+                cblas_sgemv(CblasRowMajor, CblasTrans, Int32(k), Int32(len), alpha, b + start, Int32(ldb), a, incX,
+                            beta, c + start, 1)
             }
         }
     }
