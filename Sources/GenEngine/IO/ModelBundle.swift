@@ -55,10 +55,15 @@ public enum ModelBundle {
     /// into only with `overwrite` (its other files are left as they are).
     public static func save<C: Codable>(_ model: Module, manifest: BundleManifest<C>, to folder: URL,
                                         overwrite: Bool = false) throws {
+        try save(tensors: model.stateDict(), manifest: manifest, to: folder, overwrite: overwrite)
+    }
+
+    /// Saves named tensors (a model that is not a `Module`, such as an n-gram table) with the manifest.
+    public static func save<C: Codable>(tensors state: [(String, Tensor)], manifest: BundleManifest<C>, to folder: URL,
+                                        overwrite: Bool = false) throws {
         let fm = FileManager.default
         if fm.fileExists(atPath: folder.path) && !overwrite { throw IOFailure.exists(folder.path) }
         var m = manifest
-        let state = model.stateDict()
         m.tensors = Dictionary(uniqueKeysWithValues: state.map { ($0.0, TensorSpec(shape: $0.1.shape)) })
         let weights = SafeTensors(tensors: state.map { ($0.0, $0.1) }, metadata: ["format": "pt", "family": m.family])
         let encoder = JSONEncoder()
@@ -91,6 +96,14 @@ public enum ModelBundle {
     /// Loads `model.safetensors` into `model`, after checking every tensor's name, shape and
     /// dtype against the manifest and the model. Nothing is loaded unless everything matches.
     public static func loadWeights<C: Codable>(into model: Module, manifest: BundleManifest<C>, from folder: URL) throws {
+        let stored = try loadTensors(manifest: manifest, from: folder)
+        do { try model.load(stateDict: stored) } catch let e as ModelLoadError {
+            throw BundleError(path: folder.path, problems: e.problems)
+        }
+    }
+
+    /// Reads `model.safetensors` and checks every tensor's name, shape and dtype against the manifest.
+    public static func loadTensors<C: Codable>(manifest: BundleManifest<C>, from folder: URL) throws -> [String: Tensor] {
         let url = folder.appendingPathComponent(weightsFile)
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw BundleError(path: folder.path, problems: ["no \(weightsFile)"])
@@ -110,10 +123,8 @@ public enum ModelBundle {
         for name in stored.keys.sorted() where manifest.tensors[name] == nil {
             problems.append("\(weightsFile) has tensor '\(name)' not listed in \(configFile)")
         }
-        if problems.isEmpty {
-            do { try model.load(stateDict: stored) } catch let e as ModelLoadError { problems += e.problems }
-        }
         if !problems.isEmpty { throw BundleError(path: folder.path, problems: problems) }
+        return stored
     }
 
     private static func describe(_ error: DecodingError) -> String {

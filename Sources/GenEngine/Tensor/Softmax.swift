@@ -9,47 +9,40 @@ extension Tensor {
         return body(transposed(ax, rank - 1)).transposed(ax, rank - 1)
     }
 
+    /// A row-wise op over the last axis: `forward(rows, cols, x, y)` and
+    /// `backward(rows, cols, y, dy, dx)` kernels, run in parallel over rows.
+    private func rowwise(
+        _ forward: @escaping (Int, Int, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void,
+        _ backward: @escaping (Int, Int, UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void
+    ) -> Tensor {
+        let cols = shape[rank - 1], rows = count / Swift.max(cols, 1)
+        let grain = Swift.max(1, 8192 / Swift.max(cols, 1))
+        var y = Tensor(uninitializedShape: shape)
+        let xp = pointer, yp = y.mutablePointer
+        Threads.parallelFor(rows, grain: grain) { r in forward(r.count, cols, xp + r.lowerBound * cols, yp + r.lowerBound * cols) }
+        let out = y
+        return y.recorded([(self, { g in
+            var dx = Tensor(uninitializedShape: g.shape)
+            let op = out.pointer, gp = g.pointer, dp = dx.mutablePointer
+            Threads.parallelFor(rows, grain: grain) { r in
+                let o = r.lowerBound * cols
+                backward(r.count, cols, op + o, gp + o, dp + o)
+            }
+            return dx
+        })])
+    }
+
     /// `exp(x) / sum(exp(x))` along `axis`.
     public func softmax(axis: Int = -1) -> Tensor {
         alongLastAxis(axis) { x in
-            let cols = x.shape[x.rank - 1], rows = x.count / Swift.max(cols, 1)
-            var y = Tensor(uninitializedShape: x.shape)
-            let xp = x.pointer, yp = y.mutablePointer
-            Threads.parallelFor(rows, grain: Swift.max(1, 8192 / Swift.max(cols, 1))) { r in
-                gk_softmax_rows(r.count, cols, xp + r.lowerBound * cols, yp + r.lowerBound * cols)
-            }
-            let out = y
-            return y.recorded([(x, { g in
-                var dx = Tensor(uninitializedShape: g.shape)
-                let op = out.pointer, gp = g.pointer, dp = dx.mutablePointer
-                Threads.parallelFor(rows, grain: Swift.max(1, 8192 / Swift.max(cols, 1))) { r in
-                    let o = r.lowerBound * cols
-                    gk_softmax_backward_rows(r.count, cols, op + o, gp + o, dp + o)
-                }
-                return dx
-            })])
+            x.rowwise({ gk_softmax_rows($0, $1, $2, $3) }, { gk_softmax_backward_rows($0, $1, $2, $3, $4) })
         }
     }
 
     /// `x - logsumexp(x)` along `axis`.
     public func logSoftmax(axis: Int = -1) -> Tensor {
         alongLastAxis(axis) { x in
-            let cols = x.shape[x.rank - 1], rows = x.count / Swift.max(cols, 1)
-            var y = Tensor(uninitializedShape: x.shape)
-            let xp = x.pointer, yp = y.mutablePointer
-            Threads.parallelFor(rows, grain: Swift.max(1, 8192 / Swift.max(cols, 1))) { r in
-                gk_log_softmax_rows(r.count, cols, xp + r.lowerBound * cols, yp + r.lowerBound * cols)
-            }
-            let out = y
-            return y.recorded([(x, { g in
-                var dx = Tensor(uninitializedShape: g.shape)
-                let op = out.pointer, gp = g.pointer, dp = dx.mutablePointer
-                Threads.parallelFor(rows, grain: Swift.max(1, 8192 / Swift.max(cols, 1))) { r in
-                    let o = r.lowerBound * cols
-                    gk_log_softmax_backward_rows(r.count, cols, op + o, gp + o, dp + o)
-                }
-                return dx
-            })])
+            x.rowwise({ gk_log_softmax_rows($0, $1, $2, $3) }, { gk_log_softmax_backward_rows($0, $1, $2, $3, $4) })
         }
     }
 
