@@ -1,4 +1,5 @@
 import Foundation
+import GenEngine
 
 /// One benchmark figure, as written to `bench.json`.
 struct Result: Codable {
@@ -22,8 +23,10 @@ enum Memory {
     /// Current resident set in MiB.
     static func currentMB() -> Double { field("VmRSS:") }
 
-    /// Restarts the peak counter at the current resident set (writes 5 to clear_refs).
+    /// Frees the engine's cached buffers, then restarts the peak counter at the current resident
+    /// set (writes 5 to clear_refs), so each benchmark's peak is its own.
     static func resetPeak() {
+        BufferPool.releaseCached()
         if let h = FileHandle(forWritingAtPath: "/proc/self/clear_refs") {
             h.write(Data("5".utf8))
             try? h.close()

@@ -16,10 +16,15 @@ func gemmBenchmarks(seconds: Double) -> [Result] {
         let (ours, direct) = a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 c.withUnsafeMutableBufferPointer { pc in
-                    let o = rate(seconds: seconds) { GEMM.engine(m: m, n: n, k: k, a: pa.baseAddress!, b: pb.baseAddress!, c: pc.baseAddress!) }
-                    let d = rate(seconds: seconds) {
-                        GEMM.openBLASReference(m: m, n: n, k: k, a: pa.baseAddress!, b: pb.baseAddress!, c: pc.baseAddress!,
-                                               threads: Threads.count)
+                    // Alternate the two twice and keep each one's best, so drift on a shared machine
+                    // hits both alike.
+                    var (o, d) = (0.0, 0.0)
+                    for _ in 0..<2 {
+                        o = max(o, rate(seconds: seconds / 2) { GEMM.engine(m: m, n: n, k: k, a: pa.baseAddress!, b: pb.baseAddress!, c: pc.baseAddress!) })
+                        d = max(d, rate(seconds: seconds / 2) {
+                            GEMM.openBLASReference(m: m, n: n, k: k, a: pa.baseAddress!, b: pb.baseAddress!, c: pc.baseAddress!,
+                                                   threads: Threads.count)
+                        })
                     }
                     return (o, d)
                 }

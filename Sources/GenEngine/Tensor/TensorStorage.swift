@@ -29,7 +29,7 @@ final class TensorStorage {
 
 /// Free buffers kept for reuse, by exact (64-byte-rounded) size, up to `limitBytes` in total
 /// (`GEN_POOL_MB`, default 1024); beyond that, freed buffers go back to the system.
-enum BufferPool {
+public enum BufferPool {
     private static var free: [Int: [UnsafeMutableRawPointer]] = [:]
     private static var cachedBytes = 0
     private static let lock: UnsafeMutablePointer<pthread_mutex_t> = {
@@ -63,6 +63,16 @@ enum BufferPool {
             fatalError("GenEngine: cannot allocate \(bytes) bytes for a tensor")
         }
         return raw
+    }
+
+    /// Returns every cached buffer to the system (between benchmarks, or after a large job).
+    public static func releaseCached() {
+        pthread_mutex_lock(lock)
+        let all = free.keys.sorted().flatMap { free[$0]! }
+        free = [:]
+        cachedBytes = 0
+        pthread_mutex_unlock(lock)
+        all.forEach { Foundation.free($0) }
     }
 
     static func give(_ p: UnsafeMutableRawPointer, bytes: Int) {
