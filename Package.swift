@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .library(name: "GenEngine", targets: ["GenEngine"]),
         .executable(name: "gen-bench", targets: ["gen-bench"]),
+        .executable(name: "gen-image", targets: ["gen-image"]),
     ],
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
@@ -25,10 +26,13 @@ let package = Package(
                 path: "Sources/GenEngine", swiftSettings: optimise),
         .executableTarget(name: "gen-bench", dependencies: ["GenEngine"],
                           path: "Apps/gen-bench", swiftSettings: optimise),
+        .executableTarget(name: "gen-image", dependencies: ["GenEngine"],
+                          path: "Apps/gen-image", swiftSettings: optimise),
         .executableTarget(name: "engine-demo", dependencies: ["GenEngine"],
                           path: "Apps/engine-demo", swiftSettings: optimise),
         .testTarget(name: "GenEngineTests", dependencies: ["GenEngine"],
                     path: "Tests/GenEngineTests", resources: [.copy("Fixtures")]),
+        .testTarget(name: "GenImageTests", dependencies: ["gen-image", "GenEngine"], path: "Tests/GenImageTests"),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -106,3 +106,19 @@ final class FamilyTests: XCTestCase {
         XCTAssertEqual(cached, Array(sequence[prompt.count...]))
     }
 }
+
+final class FrechetDistanceTests: XCTestCase {
+    func testFrechetDistanceMatchesClosedForm() {
+        // Two Gaussians with diagonal covariances: FD = |Δμ|² + Σ (σa - σb)².
+        var rng = RNG(seed: 3)
+        let n = 20000
+        let a = Tensor.normal([n, 2], rng: &rng) * Tensor([1, 2])
+        let b = Tensor.normal([n, 2], rng: &rng) * Tensor([3, 2]) + Tensor([1, -1])
+        let expected = (1.0 + 1.0) + (1.0 - 3.0) * (1.0 - 3.0) + 0
+        XCTAssertEqual(frechetDistance(a, b), expected, accuracy: 0.15)
+        XCTAssertEqual(frechetDistance(a, a), 0, accuracy: 1e-6)
+        // Jacobi recovers the eigenvalues of a known symmetric matrix.
+        let values = symmetricEigen([2, 1, 0, 1, 2, 0, 0, 0, 5], 3).values.sorted()
+        assertClose(values.map(Float.init), [1, 3, 5], tolerance: 1e-9)
+    }
+}

@@ -32,7 +32,7 @@ final class NeuralFamilyTests: XCTestCase {
         let after = elbo()
         XCTAssertLessThan(after, before / 2, "negative ELBO \(before) -> \(after) nats")
         let (mu, _) = noGrad { vae.encode(test.slice(0..<2)) }
-        let path = VAE.interpolate(mu.slice(0..<1).reshaped([4]), mu.slice(1..<2).reshaped([4]), steps: 7)
+        let path = interpolateLatents(mu.slice(0..<1).reshaped([4]), mu.slice(1..<2).reshaped([4]), steps: 7)
         XCTAssertEqual(path.shape, [7, 4])
         assertClose(path.slice(0..<1).scalars, mu.slice(0..<1).scalars, tolerance: 1e-4)
         assertClose(path.slice(6..<7).scalars, mu.slice(1..<2).scalars, tolerance: 1e-4)
@@ -99,7 +99,7 @@ final class NeuralFamilyTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         let config = TrainerConfig(steps: steps, learningRate: learningRate, warmupSteps: 10, evalEvery: steps / 2, seed: 4)
         let trainer = Trainer(model: model, optimizer: Adam.adamW(learningRate: 1e-2, weightDecay: 0), config: config, folder: dir,
-                              loss: { m, rng in let b = Self.fibonacciBatch(16, 24, rng: &rng); return loss(m, b.inputs, b.targets, 16) },
+                              loss: { m, rng, _ in let b = Self.fibonacciBatch(16, 24, rng: &rng); return loss(m, b.inputs, b.targets, 16) },
                               validate: { m in
                                   var r = RNG(seed: 77)
                                   let b = Self.fibonacciBatch(64, 24, rng: &r)

@@ -31,7 +31,7 @@ final class TrainerTests: XCTestCase {
         let config = TrainerConfig(steps: 40, learningRate: 0.01, warmupSteps: 5, evalEvery: 10, checkpointEvery: 15, seed: 3)
         var calls = 0
         let trainer = Trainer(model: Net(), optimizer: Adam.adamW(learningRate: 0.01), config: config, folder: folder,
-                              loss: { m, rng in
+                              loss: { m, rng, _ in
                                   calls += 1
                                   if calls == interruptAt { raise(SIGINT) }
                                   return Self.loss(m, &rng)
@@ -78,7 +78,7 @@ final class TrainerTests: XCTestCase {
         var evaluations = 0
         // A validation metric that stops improving after the third evaluation.
         let trainer = Trainer(model: Net(), optimizer: SGD(learningRate: 0.01), config: config, folder: dir,
-                              loss: { m, rng in Self.loss(m, &rng) },
+                              loss: { m, rng, _ in Self.loss(m, &rng) },
                               validate: { _ in evaluations += 1; return evaluations <= 3 ? Double(10 - evaluations) : 100 })
         trainer.quiet = true
         let summary = try trainer.run()

@@ -58,6 +58,9 @@ public struct Arguments {
     var flags: Set<String> = []
     public internal(set) var positionals: [String] = []
 
+    /// No arguments (options fall back to nothing).
+    public static let empty = Arguments(options: [:])
+
     /// Whether a flag was given.
     public func flag(_ name: String) -> Bool { flags.contains(name) }
 

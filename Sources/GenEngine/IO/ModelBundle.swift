@@ -42,6 +42,7 @@ public struct BundleManifest<Config: Codable>: Codable {
 public struct BundleError: Error, CustomStringConvertible {
     public let path: String
     public let problems: [String]
+    public init(path: String, problems: [String]) { self.path = path; self.problems = problems }
     public var description: String { "model bundle \(path): " + problems.joined(separator: "; ") }
 }
 

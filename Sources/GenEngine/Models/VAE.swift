@@ -157,22 +157,4 @@ public final class VAE: Module {
     public func reconstruct(_ x: Tensor, labels: [Int32]? = nil) -> Tensor {
         noGrad { decode(encode(x, labels: labels).mean, labels: labels) }
     }
-
-    /// `steps` latents from `a` to `b` (`[latent]` each), inclusive: linear, or spherical (slerp),
-    /// which keeps Gaussian latents at a typical norm. Returns `[steps, latent]`.
-    public static func interpolate(_ a: Tensor, _ b: Tensor, steps: Int, spherical: Bool = true) -> Tensor {
-        let va = a.scalars.map(Double.init), vb = b.scalars.map(Double.init)
-        let na = va.reduce(0) { $0 + $1 * $1 }.squareRoot(), nb = vb.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        let cosine = zip(va, vb).reduce(0) { $0 + $1.0 * $1.1 } / max(na * nb, 1e-12)
-        let omega = Foundation.acos(min(1, max(-1, cosine)))
-        var rows: [Float] = []
-        for i in 0..<steps {
-            let t = steps == 1 ? 0 : Double(i) / Double(steps - 1)
-            let (wa, wb) = spherical && Foundation.sin(omega) > 1e-6
-                ? (Foundation.sin((1 - t) * omega) / Foundation.sin(omega), Foundation.sin(t * omega) / Foundation.sin(omega))
-                : (1 - t, t)
-            rows += zip(va, vb).map { Float(wa * $0 + wb * $1) }
-        }
-        return Tensor(rows, shape: [steps, va.count])
-    }
 }

@@ -74,8 +74,8 @@ public final class Trainer<M: Module> {
     public let config: TrainerConfig
     /// Folder of `metrics.jsonl`, `curve.png` and `checkpoint/`.
     public let folder: URL
-    /// One optimisation step on the batch drawn with `rng`; returns the training loss.
-    let step: (M, inout RNG) -> Double
+    /// One optimisation step (model, the step's generator, the step number); returns the training loss.
+    let step: (M, inout RNG, Int) -> Double
     /// Validation loss (lower is better), computed without gradients in evaluation mode.
     let validate: ((M) -> Double)?
     public var quiet = false
@@ -86,7 +86,7 @@ public final class Trainer<M: Module> {
 
     /// A trainer whose `step` makes its own updates (several optimisers, as a GAN).
     public init(model: M, optimizers: [(name: String, optimizer: Optimizer)], config: TrainerConfig, folder: URL,
-                step: @escaping (M, inout RNG) -> Double, validate: ((M) -> Double)?) {
+                step: @escaping (M, inout RNG, Int) -> Double, validate: ((M) -> Double)?) {
         self.model = model
         self.optimizers = optimizers
         self.config = config
@@ -95,13 +95,14 @@ public final class Trainer<M: Module> {
         self.validate = validate
     }
 
-    /// A trainer that minimises `loss` with one optimiser (and the config's gradient clipping).
+    /// A trainer that minimises `loss(model, rng, step)` with one optimiser (and the config's
+    /// gradient clipping).
     public convenience init(model: M, optimizer: Optimizer, config: TrainerConfig, folder: URL,
-                            loss: @escaping (M, inout RNG) -> Tensor, validate: ((M) -> Double)?) {
+                            loss: @escaping (M, inout RNG, Int) -> Tensor, validate: ((M) -> Double)?) {
         let clip = config.clipNorm
-        self.init(model: model, optimizers: [("optimizer", optimizer)], config: config, folder: folder, step: { m, rng in
+        self.init(model: model, optimizers: [("optimizer", optimizer)], config: config, folder: folder, step: { m, rng, step in
             var batchRNG = rng
-            let (value, gradients) = valueAndGrad(m) { m in loss(m, &batchRNG) }()
+            let (value, gradients) = valueAndGrad(m) { m in loss(m, &batchRNG, step) }()
             rng = batchRNG
             optimizer.update(m, clip.map { clipGradNorm(gradients, maxNorm: $0).0 } ?? gradients)
             return Double(value.item)
@@ -135,7 +136,7 @@ public final class Trainer<M: Module> {
             var batchRNG = RNG(seed: config.seed, stream: "batch-\(step)")
             let rate = schedule(step)
             for (_, optimizer) in optimizers { optimizer.learningRate = rate }
-            lastLoss = self.step(model, &batchRNG)
+            lastLoss = self.step(model, &batchRNG, step)
             state.step += 1
             var record = MetricsRecord(step: state.step, trainLoss: lastLoss, validationLoss: nil,
                                        learningRate: Double(rate),

@@ -1,0 +1,148 @@
+// Image data in: MNIST IDX files (.gz too) and folders of PNGs with one subfolder per class.
+import Foundation
+import GenEngine
+
+/// Images `[N, C, H, W]` with values in [0, 1], a class per image, and the class names.
+struct ImageDataset {
+    var images: Tensor
+    var labels: [Int32]
+    var classNames: [String]
+    var count: Int { images.shape[0] }
+
+    /// Rows `indices` as a batch.
+    func batch(_ indices: [Int]) -> (images: Tensor, labels: [Int32]) {
+        (images.gathered(rows: indices.map(Int32.init)), indices.map { labels[$0] })
+    }
+}
+
+enum IDX {
+    /// Reads an IDX file (big-endian header: magic 0x0000_08_0D with D dimensions, then sizes).
+    static func read(_ url: URL) throws -> (dims: [Int], bytes: [UInt8]) {
+        let data = try Gzip.readMaybeCompressed(url)
+        func fail(_ why: String) -> CLIError { .badData("\(url.path): not an IDX file (\(why)); pass MNIST's idx3/idx1 files") }
+        guard data.count >= 4 else { throw fail("too short") }
+        let b = [UInt8](data)
+        guard b[0] == 0, b[1] == 0, b[2] == 0x08, (1...4).contains(b[3]) else { throw fail("bad magic bytes") }
+        let rank = Int(b[3])
+        guard b.count >= 4 + 4 * rank else { throw fail("truncated header") }
+        let dims = (0..<rank).map { i in (0..<4).reduce(0) { $0 << 8 | Int(b[4 + 4 * i + $1]) } }
+        let total = dims.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
+        guard total == b.count - 4 - 4 * rank else {
+            throw fail("header promises \(total) bytes of data, file has \(b.count - 4 - 4 * rank)")
+        }
+        return (dims, Array(b[(4 + 4 * rank)...]))
+    }
+
+    /// MNIST images and labels; the labels file is found beside the images file.
+    static func mnist(images url: URL) throws -> ImageDataset {
+        let (dims, pixels) = try read(url)
+        guard dims.count == 3 else { throw CLIError.badData("\(url.path): expected an idx3 image file, got \(dims.count) dimensions") }
+        let labelsURL = URL(fileURLWithPath: url.path.replacingOccurrences(of: "images-idx3", with: "labels-idx1"))
+        guard labelsURL != url, FileManager.default.fileExists(atPath: labelsURL.path) else {
+            throw CLIError("\(labelsURL.path): labels file not found beside \(url.lastPathComponent)", code: .noInput)
+        }
+        let (ldims, labels) = try read(labelsURL)
+        guard ldims == [dims[0]] else { throw CLIError.badData("\(labelsURL.path): \(ldims) labels for \(dims[0]) images") }
+        guard labels.allSatisfy({ $0 < 10 }) else { throw CLIError.badData("\(labelsURL.path): a label is not a digit 0-9") }
+        let images = Tensor(pixels.map { Float($0) / 255 }, shape: [dims[0], 1, dims[1], dims[2]])
+        return ImageDataset(images: images, labels: labels.map(Int32.init), classNames: (0...9).map(String.init))
+    }
+}
+
+enum ImageFolder {
+    /// Every PNG under `folder/<class>/`; classes sorted by name. Wrong-sized images are an error
+    /// unless `resize`; unreadable files are an error naming the file unless `skipBad` (then counted).
+    static func read(_ folder: URL, size: Int, channels: Int, resize: Bool, skipBad: Bool) throws -> (ImageDataset, skipped: Int) {
+        let fm = FileManager.default
+        let classes = try fm.contentsOfDirectory(atPath: folder.path).filter {
+            var isDir: ObjCBool = false
+            return fm.fileExists(atPath: folder.appendingPathComponent($0).path, isDirectory: &isDir) && isDir.boolValue && !$0.hasPrefix(".")
+        }.sorted()
+        guard !classes.isEmpty else {
+            throw CLIError.badData("\(folder.path): no class subfolders; put each class's PNGs in a subfolder named after it")
+        }
+        var pixels: [Float] = [], labels: [Int32] = [], skipped = 0
+        for (label, name) in classes.enumerated() {
+            let files = try fm.contentsOfDirectory(atPath: folder.appendingPathComponent(name).path)
+                .filter { $0.lowercased().hasSuffix(".png") }.sorted()
+            for file in files {
+                let url = folder.appendingPathComponent(name).appendingPathComponent(file)
+                do {
+                    var image = try PNG.read(url)
+                    if image.width != size || image.height != size {
+                        guard resize else {
+                            throw CLIError.badData("\(url.path): image is \(image.width)x\(image.height), the model needs \(size)x\(size); pass --resize to scale it")
+                        }
+                        image = image.resized(to: size)
+                    }
+                    pixels += image.tensor(channels: channels).scalars
+                    labels.append(Int32(label))
+                } catch let e as PNGError {
+                    guard skipBad else { throw CLIError.badData("\(url.path): \(e.message); fix or remove it, or pass --skip-bad") }
+                    skipped += 1
+                }
+            }
+        }
+        guard !labels.isEmpty else { throw CLIError.badData("\(folder.path): no readable PNG files") }
+        return (ImageDataset(images: Tensor(pixels, shape: [labels.count, channels, size, size]), labels: labels, classNames: classes), skipped)
+    }
+}
+
+extension Image {
+    /// Bilinear resize to `size × size`.
+    func resized(to size: Int) -> Image {
+        var out = [UInt8](repeating: 0, count: size * size * channels)
+        for y in 0..<size {
+            let fy = (Double(y) + 0.5) * Double(height) / Double(size) - 0.5
+            let y0 = max(0, min(height - 1, Int(fy.rounded(.down)))), y1 = min(height - 1, y0 + 1), wy = max(0, fy - Double(y0))
+            for x in 0..<size {
+                let fx = (Double(x) + 0.5) * Double(width) / Double(size) - 0.5
+                let x0 = max(0, min(width - 1, Int(fx.rounded(.down)))), x1 = min(width - 1, x0 + 1), wx = max(0, fx - Double(x0))
+                for c in 0..<channels {
+                    func p(_ yy: Int, _ xx: Int) -> Double { Double(pixels[(yy * width + xx) * channels + c]) }
+                    let v = (1 - wy) * ((1 - wx) * p(y0, x0) + wx * p(y0, x1)) + wy * ((1 - wx) * p(y1, x0) + wx * p(y1, x1))
+                    out[(y * size + x) * channels + c] = UInt8(max(0, min(255, v.rounded())))
+                }
+            }
+        }
+        return Image(width: size, height: size, channels: channels, pixels: out, text: text)
+    }
+
+    /// `[C, H, W]` in [0, 1] with `channels` channels: gray from colour by luminance, colour from
+    /// gray by repetition; alpha is dropped.
+    func tensor(channels wanted: Int) -> Tensor {
+        let t = tensor()
+        let colour = channels >= 3
+        if wanted == 1 {
+            guard colour else { return t.slice(0..<1) }
+            return (t.slice(0..<1) * 0.299 + t.slice(1..<2) * 0.587 + t.slice(2..<3) * 0.114)
+        }
+        return colour ? t.slice(0..<3) : Tensor.concat([t.slice(0..<1), t.slice(0..<1), t.slice(0..<1)])
+    }
+}
+
+/// Reads `--data`: a folder of class subfolders, an MNIST idx3 file, or a folder holding MNIST's
+/// `train-images-idx3-ubyte[.gz]` (or `t10k-…` when `test`).
+func loadImages(_ path: String, size: Int, channels: Int, resize: Bool, skipBad: Bool, test: Bool = false) throws -> ImageDataset {
+    let url = URL(fileURLWithPath: path)
+    var isDir: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else { throw IOFailure.missing(path) }
+    if isDir.boolValue {
+        let prefix = test ? "t10k-images-idx3-ubyte" : "train-images-idx3-ubyte"
+        for name in [prefix + ".gz", prefix] where FileManager.default.fileExists(atPath: url.appendingPathComponent(name).path) {
+            return try checkedMNIST(url.appendingPathComponent(name), size: size, channels: channels)
+        }
+        let (data, skipped) = try ImageFolder.read(url, size: size, channels: channels, resize: resize, skipBad: skipBad)
+        if skipped > 0 { printError("gen-image: skipped \(skipped) unreadable file\(skipped == 1 ? "" : "s") (--skip-bad)") }
+        return data
+    }
+    return try checkedMNIST(url, size: size, channels: channels)
+}
+
+private func checkedMNIST(_ url: URL, size: Int, channels: Int) throws -> ImageDataset {
+    let data = try IDX.mnist(images: url)
+    guard data.images.shape[2] == size, channels == 1 else {
+        throw CLIError.usage("\(url.lastPathComponent) holds \(data.images.shape[2])x\(data.images.shape[3]) gray images: use --size \(data.images.shape[2]) --channels 1")
+    }
+    return data
+}

@@ -1,0 +1,83 @@
+// gen-image eval: negative ELBO (VAEs), test accuracy (classifier), and for generators the label
+// accuracy of class-conditional samples and the Fréchet distance on the classifier's features.
+import Foundation
+import GenEngine
+
+func evaluate(_ args: Arguments) throws {
+    let folder = try modelFolder(args, default: "image-mnist-cvae")
+    let (model, manifest) = try ImageModel.load(folder)
+    let c = manifest.config
+    guard let dataPath = args.string("data") else { throw CLIError.usage("--data TEST is required (test images: a folder or MNIST t10k files)") }
+    let test = try loadImages(dataPath, size: c.size, channels: c.channels, resize: args.flag("resize"), skipBad: args.flag("skip-bad"), test: true)
+    let seed = try args.seed()!
+    var results: [(String, Double)] = []
+    func inBatches(_ n: Int, _ body: (Range<Int>) -> Void) {
+        for start in stride(from: 0, to: n, by: 500) { body(start..<min(n, start + 500)) }
+    }
+    switch model {
+    case .vae(let vae):
+        var total = 0.0, recon = 0.0
+        var rng = RNG(seed: seed, stream: "elbo")
+        inBatches(test.count) { r in
+            let (x, y) = test.batch(Array(r))
+            let l = noGrad { vae.loss(x, labels: vae.config.classes > 0 ? y : nil, rng: &rng) }
+            total += Double(l.negativeELBO) * Double(r.count)
+            recon += Double(l.reconstruction) * Double(r.count)
+        }
+        results += [("negative_elbo_nats", total / Double(test.count)), ("reconstruction_nats", recon / Double(test.count)),
+                    ("kl_nats", (total - recon) / Double(test.count))]
+    case .classifier(let net):
+        results.append(("test_accuracy", accuracy(net, test)))
+    case .gan:
+        break
+    }
+    if case .classifier = model {} else {
+        let classifierFolder = try args.string("classifier").map { URL(fileURLWithPath: $0) }
+            ?? modelFolder(Arguments.empty, default: "image-mnist-classifier")
+        let (loaded, _) = try ImageModel.load(classifierFolder)
+        guard case .classifier(let net) = loaded else { throw CLIError.usage("--classifier must be a classifier bundle") }
+        let n = try args.int("samples", in: 10...100_000)!
+        var rng = RNG(seed: seed, stream: "eval-samples")
+        let wanted = model.classes > 0 ? (0..<n).map { Int32($0 % model.classes) } : nil
+        var sampled: [Tensor] = []
+        for start in stride(from: 0, to: n, by: 500) {
+            let r = start..<min(n, start + 500)
+            sampled.append(try model.sample(r.count, labels: wanted.map { Array($0[r]) }, temperature: 1, rng: &rng))
+        }
+        let samples = Tensor.concat(sampled)
+        let sampleData = ImageDataset(images: samples, labels: wanted ?? [], classNames: c.classNames)
+        if wanted != nil { results.append(("label_accuracy", accuracy(net, sampleData))) }
+        let testFeatures = features(net, test.images)
+        results.append(("frechet_distance", frechetDistance(features(net, samples), testFeatures)))
+        // Floor: real training images against the test set; ceiling: uniform noise.
+        let train = try loadImages(dataPath, size: c.size, channels: c.channels, resize: false, skipBad: true, test: false)
+        results.append(("frechet_floor_train_vs_test", frechetDistance(features(net, train.images.slice(0..<min(n, train.count))), testFeatures)))
+        var noiseRNG = RNG(seed: seed, stream: "noise")
+        results.append(("frechet_ceiling_noise_vs_test", frechetDistance(features(net, Tensor.uniform([n, c.channels, c.size, c.size], rng: &noiseRNG)), testFeatures)))
+    }
+    for (name, value) in results { print(name.padding(toLength: 32, withPad: " ", startingAt: 0) + String(format: "%.4f", value)) }
+    if let json = args.string("json") {
+        let body = "{" + results.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + ", \"model\": \"\(folder.path)\", \"seed\": \(seed)}\n"
+        try AtomicFile.write(Data(body.utf8), to: URL(fileURLWithPath: json))
+    }
+}
+
+/// Fraction of `data` the classifier labels correctly.
+func accuracy(_ net: Classifier, _ data: ImageDataset) -> Double {
+    var correct = 0
+    for start in stride(from: 0, to: data.count, by: 500) {
+        let r = start..<min(data.count, start + 500)
+        let predicted = noGrad { net(data.images.slice(r)).argmax(axis: 1).scalars }
+        correct += zip(predicted, data.labels[r]).filter { Int32($0) == $1 }.count
+    }
+    return Double(correct) / Double(data.count)
+}
+
+/// The classifier's penultimate features `[N, 128]`.
+func features(_ net: Classifier, _ images: Tensor) -> Tensor {
+    var parts: [Tensor] = []
+    for start in stride(from: 0, to: images.shape[0], by: 500) {
+        parts.append(noGrad { net.features(images.slice(start..<min(images.shape[0], start + 500))) })
+    }
+    return Tensor.concat(parts)
+}

@@ -1,0 +1,143 @@
+import Foundation
+import XCTest
+@testable import gen_image
+@testable import GenEngine
+
+final class GenImageTests: XCTestCase {
+    var dir: URL!
+
+    override func setUp() {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("gen-image-test-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(at: dir) }
+
+    /// Writes an IDX file with the given dimensions and bytes.
+    func writeIDX(_ name: String, dims: [Int], bytes: [UInt8]) -> URL {
+        var data: [UInt8] = [0, 0, 8, UInt8(dims.count)]
+        for d in dims { data += [UInt8(d >> 24 & 255), UInt8(d >> 16 & 255), UInt8(d >> 8 & 255), UInt8(d & 255)] }
+        let url = dir.appendingPathComponent(name)
+        try! Data(data + bytes).write(to: url)
+        return url
+    }
+
+    func testIDXReaderAndItsErrors() throws {
+        let pixels = (0..<(3 * 4 * 4)).map { UInt8($0 * 5) }
+        let images = writeIDX("x-images-idx3-ubyte", dims: [3, 4, 4], bytes: pixels)
+        _ = writeIDX("x-labels-idx1-ubyte", dims: [3], bytes: [7, 0, 9])
+        let data = try IDX.mnist(images: images)
+        XCTAssertEqual(data.images.shape, [3, 1, 4, 4])
+        XCTAssertEqual(data.labels, [7, 0, 9])
+        XCTAssertEqual(data.images[1, 0, 0, 1], Float(17 * 5) / 255, accuracy: 1e-6)
+
+        let truncated = writeIDX("t-images-idx3-ubyte", dims: [3, 4, 4], bytes: Array(pixels.prefix(20)))
+        XCTAssertThrowsError(try IDX.read(truncated)) { XCTAssertTrue("\($0)".contains("promises 48 bytes")) }
+        let url = dir.appendingPathComponent("junk")
+        try Data("hello world".utf8).write(to: url)
+        XCTAssertThrowsError(try IDX.read(url)) { XCTAssertEqual(CLIError(from: $0).code, .dataError) }
+        let orphan = writeIDX("o-images-idx3-ubyte", dims: [1, 2, 2], bytes: [0, 0, 0, 0])
+        XCTAssertThrowsError(try IDX.mnist(images: orphan)) { XCTAssertEqual(CLIError(from: $0).code, .noInput) }
+    }
+
+    /// A folder dataset: class subfolders of 8×8 PNGs.
+    func makeFolder(size: Int = 8, perClass: Int = 6) throws -> URL {
+        let root = dir.appendingPathComponent("data")
+        for (k, name) in ["circle", "cross"].enumerated() {
+            let folder = root.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            for i in 0..<perClass {
+                let pixels = (0..<(size * size)).map { p -> UInt8 in UInt8(((p + i + k * 3) % 5) * 60) }
+                try PNG.write(Image(width: size, height: size, channels: 1, pixels: pixels), to: folder.appendingPathComponent("\(i).png"))
+            }
+        }
+        return root
+    }
+
+    func testFolderReaderNamesBadFilesAndWrongSizes() throws {
+        let root = try makeFolder()
+        let data = try loadImages(root.path, size: 8, channels: 1, resize: false, skipBad: false)
+        XCTAssertEqual(data.count, 12)
+        XCTAssertEqual(data.classNames, ["circle", "cross"])
+        XCTAssertEqual(data.labels.filter { $0 == 1 }.count, 6)
+        XCTAssertEqual(try loadImages(root.path, size: 8, channels: 3, resize: false, skipBad: false).images.shape, [12, 3, 8, 8])
+
+        let bad = root.appendingPathComponent("cross/broken.png")
+        try Data([137, 80, 78, 71, 13, 10, 26, 10, 0, 0]).write(to: bad)
+        XCTAssertThrowsError(try loadImages(root.path, size: 8, channels: 1, resize: false, skipBad: false)) { error in
+            XCTAssertTrue("\(error)".contains("broken.png"), "\(error)")
+            XCTAssertEqual(CLIError(from: error).code, .dataError)
+        }
+        let (skipping, skipped) = try ImageFolder.read(root, size: 8, channels: 1, resize: false, skipBad: true)
+        XCTAssertEqual(skipped, 1)
+        XCTAssertEqual(skipping.count, 12)
+        try FileManager.default.removeItem(at: bad)
+
+        try PNG.write(Image(width: 10, height: 10, channels: 3, pixels: [UInt8](repeating: 200, count: 300)),
+                      to: root.appendingPathComponent("circle/big.png"))
+        XCTAssertThrowsError(try loadImages(root.path, size: 8, channels: 1, resize: false, skipBad: false)) { error in
+            XCTAssertTrue("\(error)".contains("--resize"), "\(error)")
+        }
+        let resized = try loadImages(root.path, size: 8, channels: 1, resize: true, skipBad: false)
+        XCTAssertEqual(resized.count, 13)
+    }
+
+    func testAccuracyOnHandComputedCase() {
+        var rng = RNG(seed: 1)
+        let net = Classifier(channels: 1, size: 8, classes: 3, rng: &rng)
+        let x = Tensor.uniform([6, 1, 8, 8], rng: &rng)
+        let predicted = noGrad { net(x).argmax(axis: 1).scalars.map { Int32($0) } }
+        var labels = predicted
+        labels[0] = (labels[0] + 1) % 3
+        labels[3] = (labels[3] + 1) % 3
+        XCTAssertEqual(accuracy(net, ImageDataset(images: x, labels: labels, classNames: ["a", "b", "c"])), 4.0 / 6.0, accuracy: 1e-12)
+    }
+
+    func run(_ args: [String], _ command: Command) throws {
+        guard case .run(_, let parsed) = try CLI.parse(args, root: command) else { return XCTFail("did not parse \(args)") }
+        try command.run!(parsed)
+    }
+
+    func testTrainSampleInterpolateReconstructEndToEnd() throws {
+        let root = try makeFolder(size: 8, perClass: 16)
+        let bundle = dir.appendingPathComponent("cvae")
+        try run(["--data", root.path, "--arch", "cvae", "--size", "8", "--epochs", "2", "--batch", "8", "--latent", "4",
+                 "--out", bundle.path, "--quiet", "--seed", "3"], trainCommand)
+        for file in ["config.json", "model.safetensors", "metrics.jsonl", "curve.png"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: bundle.appendingPathComponent(file).path), file)
+        }
+        // Training again into the same folder without --force or --resume is refused.
+        XCTAssertThrowsError(try run(["--data", root.path, "--size", "8", "--out", bundle.path, "--quiet"], trainCommand)) {
+            XCTAssertEqual(CLIError(from: $0).code, .cannotCreate)
+        }
+        let out = dir.appendingPathComponent("images")
+        try run(["--model", bundle.path, "--count", "3", "--seed", "42", "--label", "1", "--out", out.path], sampleCommand)
+        let first = try PNG.read(out.appendingPathComponent("42-0.png"))
+        XCTAssertEqual(first.width, 8)
+        XCTAssertTrue(first.text.contains(PNGText("seed", "42")))
+        XCTAssertTrue(first.text.contains(PNGText("label", "1")))
+        // The same seed gives the same bytes.
+        let again = dir.appendingPathComponent("again")
+        try run(["--model", bundle.path, "--count", "3", "--seed", "42", "--label", "1", "--out", again.path], sampleCommand)
+        XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent("42-2.png")), try Data(contentsOf: again.appendingPathComponent("42-2.png")))
+        XCTAssertThrowsError(try run(["--model", bundle.path, "--label", "7", "--grid", dir.appendingPathComponent("g.png").path], sampleCommand)) {
+            XCTAssertEqual(CLIError(from: $0).code, .usage)
+        }
+        let grid = dir.appendingPathComponent("grid.png")
+        try run(["--model", bundle.path, "--count", "4", "--grid", grid.path], sampleCommand)
+        XCTAssertEqual(try PNG.read(grid).width, 2 * 10 + 2)
+        let strip = dir.appendingPathComponent("strip.png")
+        try run(["--model", bundle.path, "--steps", "5", "--out", strip.path, "--label", "0"], interpolateCommand)
+        XCTAssertEqual(try PNG.read(strip).width, 5 * 10 + 2)
+        let mask = dir.appendingPathComponent("mask.png")
+        try PNG.write(Image(width: 8, height: 8, channels: 1, pixels: (0..<64).map { $0 < 32 ? 255 : 0 }), to: mask)
+        let repaired = dir.appendingPathComponent("repaired.png")
+        try run(["--model", bundle.path, "--in", root.appendingPathComponent("cross/0.png").path, "--mask", mask.path,
+                 "--steps", "20", "--label", "1", "--out", repaired.path], reconstructCommand)
+        XCTAssertEqual(try PNG.read(repaired).height, 12)
+        // A missing bundle is the engine's bundle error with exit 66.
+        XCTAssertThrowsError(try run(["--model", dir.appendingPathComponent("nope").path], sampleCommand)) {
+            XCTAssertEqual(CLIError(from: $0).code, .noInput)
+        }
+    }
+}
