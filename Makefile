@@ -42,6 +42,9 @@ test: deps
 
 demo: release
 	$(RELEASE)/engine-demo --out demo/engine
+	mkdir -p demo/gen-image
+	$(RELEASE)/gen-image --grid demo/gen-image/samples.png
+	$(RELEASE)/gen-image interpolate --from-seed 1 --to-seed 2 --label 3 --out demo/gen-image/interpolation.png
 
 bench: release
 	$(RELEASE)/gen-bench --json bench.json

@@ -17,6 +17,8 @@ let trainCommand = Command("train", abstract: "Train a model on a folder of PNGs
     .value("batch", "N", default: "128", help: "Images per step."),
     .value("lr", "RATE", default: "0.001", help: "Peak learning rate (warm-up, then cosine decay to a tenth)."),
     .value("latent", "D", default: "16", help: "Latent size of a VAE."),
+    .value("layout", "KIND", default: "conv", help: "VAE layers: conv (strided convolutions) or mlp (dense, as PyTorch's example)."),
+    .value("hidden", "N", default: "256", help: "VAE dense width (mlp: the hidden layer, e.g. 400)."),
     .value("out", "DIR", help: "Bundle folder to write (checkpoints, metrics.jsonl and curve.png go there too)."),
     .flag("resume", help: "Continue from the checkpoint in --out."),
     .flag("force", help: "Replace an existing bundle in --out."),

@@ -27,8 +27,12 @@ func train(_ args: Arguments) throws {
     switch arch {
     case "vae", "cvae":
         config.kind = .vae
-        config.vae = VAEConfig(architecture: .conv, channels: channels, height: size, width: size,
-                               latent: try args.int("latent", in: 1...4096)!, hidden: [256],
+        let layout = args.string("layout")!
+        guard let architecture = VAEConfig.Architecture(rawValue: layout) else {
+            throw CLIError.usage("--layout must be conv or mlp, got '\(layout)'")
+        }
+        config.vae = VAEConfig(architecture: architecture, channels: channels, height: size, width: size,
+                               latent: try args.int("latent", in: 1...4096)!, hidden: [try args.int("hidden", in: 1...65536)!],
                                convChannels: size >= 64 ? [32, 64, 128] : [32, 64], classes: conditional ? classes : 0)
     case "dcgan", "cdcgan":
         config.kind = .gan
