@@ -76,9 +76,10 @@ func interpolate(_ args: Arguments) throws {
     let (model, _) = try ImageModel.load(folder)
     let steps = try args.int("steps", in: 2...1000)!
     let chosen = try labels(args, model: model, count: steps)
-    let latents: Tensor
+    let images: Tensor
     switch model {
     case .vae(let vae):
+        let latents: Tensor
         if let from = args.string("from"), let to = args.string("to") {
             func encode(_ path: String) throws -> Tensor {
                 let image = try loadSingle(path, size: vae.config.height, channels: vae.config.channels)
@@ -88,19 +89,14 @@ func interpolate(_ args: Arguments) throws {
         } else {
             latents = try seedLatents(args, size: vae.config.latent, steps: steps) { rng in Tensor.normal([vae.config.latent], rng: &rng) }
         }
+        images = noGrad { vae.decode(latents, labels: chosen) }
     case .gan(let gan):
         guard !args.has("from") else { throw CLIError.usage("--from/--to need a VAE (a GAN has no encoder); use --from-seed/--to-seed") }
-        latents = try seedLatents(args, size: gan.config.latent, steps: steps) { rng in gan.latents(1, rng: &rng).reshaped([gan.config.latent]) }
-    case .classifier:
-        throw CLIError.usage("a classifier bundle cannot generate images; pass a VAE or GAN bundle with --model")
-    }
-    let images: Tensor
-    switch model {
-    case .vae(let vae): images = noGrad { vae.decode(latents, labels: chosen) }
-    case .gan(let gan):
+        let latents = try seedLatents(args, size: gan.config.latent, steps: steps) { rng in gan.latents(1, rng: &rng).reshaped([gan.config.latent]) }
         gan.train(false)
         images = noGrad { (gan.generate(latents, labels: chosen) + 1) * 0.5 }
-    case .classifier: fatalError("unreachable: rejected above")
+    case .classifier:
+        throw CLIError.usage("a classifier bundle cannot generate images; pass a VAE or GAN bundle with --model")
     }
     let url = URL(fileURLWithPath: args.string("out") ?? "interpolation.png")
     var strip = Image.grid(images, columns: steps)

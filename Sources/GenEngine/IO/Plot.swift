@@ -64,9 +64,10 @@ public struct LinePlot {
         return Image(width: width, height: height, channels: 3, pixels: canvas.pixels)
     }
 
-    /// Short tick text: integers plainly, others with 3 significant digits.
+    /// Short tick text: integers (and anything from 100 up, rounded) plainly, others with 3
+    /// significant digits.
     static func format(_ v: Double) -> String {
-        if v == v.rounded() && Swift.abs(v) < 1e7 { return String(Int(v)) }
+        if (v == v.rounded() || Swift.abs(v) >= 100) && Swift.abs(v) < 1e7 { return String(Int(v.rounded())) }
         return String(format: "%.3g", v).uppercased()
     }
 }
