@@ -5,7 +5,7 @@ import GenEngine
 let version = "0.1.0"
 
 let seedOption = Option.value("seed", "N", default: "0", help: "Random seed; the same seed gives the same images.")
-let modelOption = Option.value("model", "BUNDLE", help: "Model bundle folder (default: SharedModels/image-mnist-cvae).")
+let modelOption = Option.value("model", "BUNDLE", help: "Model bundle folder (default: SharedModels/image-mnist-dcgan; reconstruct: image-mnist-cvae).")
 let labelOption = Option.value("label", "K", help: "Class of every image (class-conditional models); default: classes in turn.")
 
 let trainCommand = Command("train", abstract: "Train a model on a folder of PNGs (class = subfolder) or MNIST IDX files.", options: [
@@ -60,7 +60,7 @@ let evalCommand = Command("eval", abstract: "Quality numbers: negative ELBO, tes
 ]) { try evaluate($0) }
 
 let root = Command("gen-image", abstract: "Generate and edit images with VAE and GAN models; PNG in and out.",
-                   discussion: "With no arguments: 64 samples of the default model (SharedModels/image-mnist-cvae) as an 8x8 grid, samples.png.",
+                   discussion: "With no arguments: 64 samples of the default model (SharedModels/image-mnist-dcgan) as an 8x8 grid, samples.png.",
                    options: [seedOption, .value("grid", "PNG", default: "samples.png", help: "Where the default run writes its grid.")],
                    subcommands: [sampleCommand, interpolateCommand, reconstructCommand, trainCommand, evalCommand]) { args in
     guard case .run(_, let defaults) = try CLI.parse(["--seed", args.string("seed")!, "--grid", args.string("grid")!], root: sampleCommand) else { return }

@@ -4,7 +4,7 @@ import Foundation
 import GenEngine
 
 func evaluate(_ args: Arguments) throws {
-    let folder = try modelFolder(args, default: "image-mnist-cvae")
+    let folder = try modelFolder(args, default: defaultGenerator)
     let (model, manifest) = try ImageModel.load(folder)
     let c = manifest.config
     guard let dataPath = args.string("data") else { throw CLIError.usage("--data TEST is required (test images: a folder or MNIST t10k files)") }
