@@ -19,6 +19,7 @@ let trainCommand = Command("train", abstract: "Train a model on a folder of PNGs
     .value("latent", "D", default: "16", help: "Latent size of a VAE."),
     .value("layout", "KIND", default: "conv", help: "VAE layers: conv (strided convolutions) or mlp (dense, as PyTorch's example)."),
     .value("hidden", "N", default: "256", help: "VAE dense width (mlp: the hidden layer, e.g. 400)."),
+    .value("beta", "B", default: "1", help: "VAE weight of the KL term (above 1 pushes class information out of a CVAE's latent)."),
     .value("out", "DIR", help: "Bundle folder to write (checkpoints, metrics.jsonl and curve.png go there too)."),
     .flag("resume", help: "Continue from the checkpoint in --out."),
     .flag("force", help: "Replace an existing bundle in --out."),
@@ -55,7 +56,8 @@ let evalCommand = Command("eval", abstract: "Quality numbers: negative ELBO, tes
     modelOption, .value("data", "TEST", help: "Test images: a folder, an MNIST t10k idx3 file, or the MNIST folder."),
     .value("classifier", "BUNDLE", help: "Classifier for label accuracy and features (default: SharedModels/image-mnist-classifier)."),
     .value("samples", "N", default: "10000", help: "Generated images for the Fréchet distance."),
-    .value("json", "FILE", help: "Also write the numbers as JSON."), seedOption,
+    .value("json", "FILE", help: "Also write the numbers as JSON."),
+    .flag("record", help: "Store the numbers in the bundle's config.json metrics (as test_<name>)."), seedOption,
     .flag("resize", help: "Scale test images of another size."), .flag("skip-bad", help: "Skip unreadable test files."),
 ]) { try evaluate($0) }
 

@@ -56,6 +56,12 @@ func evaluate(_ args: Arguments) throws {
         results.append(("frechet_ceiling_noise_vs_test", frechetDistance(features(net, Tensor.uniform([n, c.channels, c.size, c.size], rng: &noiseRNG)), testFeatures)))
     }
     for (name, value) in results { print(name.padding(toLength: 32, withPad: " ", startingAt: 0) + String(format: "%.4f", value)) }
+    if args.flag("record") {
+        var updated = manifest
+        for (name, value) in results { updated.metrics["test_" + name] = value }
+        try ModelBundle.writeManifest(updated, to: folder)
+        printError("gen-image: recorded \(results.count) metrics in \(folder.path)/config.json")
+    }
     if let json = args.string("json") {
         let body = "{" + results.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + ", \"model\": \"\(folder.path)\", \"seed\": \(seed)}\n"
         try AtomicFile.write(Data(body.utf8), to: URL(fileURLWithPath: json))

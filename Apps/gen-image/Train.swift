@@ -33,7 +33,8 @@ func train(_ args: Arguments) throws {
         }
         config.vae = VAEConfig(architecture: architecture, channels: channels, height: size, width: size,
                                latent: try args.int("latent", in: 1...4096)!, hidden: [try args.int("hidden", in: 1...65536)!],
-                               convChannels: size >= 64 ? [32, 64, 128] : [32, 64], classes: conditional ? classes : 0)
+                               convChannels: size >= 64 ? [32, 64, 128] : [32, 64], beta: try args.float("beta", in: 0...100)!,
+                               classes: conditional ? classes : 0)
     case "dcgan", "cdcgan":
         config.kind = .gan
         config.gan = GANConfig(architecture: .dcgan, shape: [channels, size, size], latent: 100, width: 64,

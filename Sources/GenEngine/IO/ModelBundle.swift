@@ -67,9 +67,6 @@ public enum ModelBundle {
         var m = manifest
         m.tensors = Dictionary(uniqueKeysWithValues: state.map { ($0.0, TensorSpec(shape: $0.1.shape)) })
         let weights = SafeTensors(tensors: state.map { ($0.0, $0.1) }, metadata: ["format": "pt", "family": m.family])
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let json = try encoder.encode(m)
         do {
             try fm.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
@@ -77,7 +74,14 @@ public enum ModelBundle {
         }
         // Weights first, config last: a bundle with a config always has matching weights.
         try weights.write(to: folder.appendingPathComponent(weightsFile))
-        try AtomicFile.write(json + Data("\n".utf8), to: folder.appendingPathComponent(configFile))
+        try writeManifest(m, to: folder)
+    }
+
+    /// Rewrites `config.json` (atomically), e.g. to record evaluation metrics.
+    public static func writeManifest<C: Codable>(_ manifest: BundleManifest<C>, to folder: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try AtomicFile.write(encoder.encode(manifest) + Data("\n".utf8), to: folder.appendingPathComponent(configFile))
     }
 
     /// Reads and decodes `config.json`.
