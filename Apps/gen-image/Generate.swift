@@ -116,7 +116,10 @@ private func seedLatents(_ args: Arguments, size: Int, steps: Int, draw: (inout 
 
 /// One PNG as a batch of one `[1, C, size, size]`.
 func loadSingle(_ path: String, size: Int, channels: Int) throws -> Tensor {
-    var image = try PNG.read(URL(fileURLWithPath: path))
+    var image: Image
+    do { image = try PNG.read(URL(fileURLWithPath: path)) } catch let e as PNGError {
+        throw CLIError.badData("\(path): \(e.message); pass a readable PNG image")
+    }
     if image.width != size || image.height != size {
         printError("gen-image: \(path) is \(image.width)x\(image.height); scaling it to \(size)x\(size)")
         image = image.resized(to: size)

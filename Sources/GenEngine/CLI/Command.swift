@@ -207,7 +207,12 @@ public enum CLI {
     /// Runs a tool: parses the process arguments, prints help/version, runs the command, and maps
     /// every thrown error to `tool: error: …` on stderr and its exit code.
     public static func main(version: String, root: Command, arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
+        // The subcommand path, known before parsing so that a usage error names the right command.
         var path = [root]
+        for arg in arguments {
+            guard let sub = path.last!.subcommands.first(where: { $0.name == arg }) else { break }
+            path.append(sub)
+        }
         do {
             switch try parse(arguments, root: root) {
             case .help(let p):
@@ -217,7 +222,6 @@ public enum CLI {
                 print("\(root.name) \(version)")
                 exit(0)
             case .run(let p, let args):
-                path = p
                 guard let run = p.last!.run else {
                     FileHandle.standardError.write(Data(help(p).utf8))
                     exit(ExitCode.usage.rawValue)
