@@ -160,6 +160,18 @@ final class GradientTests: XCTestCase {
         checkGradients([randomTensor([3, 4], seed: 44), randomTensor([3, 4], seed: 45)]) { gaussianKL(mu: $0[0], logVar: $0[1]) }
     }
 
+    func testAccumulatedHalfBatchesEqualTheFullBatchGradient() {
+        var rng = RNG(seed: 57)
+        let model = Linear(4, 3, rng: &rng)
+        let x = randomTensor([8, 4], seed: 58), y: [Int32] = [0, 1, 2, 0, 1, 2, 0, 1]
+        let full = valueAndGrad(model) { m in crossEntropy(logits: m(x), targets: y) }().1
+        var accumulated = valueAndGrad(model) { m in crossEntropy(logits: m(x.slice(0..<4)), targets: Array(y[0..<4])) }().1
+        accumulated += valueAndGrad(model) { m in crossEntropy(logits: m(x.slice(4..<8)), targets: Array(y[4..<8])) }().1
+        for name in full.names {
+            assertClose(accumulated.scaled(by: 0.5)[name]!.scalars, full[name]!.scalars, tolerance: 1e-5)
+        }
+    }
+
     func testGradientAccumulatesThroughSharedUse() {
         // d/dx of x*x + x at x = 3 is 7.
         let (_, g) = valueAndGrad([Tensor(scalar: 3)]) { ($0[0] * $0[0] + $0[0]).sum() }

@@ -91,3 +91,7 @@ public func batchNorm(_ x: Tensor, weight: Tensor, bias: Tensor, eps: Float,
                           (bias, { shared.gradient(2, $0) })])
     return (out, mean, variance)
 }
+
+/// PyTorch's names for the two uses of `BatchNorm` (`[N, C]` and `[N, C, H, W]` inputs).
+public typealias BatchNorm1d = BatchNorm
+public typealias BatchNorm2d = BatchNorm
