@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "GenEngine", targets: ["GenEngine"]),
         .executable(name: "gen-bench", targets: ["gen-bench"]),
         .executable(name: "gen-image", targets: ["gen-image"]),
+        .executable(name: "gen-music", targets: ["gen-music"]),
     ],
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
@@ -28,11 +29,14 @@ let package = Package(
                           path: "Apps/gen-bench", swiftSettings: optimise),
         .executableTarget(name: "gen-image", dependencies: ["GenEngine"],
                           path: "Apps/gen-image", swiftSettings: optimise),
+        .executableTarget(name: "gen-music", dependencies: ["GenEngine"],
+                          path: "Apps/gen-music", swiftSettings: optimise),
         .executableTarget(name: "engine-demo", dependencies: ["GenEngine"],
                           path: "Apps/engine-demo", swiftSettings: optimise),
         .testTarget(name: "GenEngineTests", dependencies: ["GenEngine"],
                     path: "Tests/GenEngineTests", resources: [.copy("Fixtures")]),
         .testTarget(name: "GenImageTests", dependencies: ["gen-image", "GenEngine"], path: "Tests/GenImageTests"),
+        .testTarget(name: "GenMusicTests", dependencies: ["gen-music", "GenEngine"], path: "Tests/GenMusicTests"),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,0 +1,93 @@
+// Notes (pitch, start, duration) from and to MIDI events, and the file-level facts inspect reports.
+import Foundation
+
+struct Note: Equatable {
+    var pitch: Int
+    /// Start and length in ticks.
+    var start: Int, duration: Int
+    var velocity: Int
+    var channel: Int
+}
+
+extension MIDITrack {
+    /// The track's notes in start order. A note-on with velocity 0 ends a note; overlapping notes
+    /// of the same pitch and channel end first-in, first-out; a note never ended lasts to the
+    /// track's last event.
+    var notes: [Note] {
+        var open: [Int: [(start: Int, velocity: Int)]] = [:]     // key: channel·128 + pitch
+        var notes: [Note] = []
+        let end = events.map(\.tick).max() ?? 0
+        for e in events {
+            switch e.kind {
+            case .noteOn(let c, let k, let v) where v > 0:
+                open[Int(c) * 128 + Int(k), default: []].append((e.tick, Int(v)))
+            case .noteOn(let c, let k, _), .noteOff(let c, let k, _):
+                let key = Int(c) * 128 + Int(k)
+                guard var queue = open[key], !queue.isEmpty else { continue }
+                let first = queue.removeFirst()
+                open[key] = queue
+                notes.append(Note(pitch: Int(k), start: first.start, duration: e.tick - first.start, velocity: first.velocity, channel: Int(c)))
+            default: continue
+            }
+        }
+        for key in open.keys.sorted() {
+            for n in open[key]! {
+                notes.append(Note(pitch: key % 128, start: n.start, duration: end - n.start, velocity: n.velocity, channel: key / 128))
+            }
+        }
+        return notes.sorted { ($0.start, $0.channel, $0.pitch) < ($1.start, $1.channel, $1.pitch) }
+    }
+
+    /// The first track-name meta event.
+    var name: String? {
+        for e in events { if case .meta(0x03, let d) = e.kind { return String(decoding: d, as: UTF8.self) } }
+        return nil
+    }
+
+    /// A track of `notes` on their channels, with a name and a General MIDI program.
+    static func from(notes: [Note], name: String, program: Int, channel: Int) -> MIDITrack {
+        var events = [MIDIEvent(tick: 0, kind: .meta(type: 0x03, data: Array(name.utf8))),
+                      MIDIEvent(tick: 0, kind: .programChange(channel: UInt8(channel), program: UInt8(program)))]
+        for n in notes {
+            events.append(MIDIEvent(tick: n.start, kind: .noteOn(channel: UInt8(n.channel), key: UInt8(n.pitch), velocity: UInt8(n.velocity))))
+            events.append(MIDIEvent(tick: n.start + n.duration, kind: .noteOff(channel: UInt8(n.channel), key: UInt8(n.pitch), velocity: 0)))
+        }
+        return MIDITrack(events: events)
+    }
+}
+
+extension MIDIFile {
+    /// Tempo in beats per minute from the first set-tempo event (120 when absent).
+    var tempo: Double {
+        for t in tracks { for e in t.events { if case .meta(0x51, let d) = e.kind, d.count == 3 {
+            let micros = Int(d[0]) << 16 | Int(d[1]) << 8 | Int(d[2])
+            return micros > 0 ? 60_000_000 / Double(micros) : 120
+        } } }
+        return 120
+    }
+
+    /// The first time signature (4/4 when absent).
+    var timeSignature: (numerator: Int, denominator: Int) {
+        for t in tracks { for e in t.events { if case .meta(0x58, let d) = e.kind, d.count >= 2 {
+            return (Int(d[0]), 1 << Int(min(d[1], 6)))
+        } } }
+        return (4, 4)
+    }
+
+    /// Ticks from the start to the last event of any track.
+    var lengthTicks: Int { tracks.map { $0.events.map(\.tick).max() ?? 0 }.max() ?? 0 }
+
+    /// Ticks per bar of the first time signature.
+    var ticksPerBar: Int { division * 4 * timeSignature.numerator / timeSignature.denominator }
+
+    /// Conductor meta events for the first track: tempo, time signature, key signature (sharps, minor).
+    static func conductor(tempo bpm: Double, timeSignature: (Int, Int), key: (sharps: Int, minor: Bool)) -> [MIDIEvent] {
+        let micros = Int((60_000_000 / bpm).rounded())
+        let denominatorPower = UInt8(timeSignature.1.trailingZeroBitCount)
+        return [
+            MIDIEvent(tick: 0, kind: .meta(type: 0x51, data: [UInt8(micros >> 16 & 255), UInt8(micros >> 8 & 255), UInt8(micros & 255)])),
+            MIDIEvent(tick: 0, kind: .meta(type: 0x58, data: [UInt8(timeSignature.0), denominatorPower, 24, 8])),
+            MIDIEvent(tick: 0, kind: .meta(type: 0x59, data: [UInt8(bitPattern: Int8(key.sharps)), key.minor ? 1 : 0])),
+        ]
+    }
+}
