@@ -35,7 +35,7 @@ let sampleCommand = Command("sample", abstract: "Draw images from a model: one g
     .value("columns", "N", help: "Images per grid row (default: square)."),
     .value("temperature", "T", default: "1.0", help: "Latent spread: below 1 trades variety for typical images."),
     .flag("force", help: "Overwrite existing image files."),
-]) { try sample($0, defaultGrid: true) }
+]) { try sample($0) }
 
 let interpolateCommand = Command("interpolate", abstract: "A latent-space walk (spherical interpolation) drawn as a strip.", options: [
     modelOption, .value("from-seed", "A", default: "0", help: "Seed of the first latent."),
@@ -66,6 +66,6 @@ let root = Command("gen-image", abstract: "Generate and edit images with VAE and
                    options: [seedOption, .value("grid", "PNG", default: "samples.png", help: "Where the default run writes its grid.")],
                    subcommands: [sampleCommand, interpolateCommand, reconstructCommand, trainCommand, evalCommand]) { args in
     guard case .run(_, let defaults) = try CLI.parse(["--seed", args.string("seed")!, "--grid", args.string("grid")!], root: sampleCommand) else { return }
-    try sample(defaults, defaultGrid: true)
+    try sample(defaults)
 }
 

@@ -11,14 +11,11 @@ func evaluate(_ args: Arguments) throws {
     let test = try loadImages(dataPath, size: c.size, channels: c.channels, resize: args.flag("resize"), skipBad: args.flag("skip-bad"), test: true)
     let seed = try args.seed()!
     var results: [(String, Double)] = []
-    func inBatches(_ n: Int, _ body: (Range<Int>) -> Void) {
-        for start in stride(from: 0, to: n, by: 500) { body(start..<min(n, start + 500)) }
-    }
     switch model {
     case .vae(let vae):
         var total = 0.0, recon = 0.0
         var rng = RNG(seed: seed, stream: "elbo")
-        inBatches(test.count) { r in
+        for r in batchRanges(test.count) {
             let (x, y) = test.batch(Array(r))
             let l = noGrad { vae.loss(x, labels: vae.config.classes > 0 ? y : nil, rng: &rng) }
             total += Double(l.negativeELBO) * Double(r.count)
@@ -40,8 +37,7 @@ func evaluate(_ args: Arguments) throws {
         var rng = RNG(seed: seed, stream: "eval-samples")
         let wanted = model.classes > 0 ? (0..<n).map { Int32($0 % model.classes) } : nil
         var sampled: [Tensor] = []
-        for start in stride(from: 0, to: n, by: 500) {
-            let r = start..<min(n, start + 500)
+        for r in batchRanges(n) {
             sampled.append(try model.sample(r.count, labels: wanted.map { Array($0[r]) }, temperature: 1, rng: &rng))
         }
         let samples = Tensor.concat(sampled)
@@ -71,8 +67,7 @@ func evaluate(_ args: Arguments) throws {
 /// Fraction of `data` the classifier labels correctly.
 func accuracy(_ net: Classifier, _ data: ImageDataset) -> Double {
     var correct = 0
-    for start in stride(from: 0, to: data.count, by: 500) {
-        let r = start..<min(data.count, start + 500)
+    for r in batchRanges(data.count) {
         let predicted = noGrad { net(data.images.slice(r)).argmax(axis: 1).scalars }
         correct += zip(predicted, data.labels[r]).filter { Int32($0) == $1 }.count
     }
@@ -82,8 +77,11 @@ func accuracy(_ net: Classifier, _ data: ImageDataset) -> Double {
 /// The classifier's penultimate features `[N, 128]`.
 func features(_ net: Classifier, _ images: Tensor) -> Tensor {
     var parts: [Tensor] = []
-    for start in stride(from: 0, to: images.shape[0], by: 500) {
-        parts.append(noGrad { net.features(images.slice(start..<min(images.shape[0], start + 500))) })
-    }
+    for r in batchRanges(images.shape[0]) { parts.append(noGrad { net.features(images.slice(r)) }) }
     return Tensor.concat(parts)
+}
+
+/// `0..<count` in consecutive ranges of at most 500 (the evaluation batch size).
+func batchRanges(_ count: Int) -> [Range<Int>] {
+    stride(from: 0, to: count, by: 500).map { $0..<min(count, $0 + 500) }
 }

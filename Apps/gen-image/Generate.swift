@@ -45,7 +45,7 @@ func metadata(model: URL, seed: UInt64, label: Int32?, index: Int?) -> [PNGText]
     return text
 }
 
-func sample(_ args: Arguments, defaultGrid: Bool) throws {
+func sample(_ args: Arguments) throws {
     let folder = try modelFolder(args, default: defaultGenerator)
     let (model, _) = try ImageModel.load(folder)
     let count = try args.int("count", in: 1...100_000)!, seed = try args.seed()!
@@ -53,7 +53,7 @@ func sample(_ args: Arguments, defaultGrid: Bool) throws {
     let chosen = try labels(args, model: model, count: count)
     var rng = RNG(seed: seed, stream: "sample")
     let images = try model.sample(count, labels: chosen, temperature: temperature, rng: &rng)
-    if let dir = args.string("out"), !args.has("grid") || !defaultGrid {
+    if let dir = args.string("out"), !args.has("grid") {
         let out = URL(fileURLWithPath: dir)
         do { try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true) } catch {
             throw IOFailure.cannotCreate(out.path, reason: error.localizedDescription)

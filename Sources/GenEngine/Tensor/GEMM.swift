@@ -9,9 +9,6 @@ import Dispatch
 /// thread count, which OpenBLAS's own threading does not promise (its results vary with the
 /// number of threads at many shapes).
 public enum GEMM {
-    /// Below this many multiply-adds a GEMM runs as one call.
-    static let splitThreshold = 1 << 17
-
     static func run(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
                     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                     beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
@@ -60,10 +57,9 @@ public enum GEMM {
 
     /// Number of blocks for an `m×n` result with inner size `k`: a function of the shape only.
     static func blockCount(m: Int, n: Int, k: Int) -> Int {
-        if m * n * k < splitThreshold { return 1 }
-        let dim = max(m, n)
-        // At most 4 blocks, each at least 64 rows/columns and 2^21 multiply-adds.
-        return max(1, min(4, dim / 64, (m * n * k) >> 21))
+        // At most 4 blocks, each at least 64 rows/columns and 2^21 multiply-adds (so a product
+        // below 2^21 multiply-adds runs as one call).
+        return max(1, min(4, max(m, n) / 64, (m * n * k) >> 21))
     }
 
     /// Runs `body(i)` for `i` in `0..<count` on the engine's threads.
