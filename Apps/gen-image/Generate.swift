@@ -6,21 +6,7 @@ import GenEngine
 /// `GENSUITE_MODELS`, the working directory or the executable's location.
 func modelFolder(_ args: Arguments, default name: String) throws -> URL {
     if let path = args.string("model") { return URL(fileURLWithPath: path) }
-    var roots: [URL] = []
-    if let env = ProcessInfo.processInfo.environment["GENSUITE_MODELS"] { roots.append(URL(fileURLWithPath: env)) }
-    var dir = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-    var exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-    for _ in 0..<5 {
-        roots.append(dir.appendingPathComponent("SharedModels"))
-        roots.append(exe.appendingPathComponent("SharedModels"))
-        dir = dir.deletingLastPathComponent()
-        exe = exe.deletingLastPathComponent()
-    }
-    for root in roots where FileManager.default.fileExists(atPath: root.appendingPathComponent(name).path) {
-        return root.appendingPathComponent(name)
-    }
-    throw CLIError("default model \(name) not found (looked in SharedModels/ near the working directory and the executable, "
-                   + "and in $GENSUITE_MODELS); pass --model BUNDLE", code: .noInput)
+    return try ModelBundle.locateDefault(name)
 }
 
 /// The default model for sampling: the class-conditional DCGAN (96% label accuracy; the CVAE is

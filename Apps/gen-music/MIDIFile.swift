@@ -123,7 +123,8 @@ extension MIDIFile {
     }
 
     /// SMF bytes. Events are written in tick order (note-offs before note-ons at the same tick),
-    /// without running status, with exactly one end-of-track per track.
+    /// without running status, with exactly one end-of-track per track (at the latest of the last
+    /// event and a given end-of-track event).
     func bytes() -> [UInt8] {
         var out: [UInt8] = Array("MThd".utf8) + be32(6) + be16(format) + be16(tracks.count) + be16(division)
         for track in tracks {
@@ -141,7 +142,11 @@ extension MIDIFile {
                 last = e.tick
                 body += e.encoded()
             }
-            body += vlq(0) + [0xFF, 0x2F, 0x00]
+            // An end-of-track placed later than the last event (a closing rest) keeps its tick.
+            let end = track.events.compactMap { e -> Int? in
+                if case .meta(0x2F, _) = e.kind { return e.tick } else { return nil }
+            }.max() ?? last
+            body += vlq(max(0, end - last)) + [0xFF, 0x2F, 0x00]
             out += Array("MTrk".utf8) + be32(body.count) + body
         }
         return out

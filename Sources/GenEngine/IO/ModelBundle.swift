@@ -141,4 +141,24 @@ public enum ModelBundle {
         @unknown default: return "\(error)"
         }
     }
+
+    /// The folder of a shipped default model: `$GENSUITE_MODELS/<name>`, else `SharedModels/<name>`
+    /// in the working directory, next to the executable, or up to four folders above either.
+    public static func locateDefault(_ name: String) throws -> URL {
+        var roots: [URL] = []
+        if let env = ProcessInfo.processInfo.environment["GENSUITE_MODELS"] { roots.append(URL(fileURLWithPath: env)) }
+        var dir = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        var exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<5 {
+            roots.append(dir.appendingPathComponent("SharedModels"))
+            roots.append(exe.appendingPathComponent("SharedModels"))
+            dir = dir.deletingLastPathComponent()
+            exe = exe.deletingLastPathComponent()
+        }
+        for root in roots where FileManager.default.fileExists(atPath: root.appendingPathComponent(name).path) {
+            return root.appendingPathComponent(name)
+        }
+        throw CLIError("default model \(name) not found (looked in SharedModels/ near the working directory and the executable, "
+                       + "and in $GENSUITE_MODELS); pass --model BUNDLE", code: .noInput)
+    }
 }

@@ -31,6 +31,7 @@ public final class RecurrentLM: Module {
     public struct State {
         public var h: Tensor
         public var c: Tensor?
+        public init(h: Tensor, c: Tensor?) { self.h = h; self.c = c }
         /// The same state cut from the graph (the truncation point of BPTT).
         public func detached() -> State { State(h: h.detached(), c: c?.detached()) }
     }
@@ -79,16 +80,31 @@ public final class RecurrentLM: Module {
 
     /// Continues `prompt` one token at a time from the carried state.
     public func generate(prompt: [Int32], options: GenerationOptions, rng: inout RNG) -> (tokens: [Int32], stop: StopReason) {
-        precondition(!prompt.isEmpty, "generation needs at least one prompt token")
+        var rngs = [rng]
+        defer { rng = rngs[0] }
+        return generate(prompts: [prompt], options: [options], rngs: &rngs)[0]
+    }
+
+    /// Continues equally long prompts together, one state row per sequence (see the batched
+    /// `generateTokens`).
+    public func generate(prompts: [[Int32]], options: [GenerationOptions], rngs: inout [RNG]) -> [(tokens: [Int32], stop: StopReason)] {
+        precondition(prompts.allSatisfy { !$0.isEmpty }, "generation needs at least one prompt token")
         return noGrad {
             var state: State?
-            return generateTokens(prompt: prompt, options: options, rng: &rng) { new in
-                let (logits, next) = self(new, batch: 1, state: state)
+            return generateTokens(prompts: prompts, options: options, rngs: &rngs) { new in
+                let (logits, next) = self(new.flatMap { $0 }, batch: new.count, state: state)
                 state = next
-                return logits.slice(axis: 1, (new.count - 1)..<new.count).scalars
+                return lastLogitsRows(logits)
             }
         }
     }
+}
+
+/// The logits of the last position of each sequence, as one row per sequence, from `[B, T, vocab]`.
+func lastLogitsRows(_ logits: Tensor) -> [[Float]] {
+    let (b, t, v) = (logits.shape[0], logits.shape[1], logits.shape[2])
+    let last = logits.slice(axis: 1, (t - 1)..<t).scalars
+    return (0..<b).map { Array(last[($0 * v)..<(($0 + 1) * v)]) }
 }
 
 /// Contiguous chunks of a token stream for truncated BPTT: `batch` parallel streams, each

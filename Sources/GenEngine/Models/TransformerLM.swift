@@ -113,19 +113,27 @@ extension TransformerLM {
     /// Continues `prompt` through the KV cache (each new token costs O(context)). When the context
     /// is full, the cache restarts from the last half of the context (a sliding window).
     public func generate(prompt: [Int32], options: GenerationOptions, rng: inout RNG) -> (tokens: [Int32], stop: StopReason) {
-        precondition(!prompt.isEmpty, "generation needs at least one prompt token")
+        var rngs = [rng]
+        defer { rng = rngs[0] }
+        return generate(prompts: [prompt], options: [options], rngs: &rngs)[0]
+    }
+
+    /// Continues equally long prompts together in one batch of KV caches (see the batched
+    /// `generateTokens`), with the same sliding window.
+    public func generate(prompts: [[Int32]], options: [GenerationOptions], rngs: inout [RNG]) -> [(tokens: [Int32], stop: StopReason)] {
+        precondition(prompts.allSatisfy { !$0.isEmpty }, "generation needs at least one prompt token")
+        let batch = prompts.count
         return noGrad {
-            var caches = makeCaches(batch: 1)
-            var history: [Int32] = []
-            return generateTokens(prompt: prompt, options: options, rng: &rng) { new in
-                history += new
+            var caches = makeCaches(batch: batch)
+            var history = [[Int32]](repeating: [], count: batch)
+            return generateTokens(prompts: prompts, options: options, rngs: &rngs) { new in
                 var input = new
-                if caches[0].length + new.count > config.contextLength {
-                    caches = makeCaches(batch: 1)
-                    input = Array(history.suffix(new.count > 1 ? config.contextLength : config.contextLength / 2))
+                for i in 0..<batch { history[i] += new[i] }
+                if caches[0].length + new[0].count > config.contextLength {
+                    caches = makeCaches(batch: batch)
+                    input = history.map { Array($0.suffix(new[0].count > 1 ? config.contextLength : config.contextLength / 2)) }
                 }
-                let logits = self(input, batch: 1, caches: caches)
-                return logits.slice(axis: 1, (input.count - 1)..<input.count).scalars
+                return lastLogitsRows(self(input.flatMap { $0 }, batch: batch, caches: caches))
             }
         }
     }

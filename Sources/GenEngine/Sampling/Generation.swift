@@ -56,28 +56,49 @@ public enum StopReason: Equatable {
 /// next token. Returns the new tokens (without a matched stop sequence) and why it stopped.
 public func generateTokens(prompt: [Int32], options: GenerationOptions, rng: inout RNG,
                            feed: ([Int32]) -> [Float]) -> (tokens: [Int32], stop: StopReason) {
-    var all = prompt
-    var produced: [Int32] = []
-    var logits = feed(prompt)
-    while produced.count < options.maxTokens {
-        if options.repetitionPenalty != 1 {
-            var seen = Set<Int32>()
-            for t in all.suffix(options.repetitionWindow) where seen.insert(t).inserted && Int(t) < logits.count {
-                let v = logits[Int(t)]
-                logits[Int(t)] = v > 0 ? v / options.repetitionPenalty : v * options.repetitionPenalty
+    var rngs = [rng]
+    defer { rng = rngs[0] }
+    return generateTokens(prompts: [prompt], options: [options], rngs: &rngs) { [feed($0[0])] }[0]
+}
+
+/// The same loop over a batch of sequences, for models that advance many sequences in one call:
+/// sequence i uses `options[i]` (its own processors) and draws from `rngs[i]`. `feed` receives one
+/// token list per sequence, all of the same length (prompts must be equally long; a finished
+/// sequence is fed its last token again and its logits are ignored) and returns one logits row
+/// per sequence.
+public func generateTokens(prompts: [[Int32]], options: [GenerationOptions], rngs: inout [RNG],
+                           feed: ([[Int32]]) -> [[Float]]) -> [(tokens: [Int32], stop: StopReason)] {
+    precondition(prompts.count == options.count && prompts.count == rngs.count, "one option set and generator per prompt")
+    precondition(Set(prompts.map(\.count)).count <= 1, "prompts of a batch must be equally long")
+    var all = prompts
+    var produced = [[Int32]](repeating: [], count: prompts.count)
+    var stops = [StopReason?](repeating: nil, count: prompts.count)
+    for i in prompts.indices where options[i].maxTokens <= 0 { stops[i] = .maxTokens }
+    var logits = stops.allSatisfy({ $0 != nil }) ? [] : feed(prompts)
+    while stops.contains(where: { $0 == nil }) {
+        var next = all.map { $0.last ?? 0 }
+        for i in prompts.indices where stops[i] == nil {
+            let o = options[i]
+            if o.repetitionPenalty != 1 {
+                var seen = Set<Int32>()
+                for t in all[i].suffix(o.repetitionWindow) where seen.insert(t).inserted && Int(t) < logits[i].count {
+                    let v = logits[i][Int(t)]
+                    logits[i][Int(t)] = v > 0 ? v / o.repetitionPenalty : v * o.repetitionPenalty
+                }
+            }
+            for p in o.processors { p.process(&logits[i], tokens: all[i]) }
+            guard logits[i].contains(where: { $0 > -.infinity }) else { stops[i] = .noAllowedToken; continue }
+            next[i] = Int32(o.sampling.sample(logits[i], rng: &rngs[i]))
+            produced[i].append(next[i])
+            all[i].append(next[i])
+            if let stop = o.stopSequences.first(where: { !$0.isEmpty && produced[i].count >= $0.count && Array(produced[i].suffix($0.count)) == $0 }) {
+                produced[i].removeLast(stop.count)
+                stops[i] = .stopSequence
+            } else if produced[i].count == o.maxTokens {
+                stops[i] = .maxTokens
             }
         }
-        for p in options.processors { p.process(&logits, tokens: all) }
-        guard logits.contains(where: { $0 > -.infinity }) else { return (produced, .noAllowedToken) }
-        let next = Int32(options.sampling.sample(logits, rng: &rng))
-        produced.append(next)
-        all.append(next)
-        if let stop = options.stopSequences.first(where: { !$0.isEmpty && produced.count >= $0.count && Array(produced.suffix($0.count)) == $0 }) {
-            produced.removeLast(stop.count)
-            return (produced, .stopSequence)
-        }
-        if produced.count == options.maxTokens { break }
-        logits = feed([next])
+        if stops.contains(where: { $0 == nil }) { logits = feed(next.map { [$0] }) }
     }
-    return (produced, .maxTokens)
+    return prompts.indices.map { (produced[$0], stops[$0]!) }
 }

@@ -1,0 +1,58 @@
+// Training and reference pieces: the chorale JSON-lines corpus (samples/data/bach) or a folder of
+// MIDI files, read into scores.
+import Foundation
+import GenEngine
+
+enum Corpus {
+    /// Scores from a `.jsonl[.gz]` corpus, a MIDI file, or a folder of MIDI files (searched
+    /// recursively, in name order). Pieces in other metres than 4/4 and 3/4 are skipped and counted.
+    static func load(_ path: String) throws -> (scores: [Score], skipped: Int) {
+        let url = URL(fileURLWithPath: path)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw IOFailure.missing(path) }
+        if !isDirectory.boolValue && (path.hasSuffix(".jsonl") || path.hasSuffix(".jsonl.gz")) {
+            return try jsonLines(url)
+        }
+        let files = isDirectory.boolValue ? midiFiles(in: url) : [url]
+        guard !files.isEmpty else { throw CLIError.badData("\(path): no .mid or .midi files found") }
+        var scores: [Score] = [], skipped = 0
+        for f in files {
+            let score = try Score(midi: try readMIDI(f.path), voices: 4)
+            if [3, 4].contains(score.beatsPerBar) && !score.voices.allSatisfy(\.isEmpty) { scores.append(score) } else { skipped += 1 }
+        }
+        return (scores, skipped)
+    }
+
+    static func midiFiles(in folder: URL) -> [URL] {
+        let items = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
+        return items.filter { ["mid", "midi"].contains($0.pathExtension.lowercased()) }.sorted { $0.path < $1.path }
+    }
+
+    /// The converter's records: `time_signature`, `key` ("F# minor"), `pickup_ql` and
+    /// `voices` {S, A, T, B: [[pitch, start, duration]]} in quarter notes. The pickup is dropped so
+    /// that every piece starts on a downbeat; pieces with metre changes are skipped.
+    static func jsonLines(_ url: URL) throws -> (scores: [Score], skipped: Int) {
+        let text = String(decoding: try Gzip.readMaybeCompressed(url), as: UTF8.self)
+        var scores: [Score] = [], skipped = 0
+        for (number, line) in text.split(separator: "\n").enumerated() where !line.isEmpty {
+            guard let record = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let voices = record["voices"] as? [String: [[Double]]] else {
+                throw CLIError.badData("\(url.path): line \(number + 1) is not a chorale record (a JSON object with \"voices\")")
+            }
+            let metres = record["time_signatures_all"] as? [String] ?? [record["time_signature"] as? String ?? "4/4"]
+            guard metres.count == 1, let beats = ["4/4": 4, "3/4": 3][metres[0]],
+                  let key = MusicKey(record["key"] as? String ?? "C") else { skipped += 1; continue }
+            let pickup = record["pickup_ql"] as? Double ?? 0
+            let parts = ["S", "A", "T", "B"].map { name in
+                Score.voice(fromQuarters: (voices[name] ?? []).compactMap { e in
+                    e.count == 3 ? (Int(e[0]), e[1], e[2]) : nil
+                }, from: pickup)
+            }
+            let end = parts.compactMap { $0.last?.end }.max() ?? 0
+            let stepsPerBar = beats * Score.stepsPerQuarter
+            scores.append(Score(beatsPerBar: beats, key: key, bars: (end + stepsPerBar - 1) / stepsPerBar, voices: parts,
+                                title: record["id"] as? String))
+        }
+        return (scores, skipped)
+    }
+}

@@ -1,0 +1,113 @@
+// Quality numbers of pieces, computed on the note lists (after MuseGAN, mgeval and muspy): bars,
+// in-key ratio, empty-bar rate, voice ranges, parallel fifths and octaves, pitch-class entropy,
+// and histogram distances between a set of pieces and a reference corpus.
+import Foundation
+
+/// The numbers of one piece.
+struct PieceMetrics: Codable, Equatable {
+    var bars: Int
+    var notes: Int
+    /// The key the in-key ratio is measured against.
+    var key: String
+    /// Notes whose pitch class is in the key's scale (major or natural minor), over all notes.
+    var inKeyRatio: Double
+    /// Bars in which a voice sounds no note, over bars × voices.
+    var emptyBarRate: Double
+    /// Notes within their voice's range (S C4–G5, A F3–C5, T C3–G4, B E2–C4), over all notes.
+    var inRangeRatio: Double
+    /// Parallel fifths and octaves (or unisons) between any two voices, per bar.
+    var parallelFifthsPerBar: Double
+    var parallelOctavesPerBar: Double
+    /// Shannon entropy (bits) of the duration-weighted pitch-class histogram.
+    var pitchClassEntropy: Double
+    var notesPerBar: Double
+}
+
+enum MusicMetrics {
+    /// Which of soprano, alto, tenor, bass each of `count` voices is: 1 → S, 2 → S B, 3 → S A B, 4 → S A T B.
+    static func roles(_ count: Int) -> [Int] { [[], [0], [0, 3], [0, 1, 3], [0, 1, 2, 3]][min(count, 4)] }
+
+    /// The metrics of `score`; `key` overrides the score's own key (the one asked for).
+    static func measure(_ score: Score, key: MusicKey? = nil) -> PieceMetrics {
+        let key = key ?? score.key
+        let notes = score.voices.flatMap { $0 }
+        let scale = key.scale
+        let roles = roles(score.voices.count)
+        var inRange = 0, emptyBars = 0
+        for (v, voice) in score.voices.enumerated() {
+            inRange += voice.filter { Score.voiceRanges[roles[v]].contains($0.pitch) }.count
+            let grid = score.sounding(v)
+            for b in 0..<score.bars where grid[(b * score.stepsPerBar)..<((b + 1) * score.stepsPerBar)].allSatisfy({ $0 == nil }) { emptyBars += 1 }
+        }
+        let (fifths, octaves) = parallels(score)
+        let h = score.pitchClassHistogram, total = h.reduce(0, +)
+        let entropy = total > 0 ? -h.filter { $0 > 0 }.map { $0 / total * log2($0 / total) }.reduce(0, +) : 0
+        let bars = Double(max(score.bars, 1))
+        return PieceMetrics(bars: score.bars, notes: notes.count, key: key.description,
+                            inKeyRatio: ratio(notes.filter { scale.contains($0.pitch % 12) }.count, notes.count),
+                            emptyBarRate: ratio(emptyBars, score.bars * score.voices.count),
+                            inRangeRatio: ratio(inRange, notes.count),
+                            parallelFifthsPerBar: Double(fifths) / bars, parallelOctavesPerBar: Double(octaves) / bars,
+                            pitchClassEntropy: entropy, notesPerBar: Double(notes.count) / bars)
+    }
+
+    static func ratio(_ a: Int, _ b: Int) -> Double { b > 0 ? Double(a) / Double(b) : 0 }
+
+    /// Parallel perfect fifths and octaves: two voices that both move, in the same direction, from
+    /// one perfect fifth (or octave/unison), modulo octaves, to another, between consecutive steps
+    /// at which either voice changes.
+    static func parallels(_ score: Score) -> (fifths: Int, octaves: Int) {
+        let grids = score.voices.indices.map { score.sounding($0) }
+        var fifths = 0, octaves = 0
+        for i in grids.indices { for j in grids.indices where j > i {
+            var previous: (Int, Int)?
+            for t in 0..<score.length {
+                guard let a = grids[i][t], let b = grids[j][t] else { previous = nil; continue }
+                if let (pa, pb) = previous, (pa, pb) != (a, b) {
+                    let before = ((pa - pb) % 12 + 12) % 12, after = ((a - b) % 12 + 12) % 12
+                    if pa != a && pb != b && (a > pa) == (b > pb) && before == after {
+                        if after == 7 { fifths += 1 } else if after == 0 { octaves += 1 }
+                    }
+                }
+                previous = (a, b)
+            }
+        } }
+        return (fifths, octaves)
+    }
+
+    /// Duration-weighted pitch-class histogram of the pieces in one mode, each rotated so that its
+    /// tonic is bin 0, normalised to sum 1.
+    static func tonicPitchClassHistogram(_ scores: [Score], minor: Bool) -> [Double] {
+        var h = [Double](repeating: 0, count: 12)
+        for s in scores where s.key.minor == minor {
+            for (pc, w) in s.pitchClassHistogram.enumerated() { h[((pc - s.key.tonic) % 12 + 12) % 12] += w }
+        }
+        return normalised(h)
+    }
+
+    /// Distance of the tonic-relative pitch-class histograms, mode by mode (major pieces against
+    /// the reference's major pieces, minor against minor), weighted by the input's share of each mode.
+    static func pitchClassDistance(_ input: [Score], _ reference: [Score]) -> Double {
+        let minorShare = Double(input.filter(\.key.minor).count) / Double(max(input.count, 1))
+        return [false, true].map { minor in
+            (minor ? minorShare : 1 - minorShare)
+                * totalVariation(tonicPitchClassHistogram(input, minor: minor), tonicPitchClassHistogram(reference, minor: minor))
+        }.reduce(0, +)
+    }
+
+    /// Note lengths in 16ths: 1, 2, 3, 4, 6, 8, 12, 16 and other; note counts normalised to sum 1.
+    static let lengthClasses = [1, 2, 3, 4, 6, 8, 12, 16]
+    static func noteLengthHistogram(_ scores: [Score]) -> [Double] {
+        var h = [Double](repeating: 0, count: lengthClasses.count + 1)
+        for s in scores { for v in s.voices { for n in v { h[lengthClasses.firstIndex(of: n.duration) ?? lengthClasses.count] += 1 } } }
+        return normalised(h)
+    }
+
+    static func normalised(_ h: [Double]) -> [Double] {
+        let total = h.reduce(0, +)
+        return total > 0 ? h.map { $0 / total } : h
+    }
+
+    /// Total-variation distance between two distributions: half the L1 distance, 0 (same) … 1.
+    static func totalVariation(_ p: [Double], _ q: [Double]) -> Double { zip(p, q).map { abs($0 - $1) }.reduce(0, +) / 2 }
+}

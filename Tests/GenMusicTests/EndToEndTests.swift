@@ -1,0 +1,131 @@
+import Foundation
+import XCTest
+@testable import gen_music
+@testable import GenEngine
+
+/// Train tiny models on a few shipped chorales, compose, and read the MIDI back.
+final class EndToEndTests: XCTestCase {
+    var dir: URL!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("gen-music-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    func run(_ args: [String], _ command: Command) throws {
+        guard case .run(_, let parsed) = try CLI.parse(args, root: command) else { return XCTFail("did not parse \(args)") }
+        try command.run!(parsed)
+    }
+
+    /// The first `count` chorales of the shipped corpus as a small JSON-lines file.
+    func smallCorpus(_ count: Int) throws -> String {
+        let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("samples/data/bach/chorales.jsonl.gz")
+        let lines = String(decoding: try Gzip.readMaybeCompressed(shipped), as: UTF8.self).split(separator: "\n").prefix(count)
+        let url = dir.appendingPathComponent("small.jsonl")
+        try Data(lines.joined(separator: "\n").utf8).write(to: url)
+        return url.path
+    }
+
+    func bars(_ path: String) throws -> Double {
+        let file = try MIDIFile(bytes: [UInt8](Data(contentsOf: URL(fileURLWithPath: path))))
+        return Double(file.lengthTicks) / Double(file.ticksPerBar)
+    }
+
+    func testTrainComposeEvaluateEndToEnd() throws {
+        let data = try smallCorpus(12)
+        let lstm = dir.appendingPathComponent("lstm").path, markov = dir.appendingPathComponent("markov").path
+        try run(["--data", data, "--arch", "lstm", "--steps", "3", "--batch", "4", "--length", "32", "--hidden", "16", "--embedding", "8",
+                 "--layers", "1", "--out", lstm, "--quiet"], trainCommand)
+        try run(["--data", data, "--arch", "markov", "--order", "4", "--out", markov, "--quiet"], trainCommand)
+        for bundle in [lstm, markov] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: bundle + "/config.json"))
+            XCTAssertNotNil(try MusicModel.load(URL(fileURLWithPath: bundle)).manifest.metrics["validation_nll_nats_per_token"])
+        }
+        XCTAssertThrowsError(try run(["--data", data, "--arch", "markov", "--out", markov], trainCommand)) {
+            XCTAssertTrue("\($0)".contains("already exists"))
+        }
+        for (name, bundle) in [("lstm", lstm), ("markov", markov)] {
+            let song = dir.appendingPathComponent("\(name).mid").path, stats = dir.appendingPathComponent("\(name).json").path
+            let roll = dir.appendingPathComponent("\(name).png").path
+            let args = ["--model", bundle, "--bars", "6", "--key", "Am", "--cadence", "--seed", "5", "--out", song]
+            try run(args + ["--stats", stats, "--piano-roll", roll], root)
+            XCTAssertEqual(try bars(song), 6)
+            let file = try readMIDI(song)
+            XCTAssertEqual(file.tracks.count, 5)
+            XCTAssertEqual(file.tracks[0].name, "GenSuite chorale (seed 5)")
+            XCTAssertEqual(file.keySignature, MusicKey("Am"))
+            let score = try Score(midi: file, voices: 4)
+            XCTAssertTrue(score.voices.enumerated().allSatisfy { v, notes in notes.allSatisfy { Score.voiceRanges[v].contains($0.pitch) } })
+            XCTAssertEqual(score.voices[3].last?.pitch.quotientAndRemainder(dividingBy: 12).remainder, 9)   // cadence on A
+            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: stats))) as! [String: Any]
+            XCTAssertEqual(json["seed"] as? Int, 5)
+            XCTAssertEqual(try PNG.read(URL(fileURLWithPath: roll)).width, 6 * 16 * 4 + 1)
+            // Same seed, same bytes; the file is not overwritten without --force.
+            let before = try Data(contentsOf: URL(fileURLWithPath: song))
+            XCTAssertThrowsError(try run(args, root)) { XCTAssertTrue("\($0)".contains("already exists")) }
+            try run(args + ["--force"], root)
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: song)), before)
+            try run(["--model", bundle, "--bars", "6", "--key", "Am", "--cadence", "--seed", "6", "--out", song, "--force"], root)
+            XCTAssertNotEqual(try Data(contentsOf: URL(fileURLWithPath: song)), before)
+            // Continue the piece's first bars from the written file: they come back note for note.
+            let primer = dir.appendingPathComponent("\(name)-primer.mid").path
+            try Data(score.midiFile(tempo: 100, programs: [52, 52, 52, 52]).bytes()).write(to: URL(fileURLWithPath: primer))
+            let continued = dir.appendingPathComponent("\(name)-continued.mid").path
+            try run(["--model", bundle, "--bars", "9", "--primer", primer, "--seed", "1", "--out", continued], root)
+            let longer = try Score(midi: readMIDI(continued), voices: 4)
+            XCTAssertEqual(longer.bars, 9)
+            for v in 0..<4 {
+                XCTAssertEqual(longer.voices[v].filter { $0.start < 6 * 16 }.map { [$0.pitch, $0.start] },
+                               score.voices[v].filter { $0.start < 6 * 16 }.map { [$0.pitch, $0.start] })
+            }
+        }
+        // Several pieces, fewer voices, other programs, 3/4.
+        let many = dir.appendingPathComponent("many.mid").path
+        try run(["--model", lstm, "--bars", "3", "--count", "3", "--voices", "2", "--programs", "0,32", "--time-signature", "3/4",
+                 "--seed", "2", "--out", many], root)
+        for i in 0..<3 {
+            let file = try readMIDI(dir.appendingPathComponent("many-2-\(i).mid").path)
+            XCTAssertEqual(file.tracks.map(\.name), ["GenSuite chorale (seed 2, piece \(i))", "Soprano", "Bass"])
+            XCTAssertEqual(file.timeSignature.numerator, 3)
+            XCTAssertEqual(Double(file.lengthTicks) / Double(file.ticksPerBar), 3)
+        }
+        let report = dir.appendingPathComponent("eval.json").path
+        try run(["--in", dir.path, "--reference", data, "--json", report], evalCommand)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as! [String: Any]
+        XCTAssertNotNil(json["pitchClassHistogramDistance"] as? Double)
+        XCTAssertGreaterThanOrEqual((json["input"] as! [String: Any])["pieces"] as! Int, 9)
+    }
+
+    func testBadRequestsGetClearErrors() throws {
+        let bundle = dir.appendingPathComponent("m").path
+        try run(["--data", try smallCorpus(4), "--arch", "markov", "--order", "3", "--out", bundle, "--quiet"], trainCommand)
+        let out = dir.appendingPathComponent("x.mid").path
+        func expect(_ args: [String], _ text: String, code: ExitCode) {
+            XCTAssertThrowsError(try run(["--model", bundle, "--out", out] + args, root)) {
+                XCTAssertTrue(CLIError(from: $0).message.contains(text), "\($0)")
+                XCTAssertEqual(CLIError(from: $0).code, code)
+            }
+        }
+        expect(["--key", "H"], "--key must name a key", code: .usage)
+        expect(["--time-signature", "5/4"], "4/4 or 3/4", code: .usage)
+        expect(["--voices", "2", "--programs", "1,2,3"], "--programs needs 2", code: .usage)
+        expect(["--bars", "0"], "--bars", code: .usage)
+        expect(["--primer", dir.appendingPathComponent("missing.mid").path], "missing.mid", code: .noInput)
+        let garbage = dir.appendingPathComponent("garbage.mid")
+        try Data("MThd garbage".utf8).write(to: garbage)
+        expect(["--primer", garbage.path], "is this a Standard MIDI File", code: .dataError)
+        let long = dir.appendingPathComponent("long.mid")
+        let score = Score(beatsPerBar: 4, key: MusicKey("C")!, bars: 4, voices: [[ScoreNote(pitch: 72, start: 0, duration: 64)]])
+        try Data(score.midiFile(tempo: 100, programs: [0, 0, 0, 0]).bytes()).write(to: long)
+        expect(["--primer", long.path, "--bars", "4"], "must exceed the primer's 4 bars", code: .usage)
+        XCTAssertThrowsError(try run(["--model", dir.appendingPathComponent("nothing").path, "--out", out], root)) {
+            XCTAssertEqual(CLIError(from: $0).code, .noInput)
+        }
+        XCTAssertThrowsError(try run(["--model", dir.path, "--out", out], root)) { XCTAssertEqual(CLIError(from: $0).code, .dataError) }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+        XCTAssertThrowsError(try run(["--data", dir.appendingPathComponent("none").path, "--out", bundle + "2"], trainCommand))
+    }
+}
