@@ -45,6 +45,10 @@ demo: release
 	mkdir -p demo/gen-image
 	$(RELEASE)/gen-image --grid demo/gen-image/samples.png
 	$(RELEASE)/gen-image interpolate --from-seed 1 --to-seed 2 --label 3 --out demo/gen-image/interpolation.png
+	mkdir -p demo/gen-music
+	cd demo/gen-music && ../../$(RELEASE)/gen-music --bars 16 --force --piano-roll song.png
+	$(RELEASE)/gen-music --bars 16 --key Am --cadence --seed 7 --force --out demo/gen-music/a-minor.mid --piano-roll demo/gen-music/a-minor.png
+	$(RELEASE)/gen-music inspect demo/gen-music/song.mid
 
 bench: release
 	$(RELEASE)/gen-bench --json bench.json

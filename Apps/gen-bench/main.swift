@@ -172,10 +172,10 @@ extension String {
     func leftPad(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
 }
 
-let run = Command("gen-bench", abstract: "Measure GenSuite's engine: GEMM throughput, training speed and memory.", options: [
+let run = Command("gen-bench", abstract: "Measure GenSuite: GEMM throughput, training and generation speed, memory, and the tools' wall time.", options: [
     .value("json", "FILE", default: "bench.json", help: "Where to write the results as JSON."),
     .value("seconds", "S", default: "3", help: "Timed seconds per benchmark."),
-    .value("only", "PREFIX", help: "Run only benchmarks whose name starts with PREFIX (gemm, train, generate, ngram)."),
+    .value("only", "PREFIX", help: "Run only benchmarks whose name starts with PREFIX (gemm, train, generate, ngram, tool)."),
 ], subcommands: [
     Command("compare", abstract: "Print our/reference ratios of two bench.json files.",
             positionals: [Positional("OURS", help: "bench.json of GenSuite."), Positional("REFERENCE", help: "bench.json of the reference (PyTorch).")]) { args in
@@ -198,6 +198,7 @@ let run = Command("gen-bench", abstract: "Measure GenSuite's engine: GEMM throug
     if ["generate", "ngram"].contains(where: { $0.hasPrefix(only) || only.hasPrefix($0) }) {
         results += generationBenchmarks(seconds: seconds, only: only)
     }
+    if "tool".hasPrefix(only) || only.hasPrefix("tool") { results += toolBenchmarks(only: only) }
     printTable(results)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

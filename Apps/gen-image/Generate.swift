@@ -2,11 +2,10 @@
 import Foundation
 import GenEngine
 
-/// The bundle to use: `--model`, else the shipped default `SharedModels/<name>` found from
-/// `GENSUITE_MODELS`, the working directory or the executable's location.
+/// The bundle to use: `--model` (a path or a shipped model's name), else the shipped default
+/// `SharedModels/<name>` found from `GENSUITE_MODELS`, the working directory or the executable's location.
 func modelFolder(_ args: Arguments, default name: String) throws -> URL {
-    if let path = args.string("model") { return URL(fileURLWithPath: path) }
-    return try ModelBundle.locateDefault(name)
+    try ModelBundle.resolve(args.string("model"), default: name)
 }
 
 /// The default model for sampling: the class-conditional DCGAN (96% label accuracy; the CVAE is

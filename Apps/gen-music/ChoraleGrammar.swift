@@ -18,11 +18,19 @@ final class ChoraleGrammar: LogitsProcessor {
     /// Forbid a new pitch that makes parallel fifths or octaves (or unisons) with a voice above it
     /// (as `MusicMetrics.parallels` counts them).
     let forbidParallels: Bool
+    /// Longest a note or a silence may last, in steps (a bar): a voice that has held this long
+    /// must move, re-strike or rest. Bach's chorales hold a note longer than a bar for 0.04% of
+    /// notes; samplers without the rule can fall into holding every voice for ever.
+    let longestHold: Int
 
+    /// Pitch tokens each voice may take: its range, in the key when one is given.
+    private let pitchTokens: [Set<Int32>]
     private var consumed = 0
     /// Pitch each voice sounds at the previous step, and at the step being written (nil: silence).
     private var previous = [Int?](repeating: nil, count: ChoraleTokens.voices)
     private var current = [Int?](repeating: nil, count: ChoraleTokens.voices)
+    /// Step at which each voice's note or silence began.
+    private var changedAt = [Int](repeating: 0, count: ChoraleTokens.voices)
     private var pieceKey: MusicKey?
     private var barsSeen = 0, step = 0, slot = 0, ended = false
 
@@ -35,6 +43,11 @@ final class ChoraleGrammar: LogitsProcessor {
         self.primer = primer
         self.cadence = cadence
         self.forbidParallels = forbidParallels
+        self.longestHold = stepsPerBar
+        let classes = key?.allowed ?? Set(0..<12)
+        pitchTokens = (0..<ChoraleTokens.voices).map { v in
+            Set(ranges[v].filter { classes.contains($0 % 12) }.compactMap { ChoraleTokens.pitch($0, voice: v) })
+        }
     }
 
     func process(_ logits: inout [Float], tokens: [Int32]) {
@@ -53,9 +66,9 @@ final class ChoraleGrammar: LogitsProcessor {
             guard let (v, cell) = ChoraleTokens.cell(token) else { return }
             if v == 0 { previous = current }
             switch cell {
-            case .rest: current[v] = nil
+            case .rest: current[v] = nil; changedAt[v] = (barsSeen - 1) * stepsPerBar + step
             case .hold: break
-            case .note(let p): current[v] = p
+            case .note(let p): current[v] = p; changedAt[v] = (barsSeen - 1) * stepsPerBar + step
             }
             if v == ChoraleTokens.voices - 1 { step += 1; slot = 0 } else { slot = v + 1 }
         }
@@ -74,33 +87,56 @@ final class ChoraleGrammar: LogitsProcessor {
         if forbidParallels && slot > 0 {
             let kept = allowed.filter { token in
                 guard case .note(let p)? = ChoraleTokens.cell(token)?.cell else { return true }
-                return !makesParallels(p, voice: slot)
+                return !makesParallels(p, voice: slot, cadenceKey: cadence && t == (bars - 1) * stepsPerBar ? pieceKey : nil)
             }
             if !kept.isEmpty { allowed = kept }
         }
-        if slot == 0 && (0..<ChoraleTokens.voices).allSatisfy({ voiceTokens($0, at: t, key: pieceKey).contains(ChoraleTokens.hold($0)) }) {
+        if slot == 0 && (0..<ChoraleTokens.voices).allSatisfy({ mayHold($0, at: t) }) {
             allowed.insert(ChoraleTokens.allHold)
         }
         return allowed
     }
 
     /// Whether voice `v` moving to `pitch` now makes parallel fifths or octaves with a voice above,
-    /// whose pitch at this step is already written. Voices that keep their pitch make none.
-    private func makesParallels(_ pitch: Int, voice v: Int) -> Bool {
+    /// whose pitch at this step is already written. Voices that keep their pitch make none. On the
+    /// cadence chord, where the bass must take the tonic, an upper voice also may not move so that
+    /// every tonic the bass could take makes parallels with it.
+    private func makesParallels(_ pitch: Int, voice v: Int, cadenceKey: MusicKey?) -> Bool {
         guard let before = previous[v], before != pitch else { return false }
         for u in 0..<v {
-            guard let upperBefore = previous[u], let upper = current[u], upper != upperBefore,
-                  (upper > upperBefore) == (pitch > before) else { continue }
-            let was = ((upperBefore - before) % 12 + 12) % 12, now = ((upper - pitch) % 12 + 12) % 12
-            if was == now && (now == 7 || now == 0) { return true }
+            if let upperBefore = previous[u], let upper = current[u], ChoraleGrammar.parallel(upperBefore, upper, before, pitch) { return true }
+        }
+        let bass = ChoraleTokens.voices - 1
+        if let key = cadenceKey, v < bass, let bassBefore = previous[bass] {
+            let tonics = ranges[bass].filter { $0 % 12 == key.tonic }
+            return !tonics.isEmpty && tonics.allSatisfy { ChoraleGrammar.parallel(before, pitch, bassBefore, $0) }
         }
         return false
     }
 
+    /// Whether an upper voice moving a → b and a lower voice moving c → d make parallel fifths or
+    /// octaves: both move, in the same direction, between equal perfect intervals modulo octaves.
+    static func parallel(_ a: Int, _ b: Int, _ c: Int, _ d: Int) -> Bool {
+        guard a != b, c != d, (b > a) == (d > c) else { return false }
+        let was = ((a - c) % 12 + 12) % 12, now = ((b - d) % 12 + 12) % 12
+        return was == now && (now == 7 || now == 0)
+    }
+
+    /// The cell the primer fixes for voice `v` at step `t`, if any.
+    private func forced(_ v: Int, at t: Int) -> Cell? { v < primer.count && t < primer[v].count ? primer[v][t] : nil }
+
+    /// Whether voice `v` may keep its note or silence at step `t`.
+    private func mayHold(_ v: Int, at t: Int) -> Bool {
+        if let cell = forced(v, at: t) { return cell == .hold }
+        let finalBarStart = (bars - 1) * stepsPerBar
+        if cadence && t >= finalBarStart { return t > finalBarStart }
+        return t - changedAt[v] < longestHold
+    }
+
     /// Tokens voice `v` may take at step `t` of the piece.
     private func voiceTokens(_ v: Int, at t: Int, key pieceKey: MusicKey) -> Set<Int32> {
-        if v < primer.count, t < primer[v].count, let forced = primer[v][t] {
-            switch forced {
+        if let cell = forced(v, at: t) {
+            switch cell {
             case .rest: return [ChoraleTokens.rest(v)]
             case .hold: return [ChoraleTokens.hold(v)]
             case .note(let p): return Set([ChoraleTokens.pitch(p, voice: v)].compactMap { $0 })
@@ -108,14 +144,13 @@ final class ChoraleGrammar: LogitsProcessor {
         }
         let finalBarStart = (bars - 1) * stepsPerBar
         if cadence && t > finalBarStart { return [ChoraleTokens.hold(v)] }
-        var classes = key?.allowed ?? Set(0..<12)
         if cadence && t == finalBarStart {
-            classes = v == 0 || v == ChoraleTokens.voices - 1 ? [pieceKey.tonic] : pieceKey.triad
+            let classes = v == 0 || v == ChoraleTokens.voices - 1 ? [pieceKey.tonic] : pieceKey.triad
+            return pitchTokens[v].filter { classes.contains(ChoraleTokens.pitchOf($0) % 12) }
         }
-        var tokens: Set<Int32> = cadence && t == finalBarStart ? [] : [ChoraleTokens.rest(v), ChoraleTokens.hold(v)]
-        for p in ranges[v] where classes.contains(p % 12) {
-            if let token = ChoraleTokens.pitch(p, voice: v) { tokens.insert(token) }
-        }
+        var tokens = pitchTokens[v]
+        if current[v] != nil { tokens.insert(ChoraleTokens.rest(v)) }        // silence begins only after a note
+        if mayHold(v, at: t) { tokens.insert(ChoraleTokens.hold(v)) }
         return tokens
     }
 }

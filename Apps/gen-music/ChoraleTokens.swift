@@ -32,6 +32,12 @@ enum ChoraleTokens {
         pitchRanges[voice].contains(p) ? voiceOffsets[voice] + 2 + Int32(p - pitchRanges[voice].lowerBound) : nil
     }
 
+    /// The pitch of a voice's pitch token.
+    static func pitchOf(_ token: Int32) -> Int {
+        if case .note(let p)? = cell(token)?.cell { return p }
+        preconditionFailure("token \(token) is not a pitch")
+    }
+
     /// What a voice token says.
     enum Cell: Equatable { case rest, hold, note(Int) }
 

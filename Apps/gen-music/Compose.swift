@@ -102,15 +102,17 @@ func composeCommand(_ args: Arguments) throws {
         request.beatsPerBar = primer.beatsPerBar
         request.primer = (try primerCells(primer, bars: primer.bars), primer.bars, primer.key)
     }
-    let folder = try args.string("model").map { URL(fileURLWithPath: $0) } ?? ModelBundle.locateDefault(defaultModel)
+    let folder = try ModelBundle.resolve(args.string("model"), default: defaultModel)
     let (model, _) = try MusicModel.load(folder)
 
     let outPath = args.string("out") ?? "song.mid"
     guard outPath != "-" || count == 1 else { throw CLIError.usage("--out - (standard output) takes one piece; pass a file name with --count") }
     let names = outputNames(outPath, count: count, seed: seed, extension: "mid")
     let rolls = try args.string("piano-roll").map { outputNames($0, count: count, seed: seed, extension: "png") }
-    if !args.flag("force") {
-        for name in names + (rolls ?? []) where name != "-" && FileManager.default.fileExists(atPath: name) { throw IOFailure.exists(name) }
+    for name in names + (rolls ?? []) where name != "-" {
+        if !args.flag("force") && FileManager.default.fileExists(atPath: name) { throw IOFailure.exists(name) }
+        let folder = URL(fileURLWithPath: name).deletingLastPathComponent().path
+        guard FileManager.default.isWritableFile(atPath: folder) else { throw IOFailure.cannotCreate(name, reason: "folder \(folder) is missing or not writable") }
     }
     let started = Date()
     let scores = compose(model, request, count: count, seed: seed)

@@ -63,11 +63,8 @@ enum MusicMetrics {
             var previous: (Int, Int)?
             for t in 0..<score.length {
                 guard let a = grids[i][t], let b = grids[j][t] else { previous = nil; continue }
-                if let (pa, pb) = previous, (pa, pb) != (a, b) {
-                    let before = ((pa - pb) % 12 + 12) % 12, after = ((a - b) % 12 + 12) % 12
-                    if pa != a && pb != b && (a > pa) == (b > pb) && before == after {
-                        if after == 7 { fifths += 1 } else if after == 0 { octaves += 1 }
-                    }
+                if let (pa, pb) = previous, ChoraleGrammar.parallel(pa, a, pb, b) {
+                    if ((a - b) % 12 + 12) % 12 == 7 { fifths += 1 } else { octaves += 1 }
                 }
                 previous = (a, b)
             }

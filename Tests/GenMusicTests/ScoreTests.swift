@@ -72,7 +72,9 @@ final class ScoreTests: XCTestCase {
             XCTAssertEqual(score.key, key)
             for (v, voice) in score.voices.enumerated() {
                 XCTAssertTrue(voice.allSatisfy { Score.voiceRanges[v].contains($0.pitch) && key.allowed.contains($0.pitch % 12) })
-                XCTAssertTrue(voice.allSatisfy { $0.end <= score.length })
+                XCTAssertTrue(voice.allSatisfy { $0.end <= score.length && $0.duration <= 16 })       // no note longer than a bar
+                // No silence longer than a bar either (rests begin only after a note).
+                XCTAssertTrue(zip([ScoreNote(pitch: 0, start: 0, duration: 0)] + voice, voice).allSatisfy { $1.start - $0.end <= 16 })
                 // The cadence: one chord filling the final bar, tonic in soprano and bass.
                 let last = voice.last!
                 XCTAssertEqual(last.start, 4 * 16)

@@ -142,6 +142,14 @@ public enum ModelBundle {
         }
     }
 
+    /// The bundle a `--model` argument names: an existing path, or else the name of a shipped model
+    /// (`locateDefault`); without an argument, the shipped model `name`.
+    public static func resolve(_ argument: String?, default name: String) throws -> URL {
+        guard let argument else { return try locateDefault(name) }
+        if FileManager.default.fileExists(atPath: argument) || argument.contains("/") { return URL(fileURLWithPath: argument) }
+        return try locateDefault(argument)
+    }
+
     /// The folder of a shipped default model: `$GENSUITE_MODELS/<name>`, else `SharedModels/<name>`
     /// in the working directory, next to the executable, or up to four folders above either.
     public static func locateDefault(_ name: String) throws -> URL {

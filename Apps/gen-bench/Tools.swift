@@ -1,0 +1,38 @@
+// Wall time of the tools' own commands, start-up included: each run is a fresh process of the
+// executable built beside gen-bench, as a user runs it.
+import Foundation
+
+func toolBenchmarks(only: String) -> [Result] {
+    let bin = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    let out = FileManager.default.temporaryDirectory.appendingPathComponent("gen-bench-\(getpid())")
+    try? FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: out) }
+    let song = out.appendingPathComponent("song.mid").path
+    let cases: [(name: String, tool: String, args: [String], items: Double)] = [
+        ("tool.gen-music.16bars", "gen-music", ["--bars", "16", "--out", song, "--force"], 1),
+        ("tool.gen-music.100pieces", "gen-music", ["--bars", "16", "--count", "100", "--out", song, "--force"], 100),
+    ]
+    var results: [Result] = []
+    for c in cases where c.name.hasPrefix(only) {
+        let executable = bin.appendingPathComponent(c.tool)
+        guard FileManager.default.isExecutableFile(atPath: executable.path) else { continue }
+        var times: [Double] = []
+        for _ in 0..<5 {
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = c.args
+            process.standardError = FileHandle.nullDevice
+            let start = DispatchTime.now().uptimeNanoseconds
+            guard (try? process.run()) != nil else { break }
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else { break }
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        guard times.count == 5 else { continue }
+        var usage = rusage()
+        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+        results.append(Result(name: c.name, unit: "seconds", value: times.sorted()[2], peak_rss_mb: Double(usage.ru_maxrss) / 1024,
+                              notes: ["fastest_seconds": times.min()!, "items": c.items]))
+    }
+    return results
+}
