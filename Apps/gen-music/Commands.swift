@@ -13,7 +13,7 @@ let trainCommand = Command("train", abstract: "Train a Markov, LSTM or Transform
     .value("epochs", "E", default: "8", help: "Neural: passes over the transposed training stream."),
     .value("steps", "N", help: "Neural: optimiser steps (overrides --epochs)."),
     .value("batch", "N", default: "32", help: "Neural: parallel token streams per step."),
-    .value("length", "T", default: "128", help: "Neural: tokens per stream per step (truncated BPTT / attention window)."),
+    .value("length", "T", default: "128", help: "Neural: tokens per stream per step (LSTM: truncated BPTT; Transformer: its context)."),
     .value("embedding", "D", default: "64", help: "LSTM: token embedding size."),
     .value("hidden", "D", default: "256", help: "LSTM hidden size, or Transformer width."),
     .value("layers", "N", default: "2", help: "LSTM or Transformer layers."),

@@ -40,11 +40,11 @@ func compose(_ model: MusicModel, _ request: CompositionRequest, count: Int, see
 }
 
 /// The cells a primer fixes: its first `bars` bars, voice by voice (1 voice → soprano, 2 → soprano
-/// and bass, 3 → soprano, alto, bass); the voices it lacks stay free.
+/// and bass, 3 → soprano, alto, bass); the voices it lacks, or leaves silent, stay free.
 func primerCells(_ primer: Score, bars: Int) throws -> [[ChoraleTokens.Cell?]] {
     let length = bars * primer.stepsPerBar
     var cells = [[ChoraleTokens.Cell?]](repeating: [], count: ChoraleTokens.voices)
-    for (v, role) in MusicMetrics.roles(primer.voices.count).enumerated() {
+    for (v, role) in MusicMetrics.roles(primer.voices.count).enumerated() where !primer.voices[v].isEmpty {
         var row = [ChoraleTokens.Cell?](repeating: .hold, count: length)
         var previousEnd = 0
         for n in primer.voices[v] where n.start < length {

@@ -8,6 +8,7 @@ struct SetMetrics: Codable {
     var pieces: Int
     var meanBars: Double
     var inKeyRatio: Double
+    var scaleConsistency: Double
     var emptyBarRate: Double
     var inRangeRatio: Double
     var parallelFifthsPerBar: Double
@@ -25,6 +26,7 @@ struct SetMetrics: Codable {
         pieces = scores.count
         meanBars = mean { Double($0.bars) }
         inKeyRatio = mean(\.inKeyRatio)
+        scaleConsistency = mean(\.scaleConsistency)
         emptyBarRate = mean(\.emptyBarRate)
         inRangeRatio = mean(\.inRangeRatio)
         parallelFifthsPerBar = mean(\.parallelFifthsPerBar)
@@ -74,7 +76,7 @@ func evaluate(_ args: Arguments) throws {
 func table(_ r: EvaluationReport, key: MusicKey?) -> String {
     let rows: [(String, (SetMetrics) -> Double, String)] = [
         ("pieces", { Double($0.pieces) }, "%.0f"), ("bars (mean)", \.meanBars, "%.2f"),
-        ("in-key ratio" + (key.map { " (\($0))" } ?? ""), \.inKeyRatio, "%.3f"), ("empty-bar rate", \.emptyBarRate, "%.3f"),
+        ("in-key ratio" + (key.map { " (\($0))" } ?? ""), \.inKeyRatio, "%.3f"), ("scale consistency (best of 24 keys)", \.scaleConsistency, "%.3f"), ("empty-bar rate", \.emptyBarRate, "%.3f"),
         ("notes in voice range", \.inRangeRatio, "%.3f"), ("parallel fifths per bar", \.parallelFifthsPerBar, "%.3f"),
         ("parallel octaves per bar", \.parallelOctavesPerBar, "%.3f"), ("pitch-class entropy (bits)", \.pitchClassEntropy, "%.3f"),
         ("notes per bar", \.notesPerBar, "%.2f"),

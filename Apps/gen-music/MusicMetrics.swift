@@ -11,6 +11,9 @@ struct PieceMetrics: Codable, Equatable {
     var key: String
     /// Notes whose pitch class is in the key's scale (major or natural minor), over all notes.
     var inKeyRatio: Double
+    /// The best in-key ratio over all 24 keys (muspy's scale consistency): how tonal the piece is
+    /// whatever its key.
+    var scaleConsistency: Double
     /// Bars in which a voice sounds no note, over bars × voices.
     var emptyBarRate: Double
     /// Notes within their voice's range (S C4–G5, A F3–C5, T C3–G4, B E2–C4), over all notes.
@@ -45,6 +48,7 @@ enum MusicMetrics {
         let bars = Double(max(score.bars, 1))
         return PieceMetrics(bars: score.bars, notes: notes.count, key: key.description,
                             inKeyRatio: ratio(notes.filter { scale.contains($0.pitch % 12) }.count, notes.count),
+                            scaleConsistency: MusicKey.all.map { k in ratio(notes.filter { k.scale.contains($0.pitch % 12) }.count, notes.count) }.max()!,
                             emptyBarRate: ratio(emptyBars, score.bars * score.voices.count),
                             inRangeRatio: ratio(inRange, notes.count),
                             parallelFifthsPerBar: Double(fifths) / bars, parallelOctavesPerBar: Double(octaves) / bars,

@@ -65,7 +65,8 @@ enum MusicModel {
         }
     }
 
-    /// Mean negative log-likelihood (nats per token) of whole token sequences, each from its start.
+    /// Mean negative log-likelihood (nats per token) of whole token sequences, each from its start
+    /// (the Transformer's in consecutive windows of its context).
     func negativeLogLikelihood(_ sequences: [[Int32]]) -> Double {
         var total = 0.0, count = 0
         for s in sequences where s.count > 1 {
@@ -75,9 +76,12 @@ enum MusicModel {
             case .lstm(let m):
                 total += noGrad { Double(m.loss(inputs: Array(s.dropLast()), targets: Array(s.dropFirst()), batch: 1).loss.item) } * Double(s.count - 1)
             case .transformer(let m):
-                let n = min(s.count, m.config.contextLength + 1)
-                total += noGrad { Double(m.loss(inputs: Array(s[..<(n - 1)]), targets: Array(s[1..<n]), batch: 1).item) } * Double(n - 1)
-                count -= s.count - n
+                // Consecutive windows of the context, each predicted from its own start.
+                for start in stride(from: 0, to: s.count - 1, by: m.config.contextLength) {
+                    let end = min(s.count - 1, start + m.config.contextLength)
+                    total += noGrad { Double(m.loss(inputs: Array(s[start..<end]), targets: Array(s[(start + 1)...end]), batch: 1).item) }
+                        * Double(end - start)
+                }
             }
             count += s.count - 1
         }

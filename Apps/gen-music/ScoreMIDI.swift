@@ -44,7 +44,7 @@ extension Score {
             groups = (0..<count).map { rank in byOnset.values.compactMap { chord in
                 let sorted = chord.sorted { $0.pitch > $1.pitch }
                 return rank < sorted.count ? sorted[rank] : nil
-            } }
+            } }.filter { !$0.isEmpty }
         }
         let step = { (tick: Int) in Int((Double(tick) * Double(Score.stepsPerQuarter) / Double(midi.division)).rounded()) }
         let parts = groups.prefix(count).map { g in

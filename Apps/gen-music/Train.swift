@@ -67,7 +67,7 @@ func train(_ args: Arguments) throws {
             config.lstm = RecurrentLMConfig(vocabSize: vocabulary, embedding: try args.int("embedding", in: 4...4096)!, hidden: hidden,
                                             layers: layers, dropout: dropout)
         } else {
-            config.transformer = TransformerLMConfig(vocabSize: vocabulary, contextLength: max(length, 1024), layers: layers,
+            config.transformer = TransformerLMConfig(vocabSize: vocabulary, contextLength: length, layers: layers,
                                                      heads: try args.int("heads", in: 1...64)!, width: hidden, dropout: dropout)
         }
         model = MusicModel.build(config, seed: seed)

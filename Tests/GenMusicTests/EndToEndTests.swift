@@ -40,7 +40,13 @@ final class EndToEndTests: XCTestCase {
         try run(["--data", data, "--arch", "lstm", "--steps", "3", "--batch", "4", "--length", "32", "--hidden", "16", "--embedding", "8",
                  "--layers", "1", "--out", lstm, "--quiet"], trainCommand)
         try run(["--data", data, "--arch", "markov", "--order", "4", "--out", markov, "--quiet"], trainCommand)
-        for bundle in [lstm, markov] {
+        let gpt = dir.appendingPathComponent("gpt").path
+        try run(["--data", data, "--arch", "transformer", "--steps", "2", "--batch", "2", "--length", "32", "--hidden", "16", "--heads", "2",
+                 "--layers", "1", "--out", gpt, "--quiet"], trainCommand)
+        let gptSong = dir.appendingPathComponent("gpt.mid").path
+        try run(["--model", gpt, "--bars", "3", "--count", "2", "--out", gptSong], root)
+        XCTAssertEqual(try bars(dir.appendingPathComponent("gpt-0-1.mid").path), 3)
+        for bundle in [lstm, markov, gpt] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: bundle + "/config.json"))
             XCTAssertNotNil(try MusicModel.load(URL(fileURLWithPath: bundle)).manifest.metrics["validation_nll_nats_per_token"])
         }
@@ -82,6 +88,16 @@ final class EndToEndTests: XCTestCase {
                                score.voices[v].filter { $0.start < 6 * 16 }.map { [$0.pitch, $0.start] })
             }
         }
+        // A one-track melody as primer is kept as the soprano and harmonised from the first bar.
+        let melody = Score(beatsPerBar: 4, key: MusicKey("G")!, bars: 2, voices: [(0..<8).map { ScoreNote(pitch: [67, 69, 71, 72][$0 % 4], start: 4 * $0, duration: 4) }])
+        let melodyFile = dir.appendingPathComponent("melody.mid").path
+        try Data(melody.midiFile(tempo: 100, programs: [0, 0, 0, 0]).bytes()).write(to: URL(fileURLWithPath: melodyFile))
+        let harmonised = dir.appendingPathComponent("harmonised.mid").path
+        try run(["--model", lstm, "--bars", "4", "--primer", melodyFile, "--out", harmonised], root)
+        let chorale = try Score(midi: readMIDI(harmonised), voices: 4)
+        XCTAssertEqual(chorale.voices[0].prefix(8).map(\.pitch), melody.voices[0].map(\.pitch))
+        XCTAssertEqual(chorale.key, MusicKey("G"))
+        for v in 1..<4 { XCTAssertLessThan(chorale.voices[v].first!.start, 16) }
         // Several pieces, fewer voices, other programs, 3/4.
         let many = dir.appendingPathComponent("many.mid").path
         try run(["--model", lstm, "--bars", "3", "--count", "3", "--voices", "2", "--programs", "0,32", "--time-signature", "3/4",

@@ -74,26 +74,16 @@ final class MIDIFileTests: XCTestCase {
 
     /// mido (PyPI) as an optional oracle: it must read what we write, with the same notes.
     func testMidoReadsOurFileWhenInstalled() throws {
-        let check = Process()
-        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        check.arguments = ["python3", "-c", "import mido"]
-        check.standardError = FileHandle.nullDevice
-        try check.run(); check.waitUntilExit()
-        try XCTSkipIf(check.terminationStatus != 0, "mido is not installed")
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("gensuite-\(UUID().uuidString).mid")
         defer { try? FileManager.default.removeItem(at: url) }
         try Data(sampleFile().bytes()).write(to: url)
-        let p = Process(), pipe = Pipe()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", """
+        let out = try pythonOracle(needs: "mido", """
 import mido, sys
 m = mido.MidiFile(sys.argv[1])
 ons = [(msg.note, msg.velocity) for msg in m.tracks[1] if msg.type == 'note_on' and msg.velocity > 0]
 print(m.type, m.ticks_per_beat, len(m.tracks), ons, round(mido.tempo2bpm(m.tracks[0][0].tempo), 2))
-""", url.path]
-        p.standardOutput = pipe
-        try p.run(); p.waitUntilExit()
-        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        XCTAssertEqual(out.trimmingCharacters(in: .whitespacesAndNewlines), "1 480 2 [(72, 80), (74, 70), (74, 60), (76, 90)] 96.0")
+""", arguments: [url.path])
+        XCTAssertEqual(out, "1 480 2 [(72, 80), (74, 70), (74, 60), (76, 90)] 96.0")
     }
+
 }

@@ -156,4 +156,20 @@ final class ScoreTests: XCTestCase {
         XCTAssertEqual(outer.tracks.map(\.name), ["test", "Soprano", "Bass"])
         XCTAssertTrue(outer.tracks[2].events.contains { $0.kind == .programChange(channel: 3, program: 32) })
     }
+
+    /// music21 (PyPI) as an optional oracle: parts, bars, metre, key signature and notes as written.
+    func testMusic21ReadsAWrittenScoreWhenInstalled() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("gensuite-\(UUID().uuidString).mid")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Data(sampleScore().midiFile(tempo: 90, programs: [52, 52, 52, 52]).bytes()).write(to: url)
+        let out = try pythonOracle(needs: "music21", """
+import sys, music21
+s = music21.converter.parse(sys.argv[1])
+p = s.parts
+ks = p[0].recurse().getElementsByClass('KeySignature')[0]
+ts = p[0].recurse().getElementsByClass('TimeSignature')[0]
+print(len(p), len(p[0].getElementsByClass('Measure')), ts.ratioString, ks.sharps, [n.pitch.midi for n in p[3].recurse().notes])
+""", arguments: [url.path])
+        XCTAssertEqual(out, "4 2 3/4 1 [43, 45, 47, 50]")
+    }
 }
