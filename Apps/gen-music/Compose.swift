@@ -129,7 +129,7 @@ func composeCommand(_ args: Arguments) throws {
         pieces.append(["file": names[i], "key": score.key.description, "metrics": try jsonObject(metrics)])
     }
     let seconds = Date().timeIntervalSince(started)
-    if outPath != "-" {
+    if outPath != "-" && !args.flag("quiet") {
         printError("gen-music: wrote " + (count == 1 ? names[0] : "\(count) pieces as \(names[0]) …") + ", \(bars) bars of \(request.beatsPerBar)/4"
                    + String(format: " in %.2f s", seconds) + (args.string("out") == nil ? " (pass --out to choose the file)" : ""))
     }
