@@ -51,6 +51,7 @@ final class TrainerTests: XCTestCase {
         let interrupted = makeTrainer(dir.appendingPathComponent("b"), interruptAt: 17)
         XCTAssertThrowsError(try interrupted.run()) { error in
             XCTAssertEqual((error as? TrainingInterrupted)?.step, 17)
+            XCTAssertEqual(CLIError(from: error).code, .interrupted)        // exit 130
         }
         let resumed = makeTrainer(dir.appendingPathComponent("b"))
         try resumed.run(resume: true)

@@ -41,6 +41,7 @@ extension CLIError {
         case let e as PNGError: self.init(e.description, code: .dataError)
         case let e as ModelLoadError: self.init(e.description, code: .dataError)
         case let e as Gzip.Failure: self.init(e.description, code: .dataError)
+        case let e as TrainingInterrupted: self.init(e.description, code: .interrupted)
         default: self.init("\(error)", code: .ioError)
         }
     }
