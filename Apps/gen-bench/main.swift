@@ -162,7 +162,7 @@ func printTable(_ results: [Result]) {
     print("benchmark".padding(toLength: 24, withPad: " ", startingAt: 0) + "value".leftPad(14) + "  unit       " + "peak MB".leftPad(9) + "  notes")
     for r in results {
         let notes = (r.notes ?? [:]).keys.sorted().map { "\($0)=\(String(format: "%.3g", r.notes![$0]!))" }.joined(separator: " ")
-        print(r.name.padding(toLength: 24, withPad: " ", startingAt: 0) + String(format: "%.1f", r.value).leftPad(14)
+        print(r.name.padding(toLength: 24, withPad: " ", startingAt: 0) + String(format: r.value < 10 ? "%.3f" : "%.1f", r.value).leftPad(14)
               + "  " + r.unit.padding(toLength: 10, withPad: " ", startingAt: 0) + String(format: "%.0f", r.peak_rss_mb).leftPad(9)
               + "  " + notes)
     }
