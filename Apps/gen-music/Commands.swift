@@ -21,6 +21,7 @@ let trainCommand = Command("train", abstract: "Train a Markov, LSTM or Transform
     .value("dropout", "P", default: "0.1", help: "Neural: dropout probability."),
     .value("lr", "RATE", default: "0.002", help: "Peak learning rate (warm-up, then cosine decay to a tenth)."),
     .flag("no-transpose", help: "Train on the pieces as written, without the 12 transpositions."),
+    .flag("skip-bad", help: "Skip (and count) unreadable MIDI files instead of stopping."),
     .flag("resume", help: "Continue from the checkpoint in --out."),
     .flag("force", help: "Replace an existing bundle in --out."),
     seedOption, .flag("quiet", help: "No progress output."),

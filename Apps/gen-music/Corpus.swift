@@ -5,8 +5,9 @@ import GenEngine
 
 enum Corpus {
     /// Scores from a `.jsonl[.gz]` corpus, a MIDI file, or a folder of MIDI files (searched
-    /// recursively, in name order). Pieces in other metres than 4/4 and 3/4 are skipped and counted.
-    static func load(_ path: String) throws -> (scores: [Score], skipped: Int) {
+    /// recursively, in name order). Pieces in other metres than 4/4 and 3/4 are skipped and
+    /// counted, and so are unreadable MIDI files when `skipBad` (else they stop the load).
+    static func load(_ path: String, skipBad: Bool = false) throws -> (scores: [Score], skipped: Int) {
         let url = URL(fileURLWithPath: path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw IOFailure.missing(path) }
@@ -17,7 +18,9 @@ enum Corpus {
         guard !files.isEmpty else { throw CLIError.badData("\(path): no .mid or .midi files found") }
         var scores: [Score] = [], skipped = 0
         for f in files {
-            let score = try Score(midi: try readMIDI(f.path), voices: 4)
+            let midi: MIDIFile
+            do { midi = try readMIDI(f.path) } catch where skipBad { skipped += 1; continue }
+            let score = try Score(midi: midi, voices: 4)
             if [3, 4].contains(score.beatsPerBar) && !score.voices.allSatisfy(\.isEmpty) { scores.append(score) } else { skipped += 1 }
         }
         return (scores, skipped)

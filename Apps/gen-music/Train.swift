@@ -23,7 +23,7 @@ func train(_ args: Arguments) throws {
     if FileManager.default.fileExists(atPath: out.appendingPathComponent(ModelBundle.configFile).path) && !resume && !args.flag("force") {
         throw IOFailure.exists(out.path)
     }
-    let (scores, skipped) = try Corpus.load(dataPath)
+    let (scores, skipped) = try Corpus.load(dataPath, skipBad: args.flag("skip-bad"))
     let usable = scores.filter { ChoraleTokens.encode($0) != nil }
     guard usable.count >= 2 else {
         throw CLIError.badData("\(dataPath): \(usable.count) usable four-voice pieces in 4/4 or 3/4 (need at least 2; \(skipped) skipped)")

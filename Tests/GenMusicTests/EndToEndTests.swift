@@ -143,5 +143,21 @@ final class EndToEndTests: XCTestCase {
         XCTAssertThrowsError(try run(["--model", dir.path, "--out", out], root)) { XCTAssertEqual(CLIError(from: $0).code, .dataError) }
         XCTAssertFalse(FileManager.default.fileExists(atPath: out))
         XCTAssertThrowsError(try run(["--data", dir.appendingPathComponent("none").path, "--out", bundle + "2"], trainCommand))
+        // A folder of MIDI files with a corrupt one: named and refused, or skipped with --skip-bad.
+        let folder = dir.appendingPathComponent("midi")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: garbage, to: folder.appendingPathComponent("bad.mid"))
+        for (i, s) in [score, score.transposed(by: 2), score.transposed(by: -3)].enumerated() {
+            var four = s
+            four.voices = [s.voices[0], s.voices[0].map { ScoreNote(pitch: $0.pitch - 5, start: $0.start, duration: $0.duration) },
+                           s.voices[0].map { ScoreNote(pitch: $0.pitch - 12, start: $0.start, duration: $0.duration) },
+                           s.voices[0].map { ScoreNote(pitch: $0.pitch - 24, start: $0.start, duration: $0.duration) }]
+            try Data(four.midiFile(tempo: 100, programs: [0, 0, 0, 0]).bytes()).write(to: folder.appendingPathComponent("\(i).mid"))
+        }
+        XCTAssertThrowsError(try run(["--data", folder.path, "--arch", "markov", "--out", bundle + "3", "--quiet"], trainCommand)) {
+            XCTAssertTrue("\($0)".contains("bad.mid"), "\($0)")
+        }
+        try run(["--data", folder.path, "--arch", "markov", "--order", "3", "--skip-bad", "--out", bundle + "3", "--quiet"], trainCommand)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: bundle + "3/config.json"))
     }
 }
