@@ -62,22 +62,42 @@ func primerCells(_ primer: Score, bars: Int) throws -> [[ChoraleTokens.Cell?]] {
     return cells
 }
 
-func composeCommand(_ args: Arguments) throws {
-    let bars = try args.int("bars", in: 1...1000)!, count = try args.int("count", in: 1...10_000)!
-    let seed = try args.seed()!
-    let tempo = Double(try args.float("tempo", in: 20...400)!)
-    let temperature = try args.float("temperature", in: 0...5)!
-    var beats: Int? = nil
-    if let ts = args.string("time-signature") {
-        guard let b = ["4/4": 4, "3/4": 3][ts] else { throw CLIError.usage("--time-signature must be 4/4 or 3/4, got '\(ts)'") }
-        beats = b
+extension CompositionRequest {
+    /// The request the command line makes: --bars, --time-signature, --key, --cadence,
+    /// --temperature, --allow-parallels and --primer, checked.
+    init(_ args: Arguments) throws {
+        var beats: Int? = nil
+        if let ts = args.string("time-signature") {
+            guard let b = ["4/4": 4, "3/4": 3][ts] else { throw CLIError.usage("--time-signature must be 4/4 or 3/4, got '\(ts)'") }
+            beats = b
+        }
+        var key: MusicKey?
+        if let k = args.string("key") {
+            guard let parsed = MusicKey(k) else { throw CLIError.usage("--key must name a key such as C, Am, F#m, Bb or \"F# minor\", got '\(k)'") }
+            key = parsed
+        }
+        self.init(bars: try args.int("bars", in: 1...1000)!, beatsPerBar: beats ?? 4, key: key, cadence: args.flag("cadence"),
+                  temperature: try args.float("temperature", in: 0...5)!)
+        forbidParallels = !args.flag("allow-parallels")
+        if let path = args.string("primer") {
+            let primer = try Score(midi: try readMIDI(path), voices: 4)
+            guard [3, 4].contains(primer.beatsPerBar), !primer.voices.allSatisfy(\.isEmpty) else {
+                throw CLIError.badData("\(path): the primer needs notes in 4/4 or 3/4")
+            }
+            if let beats, beats != primer.beatsPerBar {
+                throw CLIError.usage("--time-signature \(beats)/4 differs from the primer's \(primer.timeSignature)")
+            }
+            guard primer.bars < bars else {
+                throw CLIError.usage("--bars \(bars) must exceed the primer's \(primer.bars) bars (--bars counts the primer's bars too)")
+            }
+            beatsPerBar = primer.beatsPerBar
+            self.primer = (try primerCells(primer, bars: primer.bars), primer.bars, primer.key)
+        }
     }
-    var key: MusicKey?
-    if let k = args.string("key") {
-        guard let parsed = MusicKey(k) else { throw CLIError.usage("--key must name a key such as C, Am, F#m, Bb or \"F# minor\", got '\(k)'") }
-        key = parsed
-    }
-    let voices = try args.int("voices", in: 1...4)!
+}
+
+/// General MIDI programs of the four voices from --program and --programs (one per written voice).
+func programs(_ args: Arguments, voices: Int) throws -> [Int] {
     var programs = Array(repeating: try args.int("program", in: 0...127)!, count: 4)
     if let list = args.string("programs") {
         let values = list.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -86,22 +106,15 @@ func composeCommand(_ args: Arguments) throws {
         }
         for (i, role) in MusicMetrics.roles(voices).enumerated() { programs[role] = values[i]! }
     }
-    var request = CompositionRequest(bars: bars, beatsPerBar: beats ?? 4, key: key, cadence: args.flag("cadence"), temperature: temperature)
-    request.forbidParallels = !args.flag("allow-parallels")
-    if let path = args.string("primer") {
-        let primer = try Score(midi: try readMIDI(path), voices: 4)
-        guard [3, 4].contains(primer.beatsPerBar), !primer.voices.allSatisfy(\.isEmpty) else {
-            throw CLIError.badData("\(path): the primer needs notes in 4/4 or 3/4")
-        }
-        if let beats, beats != primer.beatsPerBar {
-            throw CLIError.usage("--time-signature \(beats)/4 differs from the primer's \(primer.timeSignature)")
-        }
-        guard primer.bars < bars else {
-            throw CLIError.usage("--bars \(bars) must exceed the primer's \(primer.bars) bars (--bars counts the primer's bars too)")
-        }
-        request.beatsPerBar = primer.beatsPerBar
-        request.primer = (try primerCells(primer, bars: primer.bars), primer.bars, primer.key)
-    }
+    return programs
+}
+
+func composeCommand(_ args: Arguments) throws {
+    let request = try CompositionRequest(args)
+    let count = try args.int("count", in: 1...10_000)!, seed = try args.seed()!
+    let tempo = Double(try args.float("tempo", in: 20...400)!)
+    let voices = try args.int("voices", in: 1...4)!
+    let programs = try programs(args, voices: voices)
     let folder = try ModelBundle.resolve(args.string("model"), default: defaultModel)
     let (model, _) = try MusicModel.load(folder)
 
@@ -125,17 +138,17 @@ func composeCommand(_ args: Arguments) throws {
         var written = score
         written.voices = roles.map { score.voices[$0] }
         if let rolls { try PNG.write(PianoRoll.image(written), to: URL(fileURLWithPath: rolls[i])) }
-        let metrics = MusicMetrics.measure(written, key: key)
+        let metrics = MusicMetrics.measure(written, key: request.key)
         pieces.append(["file": names[i], "key": score.key.description, "metrics": try jsonObject(metrics)])
     }
     let seconds = Date().timeIntervalSince(started)
     if outPath != "-" && !args.flag("quiet") {
-        printError("gen-music: wrote " + (count == 1 ? names[0] : "\(count) pieces as \(names[0]) …") + ", \(bars) bars of \(request.beatsPerBar)/4"
+        printError("gen-music: wrote " + (count == 1 ? names[0] : "\(count) pieces as \(names[0]) …") + ", \(request.bars) bars of \(request.beatsPerBar)/4"
                    + String(format: " in %.2f s", seconds) + (args.string("out") == nil ? " (pass --out to choose the file)" : ""))
     }
     if let statsPath = args.string("stats") {
-        let stats: [String: Any] = ["seed": seed, "model": folder.path, "count": count, "bars": bars, "time_signature": "\(request.beatsPerBar)/4",
-                                    "tempo": tempo, "key": key?.description ?? "sampled", "temperature": Double(temperature),
+        let stats: [String: Any] = ["seed": seed, "model": folder.path, "count": count, "bars": request.bars, "time_signature": "\(request.beatsPerBar)/4",
+                                    "tempo": tempo, "key": request.key?.description ?? "sampled", "temperature": Double(request.temperature),
                                     "cadence": request.cadence, "forbid_parallels": request.forbidParallels, "primer": args.string("primer") ?? NSNull(),
                                     "voices": voices, "programs": roles.map { programs[$0] }, "seconds": seconds, "pieces": pieces]
         try AtomicFile.write(try JSONSerialization.data(withJSONObject: stats, options: [.prettyPrinted, .sortedKeys]),
