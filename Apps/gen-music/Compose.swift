@@ -35,8 +35,9 @@ func compose(_ model: MusicModel, _ request: CompositionRequest, count: Int, see
     let base = RNG(seed: seed, stream: "gen-music")
     var rngs = (0..<count).map { base.stream("piece-\($0)") }
     let prompt = request.prompt
-    let tokens = model.generate(prompts: Array(repeating: prompt, count: count), options: (0..<count).map { _ in request.options() }, rngs: &rngs)
-    return tokens.map { ChoraleTokens.decode(prompt + $0) }
+    let out = model.generator.generate(prompts: Array(repeating: prompt, count: count), options: (0..<count).map { _ in request.options() },
+                                       rngs: &rngs)
+    return out.map { ChoraleTokens.decode(prompt + $0.tokens) }
 }
 
 /// The cells a primer fixes: its first `bars` bars, voice by voice (1 voice → soprano, 2 → soprano
@@ -121,11 +122,11 @@ func composeCommand(_ args: Arguments) throws {
     let outPath = args.string("out") ?? "song.mid"
     guard outPath != "-" || count == 1 else { throw CLIError.usage("--out - (standard output) takes one piece; pass a file name with --count") }
     let names = outputNames(outPath, count: count, seed: seed, extension: "mid")
-    let rolls = try args.string("piano-roll").map { outputNames($0, count: count, seed: seed, extension: "png") }
+    let rolls = args.string("piano-roll").map { outputNames($0, count: count, seed: seed, extension: "png") }
     for name in names + (rolls ?? []) where name != "-" {
         if !args.flag("force") && FileManager.default.fileExists(atPath: name) { throw IOFailure.exists(name) }
-        let folder = URL(fileURLWithPath: name).deletingLastPathComponent().path
-        guard FileManager.default.isWritableFile(atPath: folder) else { throw IOFailure.cannotCreate(name, reason: "folder \(folder) is missing or not writable") }
+        let parent = URL(fileURLWithPath: name).deletingLastPathComponent().path
+        guard FileManager.default.isWritableFile(atPath: parent) else { throw IOFailure.cannotCreate(name, reason: "folder \(parent) is missing or not writable") }
     }
     let started = Date()
     let scores = compose(model, request, count: count, seed: seed)

@@ -54,14 +54,12 @@ enum MusicModel {
         }
     }
 
-    /// Continues equally long prompts, one generator and option set per sequence; the neural
-    /// models advance all sequences in one batch.
-    func generate(prompts: [[Int32]], options: [GenerationOptions], rngs: inout [RNG]) -> [[Int32]] {
+    /// The model as a generator: the neural models advance all sequences of a batch together.
+    var generator: BatchGenerator {
         switch self {
-        case .markov(let m):
-            return prompts.indices.map { m.generate(prompt: prompts[$0], options: options[$0], rng: &rngs[$0]).tokens }
-        case .lstm(let m): return m.generate(prompts: prompts, options: options, rngs: &rngs).map(\.tokens)
-        case .transformer(let m): return m.generate(prompts: prompts, options: options, rngs: &rngs).map(\.tokens)
+        case .markov(let m): return m
+        case .lstm(let m): return m
+        case .transformer(let m): return m
         }
     }
 

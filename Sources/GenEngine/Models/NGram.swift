@@ -16,7 +16,7 @@ public struct NGramConfig: Codable, Equatable {
     }
 }
 
-public final class NGramModel {
+public final class NGramModel: BatchGenerator {
     public let config: NGramConfig
 
     /// Next-token statistics of one context: tokens in ascending id order with their counts.
@@ -112,6 +112,11 @@ public final class NGramModel {
             history += new
             return distribution(after: Array(history.suffix(config.order - 1))).map { Float(Foundation.log(max($0, 1e-30))) }
         }
+    }
+
+    /// Continues each prompt in turn (a table look-up gains nothing from batching).
+    public func generate(prompts: [[Int32]], options: [GenerationOptions], rngs: inout [RNG]) -> [(tokens: [Int32], stop: StopReason)] {
+        prompts.indices.map { generate(prompt: prompts[$0], options: options[$0], rng: &rngs[$0]) }
     }
 
     /// Number of stored (context, token) entries over all orders.

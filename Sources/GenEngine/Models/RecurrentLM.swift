@@ -26,7 +26,7 @@ public struct RecurrentLMConfig: Codable, Equatable {
     }
 }
 
-public final class RecurrentLM: Module {
+public final class RecurrentLM: Module, BatchGenerator {
     /// Recurrent state: `h` (and `c` for LSTM), each `[layers, B, H]`.
     public struct State {
         public var h: Tensor
@@ -78,15 +78,8 @@ public final class RecurrentLM: Module {
         return (crossEntropy(logits: logits.reshaped([-1, config.vocabSize]), targets: targets), next.detached())
     }
 
-    /// Continues `prompt` one token at a time from the carried state.
-    public func generate(prompt: [Int32], options: GenerationOptions, rng: inout RNG) -> (tokens: [Int32], stop: StopReason) {
-        var rngs = [rng]
-        defer { rng = rngs[0] }
-        return generate(prompts: [prompt], options: [options], rngs: &rngs)[0]
-    }
-
-    /// Continues equally long prompts together, one state row per sequence (see the batched
-    /// `generateTokens`).
+    /// Continues equally long prompts together one token at a time from the carried state, one
+    /// state row per sequence (see the batched `generateTokens`).
     public func generate(prompts: [[Int32]], options: [GenerationOptions], rngs: inout [RNG]) -> [(tokens: [Int32], stop: StopReason)] {
         precondition(prompts.allSatisfy { !$0.isEmpty }, "generation needs at least one prompt token")
         return noGrad {
@@ -98,13 +91,6 @@ public final class RecurrentLM: Module {
             }
         }
     }
-}
-
-/// The logits of the last position of each sequence, as one row per sequence, from `[B, T, vocab]`.
-func lastLogitsRows(_ logits: Tensor) -> [[Float]] {
-    let (b, t, v) = (logits.shape[0], logits.shape[1], logits.shape[2])
-    let last = logits.slice(axis: 1, (t - 1)..<t).scalars
-    return (0..<b).map { Array(last[($0 * v)..<(($0 + 1) * v)]) }
 }
 
 /// Contiguous chunks of a token stream for truncated BPTT: `batch` parallel streams, each

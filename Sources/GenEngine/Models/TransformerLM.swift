@@ -109,17 +109,10 @@ public final class TransformerLM: Module {
     }
 }
 
-extension TransformerLM {
-    /// Continues `prompt` through the KV cache (each new token costs O(context)). When the context
-    /// is full, the cache restarts from the last half of the context (a sliding window).
-    public func generate(prompt: [Int32], options: GenerationOptions, rng: inout RNG) -> (tokens: [Int32], stop: StopReason) {
-        var rngs = [rng]
-        defer { rng = rngs[0] }
-        return generate(prompts: [prompt], options: [options], rngs: &rngs)[0]
-    }
-
+extension TransformerLM: BatchGenerator {
     /// Continues equally long prompts together in one batch of KV caches (see the batched
-    /// `generateTokens`), with the same sliding window.
+    /// `generateTokens`); each new token costs O(context). When the context is full, the caches
+    /// restart from the last half of the context (a sliding window).
     public func generate(prompts: [[Int32]], options: [GenerationOptions], rngs: inout [RNG]) -> [(tokens: [Int32], stop: StopReason)] {
         precondition(prompts.allSatisfy { !$0.isEmpty }, "generation needs at least one prompt token")
         let batch = prompts.count

@@ -102,3 +102,25 @@ public func generateTokens(prompts: [[Int32]], options: [GenerationOptions], rng
     }
     return prompts.indices.map { (produced[$0], stops[$0]!) }
 }
+
+/// A model that continues many equally long prompts at once, each with its own options and
+/// generator (see the batched `generateTokens`); continuing one prompt is the batch of one.
+public protocol BatchGenerator {
+    func generate(prompts: [[Int32]], options: [GenerationOptions], rngs: inout [RNG]) -> [(tokens: [Int32], stop: StopReason)]
+}
+
+extension BatchGenerator {
+    /// Continues one prompt.
+    public func generate(prompt: [Int32], options: GenerationOptions, rng: inout RNG) -> (tokens: [Int32], stop: StopReason) {
+        var rngs = [rng]
+        defer { rng = rngs[0] }
+        return generate(prompts: [prompt], options: [options], rngs: &rngs)[0]
+    }
+}
+
+/// The logits of the last position of each sequence, as one row per sequence, from `[B, T, vocab]`.
+func lastLogitsRows(_ logits: Tensor) -> [[Float]] {
+    let (b, t, v) = (logits.shape[0], logits.shape[1], logits.shape[2])
+    let last = logits.slice(axis: 1, (t - 1)..<t).scalars
+    return (0..<b).map { Array(last[($0 * v)..<(($0 + 1) * v)]) }
+}
