@@ -48,7 +48,7 @@ extension Score {
         }
         let step = { (tick: Int) in Int((Double(tick) * Double(Score.stepsPerQuarter) / Double(midi.division)).rounded()) }
         let parts = groups.prefix(count).map { g in
-            Score.voice(fromQuarters: g.map { ($0.pitch, Double(step($0.start)) / 4, Double(step($0.start + $0.duration) - step($0.start)) / 4) }, from: 0)
+            Score.voice(fromQuarters: g.map { ($0.pitch, Double($0.start) / Double(midi.division), Double($0.duration) / Double(midi.division)) }, from: 0)
         }
         let stepsPerBar = max(1, quarters * Score.stepsPerQuarter)
         let end = max(parts.compactMap { $0.last?.end }.max() ?? 0, step(midi.lengthTicks))
