@@ -64,6 +64,8 @@ func machineDescription(threads: Int) -> [String: String] {
        let line = text.split(separator: "\n").first(where: { $0.hasPrefix("model name") }) {
         cpu = line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? cpu
     }
-    return ["cpu": cpu, "cores": "\(ProcessInfo.processInfo.activeProcessorCount)", "threads": "\(threads)",
+    let blas = BLASKernel.active
+    return ["cpu": cpu, "cpu_simd": "\(blas.cpu)", "blas": blas.library, "blas_config": blas.config, "blas_kernel": blas.core,
+            "blas_kernel_detected": blas.detectedCore, "blas_kernel_selection": blas.selection.rawValue, "cores": "\(ProcessInfo.processInfo.activeProcessorCount)", "threads": "\(threads)",
             "tool": "gen-bench (GenSuite)", "date": ISO8601DateFormatter().string(from: Date())]
 }

@@ -7,6 +7,7 @@ func gemmBenchmarks(seconds: Double) -> [Result] {
     let shapes = [(256, 256, 256), (512, 512, 512), (1024, 1024, 1024), (2048, 2048, 2048),
                   (64, 256, 256), (64, 512, 2048), (4096, 128, 128)]
     var results: [Result] = []
+    let peak = BLASKernel.measuredFMAPeak(threads: Threads.count)
     for (m, k, n) in shapes {
         var rng = RNG(seed: 1)
         let a = Tensor.normal([m, k], rng: &rng), b = Tensor.normal([k, n], rng: &rng)
@@ -31,7 +32,8 @@ func gemmBenchmarks(seconds: Double) -> [Result] {
             }
         }
         results.append(Result(name: "gemm.\(m)x\(k)x\(n)", unit: "GFLOPS", value: ours * flops / 1e9, peak_rss_mb: Memory.peakMB(),
-                              notes: ["openblas_direct_gflops": direct * flops / 1e9, "ratio_to_openblas": ours / direct]))
+                              notes: ["openblas_direct_gflops": direct * flops / 1e9, "ratio_to_openblas": ours / direct,
+                                      "fraction_of_fma_peak": peak > 0 ? ours * flops / 1e9 / peak : 0]))
     }
     return results
 }
@@ -175,7 +177,7 @@ extension String {
 let run = Command("gen-bench", abstract: "Measure GenSuite: GEMM throughput, training and generation speed, memory, and the tools' wall time.", options: [
     .value("json", "FILE", default: "bench.json", help: "Where to write the results as JSON."),
     .value("seconds", "S", default: "3", help: "Timed seconds per benchmark."),
-    .value("only", "PREFIX", help: "Run only benchmarks whose name starts with PREFIX (gemm, train, generate, ngram, tool)."),
+    .value("only", "PREFIX", help: "Run only benchmarks whose name starts with PREFIX (peak, gemm, train, generate, ngram, tool)."),
 ], subcommands: [
     Command("compare", abstract: "Print our/reference ratios of two bench.json files.",
             positionals: [Positional("OURS", help: "bench.json of GenSuite."), Positional("REFERENCE", help: "bench.json of the reference (PyTorch).")]) { args in
@@ -193,6 +195,14 @@ let run = Command("gen-bench", abstract: "Measure GenSuite: GEMM throughput, tra
     let seconds = Double(try args.float("seconds", in: 0.1...600)!)
     let only = args.string("only") ?? ""
     var results: [Result] = []
+    let blas = BLASKernel.active
+    print("BLAS: \(blas.library), kernel \(blas.core) (\(blas.selection.rawValue)\(blas.selection == .reselected ? " from \(blas.detectedCore)" : "")), CPU \(blas.cpu)")
+    if "gemm".hasPrefix(only) || only.hasPrefix("gemm") || "peak".hasPrefix(only) {
+        let one = BLASKernel.measuredFMAPeak(threads: 1), all = BLASKernel.measuredFMAPeak(threads: Threads.count)
+        print(String(format: "FMA peak (measured): %.1f GFLOPS on 1 thread, %.1f on %d", one, all, Threads.count))
+        results.append(Result(name: "peak.fma", unit: "GFLOPS", value: all, peak_rss_mb: Memory.peakMB(),
+                              notes: ["one_thread_gflops": one]))
+    }
     if "gemm".hasPrefix(only) || only.hasPrefix("gemm") { results += gemmBenchmarks(seconds: seconds).filter { $0.name.hasPrefix(only) } }
     if "train".hasPrefix(only) || only.hasPrefix("train") { results += trainingBenchmarks(seconds: seconds, only: only) }
     if ["generate", "ngram"].contains(where: { $0.hasPrefix(only) || only.hasPrefix($0) }) {

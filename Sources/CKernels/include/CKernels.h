@@ -111,4 +111,26 @@ void gk_install_interrupt_handler(void);
 int gk_interrupted(void);
 void gk_clear_interrupt(void);
 
+/// SIMD level of this CPU, with the operating system's support for its registers checked
+/// (CPUID leaves 1 and 7, XGETBV): what a BLAS kernel for this machine may use.
+typedef enum {
+    GK_SIMD_NONE = 0, GK_SIMD_SSE3 = 1, GK_SIMD_AVX = 2, GK_SIMD_AVX2 = 3,
+    GK_SIMD_AVX512 = 4, GK_SIMD_AVX512_BF16 = 5
+} gk_simd_level;
+gk_simd_level gk_cpu_simd_level(void);
+/// 1 on an AMD CPU (CPUID vendor "AuthenticAMD"), else 0.
+int gk_cpu_is_amd(void);
+
+/// 1 when the loaded OpenBLAS was built with the kernel table `core` (e.g. "SkylakeX").
+int gk_blas_has_core(const char *core);
+/// Re-runs OpenBLAS's kernel selection with OPENBLAS_CORETYPE=core (environment restored
+/// afterwards). Call before any BLAS work, from one thread. Returns -1 (and changes nothing)
+/// when the library has no runtime selection or no such core.
+int gk_blas_switch_core(const char *core);
+
+/// Runs a register-resident chain of fused multiply-adds at the widest vector width the CPU
+/// supports (AVX-512 or AVX2) for `iterations` steps; returns the floating-point operations done
+/// (0 without FMA). Timing it gives the core's FMA peak.
+double gk_fma_peak_loop(long iterations);
+
 #endif

@@ -12,6 +12,7 @@ public enum GEMM {
     static func run(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
                     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                     beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        _ = BLASKernel.active
         let ta = transA ? CblasTrans : CblasNoTrans, tb = transB ? CblasTrans : CblasNoTrans
         func call(_ mm: Int, _ nn: Int, _ ap: UnsafePointer<Float>, _ bp: UnsafePointer<Float>, _ cp: UnsafeMutablePointer<Float>) {
             cblas_sgemm(CblasRowMajor, ta, tb, Int32(mm), Int32(nn), Int32(k), alpha, ap, Int32(lda), bp, Int32(ldb),
@@ -77,6 +78,7 @@ extension GEMM {
     /// `gen-bench` measures the engine's GEMM against. Not used by the engine itself.
     public static func openBLASReference(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
                                          c: UnsafeMutablePointer<Float>, threads: Int) {
+        _ = BLASKernel.active
         openblas_set_num_threads(Int32(threads))
         defer { openblas_set_num_threads(1) }
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(k), b, Int32(n),

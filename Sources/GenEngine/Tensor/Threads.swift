@@ -1,4 +1,3 @@
-import CBLAS
 import Foundation
 
 /// The engine's thread count: `GEN_THREADS` when set, else every core. OpenBLAS itself runs
@@ -8,7 +7,7 @@ public enum Threads {
     /// Number of worker threads used by large kernels and by OpenBLAS.
     public private(set) static var count: Int = {
         let fromEnv = ProcessInfo.processInfo.environment["GEN_THREADS"].flatMap { Int($0) }
-        openblas_set_num_threads(1)
+        _ = BLASKernel.active   // OpenBLAS's kernel chosen and its own threading off
         return max(1, fromEnv ?? ProcessInfo.processInfo.activeProcessorCount)
     }()
 
