@@ -37,6 +37,8 @@ let package = Package(
                     path: "Tests/GenEngineTests", resources: [.copy("Fixtures")]),
         .testTarget(name: "GenImageTests", dependencies: ["gen-image", "GenEngine"], path: "Tests/GenImageTests"),
         .testTarget(name: "GenMusicTests", dependencies: ["gen-music", "GenEngine"], path: "Tests/GenMusicTests"),
+        .testTarget(name: "ToolOutputTests", dependencies: ["GenEngine", "gen-image", "gen-music", "engine-demo"],
+                    path: "Tests/ToolOutputTests", exclude: ["record_hashes.sh", "output-hashes.txt"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,0 +1,36 @@
+import Foundation
+import GenEngine
+import XCTest
+
+/// The tools' reference outputs stay byte-identical across refactors of the engine: the
+/// commands of `record_hashes.sh` (gen-image grid, samples and latent walk; gen-music default and
+/// A-minor cadence pieces; engine-demo's model and sample) against the SHA-256s in
+/// `output-hashes.txt`, recorded before the engine-seams change.
+///
+/// Float results depend on the BLAS kernel (each blocks its sums differently), so the check runs
+/// only where the kernel in use is the one the hashes were recorded with, and says so otherwise.
+final class ToolOutputTests: XCTestCase {
+    func testReferenceOutputsAreUnchanged() throws {
+        let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        let recorded = try String(contentsOf: here.appendingPathComponent("output-hashes.txt"), encoding: .utf8)
+        let lines = recorded.split(separator: "\n")
+        let kernel = lines.first { $0.hasPrefix("# blas-kernel: ") }.map { String($0.dropFirst("# blas-kernel: ".count)) }
+        guard kernel == BLASKernel.active.core else {
+            throw XCTSkip("hashes were recorded with the \(kernel ?? "?") kernel; this machine runs \(BLASKernel.active.core)")
+        }
+        let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let script = Process()
+        script.executableURL = here.appendingPathComponent("record_hashes.sh")
+        script.arguments = [binaries.path]
+        let output = Pipe()
+        script.standardOutput = output
+        script.standardError = FileHandle.nullDevice
+        try script.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        script.waitUntilExit()
+        XCTAssertEqual(script.terminationStatus, 0, "record_hashes.sh failed")
+        let actual = String(decoding: data, as: UTF8.self).split(separator: "\n").map { $0.replacingOccurrences(of: "  ./", with: "  ") }
+        let expected = lines.filter { !$0.hasPrefix("#") }.map(String.init)
+        XCTAssertEqual(actual, expected)
+    }
+}
