@@ -13,7 +13,7 @@ cd "$work"
 # so that the bytes do not depend on where the repository is checked out.
 models=/tmp/gensuite-reference-models
 ln -sfn "$root/SharedModels" "$models"
-export GENSUITE_MODELS="$models" GEN_THREADS=2
+export GENSUITE_MODELS="$models" GEN_THREADS=${GEN_THREADS:-2}
 "$bin/gen-image" --grid grid.png >/dev/null 2>&1
 "$bin/gen-image" sample --count 8 --out samples >/dev/null 2>&1
 "$bin/gen-image" interpolate --from-seed 1 --to-seed 2 --label 3 --out walk.png >/dev/null 2>&1
