@@ -174,11 +174,15 @@ extension String {
     func leftPad(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
 }
 
-let run = Command("gen-bench", abstract: "Measure GenSuite: GEMM throughput, training and generation speed, memory, and the tools' wall time.", options: [
-    .value("json", "FILE", default: "bench.json", help: "Where to write the results as JSON."),
-    .value("seconds", "S", default: "3", help: "Timed seconds per benchmark."),
-    .value("only", "PREFIX", help: "Run only benchmarks whose name starts with PREFIX (peak, gemm, train, generate, ngram, tool)."),
-], subcommands: [
+enum Options {
+    static let json = Opt.string("json", "FILE", default: "bench.json", help: "Where to write the results as JSON.")
+    static let seconds = Opt.float("seconds", "S", default: 3, in: 0.1...600, help: "Timed seconds per benchmark.")
+    static let only = Opt.string("only", "PREFIX", default: "",
+                                 help: "Run only benchmarks whose name starts with PREFIX (peak, gemm, train, generate, ngram, tool).")
+}
+
+let run = Command("gen-bench", abstract: "Measure GenSuite: GEMM throughput, training and generation speed, memory, and the tools' wall time.",
+                  options: [Options.json, Options.seconds, Options.only], subcommands: [
     Command("compare", abstract: "Print our/reference ratios of two bench.json files.",
             positionals: [Positional("OURS", help: "bench.json of GenSuite."), Positional("REFERENCE", help: "bench.json of the reference (PyTorch).")]) { args in
         let decoder = JSONDecoder()
@@ -192,8 +196,8 @@ let run = Command("gen-bench", abstract: "Measure GenSuite: GEMM throughput, tra
         }
     },
 ]) { args in
-    let seconds = Double(try args.float("seconds", in: 0.1...600)!)
-    let only = args.string("only") ?? ""
+    let seconds = Double(args[Options.seconds])
+    let only = args[Options.only]
     var results: [Result] = []
     let blas = BLASKernel.active
     print("BLAS: \(blas.library), kernel \(blas.core) (\(blas.selection.rawValue)\(blas.selection == .reselected ? " from \(blas.detectedCore)" : "")), CPU \(blas.cpu)")
@@ -213,7 +217,7 @@ let run = Command("gen-bench", abstract: "Measure GenSuite: GEMM throughput, tra
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     let report = Report(machine: machineDescription(threads: Threads.count), results: results)
-    try AtomicFile.write(encoder.encode(report) + Data("\n".utf8), to: URL(fileURLWithPath: args.string("json")!))
+    try AtomicFile.write(encoder.encode(report) + Data("\n".utf8), to: URL(fileURLWithPath: args[Options.json]))
 }
 
 CLI.main(version: "0.1.0", root: run)

@@ -73,7 +73,7 @@ enum ImageFolder {
                         guard resize else {
                             throw CLIError.badData("\(url.path): image is \(image.width)x\(image.height), the model needs \(size)x\(size); pass --resize to scale it")
                         }
-                        image = image.resized(to: size)
+                        image = image.resized(width: size, height: size)
                     }
                     pixels += image.tensor(channels: channels).scalars
                     labels.append(Int32(label))
@@ -89,25 +89,6 @@ enum ImageFolder {
 }
 
 extension Image {
-    /// Bilinear resize to `size × size`.
-    func resized(to size: Int) -> Image {
-        var out = [UInt8](repeating: 0, count: size * size * channels)
-        for y in 0..<size {
-            let fy = (Double(y) + 0.5) * Double(height) / Double(size) - 0.5
-            let y0 = max(0, min(height - 1, Int(fy.rounded(.down)))), y1 = min(height - 1, y0 + 1), wy = max(0, fy - Double(y0))
-            for x in 0..<size {
-                let fx = (Double(x) + 0.5) * Double(width) / Double(size) - 0.5
-                let x0 = max(0, min(width - 1, Int(fx.rounded(.down)))), x1 = min(width - 1, x0 + 1), wx = max(0, fx - Double(x0))
-                for c in 0..<channels {
-                    func p(_ yy: Int, _ xx: Int) -> Double { Double(pixels[(yy * width + xx) * channels + c]) }
-                    let v = (1 - wy) * ((1 - wx) * p(y0, x0) + wx * p(y0, x1)) + wy * ((1 - wx) * p(y1, x0) + wx * p(y1, x1))
-                    out[(y * size + x) * channels + c] = UInt8(max(0, min(255, v.rounded())))
-                }
-            }
-        }
-        return Image(width: size, height: size, channels: channels, pixels: out, text: text)
-    }
-
     /// `[C, H, W]` in [0, 1] with `channels` channels: gray from colour by luminance, colour from
     /// gray by repetition; alpha is dropped.
     func tensor(channels wanted: Int) -> Tensor {

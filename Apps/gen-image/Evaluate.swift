@@ -5,14 +5,13 @@ import GenEngine
 
 func evaluate(_ args: Arguments) throws {
     let folder = try modelFolder(args, default: defaultGenerator)
-    let (model, manifest) = try ImageModel.load(folder)
-    let c = manifest.config
-    guard let dataPath = args.string("data") else { throw CLIError.usage("--data TEST is required (test images: a folder or MNIST t10k files)") }
-    let test = try loadImages(dataPath, size: c.size, channels: c.channels, resize: args.flag("resize"), skipBad: args.flag("skip-bad"), test: true)
-    let seed = try args.seed()!
+    let (model, manifest) = try loadImageModel(folder)
+    let c = manifest.domain
+    guard let dataPath = args[EvalOptions.data] else { throw CLIError.usage("--data TEST is required (test images: a folder or MNIST t10k files)") }
+    let test = try loadImages(dataPath, size: c.size, channels: c.channels, resize: args[Shared.resize], skipBad: args[Shared.skipBad], test: true)
+    let seed = args[Shared.seed]
     var results: [(String, Double)] = []
-    switch model {
-    case .vae(let vae):
+    if let vae = model as? VAE {
         var total = 0.0, recon = 0.0
         var rng = RNG(seed: seed, stream: "elbo")
         for r in batchRanges(test.count) {
@@ -23,22 +22,21 @@ func evaluate(_ args: Arguments) throws {
         }
         results += [("negative_elbo_nats", total / Double(test.count)), ("reconstruction_nats", recon / Double(test.count)),
                     ("kl_nats", (total - recon) / Double(test.count))]
-    case .classifier(let net):
-        results.append(("test_accuracy", accuracy(net, test)))
-    case .gan:
-        break
     }
-    if case .classifier = model {} else {
-        let classifierFolder = try args.string("classifier").map { URL(fileURLWithPath: $0) }
+    if let net = model as? Classifier {
+        results.append(("test_accuracy", accuracy(net, test)))
+    }
+    if let generator = model as? any ImageGenerator {
+        let classifierFolder = try args[EvalOptions.classifier].map { URL(fileURLWithPath: $0) }
             ?? modelFolder(Arguments.empty, default: "image-mnist-classifier")
-        let (loaded, _) = try ImageModel.load(classifierFolder)
-        guard case .classifier(let net) = loaded else { throw CLIError.usage("--classifier must be a classifier bundle") }
-        let n = try args.int("samples", in: 10...100_000)!
+        let (loaded, _) = try loadImageModel(classifierFolder)
+        guard let net = loaded as? Classifier else { throw CLIError.usage("--classifier must be a classifier bundle") }
+        let n = args[EvalOptions.samples]
         var rng = RNG(seed: seed, stream: "eval-samples")
-        let wanted = model.classes > 0 ? (0..<n).map { Int32($0 % model.classes) } : nil
+        let wanted = generator.classes > 0 ? (0..<n).map { Int32($0 % generator.classes) } : nil
         var sampled: [Tensor] = []
         for r in batchRanges(n) {
-            sampled.append(try model.sample(r.count, labels: wanted.map { Array($0[r]) }, temperature: 1, rng: &rng))
+            sampled.append(generator.sampleImages(r.count, labels: wanted.map { Array($0[r]) }, temperature: 1, rng: &rng))
         }
         let samples = Tensor.concat(sampled)
         let sampleData = ImageDataset(images: samples, labels: wanted ?? [], classNames: c.classNames)
@@ -52,15 +50,37 @@ func evaluate(_ args: Arguments) throws {
         results.append(("frechet_ceiling_noise_vs_test", frechetDistance(features(net, Tensor.uniform([n, c.channels, c.size, c.size], rng: &noiseRNG)), testFeatures)))
     }
     for (name, value) in results { print(name.padding(toLength: 32, withPad: " ", startingAt: 0) + String(format: "%.4f", value)) }
-    if args.flag("record") {
+    if args[EvalOptions.record] {
         var updated = manifest
         for (name, value) in results { updated.metrics["test_" + name] = value }
-        try ModelBundle.writeManifest(updated, to: folder)
+        try ModelBundle.writeManifest(updated, for: model, to: folder)
         printError("gen-image: recorded \(results.count) metrics in \(folder.path)/config.json")
     }
-    if let json = args.string("json") {
-        let body = "{" + results.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + ", \"model\": \"\(folder.path)\", \"seed\": \(seed)}\n"
-        try AtomicFile.write(Data(body.utf8), to: URL(fileURLWithPath: json))
+    if let json = args[EvalOptions.json] {
+        try JSONOutput.write(EvaluationRecord(results: results, model: folder.path, seed: seed), to: URL(fileURLWithPath: json))
+    }
+}
+
+/// What `eval --json` writes: one key per result (`test_accuracy`, `frechet_distance`, …), beside
+/// `model` (the bundle's path) and `seed`.
+struct EvaluationRecord: Encodable {
+    var results: [(String, Double)]
+    var model: String
+    var seed: UInt64
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ name: String) { stringValue = name }
+        init?(stringValue: String) { self.init(stringValue) }
+        init?(intValue: Int) { nil }
+    }
+
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        for (name, value) in results { try container.encode(value, forKey: Key(name)) }
+        try container.encode(model, forKey: Key("model"))
+        try container.encode(seed, forKey: Key("seed"))
     }
 }
 

@@ -11,7 +11,11 @@ final class Classifier: Module {
     @Child var dense: Linear
     @Child var output: Linear
 
+    let channels: Int, size: Int
+
     init(channels: Int, size: Int, classes: Int, rng: inout RNG) {
+        self.channels = channels
+        self.size = size
         _conv1 = Child(wrappedValue: Conv2d(channels, 32, kernel: 3, padding: 1, rng: &rng), key: "conv1")
         _conv2 = Child(wrappedValue: Conv2d(32, 64, kernel: 3, padding: 1, rng: &rng), key: "conv2")
         _dense = Child(wrappedValue: Linear(64 * (size / 4) * (size / 4), 128, rng: &rng), key: "fc1")
@@ -28,68 +32,35 @@ final class Classifier: Module {
     func callAsFunction(_ x: Tensor) -> Tensor { output(features(x)) }
 }
 
-/// `config.json`'s `config` of every gen-image bundle.
-struct ImageBundleConfig: Codable {
-    enum Kind: String, Codable { case vae, gan, classifier }
-    var kind: Kind
-    var channels: Int, size: Int
-    var classNames: [String]
-    var vae: VAEConfig?
-    var gan: GANConfig?
+/// The classifier's hyper-parameters (its bundle's `config`).
+struct ClassifierConfig: Codable, Equatable {
+    var channels: Int, size: Int, classes: Int
 }
 
-enum ImageModel {
-    case vae(VAE)
-    case gan(GAN)
-    case classifier(Classifier)
-
-    var module: Module {
-        switch self {
-        case .vae(let m): return m
-        case .gan(let m): return m
-        case .classifier(let m): return m
-        }
+extension Classifier: GenerativeModel {
+    static let family = "image-classifier"
+    convenience init(_ config: ClassifierConfig, rng: inout RNG) {
+        self.init(channels: config.channels, size: config.size, classes: config.classes, rng: &rng)
     }
+    var config: ClassifierConfig { ClassifierConfig(channels: channels, size: size, classes: output.weight.shape[0]) }
+}
 
-    static func build(_ config: ImageBundleConfig, seed: UInt64 = 0) -> ImageModel {
-        var rng = RNG(seed: seed, stream: "init")
-        switch config.kind {
-        case .vae: return .vae(VAE(config.vae!, rng: &rng))
-        case .gan: return .gan(GAN(config.gan!, rng: &rng))
-        case .classifier:
-            return .classifier(Classifier(channels: config.channels, size: config.size, classes: config.classNames.count, rng: &rng))
-        }
-    }
+/// The `domain` of every gen-image bundle: the images it was trained on.
+struct ImageDomain: Codable, Equatable {
+    var channels: Int, size: Int
+    var classNames: [String]
+}
 
-    /// Loads a bundle, checking its config and every tensor.
-    static func load(_ folder: URL) throws -> (ImageModel, BundleManifest<ImageBundleConfig>) {
-        let manifest = try ModelBundle.manifest(ImageBundleConfig.self, from: folder)
-        let c = manifest.config
-        guard (c.kind == .vae) == (c.vae != nil), (c.kind == .gan) == (c.gan != nil) else {
-            throw BundleError(path: folder.path, problems: ["config.json: kind '\(c.kind.rawValue)' without its settings"])
-        }
-        let model = build(c)
-        try ModelBundle.loadWeights(into: model.module, manifest: manifest, from: folder)
-        model.module.train(false)
-        return (model, manifest)
-    }
+/// Loads a gen-image bundle: an image generator (VAE, GAN) or the classifier.
+func loadImageModel(_ folder: URL) throws -> (model: any GenerativeModel, manifest: BundleManifest<ImageDomain>) {
+    try ModelBundle.load(folder, domain: ImageDomain.self, families: [VAE.self, GAN.self, Classifier.self])
+}
 
-    /// Images `[count, C, H, W]` in [0, 1], class-conditional when `labels` are given.
-    func sample(_ count: Int, labels: [Int32]?, temperature: Float, rng: inout RNG) throws -> Tensor {
-        switch self {
-        case .vae(let vae): return vae.sample(count, labels: labels, temperature: temperature, rng: &rng)
-        case .gan(let gan):
-            let truncation: Float? = temperature < 1 ? Swift.max(temperature * 2, 0.1) : nil
-            return (gan.sample(count, labels: labels, truncation: truncation, rng: &rng) + 1) * 0.5
-        case .classifier: throw CLIError.usage("a classifier bundle cannot generate images; pass a VAE or GAN bundle with --model")
-        }
+/// Loads a bundle that must hold an image generator; `command` names what needs it.
+func loadImageGenerator(_ folder: URL, for command: String) throws -> (model: any ImageGenerator, manifest: BundleManifest<ImageDomain>) {
+    let (model, manifest) = try loadImageModel(folder)
+    guard let generator = model as? any ImageGenerator else {
+        throw CLIError.usage("\(folder.path) holds a '\(manifest.family)' model, which cannot \(command); pass a VAE or GAN bundle with --model")
     }
-
-    var classes: Int {
-        switch self {
-        case .vae(let m): return m.config.classes
-        case .gan(let m): return m.config.classes
-        case .classifier(let m): return m.output.weight.shape[0]
-        }
-    }
+    return (generator, manifest)
 }

@@ -3,7 +3,7 @@
 // notes, a closing tonic chord, and the voice-leading rule against parallel fifths and octaves.
 import GenEngine
 
-final class ChoraleGrammar: LogitsProcessor {
+struct ChoraleGrammar: LogitsProcessor {
     typealias Cell = ChoraleTokens.Cell
     let bars: Int, stepsPerBar: Int
     /// Pitches outside this key's `allowed` classes are forbidden (nil: any pitch class).
@@ -25,7 +25,6 @@ final class ChoraleGrammar: LogitsProcessor {
 
     /// Pitch tokens each voice may take: its range, in the key when one is given.
     private let pitchTokens: [Set<Int32>]
-    private var consumed = 0
     /// Pitch each voice sounds at the previous step, and at the step being written (nil: silence).
     private var previous = [Int?](repeating: nil, count: ChoraleTokens.voices)
     private var current = [Int?](repeating: nil, count: ChoraleTokens.voices)
@@ -50,13 +49,12 @@ final class ChoraleGrammar: LogitsProcessor {
         }
     }
 
-    func process(_ logits: inout [Float], tokens: [Int32]) {
-        while consumed < tokens.count { advance(tokens[consumed]); consumed += 1 }
+    func process(_ logits: inout [Float]) {
         let allowed = allowedTokens()
         for i in logits.indices where !allowed.contains(Int32(i)) { logits[i] = -.infinity }
     }
 
-    private func advance(_ token: Int32) {
+    mutating func advance(_ token: Int32) {
         switch token {
         case ChoraleTokens.keyBase..<(ChoraleTokens.keyBase + 24): pieceKey = MusicKey.all[Int(token - ChoraleTokens.keyBase)]
         case ChoraleTokens.bar, ChoraleTokens.finalBar: barsSeen += 1; step = 0; slot = 0

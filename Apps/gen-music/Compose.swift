@@ -10,7 +10,8 @@ let defaultModel = "music-bach-lstm"
 struct CompositionRequest {
     var bars: Int, beatsPerBar: Int, key: MusicKey?, cadence: Bool
     var forbidParallels = true
-    var temperature: Float
+    /// How tokens are drawn (temperature, top-k, top-p, min-p).
+    var sampling: SamplingOptions
     /// The primer's cells per voice and step, and its key (nil: no primer).
     var primer: (cells: [[ChoraleTokens.Cell?]], bars: Int, key: MusicKey)?
 
@@ -21,21 +22,22 @@ struct CompositionRequest {
 
     func options() -> GenerationOptions {
         let stepsPerBar = beatsPerBar * Score.stepsPerQuarter
-        return GenerationOptions(sampling: SamplingOptions(temperature: temperature),
+        return GenerationOptions(sampling: sampling,
                                  maxTokens: bars * (stepsPerBar * ChoraleTokens.voices + 1) + 2,
                                  stopSequences: [[ChoraleTokens.end]],
-                                 processors: [ChoraleGrammar(bars: bars, beatsPerBar: beatsPerBar, key: key,
-                                                             primer: primer?.cells ?? [], cadence: cadence,
-                                                             forbidParallels: forbidParallels)])
+                                 processors: [{ [self] in
+                                     ChoraleGrammar(bars: bars, beatsPerBar: beatsPerBar, key: key, primer: primer?.cells ?? [],
+                                                    cadence: cadence, forbidParallels: forbidParallels)
+                                 }])
     }
 }
 
 /// `count` pieces, piece i drawn from the generator stream "piece-i" of `seed`.
-func compose(_ model: MusicModel, _ request: CompositionRequest, count: Int, seed: UInt64) -> [Score] {
+func compose(_ model: any SequenceModel, _ request: CompositionRequest, count: Int, seed: UInt64) -> [Score] {
     let base = RNG(seed: seed, stream: "gen-music")
     var rngs = (0..<count).map { base.stream("piece-\($0)") }
     let prompt = request.prompt
-    let out = model.generator.generate(prompts: Array(repeating: prompt, count: count), options: (0..<count).map { _ in request.options() },
+    let out = model.generate(prompts: Array(repeating: prompt, count: count), options: (0..<count).map { _ in request.options() },
                                        rngs: &rngs)
     return out.map { ChoraleTokens.decode(prompt + $0.tokens) }
 }
@@ -65,22 +67,18 @@ func primerCells(_ primer: Score, bars: Int) throws -> [[ChoraleTokens.Cell?]] {
 
 extension CompositionRequest {
     /// The request the command line makes: --bars, --time-signature, --key, --cadence,
-    /// --temperature, --allow-parallels and --primer, checked.
+    /// --temperature, --top-k/--top-p/--min-p, --allow-parallels and --primer, checked.
     init(_ args: Arguments) throws {
-        var beats: Int? = nil
-        if let ts = args.string("time-signature") {
-            guard let b = ["4/4": 4, "3/4": 3][ts] else { throw CLIError.usage("--time-signature must be 4/4 or 3/4, got '\(ts)'") }
-            beats = b
-        }
+        typealias O = ComposeOptions
+        let beats = args[O.timeSignature]?.beatsPerBar
         var key: MusicKey?
-        if let k = args.string("key") {
+        if let k = args[O.key] {
             guard let parsed = MusicKey(k) else { throw CLIError.usage("--key must name a key such as C, Am, F#m, Bb or \"F# minor\", got '\(k)'") }
             key = parsed
         }
-        self.init(bars: try args.int("bars", in: 1...1000)!, beatsPerBar: beats ?? 4, key: key, cadence: args.flag("cadence"),
-                  temperature: try args.float("temperature", in: 0...5)!)
-        forbidParallels = !args.flag("allow-parallels")
-        if let path = args.string("primer") {
+        self.init(bars: args[O.bars], beatsPerBar: beats ?? 4, key: key, cadence: args[O.cadence], sampling: O.sampling.sampling(args))
+        forbidParallels = !args[O.allowParallels]
+        if let path = args[O.primer] {
             let primer = try Score(midi: try readMIDI(path), voices: 4)
             guard [3, 4].contains(primer.beatsPerBar), !primer.voices.allSatisfy(\.isEmpty) else {
                 throw CLIError.badData("\(path): the primer needs notes in 4/4 or 3/4")
@@ -99,8 +97,8 @@ extension CompositionRequest {
 
 /// General MIDI programs of the four voices from --program and --programs (one per written voice).
 func programs(_ args: Arguments, voices: Int) throws -> [Int] {
-    var programs = Array(repeating: try args.int("program", in: 0...127)!, count: 4)
-    if let list = args.string("programs") {
+    var programs = Array(repeating: args[ComposeOptions.program], count: 4)
+    if let list = args[ComposeOptions.programs] {
         let values = list.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard values.count == voices, values.allSatisfy({ $0.map { (0...127).contains($0) } ?? false }) else {
             throw CLIError.usage("--programs needs \(voices) General MIDI programs 0-127 separated by commas (one per voice), got '\(list)'")
@@ -111,27 +109,24 @@ func programs(_ args: Arguments, voices: Int) throws -> [Int] {
 }
 
 func composeCommand(_ args: Arguments) throws {
+    typealias O = ComposeOptions
     let request = try CompositionRequest(args)
-    let count = try args.int("count", in: 1...10_000)!, seed = try args.seed()!
-    let tempo = Double(try args.float("tempo", in: 20...400)!)
-    let voices = try args.int("voices", in: 1...4)!
+    let count = args[O.sampling.count], seed = args[O.sampling.seed]
+    let tempo = Double(args[O.tempo])
+    let voices = args[O.voices]
     let programs = try programs(args, voices: voices)
-    let folder = try ModelBundle.resolve(args.string("model"), default: defaultModel)
-    let (model, _) = try MusicModel.load(folder)
-
-    let outPath = args.string("out") ?? "song.mid"
+    let outPath = args[O.output.out] ?? "song.mid"
     guard outPath != "-" || count == 1 else { throw CLIError.usage("--out - (standard output) takes one piece; pass a file name with --count") }
-    let names = outputNames(outPath, count: count, seed: seed, extension: "mid")
-    let rolls = args.string("piano-roll").map { outputNames($0, count: count, seed: seed, extension: "png") }
-    for name in names + (rolls ?? []) where name != "-" {
-        if !args.flag("force") && FileManager.default.fileExists(atPath: name) { throw IOFailure.exists(name) }
-        let parent = URL(fileURLWithPath: name).deletingLastPathComponent().path
-        guard FileManager.default.isWritableFile(atPath: parent) else { throw IOFailure.cannotCreate(name, reason: "folder \(parent) is missing or not writable") }
-    }
+    let names = OutputOptionGroup.numberedPaths(outPath, count: count, seed: seed, extension: "mid")
+    let rolls = args[O.pianoRoll].map { OutputOptionGroup.numberedPaths($0, count: count, seed: seed, extension: "png") }
+    try O.output.check(names + (rolls ?? []) + (args[O.output.stats].map { [$0] } ?? []), args)
+    let folder = try ModelBundle.resolve(args[O.model], default: defaultModel)
+    let (model, _) = try loadMusicModel(folder)
+
     let started = Date()
     let scores = compose(model, request, count: count, seed: seed)
     let roles = MusicMetrics.roles(voices)
-    var pieces: [[String: Any]] = []
+    var pieces: [CompositionStats.Piece] = []
     for (i, var score) in scores.enumerated() {
         score.title = "GenSuite chorale (seed \(seed)\(count > 1 ? ", piece \(i)" : ""))"
         let midi = score.midiFile(tempo: tempo, programs: programs, voiceIndices: roles)
@@ -140,33 +135,52 @@ func composeCommand(_ args: Arguments) throws {
         written.voices = roles.map { score.voices[$0] }
         if let rolls { try PNG.write(PianoRoll.image(written), to: URL(fileURLWithPath: rolls[i])) }
         let metrics = MusicMetrics.measure(written, key: request.key)
-        pieces.append(["file": names[i], "key": score.key.description, "metrics": try jsonObject(metrics)])
+        pieces.append(CompositionStats.Piece(file: names[i], key: score.key.description, metrics: metrics))
     }
     let seconds = Date().timeIntervalSince(started)
-    if outPath != "-" && !args.flag("quiet") {
+    if outPath != "-" && !args[O.output.quiet] {
         printError("gen-music: wrote " + (count == 1 ? names[0] : "\(count) pieces as \(names[0]) …") + ", \(request.bars) bars of \(request.beatsPerBar)/4"
-                   + String(format: " in %.2f s", seconds) + (args.string("out") == nil ? " (pass --out to choose the file)" : ""))
+                   + String(format: " in %.2f s", seconds) + (args.has(O.output.out) ? "" : " (pass --out to choose the file)"))
     }
-    if let statsPath = args.string("stats") {
-        let stats: [String: Any] = ["seed": seed, "model": folder.path, "count": count, "bars": request.bars, "time_signature": "\(request.beatsPerBar)/4",
-                                    "tempo": tempo, "key": request.key?.description ?? "sampled", "temperature": Double(request.temperature),
-                                    "cadence": request.cadence, "forbid_parallels": request.forbidParallels, "primer": args.string("primer") ?? NSNull(),
-                                    "voices": voices, "programs": roles.map { programs[$0] }, "seconds": seconds, "pieces": pieces]
-        try AtomicFile.write(try JSONSerialization.data(withJSONObject: stats, options: [.prettyPrinted, .sortedKeys]),
-                             to: URL(fileURLWithPath: statsPath))
+    if let statsPath = args[O.output.stats] {
+        let stats = CompositionStats(seed: seed, model: folder.path, count: count, bars: request.bars, timeSignature: "\(request.beatsPerBar)/4",
+                                     tempo: tempo, key: request.key?.description ?? "sampled", temperature: Double(request.sampling.temperature),
+                                     cadence: request.cadence, forbidParallels: request.forbidParallels,
+                                     primer: CompositionStats.Nullable(args[O.primer]), voices: voices,
+                                     programs: roles.map { programs[$0] }, seconds: seconds, pieces: pieces)
+        try JSONOutput.write(stats, to: URL(fileURLWithPath: statsPath))
     }
 }
 
-/// `path` for one output; for several, `<stem>-<seed>-<i>.<ext>` beside it.
-func outputNames(_ path: String, count: Int, seed: UInt64, extension ext: String) -> [String] {
-    guard count > 1 else { return [path] }
-    let url = URL(fileURLWithPath: path)
-    let stem = url.deletingPathExtension().lastPathComponent
-    let dir = url.deletingLastPathComponent()
-    return (0..<count).map { dir.appendingPathComponent("\(stem)-\(seed)-\($0).\(url.pathExtension.isEmpty ? ext : url.pathExtension)").path }
-}
+/// What `--stats` writes: the settings, the time taken, and each piece's file, key and metrics.
+struct CompositionStats: Encodable {
+    struct Piece: Encodable {
+        var file: String, key: String
+        var metrics: PieceMetrics
+    }
 
-/// A Codable value as a JSON object for JSONSerialization.
-func jsonObject<T: Encodable>(_ value: T) throws -> Any {
-    try JSONSerialization.jsonObject(with: try JSONEncoder().encode(value))
+    /// An optional written as `null` rather than left out, so that every run has the same keys.
+    struct Nullable<Value: Encodable>: Encodable {
+        var value: Value?
+        init(_ value: Value?) { self.value = value }
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(value)
+        }
+    }
+
+    var seed: UInt64, model: String, count: Int, bars: Int, timeSignature: String, tempo: Double
+    /// The key asked for, or "sampled" when the model chose.
+    var key: String
+    var temperature: Double, cadence: Bool, forbidParallels: Bool
+    /// The `--primer` path.
+    var primer: Nullable<String>
+    var voices: Int, programs: [Int]
+    var seconds: Double
+    var pieces: [Piece]
+
+    enum CodingKeys: String, CodingKey {
+        case seed, model, count, bars, tempo, key, temperature, cadence, primer, voices, programs, seconds, pieces
+        case timeSignature = "time_signature", forbidParallels = "forbid_parallels"
+    }
 }

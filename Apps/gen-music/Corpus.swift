@@ -31,30 +31,41 @@ enum Corpus {
         return items.filter { ["mid", "midi"].contains($0.pathExtension.lowercased()) }.sorted { $0.path < $1.path }
     }
 
-    /// The converter's records: `time_signature`, `key` ("F# minor"), `pickup_ql` and
-    /// `voices` {S, A, T, B: [[pitch, start, duration]]} in quarter notes. The pickup is dropped so
-    /// that every piece starts on a downbeat; pieces with metre changes are skipped.
+    /// One line of the converter's output (samples/data/bach/bach_convert.py); other keys are ignored.
+    struct ChoraleRecord: Decodable {
+        /// S, A, T, B: `[pitch, start, duration]` notes, times in quarter notes.
+        var voices: [String: [[Double]]]
+        var timeSignature: String?, timeSignaturesAll: [String]?
+        /// "F# minor", "E- major".
+        var key: String?
+        var pickupQL: Double?
+        var id: String?
+
+        enum CodingKeys: String, CodingKey {
+            case voices, key, id
+            case timeSignature = "time_signature", timeSignaturesAll = "time_signatures_all", pickupQL = "pickup_ql"
+        }
+    }
+
+    /// The converter's records (`ChoraleRecord`), read through the engine's JSON-lines reader (a bad
+    /// line is an error naming its number). The pickup is dropped so that every piece starts on a
+    /// downbeat; pieces with metre changes are skipped.
     static func jsonLines(_ url: URL) throws -> (scores: [Score], skipped: Int) {
-        let text = String(decoding: try Gzip.readMaybeCompressed(url), as: UTF8.self)
         var scores: [Score] = [], skipped = 0
-        for (number, line) in text.split(separator: "\n").enumerated() where !line.isEmpty {
-            guard let record = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  let voices = record["voices"] as? [String: [[Double]]] else {
-                throw CLIError.badData("\(url.path): line \(number + 1) is not a chorale record (a JSON object with \"voices\")")
-            }
-            let metres = record["time_signatures_all"] as? [String] ?? [record["time_signature"] as? String ?? "4/4"]
+        for record in try JSONLines.read(ChoraleRecord.self, contentsOf: url) {
+            let metres = record.timeSignaturesAll ?? [record.timeSignature ?? "4/4"]
             guard metres.count == 1, let beats = ["4/4": 4, "3/4": 3][metres[0]],
-                  let key = MusicKey(record["key"] as? String ?? "C") else { skipped += 1; continue }
-            let pickup = record["pickup_ql"] as? Double ?? 0
+                  let key = MusicKey(record.key ?? "C") else { skipped += 1; continue }
+            let pickup = record.pickupQL ?? 0
             let parts = ["S", "A", "T", "B"].map { name in
-                Score.voice(fromQuarters: (voices[name] ?? []).compactMap { e in
+                Score.voice(fromQuarters: (record.voices[name] ?? []).compactMap { e in
                     e.count == 3 ? (Int(e[0]), e[1], e[2]) : nil
                 }, from: pickup)
             }
             let end = parts.compactMap { $0.last?.end }.max() ?? 0
             let stepsPerBar = beats * Score.stepsPerQuarter
             scores.append(Score(beatsPerBar: beats, key: key, bars: (end + stepsPerBar - 1) / stepsPerBar, voices: parts,
-                                title: record["id"] as? String))
+                                title: record.id))
         }
         return (scores, skipped)
     }

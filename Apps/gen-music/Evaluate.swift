@@ -49,26 +49,24 @@ struct EvaluationReport: Codable {
 }
 
 func evaluate(_ args: Arguments) throws {
-    guard let inPath = args.string("in") else { throw CLIError.usage("--in is required (a MIDI file, a folder of MIDI files, or chorales.jsonl)") }
+    guard let inPath = args[EvalOptions.input] else { throw CLIError.usage("--in is required (a MIDI file, a folder of MIDI files, or chorales.jsonl)") }
     var key: MusicKey?
-    if let k = args.string("key") {
+    if let k = args[EvalOptions.key] {
         guard let parsed = MusicKey(k) else { throw CLIError.usage("--key must name a key such as C, Am or F#m, got '\(k)'") }
         key = parsed
     }
     let scores = try Corpus.load(inPath).scores
     guard !scores.isEmpty else { throw CLIError.badData("\(inPath): no pieces in 4/4 or 3/4 to evaluate") }
     var report = EvaluationReport(input: SetMetrics(scores, key: key))
-    if let referencePath = args.string("reference") {
+    if let referencePath = args[EvalOptions.reference] {
         let referenceScores = try Corpus.load(referencePath).scores
         let reference = SetMetrics(referenceScores, key: nil)
         report.reference = reference
         report.pitchClassHistogramDistance = MusicMetrics.pitchClassDistance(scores, referenceScores)
-        report.noteLengthHistogramDistance = MusicMetrics.totalVariation(report.input.noteLengthHistogram, reference.noteLengthHistogram)
+        report.noteLengthHistogramDistance = Statistics.totalVariation(report.input.noteLengthHistogram, reference.noteLengthHistogram)
     }
-    if let jsonPath = args.string("json") {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(report), to: URL(fileURLWithPath: jsonPath))
+    if let jsonPath = args[EvalOptions.json] {
+        try JSONOutput.write(report, to: URL(fileURLWithPath: jsonPath))
     }
     print(table(report, key: key))
 }

@@ -1,6 +1,7 @@
 // Keys: parsing ("C", "Am", "F#m", "F# minor", "B- major"), scales, key signatures, and
 // Krumhansl–Schmuckler key finding.
 import Foundation
+import GenEngine
 
 struct MusicKey: Equatable, Hashable, Codable, CustomStringConvertible {
     /// Pitch class of the tonic, 0 = C … 11 = B.
@@ -74,17 +75,9 @@ struct MusicKey: Equatable, Hashable, Codable, CustomStringConvertible {
         for key in all {
             let profile = key.minor ? minorProfile : majorProfile
             let rotated = (0..<12).map { profile[(($0 - key.tonic) % 12 + 12) % 12] }
-            let r = pearson(histogram, rotated)
+            let r = Statistics.pearson(histogram, rotated)
             if best == nil || r > best!.1 { best = (key, r) }
         }
         return best
     }
-}
-
-/// Pearson correlation of two equally long series (0 when either is constant).
-func pearson(_ a: [Double], _ b: [Double]) -> Double {
-    let n = Double(a.count), ma = a.reduce(0, +) / n, mb = b.reduce(0, +) / n
-    var sab = 0.0, saa = 0.0, sbb = 0.0
-    for i in a.indices { sab += (a[i] - ma) * (b[i] - mb); saa += (a[i] - ma) * (a[i] - ma); sbb += (b[i] - mb) * (b[i] - mb) }
-    return saa > 0 && sbb > 0 ? sab / (saa * sbb).squareRoot() : 0
 }

@@ -2,6 +2,7 @@
 // in-key ratio, empty-bar rate, voice ranges, parallel fifths and octaves, pitch-class entropy,
 // and histogram distances between a set of pieces and a reference corpus.
 import Foundation
+import GenEngine
 
 /// The numbers of one piece.
 struct PieceMetrics: Codable, Equatable {
@@ -43,8 +44,6 @@ enum MusicMetrics {
             for b in 0..<score.bars where grid[(b * score.stepsPerBar)..<((b + 1) * score.stepsPerBar)].allSatisfy({ $0 == nil }) { emptyBars += 1 }
         }
         let (fifths, octaves) = parallels(score)
-        let h = score.pitchClassHistogram, total = h.reduce(0, +)
-        let entropy = total > 0 ? -h.filter { $0 > 0 }.map { $0 / total * log2($0 / total) }.reduce(0, +) : 0
         let bars = Double(max(score.bars, 1))
         return PieceMetrics(bars: score.bars, notes: notes.count, key: key.description,
                             inKeyRatio: ratio(notes.filter { scale.contains($0.pitch % 12) }.count, notes.count),
@@ -52,7 +51,7 @@ enum MusicMetrics {
                             emptyBarRate: ratio(emptyBars, score.bars * score.voices.count),
                             inRangeRatio: ratio(inRange, notes.count),
                             parallelFifthsPerBar: Double(fifths) / bars, parallelOctavesPerBar: Double(octaves) / bars,
-                            pitchClassEntropy: entropy, notesPerBar: Double(notes.count) / bars)
+                            pitchClassEntropy: Statistics.entropy(score.pitchClassHistogram, unit: .bits), notesPerBar: Double(notes.count) / bars)
     }
 
     static func ratio(_ a: Int, _ b: Int) -> Double { b > 0 ? Double(a) / Double(b) : 0 }
@@ -83,7 +82,7 @@ enum MusicMetrics {
         for s in scores where s.key.minor == minor {
             for (pc, w) in s.pitchClassHistogram.enumerated() { h[((pc - s.key.tonic) % 12 + 12) % 12] += w }
         }
-        return normalised(h)
+        return Statistics.normalised(h)
     }
 
     /// Distance of the tonic-relative pitch-class histograms, mode by mode (major pieces against
@@ -92,23 +91,13 @@ enum MusicMetrics {
         let minorShare = Double(input.filter(\.key.minor).count) / Double(max(input.count, 1))
         return [false, true].map { minor in
             (minor ? minorShare : 1 - minorShare)
-                * totalVariation(tonicPitchClassHistogram(input, minor: minor), tonicPitchClassHistogram(reference, minor: minor))
+                * Statistics.totalVariation(tonicPitchClassHistogram(input, minor: minor), tonicPitchClassHistogram(reference, minor: minor))
         }.reduce(0, +)
     }
 
     /// Note lengths in 16ths: 1, 2, 3, 4, 6, 8, 12, 16 and other; note counts normalised to sum 1.
     static let lengthClasses = [1, 2, 3, 4, 6, 8, 12, 16]
     static func noteLengthHistogram(_ scores: [Score]) -> [Double] {
-        var h = [Double](repeating: 0, count: lengthClasses.count + 1)
-        for s in scores { for v in s.voices { for n in v { h[lengthClasses.firstIndex(of: n.duration) ?? lengthClasses.count] += 1 } } }
-        return normalised(h)
+        Statistics.histogram(scores.flatMap { $0.voices.flatMap { $0.map(\.duration) } }, categories: lengthClasses, other: true)
     }
-
-    static func normalised(_ h: [Double]) -> [Double] {
-        let total = h.reduce(0, +)
-        return total > 0 ? h.map { $0 / total } : h
-    }
-
-    /// Total-variation distance between two distributions: half the L1 distance, 0 (same) … 1.
-    static func totalVariation(_ p: [Double], _ q: [Double]) -> Double { zip(p, q).map { abs($0 - $1) }.reduce(0, +) / 2 }
 }

@@ -10,25 +10,19 @@ enum PianoRoll {
         let pitches = score.voices.flatMap { $0.map(\.pitch) }
         let low = (pitches.min() ?? 60) - 2, high = (pitches.max() ?? 72) + 2
         let width = max(1, score.length) * stepWidth + 1, height = (high - low + 1) * rowHeight
-        var pixels = [UInt8](repeating: 255, count: width * height * 3)
-        func fill(x0: Int, x1: Int, y0: Int, y1: Int, _ c: (UInt8, UInt8, UInt8)) {
-            for y in max(0, y0)..<min(height, y1) { for x in max(0, x0)..<min(width, x1) {
-                let i = (y * width + x) * 3
-                pixels[i] = c.0; pixels[i + 1] = c.1; pixels[i + 2] = c.2
-            } }
-        }
+        var canvas = Canvas(width: width, height: height)
         func row(_ pitch: Int) -> Int { (high - pitch) * rowHeight }
-        for p in low...high where p % 12 == 0 { fill(x0: 0, x1: width, y0: row(p), y1: row(p) + rowHeight, (236, 236, 236)) }
+        for p in low...high where p % 12 == 0 { canvas.fill(x0: 0, y0: row(p), x1: width, y1: row(p) + rowHeight, (236, 236, 236)) }
         for t in stride(from: 0, through: score.length, by: Score.stepsPerQuarter) {
             let dark = t % score.stepsPerBar == 0
-            fill(x0: t * stepWidth, x1: t * stepWidth + 1, y0: 0, y1: height, dark ? (120, 120, 120) : (215, 215, 215))
+            canvas.fill(x0: t * stepWidth, y0: 0, x1: t * stepWidth + 1, y1: height, dark ? (120, 120, 120) : (215, 215, 215))
         }
         let roles = MusicMetrics.roles(score.voices.count)
         for (v, voice) in score.voices.enumerated() {
             for n in voice {
-                fill(x0: n.start * stepWidth + 1, x1: n.end * stepWidth, y0: row(n.pitch) + 1, y1: row(n.pitch) + rowHeight, colours[roles[v]])
+                canvas.fill(x0: n.start * stepWidth + 1, y0: row(n.pitch) + 1, x1: n.end * stepWidth, y1: row(n.pitch) + rowHeight, colours[roles[v]])
             }
         }
-        return Image(width: width, height: height, channels: 3, pixels: pixels)
+        return canvas.image
     }
 }

@@ -102,14 +102,14 @@ static inline float apply(gk_binary_op op, float a, float b) {
 // One loop per (op, pattern) so that the compiler sees a branch-free body to vectorise.
 #define GK_BINARY_LOOPS(OP)                                                                  \
     switch (mode) {                                                                          \
-    case 0: for (size_t i = 0; i < total; i++) out[i] = apply(OP, a[i], b[i]); break;        \
-    case 1:                                                                                  \
+    case GK_SAME_SHAPE: for (size_t i = 0; i < total; i++) out[i] = apply(OP, a[i], b[i]); break; \
+    case GK_EACH_ROW:                                                                        \
         for (size_t r = 0; r < rows; r++) {                                                  \
             const float *ar = a + r * cols; float *o = out + r * cols;                        \
             for (size_t c = 0; c < cols; c++) o[c] = apply(OP, ar[c], b[c]);                 \
         }                                                                                    \
         break;                                                                               \
-    case 2:                                                                                  \
+    case GK_PER_ROW:                                                                         \
         for (size_t r = 0; r < rows; r++) {                                                  \
             const float *ar = a + r * cols; float *o = out + r * cols; float br = b[r];       \
             for (size_t c = 0; c < cols; c++) o[c] = apply(OP, ar[c], br);                   \
@@ -119,7 +119,7 @@ static inline float apply(gk_binary_op op, float a, float b) {
     }
 
 GK_DISPATCH
-void gk_binary(gk_binary_op op, int mode, size_t rows, size_t cols,
+void gk_binary(gk_binary_op op, gk_binary_mode mode, size_t rows, size_t cols,
                const float *a, const float *b, float *out) {
     size_t total = rows * cols;
     switch (op) {

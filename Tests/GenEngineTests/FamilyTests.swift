@@ -18,7 +18,8 @@ final class FamilyTests: XCTestCase {
             for b in 0..<4 { XCTAssertEqual(p[b], Double(transitions[a][b]), accuracy: 0.02, "P(\(b)|\(a))") }
         }
         // Round trip through tensors, and unseen contexts still give a distribution.
-        let copy = try NGramModel(model.config, tensors: Dictionary(uniqueKeysWithValues: model.tensors()))
+        let copy = NGramModel(model.config)
+        try copy.load(stateDict: Dictionary(uniqueKeysWithValues: model.stateDict()))
         XCTAssertEqual(copy.distribution(after: [3]), model.distribution(after: [3]))
         let high = NGramModel(NGramConfig(order: 5, vocabSize: 4))
         high.fit([Array(seq.prefix(5000))])
@@ -61,7 +62,7 @@ final class FamilyTests: XCTestCase {
         let model = NGramModel(NGramConfig(order: 2, vocabSize: 5))
         model.fit([[0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 2, 2, 1]])
         var rng = RNG(seed: 3)
-        let forbid = GenerationOptions(sampling: SamplingOptions(temperature: 1.5), maxTokens: 500, processors: [ForbidTokens([2])])
+        let forbid = GenerationOptions(sampling: SamplingOptions(temperature: 1.5), maxTokens: 500, processors: [{ ForbidTokens([2]) }])
         let (tokens, stop) = model.generate(prompt: [0], options: forbid, rng: &rng)
         XCTAssertEqual(tokens.count, 500)
         XCTAssertEqual(stop, .maxTokens)
@@ -70,7 +71,7 @@ final class FamilyTests: XCTestCase {
         let (greedy, reason) = model.generate(prompt: [0], options: stopAt, rng: &rng)
         XCTAssertEqual(reason, .stopSequence)
         XCTAssertEqual(greedy, [1, 2])
-        let all = GenerationOptions(maxTokens: 5, processors: [ForbidTokens([0, 1, 2, 3, 4])])
+        let all = GenerationOptions(maxTokens: 5, processors: [{ ForbidTokens([0, 1, 2, 3, 4]) }])
         XCTAssertEqual(model.generate(prompt: [0], options: all, rng: &rng).stop, .noAllowedToken)
     }
 

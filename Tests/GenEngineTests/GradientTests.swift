@@ -3,6 +3,20 @@ import XCTest
 
 /// Finite-difference checks of every differentiable op.
 final class GradientTests: XCTestCase {
+    /// The example in `valueAndGrad`'s doc comment, as written there.
+    func testValueAndGradDocExample() {
+        var rng = RNG(seed: 1)
+        let model = Linear(3, 2, rng: &rng)
+        let optimizer = SGD(learningRate: 0.1)
+        let batch = (x: Tensor.normal([4, 3], rng: &rng), y: [Int32]([0, 1, 1, 0]))
+        let step = valueAndGrad(model) { (m: Linear, batch: (x: Tensor, y: [Int32])) in
+            crossEntropy(logits: m(batch.x), targets: batch.y)
+        }
+        let (loss, grads) = step(batch)
+        optimizer.update(model, grads)
+        XCTAssertLessThan(step(batch).0.item, loss.item)
+    }
+
     let a = randomTensor([3, 4], seed: 1), b = randomTensor([3, 4], seed: 2)
     let positive = randomTensor([3, 4], low: 0.5, high: 2, seed: 3)
 

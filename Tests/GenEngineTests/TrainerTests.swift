@@ -102,27 +102,4 @@ final class BatchesTests: XCTestCase {
         XCTAssertNotEqual(batches.batch(0), batches.batch(3))      // a new order in the next epoch
         XCTAssertEqual(batches.batch(4), ShuffledBatches(examples: train, batchSize: 30, seed: 1).batch(4))
     }
-
-    func testNGramAndMixtureSaveAsBundles() throws {
-        let dir = temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let ngram = NGramModel(NGramConfig(order: 3, vocabSize: 6))
-        ngram.fit([[0, 1, 2, 3, 4, 5, 0, 1, 2, 0, 1]])
-        let manifest = BundleManifest(family: "ngram", config: ngram.config)
-        try ModelBundle.save(tensors: ngram.tensors(), manifest: manifest, to: dir.appendingPathComponent("ngram"))
-        let loadedManifest = try ModelBundle.manifest(NGramConfig.self, from: dir.appendingPathComponent("ngram"))
-        let loaded = try NGramModel(loadedManifest.config, tensors: ModelBundle.loadTensors(manifest: loadedManifest, from: dir.appendingPathComponent("ngram")))
-        // Counts are exact; discounts are stored as Float32.
-        for (u, v) in zip(loaded.distribution(after: [0, 1]), ngram.distribution(after: [0, 1])) { XCTAssertEqual(u, v, accuracy: 1e-6) }
-
-        var rng = RNG(seed: 2)
-        let gmm = GaussianMixture(GaussianMixtureConfig(components: 2, dimensions: 3))
-        gmm.fit(Tensor.normal([50, 3], rng: &rng), rng: &rng)
-        try ModelBundle.save(tensors: gmm.tensors(), manifest: BundleManifest(family: "gmm", config: gmm.config), to: dir.appendingPathComponent("gmm"))
-        let m = try ModelBundle.manifest(GaussianMixtureConfig.self, from: dir.appendingPathComponent("gmm"))
-        let copy = try GaussianMixture(m.config, tensors: ModelBundle.loadTensors(manifest: m, from: dir.appendingPathComponent("gmm")))
-        let x = Tensor.normal([4, 3], rng: &rng)
-        let a = copy.logLikelihood(x), b = gmm.logLikelihood(x)
-        for (u, v) in zip(a, b) { XCTAssertEqual(u, v, accuracy: 1e-4) }
-    }
 }

@@ -112,14 +112,14 @@ final class GenImageTests: XCTestCase {
         }
         let out = dir.appendingPathComponent("images")
         try run(["--model", bundle.path, "--count", "3", "--seed", "42", "--label", "1", "--out", out.path], sampleCommand)
-        let first = try PNG.read(out.appendingPathComponent("42-0.png"))
+        let first = try PNG.read(out.appendingPathComponent("sample-42-0.png"))
         XCTAssertEqual(first.width, 8)
         XCTAssertTrue(first.text.contains(PNGText("seed", "42")))
         XCTAssertTrue(first.text.contains(PNGText("label", "1")))
         // The same seed gives the same bytes.
         let again = dir.appendingPathComponent("again")
         try run(["--model", bundle.path, "--count", "3", "--seed", "42", "--label", "1", "--out", again.path], sampleCommand)
-        XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent("42-2.png")), try Data(contentsOf: again.appendingPathComponent("42-2.png")))
+        XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent("sample-42-2.png")), try Data(contentsOf: again.appendingPathComponent("sample-42-2.png")))
         XCTAssertThrowsError(try run(["--model", bundle.path, "--label", "7", "--grid", dir.appendingPathComponent("g.png").path], sampleCommand)) {
             XCTAssertEqual(CLIError(from: $0).code, .usage)
         }

@@ -48,7 +48,7 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(try bars(dir.appendingPathComponent("gpt-0-1.mid").path), 3)
         for bundle in [lstm, markov, gpt] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: bundle + "/config.json"))
-            XCTAssertNotNil(try MusicModel.load(URL(fileURLWithPath: bundle)).manifest.metrics["validation_nll_nats_per_token"])
+            XCTAssertNotNil(try loadMusicModel(URL(fileURLWithPath: bundle)).manifest.metrics["validation_nll_nats_per_token"])
         }
         XCTAssertThrowsError(try run(["--data", data, "--arch", "markov", "--out", markov], trainCommand)) {
             XCTAssertTrue("\($0)".contains("already exists"))
@@ -126,7 +126,7 @@ final class EndToEndTests: XCTestCase {
             }
         }
         expect(["--key", "H"], "--key must name a key", code: .usage)
-        expect(["--time-signature", "5/4"], "4/4 or 3/4", code: .usage)
+        expect(["--time-signature", "5/4"], "one of 4/4, 3/4", code: .usage)
         expect(["--voices", "2", "--programs", "1,2,3"], "--programs needs 2", code: .usage)
         expect(["--bars", "0"], "--bars", code: .usage)
         expect(["--primer", dir.appendingPathComponent("missing.mid").path], "missing.mid", code: .noInput)

@@ -57,7 +57,7 @@ final class ScoreTests: XCTestCase {
     /// Uniform logits through the grammar: every constraint must hold whatever the "model" says.
     func generate(_ grammar: ChoraleGrammar, prompt: [Int32], seed: UInt64) -> Score {
         var rng = RNG(seed: seed)
-        let options = GenerationOptions(maxTokens: 10_000, stopSequences: [[ChoraleTokens.end]], processors: [grammar])
+        let options = GenerationOptions(maxTokens: 10_000, stopSequences: [[ChoraleTokens.end]], processors: [{ grammar }])
         let out = generateTokens(prompt: prompt, options: options, rng: &rng) { _ in [Float](repeating: 0, count: ChoraleTokens.vocabularySize) }
         XCTAssertEqual(out.stop, .stopSequence)
         return ChoraleTokens.decode(prompt + out.tokens)
@@ -131,7 +131,7 @@ final class ScoreTests: XCTestCase {
         XCTAssertEqual(m.inRangeRatio, 8.0 / 12.0, accuracy: 1e-12)
         XCTAssertEqual(m.parallelFifthsPerBar, 0.5)
         XCTAssertEqual(MusicMetrics.measure(score, key: MusicKey("D")!).inKeyRatio, 6.0 / 12.0, accuracy: 1e-12)
-        XCTAssertEqual(MusicMetrics.totalVariation([0.5, 0.5, 0], [0, 0.5, 0.5]), 0.5, accuracy: 1e-12)
+        XCTAssertEqual(Statistics.totalVariation([0.5, 0.5, 0], [0, 0.5, 0.5]), 0.5, accuracy: 1e-12)
         let lengths = MusicMetrics.noteLengthHistogram([score])
         XCTAssertEqual(lengths[MusicMetrics.lengthClasses.firstIndex(of: 4)!], 5.0 / 12.0, accuracy: 1e-12)
         // Eight notes of equal length on eight pitch classes: 3 bits.

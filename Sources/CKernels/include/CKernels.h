@@ -22,11 +22,13 @@ void gk_unary_backward(gk_unary_op op, size_t n, const float *x, const float *y,
 void gk_leaky_relu(size_t n, float slope, const float *x, float *out);
 void gk_leaky_relu_backward(size_t n, float slope, const float *x, const float *dy, float *dx);
 
-/// Binary ops. Mode 0: a and b both have n elements. Mode 1: b has `cols` elements, repeated
-/// over rows (a bias row). Mode 2: b has `rows` elements, one per row (a per-row scalar).
-/// Mode 3: b is one scalar. a and out have rows*cols elements.
+/// Binary ops out[i] = op(a[i], b[...]); a and out have rows*cols elements, and `mode` says
+/// which element of b pairs with each: GK_SAME_SHAPE, b has rows*cols elements too;
+/// GK_EACH_ROW, b has `cols` elements, repeated over rows (a bias row); GK_PER_ROW, b has `rows`
+/// elements, one per row (a per-row scalar); GK_SCALAR, b is one value.
 typedef enum { GK_ADD, GK_SUB, GK_MUL, GK_DIV, GK_MAX, GK_MIN, GK_POW } gk_binary_op;
-void gk_binary(gk_binary_op op, int mode, size_t rows, size_t cols,
+typedef enum { GK_SAME_SHAPE, GK_EACH_ROW, GK_PER_ROW, GK_SCALAR } gk_binary_mode;
+void gk_binary(gk_binary_op op, gk_binary_mode mode, size_t rows, size_t cols,
                const float *a, const float *b, float *out);
 
 /// y[i] += alpha * x[i]

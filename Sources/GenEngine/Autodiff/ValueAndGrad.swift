@@ -47,9 +47,13 @@ public struct Gradients {
 /// Returns a function that evaluates `loss(model, input)` and the gradient of that scalar with
 /// respect to every parameter of `model`, as MLX's `valueAndGrad(model:_:)`:
 ///
-///     let step = valueAndGrad(model) { m, batch in crossEntropy(m(batch.x), batch.y) }
+///     let step = valueAndGrad(model) { (m: Linear, batch: (x: Tensor, y: [Int32])) in
+///         crossEntropy(logits: m(batch.x), targets: batch.y)
+///     }
 ///     let (loss, grads) = step(batch)
 ///     optimizer.update(model, grads)
+///
+/// (`GradientTests.testValueAndGradDocExample` runs this example.)
 ///
 /// The tape recorded while computing the loss is freed before the function returns.
 public func valueAndGrad<M: Module, Input>(

@@ -1,31 +1,24 @@
 import Foundation
 
-/// A command-line option: a flag (`--quiet`) or an option with a value (`--seed N`).
-public struct Option {
-    public let name: String
-    public let short: Character?
-    /// Placeholder of the value in help (`N`, `PATH`); nil for a flag.
-    public let placeholder: String?
-    public let help: String
-    /// Default value, shown in help and returned when the option is absent.
-    public let defaultValue: String?
-
-    public static func flag(_ name: String, short: Character? = nil, help: String) -> Option {
-        Option(name: name, short: short, placeholder: nil, help: help, defaultValue: nil)
-    }
-
-    public static func value(_ name: String, _ placeholder: String, short: Character? = nil,
-                             default defaultValue: String? = nil, help: String) -> Option {
-        Option(name: name, short: short, placeholder: placeholder, help: help, defaultValue: defaultValue)
-    }
+/// What can stand in a command's option list: a typed `Opt`, or a bare `Option`.
+public protocol OptionConvertible {
+    var option: Option { get }
 }
+
+extension Option: OptionConvertible {
+    public var option: Option { self }
+}
+
+extension Opt: OptionConvertible {}
 
 /// A positional argument.
 public struct Positional {
     public let name: String, help: String
     public let optional: Bool
     public init(_ name: String, help: String, optional: Bool = false) {
-        self.name = name; self.help = help; self.optional = optional
+        self.name = name
+        self.help = help
+        self.optional = optional
     }
 }
 
@@ -37,63 +30,43 @@ public struct Command {
     public var options: [Option]
     public var positionals: [Positional]
     public var subcommands: [Command]
+    /// The subcommand that runs when the command line names none (its options then apply
+    /// directly: `gen-image --label 7` is `gen-image sample --label 7`).
+    public var defaultSubcommand: String?
     public var run: ((Arguments) throws -> Void)?
 
-    public init(_ name: String, abstract: String, discussion: String? = nil, options: [Option] = [],
-                positionals: [Positional] = [], subcommands: [Command] = [], run: ((Arguments) throws -> Void)? = nil) {
+    public init(_ name: String, abstract: String, discussion: String? = nil, options: [any OptionConvertible] = [],
+                positionals: [Positional] = [], subcommands: [Command] = [], defaultSubcommand: String? = nil,
+                run: ((Arguments) throws -> Void)? = nil) {
         self.name = name
         self.abstract = abstract
         self.discussion = discussion
-        self.options = options
+        self.options = options.map(\.option)
         self.positionals = positionals
         self.subcommands = subcommands
+        self.defaultSubcommand = defaultSubcommand
         self.run = run
+        precondition(Set(self.options.map(\.name)).count == self.options.count, "\(name): an option is declared twice")
+        precondition(defaultSubcommand.map { d in subcommands.contains { $0.name == d } } ?? true, "\(name): no default subcommand")
     }
 }
 
-/// Parsed arguments with typed accessors; every malformed value is a usage error naming the option.
+/// Parsed arguments: every option's value converted and checked at parse time, read back typed.
 public struct Arguments {
-    let options: [String: Option]
-    var values: [String: String] = [:]
-    var flags: Set<String> = []
+    var values: [String: Any] = [:]
     public internal(set) var positionals: [String] = []
 
-    /// No arguments (options fall back to nothing).
-    public static let empty = Arguments(options: [:])
+    /// Nothing given: every option at its default.
+    public static let empty = Arguments()
 
-    /// Whether a flag was given.
-    public func flag(_ name: String) -> Bool { flags.contains(name) }
-
-    /// Whether an option was given explicitly (not only defaulted).
-    public func has(_ name: String) -> Bool { values[name] != nil || flags.contains(name) }
-
-    /// The option's value or its default.
-    public func string(_ name: String) -> String? { values[name] ?? options[name]?.defaultValue }
-
-    public func int(_ name: String, in range: ClosedRange<Int>? = nil) throws -> Int? {
-        guard let s = string(name) else { return nil }
-        guard let v = Int(s) else { throw CLIError.usage("--\(name) expects a whole number, got '\(s)'") }
-        if let range, !range.contains(v) {
-            throw CLIError.usage("--\(name) must be in \(range.lowerBound)...\(range.upperBound), got \(v)")
-        }
-        return v
+    /// The option's value (its default when not given).
+    public subscript<Value>(_ opt: Opt<Value>) -> Value {
+        // Values are stored as the declaration's own type, so the cast cannot fail.
+        (values[opt.option.name] ?? opt.option.absent) as! Value
     }
 
-    public func float(_ name: String, in range: ClosedRange<Float>? = nil) throws -> Float? {
-        guard let s = string(name) else { return nil }
-        guard let v = Float(s), v.isFinite else { throw CLIError.usage("--\(name) expects a number, got '\(s)'") }
-        if let range, !range.contains(v) {
-            throw CLIError.usage("--\(name) must be in \(range.lowerBound)...\(range.upperBound), got \(v)")
-        }
-        return v
-    }
-
-    /// A 64-bit seed (decimal).
-    public func seed(_ name: String = "seed") throws -> UInt64? {
-        guard let s = string(name) else { return nil }
-        guard let v = UInt64(s) else { throw CLIError.usage("--\(name) expects a non-negative whole number, got '\(s)'") }
-        return v
-    }
+    /// Whether the option was given on the command line (not only defaulted).
+    public func has<Value>(_ opt: Opt<Value>) -> Bool { values[opt.option.name] != nil }
 }
 
 /// Parsing, help and the `main` of every GenSuite executable.
@@ -107,29 +80,37 @@ public enum CLI {
     }
 
     public static func parse(_ args: [String], root: Command) throws -> Outcome {
-        var path = [root]
         var rest = args[...]
-        // Subcommand names come first.
-        while let first = rest.first, let sub = path.last!.subcommands.first(where: { $0.name == first }) {
-            path.append(sub)
-            rest = rest.dropFirst()
+        if rest.first == "--version" { return .version }
+        var path = [root]
+        // Subcommand names come first; a command with a default subcommand runs it when none is named.
+        while true {
+            let command = path.last!
+            if let first = rest.first, let sub = command.subcommands.first(where: { $0.name == first }) {
+                path.append(sub)
+                rest = rest.dropFirst()
+            } else if let name = command.defaultSubcommand, !(rest.first.map { $0 == "--help" || $0 == "-h" } ?? false) {
+                path.append(command.subcommands.first { $0.name == name }!)
+            } else {
+                break
+            }
         }
         let command = path.last!
-        var known: [String: Option] = [:]
-        for o in command.options { known[o.name] = o }
-        var parsed = Arguments(options: known)
+        var parsed = Arguments()
         var onlyPositionals = false
         while let arg = rest.popFirst() {
             if onlyPositionals || arg == "-" || !arg.hasPrefix("-") {
                 if !onlyPositionals, parsed.positionals.isEmpty, !command.subcommands.isEmpty, command.positionals.isEmpty {
-                    throw CLIError.usage("unknown subcommand '\(arg)'; expected one of: \(command.subcommands.map(\.name).joined(separator: ", "))")
+                    let near = command.subcommands.map(\.name).min { editDistance($0, arg) < editDistance($1, arg) }
+                    let hint = near.flatMap { editDistance($0, arg) <= 2 ? " (did you mean '\($0)'?)" : nil } ?? ""
+                    throw CLIError.usage("unknown subcommand '\(arg)'\(hint); expected one of: "
+                                         + command.subcommands.map(\.name).joined(separator: ", "))
                 }
                 parsed.positionals.append(arg)
                 continue
             }
             if arg == "--" { onlyPositionals = true; continue }
             if arg == "--help" || arg == "-h" { return .help(path) }
-            if arg == "--version" && path.count == 1 { return .version }
             var name: String, inline: String?
             if arg.hasPrefix("--") {
                 let body = arg.dropFirst(2)
@@ -144,17 +125,25 @@ public enum CLI {
                 }
                 name = o.name
             }
-            guard let option = known[name] else {
-                let hint = command.options.map(\.name).min { editDistance($0, name) < editDistance($1, name) }
-                let suggestion = hint.flatMap { editDistance($0, name) <= 2 ? " (did you mean --\($0)?)" : nil } ?? ""
-                throw CLIError.usage("unknown option '--\(name)'\(suggestion)")
+            guard let option = command.options.first(where: { $0.name == name }) else {
+                let near = command.options.map(\.name).min { editDistance($0, name) < editDistance($1, name) }
+                let hint = near.flatMap { editDistance($0, name) <= 2 ? " (did you mean --\($0)?)" : nil } ?? ""
+                throw CLIError.usage("unknown option '--\(name)'\(hint)")
+            }
+            if parsed.values[name] != nil && !option.repeatable {
+                throw CLIError.usage("--\(name) is given more than once")
             }
             if option.placeholder == nil {
                 if inline != nil { throw CLIError.usage("--\(name) is a flag and takes no value") }
-                parsed.flags.insert(name)
+                parsed.values[name] = true
             } else {
                 guard let value = inline ?? rest.popFirst() else { throw CLIError.usage("--\(name) needs a value (\(option.placeholder!))") }
-                parsed.values[name] = value
+                let typed = try option.parse(value)
+                if option.repeatable {
+                    parsed.values[name] = ((parsed.values[name] as? [String]) ?? []) + [typed as! String]
+                } else {
+                    parsed.values[name] = typed
+                }
             }
         }
         let required = command.positionals.filter { !$0.optional }.count
@@ -177,31 +166,74 @@ public enum CLI {
         return "Usage: " + parts.joined(separator: " ")
     }
 
-    /// Full help text of a command path: usage, abstract, subcommands, positionals, options with defaults.
+    /// Width help text wraps at.
+    static let helpWidth = 80
+
+    /// Full help text of a command path: abstract, usage, discussion, subcommands, positionals,
+    /// options with their choices and defaults; wrapped at 80 columns.
     public static func help(_ path: [Command]) -> String {
         let command = path.last!
-        var lines = [command.abstract, "", usage(path)]
-        if let d = command.discussion { lines += ["", d] }
-        func row(_ left: String, _ right: String) -> String {
-            left.count < 26 ? "  " + left.padding(toLength: 26, withPad: " ", startingAt: 0) + right
-                            : "  " + left + "\n" + String(repeating: " ", count: 28) + right
+        var lines = wrap(command.abstract, width: helpWidth) + ["", usage(path)]
+        if let d = command.discussion {
+            lines.append("")
+            for paragraph in d.split(separator: "\n", omittingEmptySubsequences: false) { lines += wrap(String(paragraph), width: helpWidth) }
+        }
+        func row(_ left: String, _ right: String) -> [String] {
+            let indent = 28
+            let body = wrap(right, width: helpWidth - indent)
+            let pad = String(repeating: " ", count: indent)
+            var out = left.count < indent - 2 ? ["  " + left.padding(toLength: indent - 2, withPad: " ", startingAt: 0) + (body.first ?? "")]
+                                              : ["  " + left, pad + (body.first ?? "")]
+            out += body.dropFirst().map { pad + $0 }
+            return out
         }
         if !command.subcommands.isEmpty {
-            lines += ["", "Subcommands:"] + command.subcommands.map { row($0.name, $0.abstract) }
+            lines += ["", "Subcommands:"]
+            for sub in command.subcommands {
+                lines += row(sub.name, sub.abstract + (sub.name == command.defaultSubcommand ? " (the default)" : ""))
+            }
         }
         if !command.positionals.isEmpty {
-            lines += ["", "Arguments:"] + command.positionals.map { row($0.name, $0.help) }
+            lines += ["", "Arguments:"]
+            for p in command.positionals { lines += row(p.name, p.help) }
         }
-        lines += ["", "Options:"]
-        for o in command.options {
+        var shown = command.options
+        if let name = command.defaultSubcommand, let sub = command.subcommands.first(where: { $0.name == name }) {
+            lines += ["", "Options (of '\(name)', which runs when no subcommand is named):"]
+            shown += sub.options
+        } else {
+            lines += ["", "Options:"]
+        }
+        for o in shown {
             var left = "--\(o.name)"
             if let s = o.short { left = "-\(s), " + left }
             if let p = o.placeholder { left += " \(p)" }
-            lines.append(row(left, o.help + (o.defaultValue.map { " (default: \($0))" } ?? "")))
+            var text = o.help
+            if let choices = o.choices { text += " One of: " + choices.joined(separator: ", ") + "." }
+            if let d = o.defaultText { text += " (default: \(d))" }
+            if o.repeatable { text += " Repeatable." }
+            lines += row(left, text)
         }
-        lines.append(row("-h, --help", "Show this help."))
-        if path.count == 1 { lines.append(row("--version", "Print the version.")) }
+        lines += row("-h, --help", "Show this help.")
+        if path.count == 1 { lines += row("--version", "Print the version.") }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `text` broken into lines of at most `width` characters at spaces (a longer word stays whole).
+    static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = [], current = ""
+        for word in text.split(separator: " ") {
+            if current.isEmpty {
+                current = String(word)
+            } else if current.count + 1 + word.count <= width {
+                current += " " + word
+            } else {
+                lines.append(current)
+                current = String(word)
+            }
+        }
+        if !current.isEmpty || lines.isEmpty { lines.append(current) }
+        return lines
     }
 
     /// Runs a tool: parses the process arguments, prints help/version, runs the command, and maps
@@ -213,6 +245,7 @@ public enum CLI {
             guard let sub = path.last!.subcommands.first(where: { $0.name == arg }) else { break }
             path.append(sub)
         }
+        if let name = path.last!.defaultSubcommand, let sub = path.last!.subcommands.first(where: { $0.name == name }) { path.append(sub) }
         do {
             switch try parse(arguments, root: root) {
             case .help(let p):

@@ -13,35 +13,39 @@ public enum ExitCode: Int32 {
     case interrupted = 130
 }
 
+/// An error that a tool reports to its user: `description` says what failed and where, without
+/// naming command-line flags; `exitCode` is the process exit code it maps to. Every error type
+/// the engine throws conforms, so `CLI.main` needs no list of types.
+public protocol UserFacingError: Error, CustomStringConvertible {
+    var exitCode: ExitCode { get }
+    /// What to do, in terms of the tools' shared command-line options (added by `CLI.main`).
+    var cliHint: String? { get }
+}
+
+extension UserFacingError {
+    public var cliHint: String? { nil }
+}
+
 /// An error a tool reports as `tool: error: <what>, <where>, <what to do>` with an exit code.
-public struct CLIError: Error, CustomStringConvertible {
+public struct CLIError: UserFacingError {
     public let message: String
     public let code: ExitCode
     public init(_ message: String, code: ExitCode) { self.message = message; self.code = code }
     public var description: String { message }
+    public var exitCode: ExitCode { code }
 
     public static func usage(_ message: String) -> CLIError { CLIError(message, code: .usage) }
     public static func badData(_ message: String) -> CLIError { CLIError(message, code: .dataError) }
 }
 
 extension CLIError {
-    /// Maps any error thrown by the engine to the message and exit code a user should see.
+    /// The message and exit code a user should see for any thrown error: a `UserFacingError`'s
+    /// own, with its hint; anything else is an I/O error (74).
     public init(from error: Error) {
         switch error {
         case let e as CLIError: self = e
-        case let e as IOFailure:
-            switch e {
-            case .missing: self.init(e.description, code: .noInput)
-            case .unreadable: self.init(e.description, code: .ioError)
-            case .cannotCreate, .exists: self.init(e.description, code: .cannotCreate)
-            }
-        case let e as BundleError:
-            self.init("\(e.description); check the --model path or retrain the bundle", code: .dataError)
-        case let e as SafeTensorsError: self.init(e.description, code: .dataError)
-        case let e as PNGError: self.init(e.description, code: .dataError)
-        case let e as ModelLoadError: self.init(e.description, code: .dataError)
-        case let e as Gzip.Failure: self.init(e.description, code: .dataError)
-        case let e as TrainingInterrupted: self.init(e.description, code: .interrupted)
+        case let e as UserFacingError:
+            self.init(e.description + (e.cliHint.map { "; \($0)" } ?? ""), code: e.exitCode)
         default: self.init("\(error)", code: .ioError)
         }
     }

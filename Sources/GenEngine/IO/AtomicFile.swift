@@ -41,8 +41,9 @@ public enum AtomicFile {
     }
 }
 
-/// File-system failures, mapped by the CLI kit to exit codes 66, 73 and 74.
-public enum IOFailure: Error, CustomStringConvertible {
+/// File-system failures: exit codes 66 (missing), 74 (unreadable) and 73 (cannot write, or the
+/// output exists and was not replaced).
+public enum IOFailure: UserFacingError {
     case missing(String)
     case unreadable(String, reason: String)
     case cannotCreate(String, reason: String)
@@ -53,7 +54,20 @@ public enum IOFailure: Error, CustomStringConvertible {
         case .missing(let p): return "\(p): no such file or folder"
         case .unreadable(let p, let r): return "\(p): cannot read (\(r))"
         case .cannotCreate(let p, let r): return "\(p): cannot write (\(r))"
-        case .exists(let p): return "\(p) already exists (pass --force to replace it)"
+        case .exists(let p): return "\(p) already exists and was not replaced"
         }
+    }
+
+    public var exitCode: ExitCode {
+        switch self {
+        case .missing: return .noInput
+        case .unreadable: return .ioError
+        case .cannotCreate, .exists: return .cannotCreate
+        }
+    }
+
+    public var cliHint: String? {
+        if case .exists = self { return "pass --force to replace it" }
+        return nil
     }
 }

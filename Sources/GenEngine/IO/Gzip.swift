@@ -59,3 +59,7 @@ public enum Gzip {
         return isCompressed(data) ? try decompress(data) : data
     }
 }
+
+extension Gzip.Failure: UserFacingError {
+    public var exitCode: ExitCode { .dataError }
+}

@@ -208,7 +208,12 @@ public struct SafeTensors {
     }
 }
 
-/// A JSON string literal for `s`.
+/// A JSON string literal for `s`, for the safetensors header only: `"`, `\\`, LF, CR and tab as
+/// short escapes, other controls as `\u00xx`, everything else as it is. The header is built by
+/// hand rather than through `JSONOutput`/`JSONEncoder` because its key order is the reference
+/// writer's (`__metadata__` first, then `dtype`, `shape`, `data_offsets`), not sorted, and because
+/// existing files must keep their bytes (JSONEncoder writes U+0008 and U+000C as `\b`, `\f`).
+/// Pinned by `JSONFilesTests.testSafeTensorsHeaderEscapesNamesByteForByte`.
 func jsonString(_ s: String) -> String {
     var out = "\""
     for scalar in s.unicodeScalars {
@@ -223,4 +228,8 @@ func jsonString(_ s: String) -> String {
         }
     }
     return out + "\""
+}
+
+extension SafeTensorsError: UserFacingError {
+    public var exitCode: ExitCode { .dataError }
 }

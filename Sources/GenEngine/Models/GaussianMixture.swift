@@ -236,15 +236,15 @@ public final class GaussianMixture {
     }
 
     /// Parameters as tensors (`weights [K]`, `means [K, D]`, `covariances [K, D]` or `[K, D, D]`).
-    public func tensors() -> [(String, Tensor)] {
+    public func stateDict() -> [(String, Tensor)] {
         let (k, d) = (config.components, config.dimensions)
         return [("weights", Tensor(weights.map(Float.init))),
                 ("means", Tensor(means.flatMap { $0.map(Float.init) }, shape: [k, d])),
                 ("covariances", Tensor(covariances.flatMap { $0.map(Float.init) }, shape: config.covariance == .full ? [k, d, d] : [k, d]))]
     }
 
-    public convenience init(_ config: GaussianMixtureConfig, tensors: [String: Tensor]) throws {
-        self.init(config)
+    /// Replaces the parameters with those of `stateDict()`, after checking their shapes.
+    public func load(stateDict tensors: [String: Tensor]) throws {
         let (k, d) = (config.components, config.dimensions)
         let covShape = config.covariance == .full ? [k, d, d] : [k, d]
         var problems: [String] = []

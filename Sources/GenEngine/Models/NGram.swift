@@ -124,10 +124,10 @@ public final class NGramModel: BatchGenerator {
 }
 
 extension NGramModel {
-    /// The counts as tensors for a bundle's `model.safetensors`: per order k, `order<k>.contexts`
+    /// The counts as named tensors for a bundle's `model.safetensors`: per order k, `order<k>.contexts`
     /// [contexts, k], `order<k>.lengths` [contexts], `order<k>.tokens` and `order<k>.counts`
     /// [entries], contexts sorted. Token ids and counts are exact in Float32 below 2^24.
-    public func tensors() -> [(String, Tensor)] {
+    public func stateDict() -> [(String, Tensor)] {
         var out: [(String, Tensor)] = [("discounts", Tensor(discounts.map(Float.init)))]
         for k in 0..<config.order {
             let contexts = tables[k].keys.sorted { $0.lexicographicallyPrecedes($1) }
@@ -145,16 +145,15 @@ extension NGramModel {
         return out
     }
 
-    /// Rebuilds a model from `tensors()`, checking every table's sizes.
-    public convenience init(_ config: NGramConfig, tensors: [String: Tensor]) throws {
-        self.init(config)
+    /// Replaces the tables with those of `stateDict()`, after checking every table's sizes.
+    public func load(stateDict tensors: [String: Tensor]) throws {
         func need(_ name: String) throws -> Tensor {
             guard let t = tensors[name] else { throw ModelLoadError(problems: ["missing tensor '\(name)'"]) }
             return t
         }
         let d = try need("discounts")
         guard d.count == config.order else { throw ModelLoadError(problems: ["'discounts' has \(d.count) values for order \(config.order)"]) }
-        discounts = d.scalars.map(Double.init)
+        var tables = [[[Int32]: Followers]](repeating: [:], count: config.order)
         for k in 0..<config.order {
             let contexts = try need("order\(k).contexts"), lengths = try need("order\(k).lengths").scalars
             let tokens = try need("order\(k).tokens").scalars, counts = try need("order\(k).counts").scalars
@@ -177,5 +176,7 @@ extension NGramModel {
                 at += n
             }
         }
+        self.tables = tables
+        discounts = d.scalars.map(Double.init)
     }
 }

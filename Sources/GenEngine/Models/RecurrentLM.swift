@@ -92,36 +92,3 @@ public final class RecurrentLM: Module, BatchGenerator {
         }
     }
 }
-
-/// Contiguous chunks of a token stream for truncated BPTT: `batch` parallel streams, each
-/// starting at its own offset, advanced `length` tokens per step, so that the state carried from
-/// one step to the next belongs to the text that follows.
-public struct StreamBatches {
-    public let tokens: [Int32], batch: Int, length: Int
-
-    public init(tokens: [Int32], batch: Int, length: Int) {
-        precondition(tokens.count > batch * (length + 1), "stream of \(tokens.count) tokens is too short for \(batch)×\(length)")
-        self.tokens = tokens
-        self.batch = batch
-        self.length = length
-    }
-
-    /// Chunks per stream before the streams wrap around.
-    public var stepsPerEpoch: Int { (tokens.count / batch - 1) / length }
-
-    /// Inputs and targets `[batch, length]` of `step`; the step after the last of an epoch starts
-    /// the streams again (and the carried state should then be reset).
-    public func chunk(_ step: Int) -> (inputs: [Int32], targets: [Int32], startsEpoch: Bool) {
-        let span = tokens.count / batch
-        let position = (step % stepsPerEpoch) * length
-        var x: [Int32] = [], y: [Int32] = []
-        x.reserveCapacity(batch * length)
-        y.reserveCapacity(batch * length)
-        for b in 0..<batch {
-            let start = b * span + position
-            x += tokens[start..<(start + length)]
-            y += tokens[(start + 1)...(start + length)]
-        }
-        return (x, y, step % stepsPerEpoch == 0)
-    }
-}

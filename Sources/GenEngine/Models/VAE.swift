@@ -7,7 +7,7 @@ import Foundation
 /// with `height = width = 1` and the MLP architecture).
 
 public struct VAEConfig: Codable, Equatable {
-    public enum Architecture: String, Codable { case mlp, conv }
+    public enum Architecture: String, Codable, CaseIterable { case mlp, conv }
     public enum Likelihood: String, Codable { case bernoulli, gaussian }
     public var architecture: Architecture
     public var channels: Int, height: Int, width: Int

@@ -120,3 +120,7 @@ public struct ModelLoadError: Error, CustomStringConvertible {
             + problems.joined(separator: "; ")
     }
 }
+
+extension ModelLoadError: UserFacingError {
+    public var exitCode: ExitCode { .dataError }
+}

@@ -1,22 +1,35 @@
-/// Changes next-token logits before sampling, given the tokens so far: the hook through which an
-/// app constrains decoding (SMILES grammar, musical scale, level rules). Set a logit to `-infinity`
-/// to forbid a token.
+/// Constrains the next token of one sequence (SMILES grammar, musical scale, level rules): the hook
+/// through which an app constrains decoding. It is incremental: `advance` takes the sequence's
+/// tokens one at a time (the prompt's first, then each sampled token) and `process` changes the
+/// logits of the next one; `-infinity` forbids a token.
+///
+/// Generation makes one processor per sequence from a `LogitsProcessorFactory`, so a stateful
+/// grammar keeps its state by construction even when many sequences decode in one batch.
 public protocol LogitsProcessor {
-    func process(_ logits: inout [Float], tokens: [Int32])
+    /// Takes the next token of this sequence.
+    mutating func advance(_ token: Int32)
+    /// Changes the next-token logits `[vocab]` of this sequence.
+    func process(_ logits: inout [Float])
 }
 
-/// A processor from a closure.
+/// Makes a fresh `LogitsProcessor` for each sequence that generation starts.
+public typealias LogitsProcessorFactory = () -> any LogitsProcessor
+
+/// A processor from a closure over the tokens so far (kept for it, prompt included).
 public struct LogitsClosure: LogitsProcessor {
     let body: (inout [Float], [Int32]) -> Void
+    var tokens: [Int32] = []
     public init(_ body: @escaping (inout [Float], [Int32]) -> Void) { self.body = body }
-    public func process(_ logits: inout [Float], tokens: [Int32]) { body(&logits, tokens) }
+    public mutating func advance(_ token: Int32) { tokens.append(token) }
+    public func process(_ logits: inout [Float]) { body(&logits, tokens) }
 }
 
 /// Forbids a fixed set of tokens.
 public struct ForbidTokens: LogitsProcessor {
     public let tokens: Set<Int32>
     public init(_ tokens: Set<Int32>) { self.tokens = tokens }
-    public func process(_ logits: inout [Float], tokens _: [Int32]) {
+    public func advance(_ token: Int32) {}
+    public func process(_ logits: inout [Float]) {
         for t in tokens where Int(t) < logits.count { logits[Int(t)] = -.infinity }
     }
 }
@@ -33,10 +46,11 @@ public struct GenerationOptions {
     public var repetitionPenalty: Float
     /// How many recent tokens (prompt included) the penalty looks at.
     public var repetitionWindow: Int
-    public var processors: [LogitsProcessor]
+    /// Constraints, each made afresh for every sequence (see `LogitsProcessor`).
+    public var processors: [LogitsProcessorFactory]
 
     public init(sampling: SamplingOptions = SamplingOptions(), maxTokens: Int, stopSequences: [[Int32]] = [],
-                repetitionPenalty: Float = 1, repetitionWindow: Int = 64, processors: [LogitsProcessor] = []) {
+                repetitionPenalty: Float = 1, repetitionWindow: Int = 64, processors: [LogitsProcessorFactory] = []) {
         self.sampling = sampling
         self.maxTokens = maxTokens
         self.stopSequences = stopSequences
@@ -62,7 +76,7 @@ public func generateTokens(prompt: [Int32], options: GenerationOptions, rng: ino
 }
 
 /// The same loop over a batch of sequences, for models that advance many sequences in one call:
-/// sequence i uses `options[i]` (its own processors) and draws from `rngs[i]`. `feed` receives one
+/// sequence i uses `options[i]` (processors made for it alone) and draws from `rngs[i]`. `feed` receives one
 /// token list per sequence, all of the same length (prompts must be equally long; a finished
 /// sequence is fed its last token again and its logits are ignored) and returns one logits row
 /// per sequence.
@@ -73,6 +87,14 @@ public func generateTokens(prompts: [[Int32]], options: [GenerationOptions], rng
     var all = prompts
     var produced = [[Int32]](repeating: [], count: prompts.count)
     var stops = [StopReason?](repeating: nil, count: prompts.count)
+    // One set of processors per sequence, brought up to the end of its prompt.
+    var processors = options.indices.map { i in
+        options[i].processors.map { make in
+            var p = make()
+            for t in prompts[i] { p.advance(t) }
+            return p
+        }
+    }
     for i in prompts.indices where options[i].maxTokens <= 0 { stops[i] = .maxTokens }
     var logits = stops.allSatisfy({ $0 != nil }) ? [] : feed(prompts)
     while stops.contains(where: { $0 == nil }) {
@@ -86,11 +108,12 @@ public func generateTokens(prompts: [[Int32]], options: [GenerationOptions], rng
                     logits[i][Int(t)] = v > 0 ? v / o.repetitionPenalty : v * o.repetitionPenalty
                 }
             }
-            for p in o.processors { p.process(&logits[i], tokens: all[i]) }
+            for p in processors[i] { p.process(&logits[i]) }
             guard logits[i].contains(where: { $0 > -.infinity }) else { stops[i] = .noAllowedToken; continue }
             next[i] = Int32(o.sampling.sample(logits[i], rng: &rngs[i]))
             produced[i].append(next[i])
             all[i].append(next[i])
+            for p in processors[i].indices { processors[i][p].advance(next[i]) }
             if let stop = o.stopSequences.first(where: { !$0.isEmpty && produced[i].count >= $0.count && Array(produced[i].suffix($0.count)) == $0 }) {
                 produced[i].removeLast(stop.count)
                 stops[i] = .stopSequence

@@ -61,7 +61,7 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
     var y2 = gemm2(w2, cols, false, false, [o, n, oh * ow])          // [O, N·P]
     if let bias {
         let yp = y2.mutablePointer
-        gk_binary(GK_ADD, 2, o, n * oh * ow, yp, bias.pointer, yp)
+        gk_binary(GK_ADD, GK_PER_ROW, o, n * oh * ow, yp, bias.pointer, yp)
     }
     let y = y2.permuted([1, 0, 2]).reshapedData([n, o, oh, ow])
     guard Tensor.recording(x, weight, bias ?? weight) else { return y }
@@ -95,7 +95,7 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, st
     var y = Tensor.col2im(cols, image: outShape, kernel: (kh, kw), stride: stride, padding: padding, out: (h, w))
     if let bias {
         let yp = y.mutablePointer, bp = bias.pointer, plane = oh * ow
-        for i in 0..<n { gk_binary(GK_ADD, 2, cout, plane, yp + i * cout * plane, bp, yp + i * cout * plane) }
+        for i in 0..<n { gk_binary(GK_ADD, GK_PER_ROW, cout, plane, yp + i * cout * plane, bp, yp + i * cout * plane) }
     }
     guard Tensor.recording(x, weight, bias ?? weight) else { return y }
     // One column matrix of the output gradient serves the input and weight gradients.

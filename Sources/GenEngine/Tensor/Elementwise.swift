@@ -11,17 +11,17 @@ extension Tensor {
         case .same:
             let b = small.pointer
             Threads.parallelFor(n, grain: 1 << 15) { r in
-                gk_binary(op, 0, 1, r.count, a + r.lowerBound, b + r.lowerBound, dst + r.lowerBound)
+                gk_binary(op, GK_SAME_SHAPE, 1, r.count, a + r.lowerBound, b + r.lowerBound, dst + r.lowerBound)
             }
         case .scalar:
             let b = small.pointer
             Threads.parallelFor(n, grain: 1 << 15) { r in
-                gk_binary(op, 3, 1, r.count, a + r.lowerBound, b, dst + r.lowerBound)
+                gk_binary(op, GK_SCALAR, 1, r.count, a + r.lowerBound, b, dst + r.lowerBound)
             }
         case .block(let outer, let mid, 1):
             let b = small.pointer
             Threads.parallelFor(outer, grain: Swift.max(1, (1 << 15) / mid)) { r in
-                gk_binary(op, 1, r.count, mid, a + r.lowerBound * mid, b, dst + r.lowerBound * mid)
+                gk_binary(op, GK_EACH_ROW, r.count, mid, a + r.lowerBound * mid, b, dst + r.lowerBound * mid)
             }
         case .block(let outer, let mid, let inner):
             // Rows of `inner` values, row i scaled by b[i % mid].
@@ -30,13 +30,13 @@ extension Tensor {
                 var row = r.lowerBound
                 while row < r.upperBound {
                     let m = row % mid, run = Swift.min(mid - m, r.upperBound - row)
-                    gk_binary(op, 2, run, inner, a + row * inner, b + m, dst + row * inner)
+                    gk_binary(op, GK_PER_ROW, run, inner, a + row * inner, b + m, dst + row * inner)
                     row += run
                 }
             }
         case .general:
             let e = small.detached().expanded(to: full.shape)
-            gk_binary(op, 0, 1, n, a, e.pointer, dst)
+            gk_binary(op, GK_SAME_SHAPE, 1, n, a, e.pointer, dst)
         }
         return out
     }

@@ -84,7 +84,7 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
     if let bias {
         let yp = y.mutablePointer, bp = bias.pointer
         Threads.parallelFor(rows, grain: 64) { r in
-            gk_binary(GK_ADD, 1, r.count, outFeatures, yp + r.lowerBound * outFeatures, bp,
+            gk_binary(GK_ADD, GK_EACH_ROW, r.count, outFeatures, yp + r.lowerBound * outFeatures, bp,
                       yp + r.lowerBound * outFeatures)
         }
     }

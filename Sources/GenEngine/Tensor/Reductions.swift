@@ -9,7 +9,7 @@ extension Tensor {
     }
 
     /// `(outer, size of axis, inner)` for a reduction along `axis`.
-    func split(at axis: Int) -> (outer: Int, dim: Int, inner: Int) {
+    func sizesAround(axis: Int) -> (outer: Int, dim: Int, inner: Int) {
         (shape[..<axis].reduce(1, *), shape[axis], shape[(axis + 1)...].reduce(1, *))
     }
 
@@ -31,7 +31,7 @@ extension Tensor {
     /// Sum along `axis`.
     public func sum(axis: Int, keepDims: Bool = false) -> Tensor {
         let ax = normalizedAxis(axis)
-        let (outer, dim, inner) = split(at: ax)
+        let (outer, dim, inner) = sizesAround(axis: ax)
         var out = Tensor.zeros(reducedShape(ax, keepDims: keepDims))
         let src = pointer, dst = out.mutablePointer
         if inner == 1 {
@@ -63,7 +63,7 @@ extension Tensor {
     /// Index of the largest element along `axis` (first on ties), as a tensor of indices.
     public func argmax(axis: Int) -> Tensor {
         let ax = normalizedAxis(axis)
-        let (outer, dim, inner) = split(at: ax)
+        let (outer, dim, inner) = sizesAround(axis: ax)
         var out = Tensor(uninitializedShape: reducedShape(ax, keepDims: false))
         let src = pointer, dst = out.mutablePointer
         for o in 0..<outer {
@@ -81,7 +81,7 @@ extension Tensor {
     /// Largest element along `axis`; the gradient goes to the (first) largest element.
     public func max(axis: Int, keepDims: Bool = false) -> Tensor {
         let ax = normalizedAxis(axis)
-        let (outer, dim, inner) = split(at: ax)
+        let (outer, dim, inner) = sizesAround(axis: ax)
         let arg = argmax(axis: ax)
         var out = Tensor(uninitializedShape: reducedShape(ax, keepDims: keepDims))
         let src = pointer, dst = out.mutablePointer, indices = arg.pointer

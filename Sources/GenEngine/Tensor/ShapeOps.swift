@@ -61,7 +61,7 @@ extension Tensor {
                      "slice \(range) out of bounds for axis \(ax) of shape \(shape)")
         var outShape = shape
         outShape[ax] = range.count
-        let (outer, dim, inner) = split(at: ax)
+        let (outer, dim, inner) = sizesAround(axis: ax)
         let out: Tensor
         if outer == 1 {
             out = Tensor(shape: outShape, storage: storage, offset: offset + range.lowerBound * inner)

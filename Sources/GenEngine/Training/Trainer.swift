@@ -53,11 +53,19 @@ public struct TrainingSummary {
 }
 
 /// The training was interrupted (SIGINT/SIGTERM) after saving a checkpoint; exit code 130.
-public struct TrainingInterrupted: Error, CustomStringConvertible {
+public struct TrainingInterrupted: UserFacingError {
     public let step: Int, checkpoint: String
-    public var description: String {
-        "interrupted at step \(step), checkpoint saved in \(checkpoint); run again with --resume to continue"
-    }
+    public var description: String { "interrupted at step \(step), checkpoint saved in \(checkpoint)" }
+    public var exitCode: ExitCode { .interrupted }
+    public var cliHint: String? { "run the same command with --resume to continue" }
+}
+
+/// A resume was asked for where no complete checkpoint exists; exit code 66.
+public struct NoCheckpoint: UserFacingError {
+    public let folder: String
+    public var description: String { "no checkpoint to resume in \(folder)" }
+    public var exitCode: ExitCode { .noInput }
+    public var cliHint: String? { "start without --resume" }
 }
 
 /// The engine's training loop (iterative improvement): seeded minibatches, LR schedule, clipping,
@@ -221,7 +229,7 @@ public final class Trainer<M: Module> {
     func loadCheckpoint() throws -> CheckpointState {
         let stateURL = checkpointFolder.appendingPathComponent("state.json")
         guard FileManager.default.fileExists(atPath: stateURL.path) else {
-            throw CLIError("no checkpoint to resume in \(checkpointFolder.path); start without --resume", code: .noInput)
+            throw NoCheckpoint(folder: checkpointFolder.path)
         }
         let state = try JSONDecoder().decode(CheckpointState.self, from: AtomicFile.read(stateURL))
         try model.load(stateDict: SafeTensors.read(contentsOf: checkpointFolder.appendingPathComponent("model.safetensors")).byName)

@@ -1,0 +1,113 @@
+import Foundation
+
+/// The options every `train` subcommand shares, declared once (the defaults are each tool's).
+public struct TrainingOptionGroup {
+    /// The bundle folder to write (checkpoints, `metrics.jsonl` and `curve.png` go there too).
+    public let out = Opt.string("out", "DIR", help: "Bundle folder to write (checkpoints, metrics.jsonl and curve.png go there too).")
+    public let epochs: Opt<Int>
+    public let learningRate: Opt<Float>
+    public let batch: Opt<Int>
+    public let seed = Opt.seed(help: "Random seed of the initial weights, the data order and dropout.")
+    public let resume = Opt.flag("resume", help: "Continue from the checkpoint in --out.")
+    public let force = Opt.flag("force", help: "Replace an existing bundle in --out.")
+    public let quiet = Opt.flag("quiet", help: "No progress output.")
+
+    public init(epochs: Int, learningRate: Float, batch: Int, batchHelp: String = "Examples per step.") {
+        self.epochs = .int("epochs", "E", default: epochs, in: 1...10_000, help: "Passes over the training data.")
+        self.learningRate = .float("lr", "RATE", default: learningRate, in: 1e-6...1,
+                                   help: "Peak learning rate (warm-up, then cosine decay to a tenth).")
+        self.batch = .int("batch", "N", default: batch, in: 1...4096, help: batchHelp)
+    }
+
+    public var options: [any OptionConvertible] { [out, epochs, learningRate, batch, seed, resume, force, quiet] }
+
+    /// The bundle folder of `--out`, checked before any work: required; an existing bundle is
+    /// replaced only with `--force` (or continued with `--resume`); its parent must be writable.
+    public func outputFolder(_ args: Arguments) throws -> URL {
+        guard let path = args[out] else { throw CLIError.usage("--out is required (the bundle folder to write)") }
+        let folder = URL(fileURLWithPath: path)
+        if FileManager.default.fileExists(atPath: folder.appendingPathComponent(ModelBundle.configFile).path) && !args[resume] && !args[force] {
+            throw IOFailure.exists(folder.path)
+        }
+        try OutputOptionGroup.checkWritable(folder)
+        return folder
+    }
+}
+
+/// The options of every command that draws samples, declared once.
+public struct SamplingOptionGroup {
+    public let seed: Opt<UInt64>
+    public let temperature: Opt<Float>
+    public let count: Opt<Int>
+    /// Token filters (sequence models only): top-k, top-p (nucleus), min-p.
+    public let topK = Opt.int("top-k", "K", in: 1...1_000_000, help: "Sample only among the K most likely tokens.")
+    public let topP = Opt.float("top-p", "P", in: 0...1, help: "Sample only among the most likely tokens whose probabilities add up to P (nucleus).")
+    public let minP = Opt.float("min-p", "P", in: 0...1, help: "Drop tokens less likely than P times the most likely one.")
+    let tokenFilters: Bool
+
+    /// - Parameters: `tokenFilters`: whether `--top-k/--top-p/--min-p` apply (sequence models).
+    public init(count: Int, maxCount: Int = 100_000, seedHelp: String, temperatureHelp: String, countHelp: String,
+                tokenFilters: Bool) {
+        seed = .seed(help: seedHelp)
+        temperature = .float("temperature", "T", default: 1, in: 0...10, help: temperatureHelp)
+        self.count = .int("count", "N", default: count, in: 1...maxCount, help: countHelp)
+        self.tokenFilters = tokenFilters
+    }
+
+    public var options: [any OptionConvertible] {
+        [seed, temperature, count] + (tokenFilters ? [topK, topP, minP] as [any OptionConvertible] : [])
+    }
+
+    /// The engine's sampling settings from the command line.
+    public func sampling(_ args: Arguments) -> SamplingOptions {
+        SamplingOptions(temperature: args[temperature], topK: args[topK], topP: args[topP], minP: args[minP])
+    }
+}
+
+/// The options of every command that writes files, declared once, with one naming and one
+/// overwrite rule for every output.
+public struct OutputOptionGroup {
+    public let out: Opt<String?>
+    public let force = Opt.flag("force", help: "Replace existing output files.")
+    public let stats = Opt.string("stats", "FILE.json", help: "Write what was done (settings, seed, timing, results) as JSON.")
+    public let quiet = Opt.flag("quiet", help: "Do not report progress or the written files on stderr.")
+
+    public init(outPlaceholder: String, outHelp: String) {
+        out = .string("out", outPlaceholder, help: outHelp)
+    }
+
+    public var options: [any OptionConvertible] { [out, force, stats, quiet] }
+
+    /// The files of `count` outputs: `path` itself for one; `<stem>-<seed>-<i>.<ext>` beside it
+    /// for several, `i` zero-padded to the width of the last index so the names sort.
+    public static func numberedPaths(_ path: String, count: Int, seed: UInt64, extension ext: String) -> [String] {
+        guard count > 1 else { return [path] }
+        let url = URL(fileURLWithPath: path)
+        let stem = url.deletingPathExtension().lastPathComponent
+        let dir = url.deletingLastPathComponent()
+        let width = String(count - 1).count
+        let suffix = url.pathExtension.isEmpty ? ext : url.pathExtension
+        return (0..<count).map { i in
+            let index = String(repeating: "0", count: width - String(i).count) + String(i)
+            return dir.appendingPathComponent("\(stem)-\(seed)-\(index).\(suffix)").path
+        }
+    }
+
+    /// Checks every target of a command before it writes any: an existing file is refused without
+    /// `--force`, and each target's folder must exist and be writable. `-` (stdout) is always fine.
+    public func check(_ targets: [String], _ args: Arguments) throws {
+        for path in targets where path != "-" {
+            if FileManager.default.fileExists(atPath: path) && !args[force] { throw IOFailure.exists(path) }
+            try OutputOptionGroup.checkWritable(URL(fileURLWithPath: path))
+        }
+    }
+
+    /// Fails when the folder that would hold `url` is missing (and cannot be made) or read-only.
+    public static func checkWritable(_ url: URL) throws {
+        var folder = url.deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: folder.path) && folder.path != "/" { folder = folder.deletingLastPathComponent() }
+        guard FileManager.default.isWritableFile(atPath: folder.path) else {
+            throw IOFailure.cannotCreate(url.path, reason: "the folder \(folder.path) is not writable")
+        }
+    }
+}

@@ -1,0 +1,44 @@
+/// A generative model of images with a latent space (VAE, GAN): it samples images, draws latents
+/// from its prior and decodes them, so a tool samples, and walks the latent space, without
+/// knowing the family.
+///
+/// Images are `[N, C, H, W]` in [0, 1]; latents are `[N, latentSize]`; `labels` (one per image,
+/// in 0..<classes) are required when `classes > 0` and ignored otherwise.
+public protocol ImageGenerator: GenerativeModel {
+    /// Number of classes it is conditioned on (0: unconditional).
+    var classes: Int { get }
+    /// Length of one latent vector.
+    var latentSize: Int { get }
+    /// One latent vector `[latentSize]` from the prior.
+    func drawLatent(rng: inout RNG) -> Tensor
+    /// Images for latents `[N, latentSize]`, in evaluation mode, without gradients.
+    func decodeImages(_ latents: Tensor, labels: [Int32]?) -> Tensor
+    /// `count` images; `temperature` below 1 draws latents nearer the prior's mode (a VAE scales
+    /// its latent's standard deviation; a GAN truncates it at ±max(2·temperature, 0.1), the
+    /// truncation trick of BigGAN, Brock et al. 2019), 1 samples the prior itself.
+    func sampleImages(_ count: Int, labels: [Int32]?, temperature: Float, rng: inout RNG) -> Tensor
+}
+
+extension VAE: ImageGenerator {
+    public var classes: Int { config.classes }
+    public var latentSize: Int { config.latent }
+    public func drawLatent(rng: inout RNG) -> Tensor { Tensor.normal([config.latent], rng: &rng) }
+    public func decodeImages(_ latents: Tensor, labels: [Int32]?) -> Tensor { noGrad { decode(latents, labels: labels) } }
+    public func sampleImages(_ count: Int, labels: [Int32]?, temperature: Float, rng: inout RNG) -> Tensor {
+        sample(count, labels: labels, temperature: temperature, rng: &rng)
+    }
+}
+
+extension GAN: ImageGenerator {
+    public var classes: Int { config.classes }
+    public var latentSize: Int { config.latent }
+    public func drawLatent(rng: inout RNG) -> Tensor { latents(1, rng: &rng).reshaped([config.latent]) }
+    public func decodeImages(_ latents: Tensor, labels: [Int32]?) -> Tensor {
+        train(false)
+        return noGrad { (generate(latents, labels: labels) + 1) * 0.5 }
+    }
+    public func sampleImages(_ count: Int, labels: [Int32]?, temperature: Float, rng: inout RNG) -> Tensor {
+        let truncation: Float? = temperature < 1 ? Swift.max(temperature * 2, 0.1) : nil
+        return (sample(count, labels: labels, truncation: truncation, rng: &rng) + 1) * 0.5
+    }
+}

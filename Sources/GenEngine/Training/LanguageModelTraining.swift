@@ -1,0 +1,140 @@
+import Foundation
+
+/// A language model to train: the family and its configuration.
+public enum LanguageModelArchitecture {
+    /// Interpolated Kneser–Ney n-gram: one counting pass, no schedule.
+    case ngram(NGramConfig)
+    /// LSTM/GRU, trained by truncated backpropagation through time over contiguous streams.
+    case recurrent(RecurrentLMConfig)
+    /// GPT, trained on windows of its context length at random offsets (nanoGPT).
+    case transformer(TransformerLMConfig)
+}
+
+/// Sizes and schedule of a neural language model's training.
+public struct LanguageModelPlan {
+    /// Sequences per step, and tokens per sequence (a Transformer's context should equal it).
+    public var batch: Int, length: Int
+    /// Passes over the training stream, when `steps` is not given.
+    public var epochs: Int
+    /// Optimiser steps (nil: `epochs` × steps per epoch).
+    public var steps: Int?
+    /// Peak learning rate (linear warm-up over min(100, steps/10) steps, cosine decay to a tenth).
+    public var learningRate: Float
+    /// Decoupled weight decay of the Transformer's AdamW (the recurrent models use Adam without).
+    public var weightDecay: Float
+    /// Stop after this many validations without improvement (nil: never).
+    public var patience: Int?
+    /// Seed of the batches and dropout.
+    public var seed: UInt64
+
+    public init(batch: Int, length: Int, epochs: Int = 1, steps: Int? = nil, learningRate: Float, weightDecay: Float = 0.01,
+                patience: Int? = nil, seed: UInt64 = 0) {
+        self.batch = batch
+        self.length = length
+        self.epochs = epochs
+        self.steps = steps
+        self.learningRate = learningRate
+        self.weightDecay = weightDecay
+        self.patience = patience
+        self.seed = seed
+    }
+}
+
+/// Too little training data for the plan's batch shape; exit code 65.
+public struct TrainingDataError: UserFacingError {
+    public let message: String
+    public var description: String { message }
+    public var exitCode: ExitCode { .dataError }
+}
+
+/// The language-model training recipe every sequence tool shares: documents in (token sequences,
+/// already split into training and validation by document), a trained `SequenceModel` out.
+///
+/// The training documents are concatenated into one stream in the order given. A recurrent model
+/// reads `batch` contiguous streams `length` tokens at a time and carries its state from chunk to
+/// chunk (truncated BPTT; the state is checkpointed, so `resume` continues bit-identically); a
+/// Transformer reads `batch` windows at random offsets per step (nanoGPT's `get_batch`). The
+/// `Trainer` validates twice per epoch with `negativeLogLikelihood` on the validation documents,
+/// keeps the best weights, stops early after `patience` validations without improvement, and
+/// writes checkpoints, `metrics.jsonl` and `curve.png` into the folder.
+public struct LanguageModelTraining {
+    public let train: [[Int32]], validation: [[Int32]]
+    public var plan: LanguageModelPlan
+    /// No progress output.
+    public var quiet = false
+
+    public init(train: [[Int32]], validation: [[Int32]], plan: LanguageModelPlan) {
+        self.train = train
+        self.validation = validation
+        self.plan = plan
+    }
+
+    /// Steps of one pass over the training stream with the plan's batch shape.
+    public var stepsPerEpoch: Int { stream().count > plan.batch * (plan.length + 1) ? batches().stepsPerEpoch : 0 }
+
+    /// The optimiser steps the plan asks for.
+    public var totalSteps: Int { plan.steps ?? plan.epochs * stepsPerEpoch }
+
+    func stream() -> [Int32] { train.flatMap { $0 } }
+    func batches() -> StreamBatches { StreamBatches(tokens: stream(), batch: plan.batch, length: plan.length) }
+
+    /// Trains a model of `architecture` (initial weights from `RNG(seed: plan.seed, stream: "init")`),
+    /// checkpointing into `folder`; with `resume`, continues the checkpoint there. Throws
+    /// `TrainingDataError` when the stream is too short for the batch shape, `TrainingInterrupted`
+    /// on SIGINT/SIGTERM (after a checkpoint), `NoCheckpoint` and I/O errors.
+    public func run(_ architecture: LanguageModelArchitecture, folder: URL, resume: Bool = false)
+        throws -> (model: any SequenceModel, summary: TrainingSummary) {
+        var rng = RNG(seed: plan.seed, stream: "init")
+        switch architecture {
+        case .ngram(let config):
+            let started = Date()
+            let model = NGramModel(config)
+            model.fit(train)
+            return (model, TrainingSummary(steps: 0, bestValidationLoss: model.negativeLogLikelihood(validation), lastTrainLoss: nil,
+                                           stoppedEarly: false, seconds: Date().timeIntervalSince(started)))
+        case .recurrent(let config):
+            let batches = try checkedBatches()
+            let model = RecurrentLM(config, rng: &rng)
+            // Each stream's state carries over to its next chunk, and into checkpoints.
+            var carried: RecurrentLM.State?
+            let trainer = Trainer(model: model, optimizer: Adam(learningRate: plan.learningRate), config: trainerConfig(batches),
+                                  folder: folder, loss: { m, _, step in
+                                      let chunk = batches.chunk(step)
+                                      let (loss, next) = m.loss(inputs: chunk.inputs, targets: chunk.targets, batch: batches.batch,
+                                                                state: chunk.startsEpoch ? nil : carried)
+                                      carried = next
+                                      return loss
+                                  }, validate: { m in m.negativeLogLikelihood(validation) })
+            trainer.extraState = (save: { carried.map { [("h", $0.h), ("c", $0.c!)] } ?? [] },
+                                  load: { t in carried = t["h"].map { RecurrentLM.State(h: $0, c: t["c"]) } })
+            trainer.quiet = quiet
+            return (model, try trainer.run(resume: resume))
+        case .transformer(let config):
+            let batches = try checkedBatches()
+            let windows = RandomWindows(tokens: batches.tokens, batch: plan.batch, length: plan.length)
+            let model = TransformerLM(config, rng: &rng)
+            let trainer = Trainer(model: model, optimizer: Adam.adamW(learningRate: plan.learningRate, weightDecay: plan.weightDecay),
+                                  config: trainerConfig(batches), folder: folder, loss: { m, rng, _ in
+                                      let (x, y) = windows.sample(&rng)
+                                      return m.loss(inputs: x, targets: y, batch: windows.batch)
+                                  }, validate: { m in m.negativeLogLikelihood(validation) })
+            trainer.quiet = quiet
+            return (model, try trainer.run(resume: resume))
+        }
+    }
+
+    func checkedBatches() throws -> StreamBatches {
+        let tokens = stream().count
+        guard tokens > plan.batch * (plan.length + 1) else {
+            throw TrainingDataError(message: "\(tokens) training tokens are too few for batches of \(plan.batch) × \(plan.length)")
+        }
+        return batches()
+    }
+
+    func trainerConfig(_ batches: StreamBatches) -> TrainerConfig {
+        let steps = plan.steps ?? plan.epochs * batches.stepsPerEpoch
+        let evalEvery = max(1, min(steps, batches.stepsPerEpoch / 2))
+        return TrainerConfig(steps: steps, learningRate: plan.learningRate, warmupSteps: min(100, steps / 10), clipNorm: 1,
+                             evalEvery: evalEvery, patience: plan.patience, checkpointEvery: evalEvery, seed: plan.seed)
+    }
+}

@@ -1,0 +1,55 @@
+import XCTest
+@testable import GenEngine
+
+/// Per-sequence constrained decoding: every sequence of a batch gets processors of its own.
+final class GenerationTests: XCTestCase {
+    /// Allows only token `(offset + tokens seen) % vocab`: its state is the count it has seen. A
+    /// class on purpose, so that an instance shared between sequences would show in the output.
+    final class Counter: LogitsProcessor {
+        let offset: Int
+        var seen = 0
+        init(offset: Int) { self.offset = offset }
+        func advance(_ token: Int32) { seen += 1 }
+        func process(_ logits: inout [Float]) {
+            let allowed = (offset + seen) % logits.count
+            for i in logits.indices where i != allowed { logits[i] = -.infinity }
+        }
+    }
+
+    func testSequencesOfABatchNeverShareProcessorState() {
+        let vocab = 7
+        let same: LogitsProcessorFactory = { Counter(offset: 0) }
+        let options = [GenerationOptions(maxTokens: 9, processors: [same]),
+                       GenerationOptions(maxTokens: 9, processors: [same]),
+                       GenerationOptions(maxTokens: 5, processors: [{ Counter(offset: 3) }]),
+                       GenerationOptions(maxTokens: 6)]
+        let prompts: [[Int32]] = [[0, 0], [5, 5], [1, 1], [2, 2]]
+        var rngs = (0..<4).map { RNG(seed: 9, stream: "s\($0)") }
+        let out = generateTokens(prompts: prompts, options: options, rngs: &rngs) { rows in
+            rows.map { _ in [Float](repeating: 0, count: vocab) }
+        }
+        // Each counter saw its own prompt (2 tokens) and then only its own sequence's tokens.
+        XCTAssertEqual(out[0].tokens, (2..<11).map { Int32($0 % vocab) })
+        XCTAssertEqual(out[1].tokens, (2..<11).map { Int32($0 % vocab) })
+        XCTAssertEqual(out[2].tokens, (5..<10).map { Int32($0 % vocab) })
+        XCTAssertEqual(out[3].tokens.count, 6)
+        XCTAssertTrue(out.allSatisfy { $0.stop == .maxTokens })
+    }
+
+    func testClosureProcessorSeesItsOwnSequence() {
+        // Forbid repeating the previous token of this sequence.
+        let noRepeat: LogitsProcessorFactory = {
+            LogitsClosure { logits, tokens in if let last = tokens.last { logits[Int(last)] = -.infinity } }
+        }
+        let options = Array(repeating: GenerationOptions(maxTokens: 200, processors: [noRepeat]), count: 3)
+        var rngs = (0..<3).map { RNG(seed: 4, stream: "s\($0)") }
+        let prompts: [[Int32]] = [[0], [1], [2]]
+        let out = generateTokens(prompts: prompts, options: options, rngs: &rngs) { rows in
+            rows.map { _ in [Float](repeating: 0, count: 3) }
+        }
+        for (prompt, result) in zip(prompts, out) {
+            let sequence = prompt + result.tokens
+            XCTAssertFalse(zip(sequence, sequence.dropFirst()).contains { $0 == $1 })
+        }
+    }
+}
