@@ -5,7 +5,7 @@ DEBIAN_PACKAGES := libpng-dev libopenblas-dev zlib1g-dev pkg-config
 RELEASE := .build/release
 SHELL := /bin/bash
 
-.PHONY: all deps build release test demo bench clean
+.PHONY: all deps build release lint test demo bench clean
 
 all: build
 
@@ -30,8 +30,13 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-# XCTest only (the suite has no Swift Testing tests); the last line is a plain 'N passed, N failed'.
-test: deps
+# The toolchain's formatter, with the project's .swift-format: any finding fails.
+lint:
+	$(SWIFT) format lint --strict --recursive Sources Apps Tests Package.swift
+
+# Lint, then XCTest only (the suite has no Swift Testing tests); the last line is a plain
+# 'N passed, N failed'.
+test: deps lint
 	@set -o pipefail; mkdir -p .build; \
 	$(SWIFT) test --disable-swift-testing 2>&1 | tee .build/test.log; status=$$?; \
 	summary=$$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" .build/test.log | tail -1); \

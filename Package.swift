@@ -14,31 +14,42 @@ let package = Package(
         .executable(name: "gen-music", targets: ["gen-music"]),
     ],
     targets: [
-        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
-                       providers: [.apt(["libopenblas-dev"])]),
-        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
-                       providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "CPNG", path: "Sources/CPNG",
-                cSettings: [.unsafeFlags(["-O2"])],
-                linkerSettings: [.linkedLibrary("png16")]),
-        .target(name: "CKernels", path: "Sources/CKernels",
-                cSettings: [.unsafeFlags(["-O3"])]),
-        .target(name: "GenEngine", dependencies: ["CBLAS", "CPNG", "CKernels", "CZlib"],
-                path: "Sources/GenEngine", swiftSettings: optimise),
-        .executableTarget(name: "gen-bench", dependencies: ["GenEngine"],
-                          path: "Apps/gen-bench", swiftSettings: optimise),
-        .executableTarget(name: "gen-image", dependencies: ["GenEngine"],
-                          path: "Apps/gen-image", swiftSettings: optimise),
-        .executableTarget(name: "gen-music", dependencies: ["GenEngine"],
-                          path: "Apps/gen-music", swiftSettings: optimise),
-        .executableTarget(name: "engine-demo", dependencies: ["GenEngine"],
-                          path: "Apps/engine-demo", swiftSettings: optimise),
-        .testTarget(name: "GenEngineTests", dependencies: ["GenEngine"],
-                    path: "Tests/GenEngineTests", resources: [.copy("Fixtures")]),
+        .systemLibrary(
+            name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+        .target(
+            name: "CPNG", path: "Sources/CPNG",
+            cSettings: [.unsafeFlags(["-O2"])],
+            linkerSettings: [.linkedLibrary("png16")]),
+        .target(
+            name: "CKernels", path: "Sources/CKernels",
+            cSettings: [.unsafeFlags(["-O3"])]),
+        .target(
+            name: "GenEngine", dependencies: ["CBLAS", "CPNG", "CKernels", "CZlib"],
+            path: "Sources/GenEngine", swiftSettings: optimise),
+        .executableTarget(
+            name: "gen-bench", dependencies: ["GenEngine"],
+            path: "Apps/gen-bench", swiftSettings: optimise),
+        .executableTarget(
+            name: "gen-image", dependencies: ["GenEngine"],
+            path: "Apps/gen-image", swiftSettings: optimise),
+        .executableTarget(
+            name: "gen-music", dependencies: ["GenEngine"],
+            path: "Apps/gen-music", swiftSettings: optimise),
+        .executableTarget(
+            name: "engine-demo", dependencies: ["GenEngine"],
+            path: "Apps/engine-demo", swiftSettings: optimise),
+        .testTarget(
+            name: "GenEngineTests", dependencies: ["GenEngine"],
+            path: "Tests/GenEngineTests", resources: [.copy("Fixtures")]),
         .testTarget(name: "GenImageTests", dependencies: ["gen-image", "GenEngine"], path: "Tests/GenImageTests"),
         .testTarget(name: "GenMusicTests", dependencies: ["gen-music", "GenEngine"], path: "Tests/GenMusicTests"),
-        .testTarget(name: "ToolOutputTests", dependencies: ["GenEngine", "gen-image", "gen-music", "engine-demo"],
-                    path: "Tests/ToolOutputTests", exclude: ["record_hashes.sh", "output-hashes.txt"]),
+        .testTarget(
+            name: "ToolOutputTests", dependencies: ["GenEngine", "gen-image", "gen-music", "engine-demo"],
+            path: "Tests/ToolOutputTests", exclude: ["record_hashes.sh", "output-hashes.txt"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -16,10 +16,15 @@ enum Options {
     static let quiet = Opt.flag("quiet", help: "No progress output.")
 }
 
-let root = Command("engine-demo", abstract: "Train a tiny character-level GPT on Shakespeare and sample from it.", options: [
-    Options.data, Options.out, Options.steps, Options.seed, Options.prompt, Options.quiet,
-]) { args in
-    let seed = args[Options.seed], steps = args[Options.steps], quiet = args[Options.quiet]
+let root = Command(
+    "engine-demo", abstract: "Train a tiny character-level GPT on Shakespeare and sample from it.",
+    options: [
+        Options.data, Options.out, Options.steps, Options.seed, Options.prompt, Options.quiet,
+    ]
+) { args in
+    let seed = args[Options.seed]
+    let steps = args[Options.steps]
+    let quiet = args[Options.quiet]
     let out = URL(fileURLWithPath: args[Options.out])
     let dataPath = args[Options.data]
     let text = String(decoding: try Gzip.readMaybeCompressed(URL(fileURLWithPath: dataPath)), as: UTF8.self)
@@ -31,31 +36,40 @@ let root = Command("engine-demo", abstract: "Train a tiny character-level GPT on
     let ids = text.unicodeScalars.map { index[$0]! }
     // The last tenth is held out; 20,000 characters of it are enough to validate on.
     let split = ids.count * 9 / 10
-    let train = Array(ids[..<split]), validation = Array(ids[split...].prefix(20_000))
+    let train = Array(ids[..<split])
+    let validation = Array(ids[split...].prefix(20_000))
 
     let config = TransformerLMConfig(vocabSize: vocabulary.count, contextLength: 64, layers: 2, heads: 4, width: 64)
-    var recipe = LanguageModelTraining(train: [train], validation: [validation],
-                                       plan: LanguageModelPlan(batch: 16, length: config.contextLength, steps: steps, learningRate: 3e-3,
-                                                               weightDecay: 0.1, seed: seed))
+    var recipe = LanguageModelTraining(
+        train: [train], validation: [validation],
+        plan: LanguageModelPlan(
+            batch: 16, length: config.contextLength, steps: steps, learningRate: 3e-3,
+            weightDecay: 0.1, seed: seed))
     recipe.quiet = quiet
     let (trained, summary) = try recipe.run(.transformer(config), folder: out.appendingPathComponent("training"))
     let model = trained as! TransformerLM
     let final = model.negativeLogLikelihood([validation])
-    printError(String(format: "engine-demo: %d parameters, %d characters; %d steps in %.1f s (%.0f tokens/s), validation loss %.3f nats",
-                      model.parameterCount, vocabulary.count, steps, summary.seconds, Double(steps * 16 * 64) / summary.seconds, final))
+    printError(
+        String(
+            format: "engine-demo: %d parameters, %d characters; %d steps in %.1f s (%.0f tokens/s), validation loss %.3f nats",
+            model.parameterCount, vocabulary.count, steps, summary.seconds, Double(steps * 16 * 64) / summary.seconds, final))
 
     let prompt = args[Options.prompt].unicodeScalars.compactMap { index[$0] }
     guard !prompt.isEmpty else { throw CLIError.usage("--prompt has no character of the training text") }
     var sampler = RNG(seed: seed, stream: "sample")
-    let generated = model.generate(prompt: prompt, options: GenerationOptions(sampling: SamplingOptions(temperature: 0.8), maxTokens: 400),
-                                   rng: &sampler).tokens
+    let generated = model.generate(
+        prompt: prompt, options: GenerationOptions(sampling: SamplingOptions(temperature: 0.8), maxTokens: 400),
+        rng: &sampler
+    ).tokens
     var sample = String.UnicodeScalarView()
-    (prompt + generated).forEach { sample.append(vocabulary[Int($0)]) }
+    for id in prompt + generated { sample.append(vocabulary[Int(id)]) }
     let sampleText = String(sample)
 
-    let manifest = BundleManifest(training: TrainingRecord(command: (["engine-demo"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
-                                                           data: dataPath, steps: summary.steps, seconds: summary.seconds),
-                                  metrics: ["validation_loss_nats": final].merging(summary.lastTrainLoss.map { ["train_loss_nats": $0] } ?? [:]) { a, _ in a })
+    let manifest = BundleManifest(
+        training: TrainingRecord(
+            command: (["engine-demo"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
+            data: dataPath, steps: summary.steps, seconds: summary.seconds),
+        metrics: ["validation_loss_nats": final].merging(summary.lastTrainLoss.map { ["train_loss_nats": $0] } ?? [:]) { a, _ in a })
     try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
     try ModelBundle.save(model, manifest: manifest, to: out.appendingPathComponent("model"), overwrite: true)
     try AtomicFile.write(Data((sampleText + "\n").utf8), to: out.appendingPathComponent("sample.txt"))

@@ -6,9 +6,14 @@ struct Result: Codable {
     var name: String
     var unit: String
     var value: Double
-    var peak_rss_mb: Double
+    var peakRSSMB: Double
     /// Extra figures (reference value, memory growth) kept beside the headline number.
     var notes: [String: Double]? = nil
+
+    enum CodingKeys: String, CodingKey {
+        case name, unit, value, notes
+        case peakRSSMB = "peak_rss_mb"
+    }
 }
 
 struct Report: Codable {
@@ -61,11 +66,15 @@ func rate(warmup: Int = 2, seconds: Double, minimum: Int = 3, _ body: () -> Void
 func machineDescription(threads: Int) -> [String: String] {
     var cpu = "unknown"
     if let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-       let line = text.split(separator: "\n").first(where: { $0.hasPrefix("model name") }) {
+        let line = text.split(separator: "\n").first(where: { $0.hasPrefix("model name") })
+    {
         cpu = line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? cpu
     }
     let blas = BLASKernel.active
-    return ["cpu": cpu, "cpu_simd": "\(blas.cpu)", "blas": blas.library, "blas_config": blas.config, "blas_kernel": blas.core,
-            "blas_kernel_detected": blas.detectedCore, "blas_kernel_selection": blas.selection.rawValue, "cores": "\(ProcessInfo.processInfo.activeProcessorCount)", "threads": "\(threads)",
-            "tool": "gen-bench (GenSuite)", "date": ISO8601DateFormatter().string(from: Date())]
+    return [
+        "cpu": cpu, "cpu_simd": "\(blas.cpu)", "blas": blas.library, "blas_config": blas.config, "blas_kernel": blas.core,
+        "blas_kernel_detected": blas.detectedCore, "blas_kernel_selection": blas.selection.rawValue,
+        "cores": "\(ProcessInfo.processInfo.activeProcessorCount)", "threads": "\(threads)",
+        "tool": "gen-bench (GenSuite)", "date": ISO8601DateFormatter().string(from: Date()),
+    ]
 }

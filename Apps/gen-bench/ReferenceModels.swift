@@ -25,13 +25,17 @@ final class CharLSTM: Module {
 final class MLPVAE: Module {
     let fc1: Linear, fc21: Linear, fc22: Linear, fc3: Linear, fc4: Linear
     init(rng: inout RNG) {
-        fc1 = Linear(784, 400, rng: &rng); fc21 = Linear(400, 20, rng: &rng); fc22 = Linear(400, 20, rng: &rng)
-        fc3 = Linear(20, 400, rng: &rng); fc4 = Linear(400, 784, rng: &rng)
+        fc1 = Linear(784, 400, rng: &rng)
+        fc21 = Linear(400, 20, rng: &rng)
+        fc22 = Linear(400, 20, rng: &rng)
+        fc3 = Linear(20, 400, rng: &rng)
+        fc4 = Linear(400, 784, rng: &rng)
     }
     /// Negative ELBO summed over the batch (BCE + KL), as the example's `loss_function`.
     func loss(_ x: Tensor, noise: Tensor) -> Tensor {
         let h = fc1(x).relu()
-        let mu = fc21(h), logVar = fc22(h)
+        let mu = fc21(h)
+        let logVar = fc22(h)
         let z = mu + (logVar * 0.5).exp() * noise
         let logits = fc4(fc3(z).relu())
         let bce = (logits.softplus() - x * logits).sum()

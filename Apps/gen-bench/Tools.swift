@@ -31,8 +31,10 @@ func toolBenchmarks(only: String) -> [Result] {
         guard times.count == 5 else { continue }
         var usage = rusage()
         getrusage(RUSAGE_CHILDREN.rawValue, &usage)
-        results.append(Result(name: c.name, unit: "seconds", value: times.sorted()[2], peak_rss_mb: Double(usage.ru_maxrss) / 1024,
-                              notes: ["fastest_seconds": times.min()!, "items": c.items]))
+        results.append(
+            Result(
+                name: c.name, unit: "seconds", value: times.sorted()[2], peakRSSMB: Double(usage.ru_maxrss) / 1024,
+                notes: ["fastest_seconds": times.min()!, "items": c.items]))
     }
     return results
 }

@@ -6,9 +6,12 @@ let version = "0.1.0"
 
 /// Options several subcommands share.
 enum Shared {
-    static let model = Opt.string("model", "BUNDLE", help: "Model bundle folder, or a shipped model's name (default: image-mnist-dcgan; "
-                                  + "reconstruct: image-mnist-cvae).")
-    static let label = Opt.int("label", "K", in: 0...100_000, help: "Class of every image (class-conditional models); default: classes in turn.")
+    static let model = Opt.string(
+        "model", "BUNDLE",
+        help: "Model bundle folder, or a shipped model's name (default: image-mnist-dcgan; "
+            + "reconstruct: image-mnist-cvae).")
+    static let label = Opt.int(
+        "label", "K", in: 0...100_000, help: "Class of every image (class-conditional models); default: classes in turn.")
     static let seed = Opt.seed(help: "Random seed; the same seed gives the same images.")
     static let force = Opt.flag("force", help: "Replace existing output files.")
     static let quiet = Opt.flag("quiet", help: "Do not report the written files on stderr.")
@@ -21,29 +24,36 @@ enum ImageArchitecture: String, CaseIterable { case vae, cvae, dcgan, cdcgan, cl
 
 enum TrainOptions {
     static let group = TrainingOptionGroup(epochs: 10, learningRate: 0.001, batch: 128, batchHelp: "Images per step.")
-    static let data = Opt.string("data", "PATH", help: "Folder of class subfolders of PNGs, an MNIST train-images-idx3-ubyte[.gz], "
-                                 + "or a folder holding it.")
+    static let data = Opt.string(
+        "data", "PATH",
+        help: "Folder of class subfolders of PNGs, an MNIST train-images-idx3-ubyte[.gz], "
+            + "or a folder holding it.")
     static let arch = Opt.choice("arch", "ARCH", default: ImageArchitecture.cvae, help: "The model (classifier: for gen-image eval).")
     static let size = Opt.int("size", "PX", default: 28, in: 8...256, help: "Image side in pixels (28, 32 or 64 for the GANs).")
     static let channels = Opt.int("channels", "C", default: 1, in: 1...3, help: "1 (gray) or 3 (RGB).")
     static let latent = Opt.int("latent", "D", default: 16, in: 1...4096, help: "Latent size of a VAE.")
-    static let layout = Opt.choice("layout", "KIND", default: VAEConfig.Architecture.conv,
-                                   help: "VAE layers: conv (strided convolutions) or mlp (dense, as PyTorch's example).")
+    static let layout = Opt.choice(
+        "layout", "KIND", default: VAEConfig.Architecture.conv,
+        help: "VAE layers: conv (strided convolutions) or mlp (dense, as PyTorch's example).")
     static let hidden = Opt.int("hidden", default: 256, in: 1...65536, help: "VAE dense width (mlp: the hidden layer, e.g. 400).")
-    static let beta = Opt.float("beta", "B", default: 1, in: 0...100,
-                                help: "VAE weight of the KL term (above 1 pushes class information out of a CVAE's latent).")
-    static let all: [any OptionConvertible] = [data, arch, size, channels, latent, layout, hidden, beta, Shared.resize, Shared.skipBad]
+    static let beta = Opt.float(
+        "beta", "B", default: 1, in: 0...100,
+        help: "VAE weight of the KL term (above 1 pushes class information out of a CVAE's latent).")
+    static let all: [any OptionConvertible] =
+        [data, arch, size, channels, latent, layout, hidden, beta, Shared.resize, Shared.skipBad]
         + group.options
 }
 
 enum SampleOptions {
-    static let sampling = SamplingOptionGroup(count: 64, seedHelp: "Random seed; the same seed gives the same images.",
-                                              temperatureHelp: "Latent spread: below 1 trades variety for typical images.",
-                                              countHelp: "Number of images.", tokenFilters: false)
+    static let sampling = SamplingOptionGroup(
+        count: 64, seedHelp: "Random seed; the same seed gives the same images.",
+        temperatureHelp: "Latent spread: below 1 trades variety for typical images.",
+        countHelp: "Number of images.", tokenFilters: false)
     static let grid = Opt.string("grid", "PNG", help: "Write one grid image (default samples.png when --out is not given).")
     static let out = Opt.string("out", "DIR", help: "Write one PNG per image, named sample-<seed>-<i>.png, with tEXt metadata.")
     static let columns = Opt.int("columns", in: 1...1000, help: "Images per grid row (default: square).")
-    static let all: [any OptionConvertible] = [Shared.model, Shared.label, grid, out, columns] + sampling.options + [Shared.force, Shared.quiet]
+    static let all: [any OptionConvertible] =
+        [Shared.model, Shared.label, grid, out, columns] + sampling.options + [Shared.force, Shared.quiet]
 }
 
 enum InterpolateOptions {
@@ -57,42 +67,59 @@ enum InterpolateOptions {
 
 enum ReconstructOptions {
     static let input = Opt.string("in", "PNG", help: "Input image.")
-    static let mask = Opt.string("mask", "PNG", help: "White where pixels are missing: the latent is fitted to the visible pixels and fills the rest.")
+    static let mask = Opt.string(
+        "mask", "PNG", help: "White where pixels are missing: the latent is fitted to the visible pixels and fills the rest.")
     static let steps = Opt.int("steps", default: 300, in: 1...100_000, help: "Latent optimisation steps for inpainting.")
     static let out = Opt.string("out", "PNG", default: "reconstruction.png", help: "Input and result side by side.")
 }
 
 enum EvalOptions {
     static let data = Opt.string("data", "TEST", help: "Test images: a folder, an MNIST t10k idx3 file, or the MNIST folder.")
-    static let classifier = Opt.string("classifier", "BUNDLE", help: "Classifier for label accuracy and features "
-                                       + "(default: SharedModels/image-mnist-classifier).")
+    static let classifier = Opt.string(
+        "classifier", "BUNDLE",
+        help: "Classifier for label accuracy and features "
+            + "(default: SharedModels/image-mnist-classifier).")
     static let samples = Opt.int("samples", default: 10_000, in: 10...100_000, help: "Generated images for the Fréchet distance.")
     static let json = Opt.string("json", "FILE", help: "Also write the numbers as JSON.")
     static let record = Opt.flag("record", help: "Store the numbers in the bundle's config.json metrics (as test_<name>).")
 }
 
-let trainCommand = Command("train", abstract: "Train a model on a folder of PNGs (class = subfolder) or MNIST IDX files.",
-                           options: TrainOptions.all) { try train($0) }
+let trainCommand = Command(
+    "train", abstract: "Train a model on a folder of PNGs (class = subfolder) or MNIST IDX files.",
+    options: TrainOptions.all
+) { try train($0) }
 
-let sampleCommand = Command("sample", abstract: "Draw images from a model: one grid PNG, or one PNG per image.",
-                            options: SampleOptions.all) { try sample($0) }
+let sampleCommand = Command(
+    "sample", abstract: "Draw images from a model: one grid PNG, or one PNG per image.",
+    options: SampleOptions.all
+) { try sample($0) }
 
-let interpolateCommand = Command("interpolate", abstract: "A latent-space walk (spherical interpolation) drawn as a strip.", options: [
-    Shared.model, InterpolateOptions.fromSeed, InterpolateOptions.toSeed, InterpolateOptions.from, InterpolateOptions.to,
-    InterpolateOptions.steps, Shared.label, InterpolateOptions.out, Shared.force, Shared.quiet,
-]) { try interpolate($0) }
+let interpolateCommand = Command(
+    "interpolate", abstract: "A latent-space walk (spherical interpolation) drawn as a strip.",
+    options: [
+        Shared.model, InterpolateOptions.fromSeed, InterpolateOptions.toSeed, InterpolateOptions.from, InterpolateOptions.to,
+        InterpolateOptions.steps, Shared.label, InterpolateOptions.out, Shared.force, Shared.quiet,
+    ]
+) { try interpolate($0) }
 
-let reconstructCommand = Command("reconstruct", abstract: "Encode and decode an image; with a mask, inpaint the masked region.", options: [
-    Shared.model, ReconstructOptions.input, ReconstructOptions.mask, ReconstructOptions.steps, Shared.label, ReconstructOptions.out,
-    Shared.force, Shared.quiet,
-]) { try reconstruct($0) }
+let reconstructCommand = Command(
+    "reconstruct", abstract: "Encode and decode an image; with a mask, inpaint the masked region.",
+    options: [
+        Shared.model, ReconstructOptions.input, ReconstructOptions.mask, ReconstructOptions.steps, Shared.label, ReconstructOptions.out,
+        Shared.force, Shared.quiet,
+    ]
+) { try reconstruct($0) }
 
-let evalCommand = Command("eval", abstract: "Quality numbers: negative ELBO, test accuracy, label accuracy, Fréchet distance.", options: [
-    Shared.model, EvalOptions.data, EvalOptions.classifier, EvalOptions.samples, EvalOptions.json, EvalOptions.record, Shared.seed,
-    Shared.resize, Shared.skipBad,
-]) { try evaluate($0) }
+let evalCommand = Command(
+    "eval", abstract: "Quality numbers: negative ELBO, test accuracy, label accuracy, Fréchet distance.",
+    options: [
+        Shared.model, EvalOptions.data, EvalOptions.classifier, EvalOptions.samples, EvalOptions.json, EvalOptions.record, Shared.seed,
+        Shared.resize, Shared.skipBad,
+    ]
+) { try evaluate($0) }
 
-let root = Command("gen-image", abstract: "Generate and edit images with VAE and GAN models; PNG in and out.",
-                   discussion: "With no arguments: 64 samples of the default model (SharedModels/image-mnist-dcgan) as an 8x8 grid, samples.png.",
-                   subcommands: [sampleCommand, interpolateCommand, reconstructCommand, trainCommand, evalCommand],
-                   defaultSubcommand: "sample")
+let root = Command(
+    "gen-image", abstract: "Generate and edit images with VAE and GAN models; PNG in and out.",
+    discussion: "With no arguments: 64 samples of the default model (SharedModels/image-mnist-dcgan) as an 8x8 grid, samples.png.",
+    subcommands: [sampleCommand, interpolateCommand, reconstructCommand, trainCommand, evalCommand],
+    defaultSubcommand: "sample")

@@ -56,12 +56,15 @@ enum ImageFolder {
         let fm = FileManager.default
         let classes = try fm.contentsOfDirectory(atPath: folder.path).filter {
             var isDir: ObjCBool = false
-            return fm.fileExists(atPath: folder.appendingPathComponent($0).path, isDirectory: &isDir) && isDir.boolValue && !$0.hasPrefix(".")
+            return fm.fileExists(atPath: folder.appendingPathComponent($0).path, isDirectory: &isDir) && isDir.boolValue
+                && !$0.hasPrefix(".")
         }.sorted()
         guard !classes.isEmpty else {
             throw CLIError.badData("\(folder.path): no class subfolders; put each class's PNGs in a subfolder named after it")
         }
-        var pixels: [Float] = [], labels: [Int32] = [], skipped = 0
+        var pixels: [Float] = []
+        var labels: [Int32] = []
+        var skipped = 0
         for (label, name) in classes.enumerated() {
             let files = try fm.contentsOfDirectory(atPath: folder.appendingPathComponent(name).path)
                 .filter { $0.lowercased().hasSuffix(".png") }.sorted()
@@ -71,7 +74,9 @@ enum ImageFolder {
                     var image = try PNG.read(url)
                     if image.width != size || image.height != size {
                         guard resize else {
-                            throw CLIError.badData("\(url.path): image is \(image.width)x\(image.height), the model needs \(size)x\(size); pass --resize to scale it")
+                            throw CLIError.badData(
+                                "\(url.path): image is \(image.width)x\(image.height), the model needs \(size)x\(size); pass --resize to scale it"
+                            )
                         }
                         image = image.resized(width: size, height: size)
                     }
@@ -84,7 +89,9 @@ enum ImageFolder {
             }
         }
         guard !labels.isEmpty else { throw CLIError.badData("\(folder.path): no readable PNG files") }
-        return (ImageDataset(images: Tensor(pixels, shape: [labels.count, channels, size, size]), labels: labels, classNames: classes), skipped)
+        return (
+            ImageDataset(images: Tensor(pixels, shape: [labels.count, channels, size, size]), labels: labels, classNames: classes), skipped
+        )
     }
 }
 
@@ -123,7 +130,9 @@ func loadImages(_ path: String, size: Int, channels: Int, resize: Bool, skipBad:
 private func checkedMNIST(_ url: URL, size: Int, channels: Int) throws -> ImageDataset {
     let data = try IDX.mnist(images: url)
     guard data.images.shape[2] == size, channels == 1 else {
-        throw CLIError.usage("\(url.lastPathComponent) holds \(data.images.shape[2])x\(data.images.shape[3]) gray images: use --size \(data.images.shape[2]) --channels 1")
+        throw CLIError.usage(
+            "\(url.lastPathComponent) holds \(data.images.shape[2])x\(data.images.shape[3]) gray images: use --size \(data.images.shape[2]) --channels 1"
+        )
     }
     return data
 }

@@ -7,12 +7,16 @@ func evaluate(_ args: Arguments) throws {
     let folder = try modelFolder(args, default: defaultGenerator)
     let (model, manifest) = try loadImageModel(folder)
     let c = manifest.domain
-    guard let dataPath = args[EvalOptions.data] else { throw CLIError.usage("--data TEST is required (test images: a folder or MNIST t10k files)") }
-    let test = try loadImages(dataPath, size: c.size, channels: c.channels, resize: args[Shared.resize], skipBad: args[Shared.skipBad], test: true)
+    guard let dataPath = args[EvalOptions.data] else {
+        throw CLIError.usage("--data TEST is required (test images: a folder or MNIST t10k files)")
+    }
+    let test = try loadImages(
+        dataPath, size: c.size, channels: c.channels, resize: args[Shared.resize], skipBad: args[Shared.skipBad], test: true)
     let seed = args[Shared.seed]
     var results: [(String, Double)] = []
     if let vae = model as? VAE {
-        var total = 0.0, recon = 0.0
+        var total = 0.0
+        var recon = 0.0
         var rng = RNG(seed: seed, stream: "elbo")
         for r in batchRanges(test.count) {
             let (x, y) = test.batch(Array(r))
@@ -20,14 +24,17 @@ func evaluate(_ args: Arguments) throws {
             total += Double(l.negativeELBO) * Double(r.count)
             recon += Double(l.reconstruction) * Double(r.count)
         }
-        results += [("negative_elbo_nats", total / Double(test.count)), ("reconstruction_nats", recon / Double(test.count)),
-                    ("kl_nats", (total - recon) / Double(test.count))]
+        results += [
+            ("negative_elbo_nats", total / Double(test.count)), ("reconstruction_nats", recon / Double(test.count)),
+            ("kl_nats", (total - recon) / Double(test.count)),
+        ]
     }
     if let net = model as? Classifier {
         results.append(("test_accuracy", accuracy(net, test)))
     }
     if let generator = model as? any ImageGenerator {
-        let classifierFolder = try args[EvalOptions.classifier].map { URL(fileURLWithPath: $0) }
+        let classifierFolder =
+            try args[EvalOptions.classifier].map { URL(fileURLWithPath: $0) }
             ?? modelFolder(Arguments.empty, default: "image-mnist-classifier")
         let (loaded, _) = try loadImageModel(classifierFolder)
         guard let net = loaded as? Classifier else { throw CLIError.usage("--classifier must be a classifier bundle") }
@@ -45,9 +52,14 @@ func evaluate(_ args: Arguments) throws {
         results.append(("frechet_distance", frechetDistance(features(net, samples), testFeatures)))
         // Floor: real training images against the test set; ceiling: uniform noise.
         let train = try loadImages(dataPath, size: c.size, channels: c.channels, resize: false, skipBad: true, test: false)
-        results.append(("frechet_floor_train_vs_test", frechetDistance(features(net, train.images.slice(0..<min(n, train.count))), testFeatures)))
+        results.append(
+            ("frechet_floor_train_vs_test", frechetDistance(features(net, train.images.slice(0..<min(n, train.count))), testFeatures)))
         var noiseRNG = RNG(seed: seed, stream: "noise")
-        results.append(("frechet_ceiling_noise_vs_test", frechetDistance(features(net, Tensor.uniform([n, c.channels, c.size, c.size], rng: &noiseRNG)), testFeatures)))
+        results.append(
+            (
+                "frechet_ceiling_noise_vs_test",
+                frechetDistance(features(net, Tensor.uniform([n, c.channels, c.size, c.size], rng: &noiseRNG)), testFeatures)
+            ))
     }
     for (name, value) in results { print(name.padding(toLength: 32, withPad: " ", startingAt: 0) + String(format: "%.4f", value)) }
     if args[EvalOptions.record] {

@@ -37,11 +37,16 @@ func metadata(model: URL, seed: UInt64, label: Int32?, index: Int?) -> [PNGText]
 
 func sample(_ args: Arguments) throws {
     typealias O = SampleOptions
-    let count = args[O.sampling.count], seed = args[O.sampling.seed]
+    let count = args[O.sampling.count]
+    let seed = args[O.sampling.seed]
     let toFiles = args[O.out] != nil && !args.has(O.grid)
-    let targets = toFiles ? OutputOptionGroup.numberedPaths(URL(fileURLWithPath: args[O.out]!).appendingPathComponent("sample.png").path,
-                                                             count: max(count, 2), seed: seed, extension: "png").prefix(count).map { $0 }
-                          : [args[O.grid] ?? "samples.png"]
+    let targets =
+        toFiles
+        ? OutputOptionGroup.numberedPaths(
+            URL(fileURLWithPath: args[O.out]!).appendingPathComponent("sample.png").path,
+            count: max(count, 2), seed: seed, extension: "png"
+        ).prefix(count).map { $0 }
+        : [args[O.grid] ?? "samples.png"]
     if toFiles {
         let out = URL(fileURLWithPath: args[O.out]!)
         do { try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true) } catch {
@@ -56,8 +61,10 @@ func sample(_ args: Arguments) throws {
     let images = model.sampleImages(count, labels: chosen, temperature: args[O.sampling.temperature], rng: &rng)
     if toFiles {
         for i in 0..<count {
-            try PNG.write(Image(tensor: images.slice(i..<(i + 1)).reshaped(Array(images.shape.dropFirst())),
-                                text: metadata(model: folder, seed: seed, label: chosen?[i], index: i)), to: URL(fileURLWithPath: targets[i]))
+            try PNG.write(
+                Image(
+                    tensor: images.slice(i..<(i + 1)).reshaped(Array(images.shape.dropFirst())),
+                    text: metadata(model: folder, seed: seed, label: chosen?[i], index: i)), to: URL(fileURLWithPath: targets[i]))
         }
         if !args[Shared.quiet] { printError("gen-image: wrote \(count) images to \(args[O.out]!)/sample-\(seed)-*.png") }
     } else {
@@ -89,7 +96,8 @@ func interpolate(_ args: Arguments) throws {
         }
         latents = interpolateLatents(try encode(from), try encode(to), steps: steps)
     } else {
-        var a = RNG(seed: args[O.fromSeed], stream: "latent"), b = RNG(seed: args[O.toSeed], stream: "latent")
+        var a = RNG(seed: args[O.fromSeed], stream: "latent")
+        var b = RNG(seed: args[O.toSeed], stream: "latent")
         latents = interpolateLatents(model.drawLatent(rng: &a), model.drawLatent(rng: &b), steps: steps)
     }
     let images = model.decodeImages(latents, labels: chosen)
@@ -130,7 +138,10 @@ func reconstruct(_ args: Arguments) throws {
         let visible = Tensor.where(mask .< 0.5, 1, 0)
         var z = noGrad { vae.encode(x * visible, labels: label).mean }
         let optimizer = Adam(learningRate: 0.05)
-        final class Latent: Module { @Parameter var z: Tensor; init(_ z: Tensor) { self.z = z } }
+        final class Latent: Module {
+            @Parameter var z: Tensor
+            init(_ z: Tensor) { self.z = z }
+        }
         let latent = Latent(z)
         let steps = args[O.steps]
         for _ in 0..<steps {

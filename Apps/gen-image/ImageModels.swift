@@ -60,7 +60,8 @@ func loadImageModel(_ folder: URL) throws -> (model: any GenerativeModel, manife
 func loadImageGenerator(_ folder: URL, for command: String) throws -> (model: any ImageGenerator, manifest: BundleManifest<ImageDomain>) {
     let (model, manifest) = try loadImageModel(folder)
     guard let generator = model as? any ImageGenerator else {
-        throw CLIError.usage("\(folder.path) holds a '\(manifest.family)' model, which cannot \(command); pass a VAE or GAN bundle with --model")
+        throw CLIError.usage(
+            "\(folder.path) holds a '\(manifest.family)' model, which cannot \(command); pass a VAE or GAN bundle with --model")
     }
     return (generator, manifest)
 }

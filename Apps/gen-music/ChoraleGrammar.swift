@@ -33,8 +33,10 @@ struct ChoraleGrammar: LogitsProcessor {
     private var pieceKey: MusicKey?
     private var barsSeen = 0, step = 0, slot = 0, ended = false
 
-    init(bars: Int, beatsPerBar: Int, key: MusicKey?, ranges: [ClosedRange<Int>] = Score.voiceRanges,
-         primer: [[Cell?]] = [], cadence: Bool = false, forbidParallels: Bool = true) {
+    init(
+        bars: Int, beatsPerBar: Int, key: MusicKey?, ranges: [ClosedRange<Int>] = Score.voiceRanges,
+        primer: [[Cell?]] = [], cadence: Bool = false, forbidParallels: Bool = true
+    ) {
         self.bars = bars
         self.stepsPerBar = beatsPerBar * Score.stepsPerQuarter
         self.key = key
@@ -57,18 +59,30 @@ struct ChoraleGrammar: LogitsProcessor {
     mutating func advance(_ token: Int32) {
         switch token {
         case ChoraleTokens.keyBase..<(ChoraleTokens.keyBase + 24): pieceKey = MusicKey.all[Int(token - ChoraleTokens.keyBase)]
-        case ChoraleTokens.bar, ChoraleTokens.finalBar: barsSeen += 1; step = 0; slot = 0
+        case ChoraleTokens.bar, ChoraleTokens.finalBar:
+            barsSeen += 1
+            step = 0
+            slot = 0
         case ChoraleTokens.allHold: step += 1
         case ChoraleTokens.end: ended = true
         default:
             guard let (v, cell) = ChoraleTokens.cell(token) else { return }
             if v == 0 { previous = current }
             switch cell {
-            case .rest: current[v] = nil; changedAt[v] = (barsSeen - 1) * stepsPerBar + step
+            case .rest:
+                current[v] = nil
+                changedAt[v] = (barsSeen - 1) * stepsPerBar + step
             case .hold: break
-            case .note(let p): current[v] = p; changedAt[v] = (barsSeen - 1) * stepsPerBar + step
+            case .note(let p):
+                current[v] = p
+                changedAt[v] = (barsSeen - 1) * stepsPerBar + step
             }
-            if v == ChoraleTokens.voices - 1 { step += 1; slot = 0 } else { slot = v + 1 }
+            if v == ChoraleTokens.voices - 1 {
+                step += 1
+                slot = 0
+            } else {
+                slot = v + 1
+            }
         }
     }
 
@@ -102,7 +116,9 @@ struct ChoraleGrammar: LogitsProcessor {
     private func makesParallels(_ pitch: Int, voice v: Int, cadenceKey: MusicKey?) -> Bool {
         guard let before = previous[v], before != pitch else { return false }
         for u in 0..<v {
-            if let upperBefore = previous[u], let upper = current[u], ChoraleGrammar.parallel(upperBefore, upper, before, pitch) { return true }
+            if let upperBefore = previous[u], let upper = current[u], ChoraleGrammar.parallel(upperBefore, upper, before, pitch) {
+                return true
+            }
         }
         let bass = ChoraleTokens.voices - 1
         if let key = cadenceKey, v < bass, let bassBefore = previous[bass] {
@@ -116,7 +132,8 @@ struct ChoraleGrammar: LogitsProcessor {
     /// octaves: both move, in the same direction, between equal perfect intervals modulo octaves.
     static func parallel(_ a: Int, _ b: Int, _ c: Int, _ d: Int) -> Bool {
         guard a != b, c != d, (b > a) == (d > c) else { return false }
-        let was = ((a - c) % 12 + 12) % 12, now = ((b - d) % 12 + 12) % 12
+        let was = ((a - c) % 12 + 12) % 12
+        let now = ((b - d) % 12 + 12) % 12
         return was == now && (now == 7 || now == 0)
     }
 
@@ -147,7 +164,7 @@ struct ChoraleGrammar: LogitsProcessor {
             return pitchTokens[v].filter { classes.contains(ChoraleTokens.pitchOf($0) % 12) }
         }
         var tokens = pitchTokens[v]
-        if current[v] != nil { tokens.insert(ChoraleTokens.rest(v)) }        // silence begins only after a note
+        if current[v] != nil { tokens.insert(ChoraleTokens.rest(v)) }  // silence begins only after a note
         if mayHold(v, at: t) { tokens.insert(ChoraleTokens.hold(v)) }
         return tokens
     }

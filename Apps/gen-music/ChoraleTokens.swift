@@ -10,16 +10,20 @@ import Foundation
 
 enum ChoraleTokens {
     static let start: Int32 = 0, end: Int32 = 1, bar: Int32 = 2, finalBar: Int32 = 3, allHold: Int32 = 4
-    static let metreBase: Int32 = 5          // + 0 for 4/4, + 1 for 3/4
-    static let keyBase: Int32 = 7            // + MusicKey.index (24 keys)
+    static let metreBase: Int32 = 5  // + 0 for 4/4, + 1 for 3/4
+    static let keyBase: Int32 = 7  // + MusicKey.index (24 keys)
     static let voiceBase: Int32 = 31
     static let voices = 4
     /// Pitches each voice's tokens can name: wider than the ranges generation allows, so that the
     /// corpus transposed to every key fits.
     static let pitchRanges: [ClosedRange<Int>] = [55...84, 48...77, 43...72, 33...65]
     static let voiceOffsets: [Int32] = {
-        var offsets: [Int32] = [], next = voiceBase
-        for r in pitchRanges { offsets.append(next); next += Int32(r.count + 2) }
+        var offsets: [Int32] = []
+        var next = voiceBase
+        for r in pitchRanges {
+            offsets.append(next)
+            next += Int32(r.count + 2)
+        }
         return offsets
     }()
     static let vocabularySize = Int(voiceOffsets.last!) + pitchRanges.last!.count + 2
@@ -67,7 +71,10 @@ enum ChoraleTokens {
         for b in 0..<score.bars {
             tokens.append(b == score.bars - 1 ? finalBar : bar)
             for t in (b * score.stepsPerBar)..<((b + 1) * score.stepsPerBar) {
-                if (0..<voices).allSatisfy({ cells[$0][t] == .hold }) { tokens.append(allHold); continue }
+                if (0..<voices).allSatisfy({ cells[$0][t] == .hold }) {
+                    tokens.append(allHold)
+                    continue
+                }
                 for v in 0..<voices {
                     switch cells[v][t] {
                     case .rest: tokens.append(rest(v))
@@ -84,12 +91,18 @@ enum ChoraleTokens {
     /// The score a token sequence describes (the inverse of `encode`). Tokens out of place are
     /// ignored; a piece without End ends at its last complete bar.
     static func decode(_ tokens: [Int32]) -> Score {
-        var beats = 4, key = MusicKey(tonic: 0, minor: false)
+        var beats = 4
+        var key = MusicKey(tonic: 0, minor: false)
         var voicesNotes = [[ScoreNote]](repeating: [], count: voices)
         var open = [ScoreNote?](repeating: nil, count: voices)
-        var step = -1, bars = 0
+        var step = -1
+        var bars = 0
         func close(_ v: Int, at t: Int) {
-            if var n = open[v] { n.duration = t - n.start; voicesNotes[v].append(n); open[v] = nil }
+            if var n = open[v] {
+                n.duration = t - n.start
+                voicesNotes[v].append(n)
+                open[v] = nil
+            }
         }
         for token in tokens {
             switch token {
@@ -104,7 +117,9 @@ enum ChoraleTokens {
                 switch c {
                 case .hold: break
                 case .rest: close(v, at: step)
-                case .note(let p): close(v, at: step); open[v] = ScoreNote(pitch: p, start: step, duration: 0)
+                case .note(let p):
+                    close(v, at: step)
+                    open[v] = ScoreNote(pitch: p, start: step, duration: 0)
                 }
             }
         }

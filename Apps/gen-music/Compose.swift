@@ -22,13 +22,17 @@ struct CompositionRequest {
 
     func options() -> GenerationOptions {
         let stepsPerBar = beatsPerBar * Score.stepsPerQuarter
-        return GenerationOptions(sampling: sampling,
-                                 maxTokens: bars * (stepsPerBar * ChoraleTokens.voices + 1) + 2,
-                                 stopSequences: [[ChoraleTokens.end]],
-                                 processors: [{ [self] in
-                                     ChoraleGrammar(bars: bars, beatsPerBar: beatsPerBar, key: key, primer: primer?.cells ?? [],
-                                                    cadence: cadence, forbidParallels: forbidParallels)
-                                 }])
+        return GenerationOptions(
+            sampling: sampling,
+            maxTokens: bars * (stepsPerBar * ChoraleTokens.voices + 1) + 2,
+            stopSequences: [[ChoraleTokens.end]],
+            processors: [
+                { [self] in
+                    ChoraleGrammar(
+                        bars: bars, beatsPerBar: beatsPerBar, key: key, primer: primer?.cells ?? [],
+                        cadence: cadence, forbidParallels: forbidParallels)
+                }
+            ])
     }
 }
 
@@ -37,8 +41,9 @@ func compose(_ model: any SequenceModel, _ request: CompositionRequest, count: I
     let base = RNG(seed: seed, stream: "gen-music")
     var rngs = (0..<count).map { base.stream("piece-\($0)") }
     let prompt = request.prompt
-    let out = model.generate(prompts: Array(repeating: prompt, count: count), options: (0..<count).map { _ in request.options() },
-                                       rngs: &rngs)
+    let out = model.generate(
+        prompts: Array(repeating: prompt, count: count), options: (0..<count).map { _ in request.options() },
+        rngs: &rngs)
     return out.map { ChoraleTokens.decode(prompt + $0.tokens) }
 }
 
@@ -52,8 +57,9 @@ func primerCells(_ primer: Score, bars: Int) throws -> [[ChoraleTokens.Cell?]] {
         var previousEnd = 0
         for n in primer.voices[v] where n.start < length {
             guard ChoraleTokens.pitch(n.pitch, voice: role) != nil else {
-                throw CLIError.badData("primer note \(n.pitch) at 16th \(n.start) is outside the \(Score.voiceNames[role].lowercased()) "
-                                       + "range \(ChoraleTokens.pitchRanges[role]); transpose the primer")
+                throw CLIError.badData(
+                    "primer note \(n.pitch) at 16th \(n.start) is outside the \(Score.voiceNames[role].lowercased()) "
+                        + "range \(ChoraleTokens.pitchRanges[role]); transpose the primer")
             }
             if n.start > previousEnd { row[previousEnd] = .rest }
             row[n.start] = .note(n.pitch)
@@ -73,7 +79,9 @@ extension CompositionRequest {
         let beats = args[O.timeSignature]?.beatsPerBar
         var key: MusicKey?
         if let k = args[O.key] {
-            guard let parsed = MusicKey(k) else { throw CLIError.usage("--key must name a key such as C, Am, F#m, Bb or \"F# minor\", got '\(k)'") }
+            guard let parsed = MusicKey(k) else {
+                throw CLIError.usage("--key must name a key such as C, Am, F#m, Bb or \"F# minor\", got '\(k)'")
+            }
             key = parsed
         }
         self.init(bars: args[O.bars], beatsPerBar: beats ?? 4, key: key, cadence: args[O.cadence], sampling: O.sampling.sampling(args))
@@ -101,7 +109,8 @@ func programs(_ args: Arguments, voices: Int) throws -> [Int] {
     if let list = args[ComposeOptions.programs] {
         let values = list.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard values.count == voices, values.allSatisfy({ $0.map { (0...127).contains($0) } ?? false }) else {
-            throw CLIError.usage("--programs needs \(voices) General MIDI programs 0-127 separated by commas (one per voice), got '\(list)'")
+            throw CLIError.usage(
+                "--programs needs \(voices) General MIDI programs 0-127 separated by commas (one per voice), got '\(list)'")
         }
         for (i, role) in MusicMetrics.roles(voices).enumerated() { programs[role] = values[i]! }
     }
@@ -111,12 +120,15 @@ func programs(_ args: Arguments, voices: Int) throws -> [Int] {
 func composeCommand(_ args: Arguments) throws {
     typealias O = ComposeOptions
     let request = try CompositionRequest(args)
-    let count = args[O.sampling.count], seed = args[O.sampling.seed]
+    let count = args[O.sampling.count]
+    let seed = args[O.sampling.seed]
     let tempo = Double(args[O.tempo])
     let voices = args[O.voices]
     let programs = try programs(args, voices: voices)
     let outPath = args[O.output.out] ?? "song.mid"
-    guard outPath != "-" || count == 1 else { throw CLIError.usage("--out - (standard output) takes one piece; pass a file name with --count") }
+    guard outPath != "-" || count == 1 else {
+        throw CLIError.usage("--out - (standard output) takes one piece; pass a file name with --count")
+    }
     let names = OutputOptionGroup.numberedPaths(outPath, count: count, seed: seed, extension: "mid")
     let rolls = args[O.pianoRoll].map { OutputOptionGroup.numberedPaths($0, count: count, seed: seed, extension: "png") }
     try O.output.check(names + (rolls ?? []) + (args[O.output.stats].map { [$0] } ?? []), args)
@@ -139,15 +151,18 @@ func composeCommand(_ args: Arguments) throws {
     }
     let seconds = Date().timeIntervalSince(started)
     if outPath != "-" && !args[O.output.quiet] {
-        printError("gen-music: wrote " + (count == 1 ? names[0] : "\(count) pieces as \(names[0]) …") + ", \(request.bars) bars of \(request.beatsPerBar)/4"
-                   + String(format: " in %.2f s", seconds) + (args.has(O.output.out) ? "" : " (pass --out to choose the file)"))
+        printError(
+            "gen-music: wrote " + (count == 1 ? names[0] : "\(count) pieces as \(names[0]) …")
+                + ", \(request.bars) bars of \(request.beatsPerBar)/4"
+                + String(format: " in %.2f s", seconds) + (args.has(O.output.out) ? "" : " (pass --out to choose the file)"))
     }
     if let statsPath = args[O.output.stats] {
-        let stats = CompositionStats(seed: seed, model: folder.path, count: count, bars: request.bars, timeSignature: "\(request.beatsPerBar)/4",
-                                     tempo: tempo, key: request.key?.description ?? "sampled", temperature: Double(request.sampling.temperature),
-                                     cadence: request.cadence, forbidParallels: request.forbidParallels,
-                                     primer: CompositionStats.Nullable(args[O.primer]), voices: voices,
-                                     programs: roles.map { programs[$0] }, seconds: seconds, pieces: pieces)
+        let stats = CompositionStats(
+            seed: seed, model: folder.path, count: count, bars: request.bars, timeSignature: "\(request.beatsPerBar)/4",
+            tempo: tempo, key: request.key?.description ?? "sampled", temperature: Double(request.sampling.temperature),
+            cadence: request.cadence, forbidParallels: request.forbidParallels,
+            primer: CompositionStats.Nullable(args[O.primer]), voices: voices,
+            programs: roles.map { programs[$0] }, seconds: seconds, pieces: pieces)
         try JSONOutput.write(stats, to: URL(fileURLWithPath: statsPath))
     }
 }
@@ -181,6 +196,7 @@ struct CompositionStats: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case seed, model, count, bars, tempo, key, temperature, cadence, primer, voices, programs, seconds, pieces
-        case timeSignature = "time_signature", forbidParallels = "forbid_parallels"
+        case timeSignature = "time_signature"
+        case forbidParallels = "forbid_parallels"
     }
 }

@@ -16,10 +16,14 @@ enum Corpus {
         }
         let files = isDirectory.boolValue ? midiFiles(in: url) : [url]
         guard !files.isEmpty else { throw CLIError.badData("\(path): no .mid or .midi files found") }
-        var scores: [Score] = [], skipped = 0
+        var scores: [Score] = []
+        var skipped = 0
         for f in files {
             let midi: MIDIFile
-            do { midi = try readMIDI(f.path) } catch where skipBad { skipped += 1; continue }
+            do { midi = try readMIDI(f.path) } catch  where skipBad {
+                skipped += 1
+                continue
+            }
             let score = try Score(midi: midi, voices: 4)
             if [3, 4].contains(score.beatsPerBar) && !score.voices.allSatisfy(\.isEmpty) { scores.append(score) } else { skipped += 1 }
         }
@@ -51,21 +55,29 @@ enum Corpus {
     /// line is an error naming its number). The pickup is dropped so that every piece starts on a
     /// downbeat; pieces with metre changes are skipped.
     static func jsonLines(_ url: URL) throws -> (scores: [Score], skipped: Int) {
-        var scores: [Score] = [], skipped = 0
+        var scores: [Score] = []
+        var skipped = 0
         for record in try JSONLines.read(ChoraleRecord.self, contentsOf: url) {
             let metres = record.timeSignaturesAll ?? [record.timeSignature ?? "4/4"]
             guard metres.count == 1, let beats = ["4/4": 4, "3/4": 3][metres[0]],
-                  let key = MusicKey(record.key ?? "C") else { skipped += 1; continue }
+                let key = MusicKey(record.key ?? "C")
+            else {
+                skipped += 1
+                continue
+            }
             let pickup = record.pickupQL ?? 0
             let parts = ["S", "A", "T", "B"].map { name in
-                Score.voice(fromQuarters: (record.voices[name] ?? []).compactMap { e in
-                    e.count == 3 ? (Int(e[0]), e[1], e[2]) : nil
-                }, from: pickup)
+                Score.voice(
+                    fromQuarters: (record.voices[name] ?? []).compactMap { e in
+                        e.count == 3 ? (Int(e[0]), e[1], e[2]) : nil
+                    }, from: pickup)
             }
             let end = parts.compactMap { $0.last?.end }.max() ?? 0
             let stepsPerBar = beats * Score.stepsPerQuarter
-            scores.append(Score(beatsPerBar: beats, key: key, bars: (end + stepsPerBar - 1) / stepsPerBar, voices: parts,
-                                title: record.id))
+            scores.append(
+                Score(
+                    beatsPerBar: beats, key: key, bars: (end + stepsPerBar - 1) / stepsPerBar, voices: parts,
+                    title: record.id))
         }
         return (scores, skipped)
     }

@@ -49,7 +49,9 @@ struct EvaluationReport: Codable {
 }
 
 func evaluate(_ args: Arguments) throws {
-    guard let inPath = args[EvalOptions.input] else { throw CLIError.usage("--in is required (a MIDI file, a folder of MIDI files, or chorales.jsonl)") }
+    guard let inPath = args[EvalOptions.input] else {
+        throw CLIError.usage("--in is required (a MIDI file, a folder of MIDI files, or chorales.jsonl)")
+    }
     var key: MusicKey?
     if let k = args[EvalOptions.key] {
         guard let parsed = MusicKey(k) else { throw CLIError.usage("--key must name a key such as C, Am or F#m, got '\(k)'") }
@@ -74,7 +76,8 @@ func evaluate(_ args: Arguments) throws {
 func table(_ r: EvaluationReport, key: MusicKey?) -> String {
     let rows: [(String, (SetMetrics) -> Double, String)] = [
         ("pieces", { Double($0.pieces) }, "%.0f"), ("bars (mean)", \.meanBars, "%.2f"),
-        ("in-key ratio" + (key.map { " (\($0))" } ?? ""), \.inKeyRatio, "%.3f"), ("scale consistency (best of 24 keys)", \.scaleConsistency, "%.3f"), ("empty-bar rate", \.emptyBarRate, "%.3f"),
+        ("in-key ratio" + (key.map { " (\($0))" } ?? ""), \.inKeyRatio, "%.3f"),
+        ("scale consistency (best of 24 keys)", \.scaleConsistency, "%.3f"), ("empty-bar rate", \.emptyBarRate, "%.3f"),
         ("notes in voice range", \.inRangeRatio, "%.3f"), ("parallel fifths per bar", \.parallelFifthsPerBar, "%.3f"),
         ("parallel octaves per bar", \.parallelOctavesPerBar, "%.3f"), ("pitch-class entropy (bits)", \.pitchClassEntropy, "%.3f"),
         ("notes per bar", \.notesPerBar, "%.2f"),
@@ -82,7 +85,8 @@ func table(_ r: EvaluationReport, key: MusicKey?) -> String {
     func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
     var lines = [pad("metric", 36) + pad("input", 12) + (r.reference == nil ? "" : "reference")]
     for (name, value, format) in rows {
-        lines.append(pad(name, 36) + pad(String(format: format, value(r.input)), 12) + (r.reference.map { String(format: format, value($0)) } ?? ""))
+        lines.append(
+            pad(name, 36) + pad(String(format: format, value(r.input)), 12) + (r.reference.map { String(format: format, value($0)) } ?? ""))
     }
     if let d = r.pitchClassHistogramDistance { lines.append(pad("pitch-class histogram distance", 36) + String(format: "%.4f", d)) }
     if let d = r.noteLengthHistogramDistance { lines.append(pad("note-length histogram distance", 36) + String(format: "%.4f", d)) }

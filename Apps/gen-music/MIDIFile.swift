@@ -46,7 +46,9 @@ extension MIDIFile {
         let headerLength = try r.u32()
         guard headerLength >= 6 else { throw MIDIError(offset: 4, message: "header length \(headerLength) is below 6") }
         let start = r.position
-        let format = Int(try r.u16()), trackCount = Int(try r.u16()), division = Int(try r.u16())
+        let format = Int(try r.u16())
+        let trackCount = Int(try r.u16())
+        let division = Int(try r.u16())
         guard format <= 2 else { throw MIDIError(offset: 8, message: "unknown format \(format)") }
         guard division & 0x8000 == 0, division > 0 else {
             throw MIDIError(offset: 12, message: "SMPTE or zero time division is not supported (need ticks per quarter note)")
@@ -87,30 +89,51 @@ extension MIDIFile {
                 status = previous
             }
             func data() throws -> UInt8 {
-                if let f = first { first = nil; return f }
+                if let f = first {
+                    first = nil
+                    return f
+                }
                 let b = try r.byte()
-                guard b < 0x80 else { throw MIDIError(offset: r.position - 1, message: "data byte 0x\(String(b, radix: 16)) has its top bit set") }
+                guard b < 0x80 else {
+                    throw MIDIError(offset: r.position - 1, message: "data byte 0x\(String(b, radix: 16)) has its top bit set")
+                }
                 return b
             }
             let channel = status & 0x0F
             switch status & 0xF0 {
-            case 0x80: running = status; events.append(MIDIEvent(tick: tick, kind: .noteOff(channel: channel, key: try data(), velocity: try data())))
-            case 0x90: running = status; events.append(MIDIEvent(tick: tick, kind: .noteOn(channel: channel, key: try data(), velocity: try data())))
-            case 0xA0: running = status; events.append(MIDIEvent(tick: tick, kind: .polyPressure(channel: channel, key: try data(), value: try data())))
-            case 0xB0: running = status; events.append(MIDIEvent(tick: tick, kind: .controlChange(channel: channel, controller: try data(), value: try data())))
-            case 0xC0: running = status; events.append(MIDIEvent(tick: tick, kind: .programChange(channel: channel, program: try data())))
-            case 0xD0: running = status; events.append(MIDIEvent(tick: tick, kind: .channelPressure(channel: channel, value: try data())))
+            case 0x80:
+                running = status
+                events.append(MIDIEvent(tick: tick, kind: .noteOff(channel: channel, key: try data(), velocity: try data())))
+            case 0x90:
+                running = status
+                events.append(MIDIEvent(tick: tick, kind: .noteOn(channel: channel, key: try data(), velocity: try data())))
+            case 0xA0:
+                running = status
+                events.append(MIDIEvent(tick: tick, kind: .polyPressure(channel: channel, key: try data(), value: try data())))
+            case 0xB0:
+                running = status
+                events.append(MIDIEvent(tick: tick, kind: .controlChange(channel: channel, controller: try data(), value: try data())))
+            case 0xC0:
+                running = status
+                events.append(MIDIEvent(tick: tick, kind: .programChange(channel: channel, program: try data())))
+            case 0xD0:
+                running = status
+                events.append(MIDIEvent(tick: tick, kind: .channelPressure(channel: channel, value: try data())))
             case 0xE0:
                 running = status
-                let lsb = try data(), msb = try data()
+                let lsb = try data()
+                let msb = try data()
                 events.append(MIDIEvent(tick: tick, kind: .pitchBend(channel: channel, value: UInt16(msb) << 7 | UInt16(lsb))))
             default:
-                running = nil                                    // meta and sysex cancel running status
+                running = nil  // meta and sysex cancel running status
                 if status == 0xFF {
                     let type = try r.byte()
                     let payload = try r.bytes(try r.vlq())
                     events.append(MIDIEvent(tick: tick, kind: .meta(type: type, data: payload)))
-                    if type == 0x2F { try r.skip(end - r.position); return MIDITrack(events: events) }
+                    if type == 0x2F {
+                        try r.skip(end - r.position)
+                        return MIDITrack(events: events)
+                    }
                 } else if status == 0xF0 || status == 0xF7 {
                     events.append(MIDIEvent(tick: tick, kind: .sysex(data: try r.bytes(try r.vlq()))))
                 } else {
@@ -132,7 +155,8 @@ extension MIDIFile {
                 if case .meta(0x2F, _) = $0.element.kind { return false }
                 return true
             }.sorted { a, b in
-                a.element.tick != b.element.tick ? a.element.tick < b.element.tick
+                a.element.tick != b.element.tick
+                    ? a.element.tick < b.element.tick
                     : (a.element.orderRank, a.offset) < (b.element.orderRank, b.offset)
             }.map(\.element)
             var body: [UInt8] = []
@@ -143,9 +167,10 @@ extension MIDIFile {
                 body += e.encoded()
             }
             // An end-of-track placed later than the last event (a closing rest) keeps its tick.
-            let end = track.events.compactMap { e -> Int? in
-                if case .meta(0x2F, _) = e.kind { return e.tick } else { return nil }
-            }.max() ?? last
+            let end =
+                track.events.compactMap { e -> Int? in
+                    if case .meta(0x2F, _) = e.kind { return e.tick } else { return nil }
+                }.max() ?? last
             body += vlq(max(0, end - last)) + [0xFF, 0x2F, 0x00]
             out += Array("MTrk".utf8) + be32(body.count) + body
         }
@@ -180,9 +205,13 @@ extension MIDIEvent {
 }
 
 func vlq(_ value: Int) -> [UInt8] {
-    var v = value, out = [UInt8(v & 0x7F)]
+    var v = value
+    var out = [UInt8(v & 0x7F)]
     v >>= 7
-    while v > 0 { out.insert(UInt8(v & 0x7F) | 0x80, at: 0); v >>= 7 }
+    while v > 0 {
+        out.insert(UInt8(v & 0x7F) | 0x80, at: 0)
+        v >>= 7
+    }
     return out
 }
 

@@ -22,7 +22,9 @@ struct MusicKey: Equatable, Hashable, Codable, CustomStringConvertible {
     /// Parses "C", "c#", "Bb", "B-", "Am", "F#m", "F# minor", "E- major", "G maj", "a min".
     init?(_ text: String) {
         var s = text.trimmingCharacters(in: .whitespaces)
-        guard let first = s.first?.uppercased(), let letter = ["C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11][first] else { return nil }
+        guard let first = s.first?.uppercased(), let letter = ["C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11][first] else {
+            return nil
+        }
         s.removeFirst()
         var pc = letter
         while let c = s.first, c == "#" || c == "b" || c == "-" {
@@ -57,7 +59,7 @@ struct MusicKey: Equatable, Hashable, Codable, CustomStringConvertible {
     /// Sharps (positive) or flats (negative) of the key signature, −6…+6.
     var sharps: Int {
         let major = minor ? (tonic + 3) % 12 : tonic
-        let s = (major * 7) % 12            // position on the circle of fifths from C
+        let s = (major * 7) % 12  // position on the circle of fifths from C
         return s > 6 ? s - 12 : s
     }
 

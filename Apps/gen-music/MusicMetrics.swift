@@ -37,21 +37,25 @@ enum MusicMetrics {
         let notes = score.voices.flatMap { $0 }
         let scale = key.scale
         let roles = roles(score.voices.count)
-        var inRange = 0, emptyBars = 0
+        var inRange = 0
+        var emptyBars = 0
         for (v, voice) in score.voices.enumerated() {
             inRange += voice.filter { Score.voiceRanges[roles[v]].contains($0.pitch) }.count
             let grid = score.sounding(v)
-            for b in 0..<score.bars where grid[(b * score.stepsPerBar)..<((b + 1) * score.stepsPerBar)].allSatisfy({ $0 == nil }) { emptyBars += 1 }
+            for b in 0..<score.bars where grid[(b * score.stepsPerBar)..<((b + 1) * score.stepsPerBar)].allSatisfy({ $0 == nil }) {
+                emptyBars += 1
+            }
         }
         let (fifths, octaves) = parallels(score)
         let bars = Double(max(score.bars, 1))
-        return PieceMetrics(bars: score.bars, notes: notes.count, key: key.description,
-                            inKeyRatio: ratio(notes.filter { scale.contains($0.pitch % 12) }.count, notes.count),
-                            scaleConsistency: MusicKey.all.map { k in ratio(notes.filter { k.scale.contains($0.pitch % 12) }.count, notes.count) }.max()!,
-                            emptyBarRate: ratio(emptyBars, score.bars * score.voices.count),
-                            inRangeRatio: ratio(inRange, notes.count),
-                            parallelFifthsPerBar: Double(fifths) / bars, parallelOctavesPerBar: Double(octaves) / bars,
-                            pitchClassEntropy: Statistics.entropy(score.pitchClassHistogram, unit: .bits), notesPerBar: Double(notes.count) / bars)
+        return PieceMetrics(
+            bars: score.bars, notes: notes.count, key: key.description,
+            inKeyRatio: ratio(notes.filter { scale.contains($0.pitch % 12) }.count, notes.count),
+            scaleConsistency: MusicKey.all.map { k in ratio(notes.filter { k.scale.contains($0.pitch % 12) }.count, notes.count) }.max()!,
+            emptyBarRate: ratio(emptyBars, score.bars * score.voices.count),
+            inRangeRatio: ratio(inRange, notes.count),
+            parallelFifthsPerBar: Double(fifths) / bars, parallelOctavesPerBar: Double(octaves) / bars,
+            pitchClassEntropy: Statistics.entropy(score.pitchClassHistogram, unit: .bits), notesPerBar: Double(notes.count) / bars)
     }
 
     static func ratio(_ a: Int, _ b: Int) -> Double { b > 0 ? Double(a) / Double(b) : 0 }
@@ -61,17 +65,23 @@ enum MusicMetrics {
     /// at which either voice changes.
     static func parallels(_ score: Score) -> (fifths: Int, octaves: Int) {
         let grids = score.voices.indices.map { score.sounding($0) }
-        var fifths = 0, octaves = 0
-        for i in grids.indices { for j in grids.indices where j > i {
-            var previous: (Int, Int)?
-            for t in 0..<score.length {
-                guard let a = grids[i][t], let b = grids[j][t] else { previous = nil; continue }
-                if let (pa, pb) = previous, ChoraleGrammar.parallel(pa, a, pb, b) {
-                    if ((a - b) % 12 + 12) % 12 == 7 { fifths += 1 } else { octaves += 1 }
+        var fifths = 0
+        var octaves = 0
+        for i in grids.indices {
+            for j in grids.indices where j > i {
+                var previous: (Int, Int)?
+                for t in 0..<score.length {
+                    guard let a = grids[i][t], let b = grids[j][t] else {
+                        previous = nil
+                        continue
+                    }
+                    if let (pa, pb) = previous, ChoraleGrammar.parallel(pa, a, pb, b) {
+                        if ((a - b) % 12 + 12) % 12 == 7 { fifths += 1 } else { octaves += 1 }
+                    }
+                    previous = (a, b)
                 }
-                previous = (a, b)
             }
-        } }
+        }
         return (fifths, octaves)
     }
 
@@ -91,7 +101,8 @@ enum MusicMetrics {
         let minorShare = Double(input.filter(\.key.minor).count) / Double(max(input.count, 1))
         return [false, true].map { minor in
             (minor ? minorShare : 1 - minorShare)
-                * Statistics.totalVariation(tonicPitchClassHistogram(input, minor: minor), tonicPitchClassHistogram(reference, minor: minor))
+                * Statistics.totalVariation(
+                    tonicPitchClassHistogram(input, minor: minor), tonicPitchClassHistogram(reference, minor: minor))
         }.reduce(0, +)
     }
 

@@ -17,9 +17,13 @@ enum MusicArchitecture: String, CaseIterable { case markov, lstm, transformer }
 func loadMusicModel(_ folder: URL) throws -> (model: any SequenceModel, manifest: BundleManifest<MusicDomain>) {
     let loaded = try ModelBundle.loadSequenceModel(folder, domain: MusicDomain.self)
     guard loaded.manifest.domain.tokens == MusicDomain.tokensVersion, loaded.model.vocabSize == ChoraleTokens.vocabularySize else {
-        throw BundleError(path: folder.path, problems: ["holds a model of tokens '\(loaded.manifest.domain.tokens)' with "
-                                                       + "\(loaded.model.vocabSize) ids, not \(MusicDomain.tokensVersion) with "
-                                                       + "\(ChoraleTokens.vocabularySize)"])
+        throw BundleError(
+            path: folder.path,
+            problems: [
+                "holds a model of tokens '\(loaded.manifest.domain.tokens)' with "
+                    + "\(loaded.model.vocabSize) ids, not \(MusicDomain.tokensVersion) with "
+                    + "\(ChoraleTokens.vocabularySize)"
+            ])
     }
     return loaded
 }

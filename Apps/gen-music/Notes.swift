@@ -14,7 +14,7 @@ extension MIDITrack {
     /// of the same pitch and channel end first-in, first-out; a note never ended lasts to the
     /// track's last event.
     var notes: [Note] {
-        var open: [Int: [(start: Int, velocity: Int)]] = [:]     // key: channel·128 + pitch
+        var open: [Int: [(start: Int, velocity: Int)]] = [:]  // key: channel·128 + pitch
         var notes: [Note] = []
         let end = events.map(\.tick).max() ?? 0
         for e in events {
@@ -26,7 +26,8 @@ extension MIDITrack {
                 guard var queue = open[key], !queue.isEmpty else { continue }
                 let first = queue.removeFirst()
                 open[key] = queue
-                notes.append(Note(pitch: Int(k), start: first.start, duration: e.tick - first.start, velocity: first.velocity, channel: Int(c)))
+                notes.append(
+                    Note(pitch: Int(k), start: first.start, duration: e.tick - first.start, velocity: first.velocity, channel: Int(c)))
             default: continue
             }
         }
@@ -46,11 +47,15 @@ extension MIDITrack {
 
     /// A track of `notes` on their channels, with a name and a General MIDI program.
     static func from(notes: [Note], name: String, program: Int, channel: Int) -> MIDITrack {
-        var events = [MIDIEvent(tick: 0, kind: .meta(type: 0x03, data: Array(name.utf8))),
-                      MIDIEvent(tick: 0, kind: .programChange(channel: UInt8(channel), program: UInt8(program)))]
+        var events = [
+            MIDIEvent(tick: 0, kind: .meta(type: 0x03, data: Array(name.utf8))),
+            MIDIEvent(tick: 0, kind: .programChange(channel: UInt8(channel), program: UInt8(program))),
+        ]
         for n in notes {
-            events.append(MIDIEvent(tick: n.start, kind: .noteOn(channel: UInt8(n.channel), key: UInt8(n.pitch), velocity: UInt8(n.velocity))))
-            events.append(MIDIEvent(tick: n.start + n.duration, kind: .noteOff(channel: UInt8(n.channel), key: UInt8(n.pitch), velocity: 0)))
+            events.append(
+                MIDIEvent(tick: n.start, kind: .noteOn(channel: UInt8(n.channel), key: UInt8(n.pitch), velocity: UInt8(n.velocity))))
+            events.append(
+                MIDIEvent(tick: n.start + n.duration, kind: .noteOff(channel: UInt8(n.channel), key: UInt8(n.pitch), velocity: 0)))
         }
         return MIDITrack(events: events)
     }
@@ -59,18 +64,26 @@ extension MIDITrack {
 extension MIDIFile {
     /// Tempo in beats per minute from the first set-tempo event (120 when absent).
     var tempo: Double {
-        for t in tracks { for e in t.events { if case .meta(0x51, let d) = e.kind, d.count == 3 {
-            let micros = Int(d[0]) << 16 | Int(d[1]) << 8 | Int(d[2])
-            return micros > 0 ? 60_000_000 / Double(micros) : 120
-        } } }
+        for t in tracks {
+            for e in t.events {
+                if case .meta(0x51, let d) = e.kind, d.count == 3 {
+                    let micros = Int(d[0]) << 16 | Int(d[1]) << 8 | Int(d[2])
+                    return micros > 0 ? 60_000_000 / Double(micros) : 120
+                }
+            }
+        }
         return 120
     }
 
     /// The first time signature (4/4 when absent).
     var timeSignature: (numerator: Int, denominator: Int) {
-        for t in tracks { for e in t.events { if case .meta(0x58, let d) = e.kind, d.count >= 2 {
-            return (Int(d[0]), 1 << Int(min(d[1], 6)))
-        } } }
+        for t in tracks {
+            for e in t.events {
+                if case .meta(0x58, let d) = e.kind, d.count >= 2 {
+                    return (Int(d[0]), 1 << Int(min(d[1], 6)))
+                }
+            }
+        }
         return (4, 4)
     }
 

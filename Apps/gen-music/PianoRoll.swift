@@ -8,8 +8,10 @@ enum PianoRoll {
 
     static func image(_ score: Score, stepWidth: Int = 4, rowHeight: Int = 5) -> Image {
         let pitches = score.voices.flatMap { $0.map(\.pitch) }
-        let low = (pitches.min() ?? 60) - 2, high = (pitches.max() ?? 72) + 2
-        let width = max(1, score.length) * stepWidth + 1, height = (high - low + 1) * rowHeight
+        let low = (pitches.min() ?? 60) - 2
+        let high = (pitches.max() ?? 72) + 2
+        let width = max(1, score.length) * stepWidth + 1
+        let height = (high - low + 1) * rowHeight
         var canvas = Canvas(width: width, height: height)
         func row(_ pitch: Int) -> Int { (high - pitch) * rowHeight }
         for p in low...high where p % 12 == 0 { canvas.fill(x0: 0, y0: row(p), x1: width, y1: row(p) + rowHeight, (236, 236, 236)) }
@@ -20,7 +22,9 @@ enum PianoRoll {
         let roles = MusicMetrics.roles(score.voices.count)
         for (v, voice) in score.voices.enumerated() {
             for n in voice {
-                canvas.fill(x0: n.start * stepWidth + 1, y0: row(n.pitch) + 1, x1: n.end * stepWidth, y1: row(n.pitch) + rowHeight, colours[roles[v]])
+                canvas.fill(
+                    x0: n.start * stepWidth + 1, y0: row(n.pitch) + 1, x1: n.end * stepWidth, y1: row(n.pitch) + rowHeight,
+                    colours[roles[v]])
             }
         }
         return canvas.image

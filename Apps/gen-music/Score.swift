@@ -49,9 +49,10 @@ struct Score: Equatable {
     static func voice(fromQuarters events: [(pitch: Int, start: Double, duration: Double)], from: Double) -> [ScoreNote] {
         var notes: [ScoreNote] = []
         for e in events.sorted(by: { ($0.start, -$0.pitch) < ($1.start, -$1.pitch) }) where e.start >= from - 1e-9 {
-            let start = Int(((e.start - from) * 4).rounded()), end = Int(((e.start + e.duration - from) * 4).rounded())
+            let start = Int(((e.start - from) * 4).rounded())
+            let end = Int(((e.start + e.duration - from) * 4).rounded())
             if let last = notes.last, last.end > start {
-                if last.start == start { continue }          // a chord in one voice: keep the top note
+                if last.start == start { continue }  // a chord in one voice: keep the top note
                 notes[notes.count - 1].duration = start - last.start
             }
             if end > start { notes.append(ScoreNote(pitch: e.pitch, start: start, duration: end - start)) }

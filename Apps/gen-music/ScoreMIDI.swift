@@ -16,8 +16,11 @@ extension Score {
         conductor.append(MIDIEvent(tick: end, kind: .meta(type: 0x2F, data: [])))
         var tracks = [MIDITrack(events: conductor)]
         for v in voiceIndices ?? Array(voices.indices) {
-            let notes = voices[v].map { Note(pitch: $0.pitch, start: $0.start * Score.ticksPerStep, duration: $0.duration * Score.ticksPerStep,
-                                             velocity: velocity, channel: v) }
+            let notes = voices[v].map {
+                Note(
+                    pitch: $0.pitch, start: $0.start * Score.ticksPerStep, duration: $0.duration * Score.ticksPerStep,
+                    velocity: velocity, channel: v)
+            }
             var track = MIDITrack.from(notes: notes, name: Score.voiceNames[v], program: programs[v], channel: v)
             track.events.append(MIDIEvent(tick: end, kind: .meta(type: 0x2F, data: [])))
             tracks.append(track)
@@ -41,19 +44,24 @@ extension Score {
         groups.sort { mean($0) > mean($1) }
         if groups.count == 1 {
             let byOnset = Dictionary(grouping: groups[0], by: \.start)
-            groups = (0..<count).map { rank in byOnset.values.compactMap { chord in
-                let sorted = chord.sorted { $0.pitch > $1.pitch }
-                return rank < sorted.count ? sorted[rank] : nil
-            } }.filter { !$0.isEmpty }
+            groups = (0..<count).map { rank in
+                byOnset.values.compactMap { chord in
+                    let sorted = chord.sorted { $0.pitch > $1.pitch }
+                    return rank < sorted.count ? sorted[rank] : nil
+                }
+            }.filter { !$0.isEmpty }
         }
         let step = { (tick: Int) in Int((Double(tick) * Double(Score.stepsPerQuarter) / Double(midi.division)).rounded()) }
         let parts = groups.prefix(count).map { g in
-            Score.voice(fromQuarters: g.map { ($0.pitch, Double($0.start) / Double(midi.division), Double($0.duration) / Double(midi.division)) }, from: 0)
+            Score.voice(
+                fromQuarters: g.map { ($0.pitch, Double($0.start) / Double(midi.division), Double($0.duration) / Double(midi.division)) },
+                from: 0)
         }
         let stepsPerBar = max(1, quarters * Score.stepsPerQuarter)
         let end = max(parts.compactMap { $0.last?.end }.max() ?? 0, step(midi.lengthTicks))
-        var score = Score(beatsPerBar: quarters, key: MusicKey(tonic: 0, minor: false), bars: (end + stepsPerBar - 1) / stepsPerBar,
-                          voices: Array(parts), title: midi.tracks.first?.name)
+        var score = Score(
+            beatsPerBar: quarters, key: MusicKey(tonic: 0, minor: false), bars: (end + stepsPerBar - 1) / stepsPerBar,
+            voices: Array(parts), title: midi.tracks.first?.name)
         score.key = midi.keySignature ?? MusicKey.estimate(score.pitchClassHistogram)?.key ?? score.key
         self = score
     }
@@ -62,11 +70,15 @@ extension Score {
 extension MIDIFile {
     /// The key of the first key-signature event.
     var keySignature: MusicKey? {
-        for t in tracks { for e in t.events { if case .meta(0x59, let d) = e.kind, d.count == 2 {
-            let sharps = Int(Int8(bitPattern: d[0]))
-            let major = ((sharps * 7) % 12 + 12) % 12
-            return d[1] == 1 ? MusicKey(tonic: major + 9, minor: true) : MusicKey(tonic: major, minor: false)
-        } } }
+        for t in tracks {
+            for e in t.events {
+                if case .meta(0x59, let d) = e.kind, d.count == 2 {
+                    let sharps = Int(Int8(bitPattern: d[0]))
+                    let major = ((sharps * 7) % 12 + 12) % 12
+                    return d[1] == 1 ? MusicKey(tonic: major + 9, minor: true) : MusicKey(tonic: major, minor: false)
+                }
+            }
+        }
         return nil
     }
 }

@@ -13,9 +13,13 @@ func tokenSequences(_ scores: [Score], allKeys: Bool) -> [[Int32]] {
 
 func train(_ args: Arguments) throws {
     typealias O = TrainOptions
-    guard let dataPath = args[O.data] else { throw CLIError.usage("--data is required (chorales.jsonl[.gz], a MIDI file or a folder of MIDI files)") }
+    guard let dataPath = args[O.data] else {
+        throw CLIError.usage("--data is required (chorales.jsonl[.gz], a MIDI file or a folder of MIDI files)")
+    }
     let out = try O.group.outputFolder(args)
-    let arch = args[O.arch], seed = args[O.group.seed], resume = args[O.group.resume]
+    let arch = args[O.arch]
+    let seed = args[O.group.seed]
+    let resume = args[O.group.resume]
     let (scores, skipped) = try Corpus.load(dataPath, skipBad: args[O.skipBad])
     let usable = scores.filter { ChoraleTokens.encode($0) != nil }
     guard usable.count >= 2 else {
@@ -26,36 +30,48 @@ func train(_ args: Arguments) throws {
     let trainSequences = orderRNG.permutation(trainIndices.count).map { trainIndices[$0] }
         .flatMap { tokenSequences([usable[$0]], allKeys: !args[O.noTranspose]) }
     let validation = tokenSequences(validationIndices.map { usable[$0] }, allKeys: false)
-    printError("gen-music: \(usable.count) pieces (\(scores.count - usable.count + skipped) skipped), \(trainIndices.count) for training "
-               + "as \(trainSequences.count) transposed sequences of \(trainSequences.reduce(0) { $0 + $1.count }) tokens, "
-               + "\(validation.count) held out")
+    printError(
+        "gen-music: \(usable.count) pieces (\(scores.count - usable.count + skipped) skipped), \(trainIndices.count) for training "
+            + "as \(trainSequences.count) transposed sequences of \(trainSequences.reduce(0) { $0 + $1.count }) tokens, "
+            + "\(validation.count) held out")
 
     let vocabulary = ChoraleTokens.vocabularySize
-    let plan = LanguageModelPlan(batch: args[O.group.batch], length: args[O.length], epochs: args[O.group.epochs], steps: args[O.steps],
-                                 learningRate: args[O.group.learningRate], seed: seed)
-    let hidden = args[O.hidden], layers = args[O.layers], dropout = args[O.dropout]
+    let plan = LanguageModelPlan(
+        batch: args[O.group.batch], length: args[O.length], epochs: args[O.group.epochs], steps: args[O.steps],
+        learningRate: args[O.group.learningRate], seed: seed)
+    let hidden = args[O.hidden]
+    let layers = args[O.layers]
+    let dropout = args[O.dropout]
     let architecture: LanguageModelArchitecture
     switch arch {
     case .markov:
         architecture = .ngram(NGramConfig(order: args[O.order], vocabSize: vocabulary))
     case .lstm:
-        architecture = .recurrent(RecurrentLMConfig(vocabSize: vocabulary, embedding: args[O.embedding],
-                                                    hidden: hidden, layers: layers, dropout: dropout))
+        architecture = .recurrent(
+            RecurrentLMConfig(
+                vocabSize: vocabulary, embedding: args[O.embedding],
+                hidden: hidden, layers: layers, dropout: dropout))
     case .transformer:
-        architecture = .transformer(TransformerLMConfig(vocabSize: vocabulary, contextLength: plan.length, layers: layers,
-                                                        heads: args[O.heads], width: hidden, dropout: dropout))
+        architecture = .transformer(
+            TransformerLMConfig(
+                vocabSize: vocabulary, contextLength: plan.length, layers: layers,
+                heads: args[O.heads], width: hidden, dropout: dropout))
     }
     var recipe = LanguageModelTraining(train: trainSequences, validation: validation, plan: plan)
     recipe.quiet = args[O.group.quiet]
-    if arch != .markov { printError("gen-music: training \(arch.rawValue), \(recipe.totalSteps) steps of \(plan.batch)×\(plan.length) tokens") }
+    if arch != .markov {
+        printError("gen-music: training \(arch.rawValue), \(recipe.totalSteps) steps of \(plan.batch)×\(plan.length) tokens")
+    }
     let (model, summary) = try recipe.run(architecture, folder: out, resume: resume)
     var metrics: [String: Double] = [:]
     metrics["validation_nll_nats_per_token"] = model.negativeLogLikelihood(validation)
     let command = (["gen-music"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
-    let manifest = BundleManifest(domain: MusicDomain(),
-                                  training: TrainingRecord(command: command, data: dataPath, steps: summary.steps, seconds: summary.seconds),
-                                  metrics: metrics)
+    let manifest = BundleManifest(
+        domain: MusicDomain(),
+        training: TrainingRecord(command: command, data: dataPath, steps: summary.steps, seconds: summary.seconds),
+        metrics: metrics)
     try ModelBundle.save(model, manifest: manifest, to: out, overwrite: true)
-    printError("gen-music: wrote \(out.path) in \(Int(summary.seconds)) s; validation NLL "
-               + String(format: "%.4f", metrics["validation_nll_nats_per_token"]!) + " nats per token")
+    printError(
+        "gen-music: wrote \(out.path) in \(Int(summary.seconds)) s; validation NLL "
+            + String(format: "%.4f", metrics["validation_nll_nats_per_token"]!) + " nats per token")
 }

@@ -1,6 +1,7 @@
 import CBLAS
 import CKernels
 import XCTest
+
 @testable import GenEngine
 
 /// The BLAS kernel choice: never a generic kernel where the CPU has AVX2, the selection policy,
@@ -9,8 +10,10 @@ final class BLASKernelTests: XCTestCase {
     func testNoGenericKernelOnAnAVX2Machine() throws {
         let blas = BLASKernel.active
         guard blas.cpu >= .avx2 else { throw XCTSkip("CPU without AVX2 (\(blas.cpu)): any kernel is fine") }
-        XCTAssertTrue(blas.isNative, "\(blas.library) runs the generic kernel \(blas.core) on a \(blas.cpu) CPU "
-                      + "(selection: \(blas.selection.rawValue), detected \(blas.detectedCore))")
+        XCTAssertTrue(
+            blas.isNative,
+            "\(blas.library) runs the generic kernel \(blas.core) on a \(blas.cpu) CPU "
+                + "(selection: \(blas.selection.rawValue), detected \(blas.detectedCore))")
     }
 
     func testPolicyReplacesOnlyAFallback() {
@@ -41,7 +44,8 @@ final class BLASKernelTests: XCTestCase {
         let blas = BLASKernel.active
         let environment = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"]
         guard gk_blas_has_core("Prescott") != 0 else { throw XCTSkip("\(blas.library) has no runtime kernel selection") }
-        let a = randomTensor([70, 130], seed: 1), b = randomTensor([130, 90], seed: 2)
+        let a = randomTensor([70, 130], seed: 1)
+        let b = randomTensor([130, 90], seed: 2)
         let expected = matmul(a, b).scalars
         XCTAssertEqual(gk_blas_switch_core("Prescott"), 0)
         defer { _ = gk_blas_switch_core(blas.core) }
@@ -50,8 +54,9 @@ final class BLASKernelTests: XCTestCase {
         for (x, y) in zip(generic, expected) { XCTAssertEqual(x, y, accuracy: 1e-4 * max(1, abs(y))) }
         XCTAssertEqual(gk_blas_switch_core(blas.core), 0)
         XCTAssertEqual(String(cString: openblas_get_corename()), blas.core)
-        XCTAssertEqual(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"], environment,
-                       "switching leaves the environment as it was")
+        XCTAssertEqual(
+            ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"], environment,
+            "switching leaves the environment as it was")
     }
 
     func testFMAPeakIsMeasured() {

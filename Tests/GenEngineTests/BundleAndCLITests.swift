@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import GenEngine
 
 final class BundleAndCLITests: XCTestCase {
@@ -23,11 +24,14 @@ final class BundleAndCLITests: XCTestCase {
         let folder = dir.appendingPathComponent("model")
         var rng = RNG(seed: 3)
         let net = Net(Config(width: 3), rng: &rng)
-        let manifest = BundleManifest(domain: Domain(tokens: "v1"),
-                                      training: TrainingRecord(command: "train --x", data: "none", steps: 1, seconds: 0),
-                                      metrics: ["loss": 0.5])
+        let manifest = BundleManifest(
+            domain: Domain(tokens: "v1"),
+            training: TrainingRecord(command: "train --x", data: "none", steps: 1, seconds: 0),
+            metrics: ["loss": 0.5])
         try ModelBundle.save(net, manifest: manifest, to: folder)
-        XCTAssertThrowsError(try ModelBundle.save(net, manifest: manifest, to: folder)) { XCTAssertTrue("\($0)".contains("already exists")) }
+        XCTAssertThrowsError(try ModelBundle.save(net, manifest: manifest, to: folder)) {
+            XCTAssertTrue("\($0)".contains("already exists"))
+        }
 
         let (copy, loaded) = try ModelBundle.load(Net.self, from: folder, domain: Domain.self)
         XCTAssertEqual(copy.config, Config(width: 3))
@@ -50,7 +54,8 @@ final class BundleAndCLITests: XCTestCase {
         // A config whose tensor list disagrees with the weights file, and a config of another size.
         let configURL = folder.appendingPathComponent(ModelBundle.configFile)
         let original = try String(contentsOf: configURL, encoding: .utf8)
-        try original.replacingOccurrences(of: "\"width\" : 3", with: "\"width\" : 4").write(to: configURL, atomically: true, encoding: .utf8)
+        try original.replacingOccurrences(of: "\"width\" : 3", with: "\"width\" : 4").write(
+            to: configURL, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try ModelBundle.load(Net.self, from: folder, domain: Domain.self)) { error in
             XCTAssertTrue("\(error)".contains("a.weight"), "\(error)")
             XCTAssertTrue("\(error)".contains("[2, 4]"), "\(error)")
@@ -63,7 +68,8 @@ final class BundleAndCLITests: XCTestCase {
             XCTAssertTrue("\(error)".contains("lacks tensor 'ghost'"), "\(error)")
         }
         // A bundle of the previous format is named as such.
-        try original.replacingOccurrences(of: ModelBundle.format, with: "gensuite-bundle/1").write(to: configURL, atomically: true, encoding: .utf8)
+        try original.replacingOccurrences(of: ModelBundle.format, with: "gensuite-bundle/1").write(
+            to: configURL, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try ModelBundle.load(Net.self, from: folder, domain: Domain.self)) { error in
             XCTAssertTrue("\(error)".contains("format 'gensuite-bundle/1'"), "\(error)")
         }
@@ -102,13 +108,15 @@ final class BundleAndCLITests: XCTestCase {
             XCTAssertEqual(manifest.family, family)
             XCTAssertTrue(type(of: copy) == type(of: model), family)
             XCTAssertEqual(copy.parameterCount, model.parameterCount, family)
-            let a = model.stateDict(), b = copy.stateDict()
+            let a = model.stateDict()
+            let b = copy.stateDict()
             XCTAssertEqual(a.map(\.0), b.map(\.0), family)
             for ((name, x), (_, y)) in zip(a, b) { XCTAssertEqual(x.scalars, y.scalars, "\(family) \(name)") }
         }
         // Sequence models share the scoring: the n-gram's NLL is its mean log-likelihood.
         let sequence: [Int32] = [0, 1, 2, 3, 4]
-        XCTAssertEqual(ngram.negativeLogLikelihood([sequence]), -ngram.logLikelihood(sequence).dropFirst().reduce(0, +) / 4, accuracy: 1e-12)
+        XCTAssertEqual(
+            ngram.negativeLogLikelihood([sequence]), -ngram.logLikelihood(sequence).dropFirst().reduce(0, +) / 4, accuracy: 1e-12)
         XCTAssertThrowsError(try ModelBundle.loadSequenceModel(dir.appendingPathComponent("vae"))) { error in
             XCTAssertTrue("\(error)".contains("holds a 'vae' model"), "\(error)")
         }
@@ -124,9 +132,10 @@ final class BundleAndCLITests: XCTestCase {
     static let metre = Opt<Arch?>.choice("family", "F", help: "An optional choice.")
     static let long = Opt.string("prompt-file", "FILE", help: String(repeating: "A long help text that must wrap. ", count: 6))
 
-    let root = Command("tool", abstract: "A test tool.", options: [seed, temperature, quiet, stop, long],
-                       positionals: [Positional("PROMPT", help: "Text to continue.", optional: true)],
-                       subcommands: [Command("train", abstract: "Train.", options: [epochs, arch, metre])])
+    let root = Command(
+        "tool", abstract: "A test tool.", options: [seed, temperature, quiet, stop, long],
+        positionals: [Positional("PROMPT", help: "Text to continue.", optional: true)],
+        subcommands: [Command("train", abstract: "Train.", options: [epochs, arch, metre])])
 
     func testParsingTypedValuesAndErrors() throws {
         typealias T = BundleAndCLITests
@@ -140,7 +149,9 @@ final class BundleAndCLITests: XCTestCase {
         XCTAssertTrue(args[T.quiet])
         XCTAssertEqual(args[T.stop], ["a", "b"])
         XCTAssertEqual(args.positionals, ["hello"])
-        guard case .run(let sub, let subArgs) = try CLI.parse(["train", "--epochs", "5", "--arch", "gpt"], root: root) else { return XCTFail() }
+        guard case .run(let sub, let subArgs) = try CLI.parse(["train", "--epochs", "5", "--arch", "gpt"], root: root) else {
+            return XCTFail()
+        }
         XCTAssertEqual(sub.map(\.name), ["tool", "train"])
         XCTAssertEqual(subArgs[T.epochs], 5)
         XCTAssertEqual(subArgs[T.arch], .gpt)
@@ -167,12 +178,15 @@ final class BundleAndCLITests: XCTestCase {
         usageError(["train", "--family", "rnn"], "--family must be one of")
         usageError(["--seed", "1", "--seed", "2"], "--seed is given more than once")
         let noPositionals = Command("tool", abstract: "A tool.", subcommands: root.subcommands)
-        XCTAssertThrowsError(try CLI.parse(["trian"], root: noPositionals)) { XCTAssertTrue("\($0)".contains("did you mean 'train'"), "\($0)") }
+        XCTAssertThrowsError(try CLI.parse(["trian"], root: noPositionals)) {
+            XCTAssertTrue("\($0)".contains("did you mean 'train'"), "\($0)")
+        }
     }
 
     func testDefaultSubcommandTakesItsOptions() throws {
         let sample = Command("sample", abstract: "Sample.", options: [BundleAndCLITests.seed]) { _ in }
-        let tool = Command("tool", abstract: "A tool.", subcommands: [sample, Command("train", abstract: "Train.")], defaultSubcommand: "sample")
+        let tool = Command(
+            "tool", abstract: "A tool.", subcommands: [sample, Command("train", abstract: "Train.")], defaultSubcommand: "sample")
         guard case .run(let path, let args) = try CLI.parse(["--seed", "9"], root: tool) else { return XCTFail() }
         XCTAssertEqual(path.map(\.name), ["tool", "sample"])
         XCTAssertEqual(args[BundleAndCLITests.seed], 9)

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import GenEngine
 
 /// The error of type `E` that `body` throws; a test failure when it throws nothing or another error.
@@ -89,8 +90,10 @@ final class CSVTests: XCTestCase {
         XCTAssertEqual(cut?.byteOffset, 6)
         XCTAssertEqual(cut?.line, 2)
         XCTAssertEqual(thrownError(CSVError.self) { try CSV.decode(Data("a\nx".utf8) + Data([0xFF])) }?.byteOffset, 3)
-        XCTAssertEqual(thrownError(CSVError.self) { try CSV.decode(Data("a\n".utf8) + Data([0xED, 0xA0, 0x80])) }?.byteOffset, 2, "surrogate")
-        XCTAssertEqual(thrownError(CSVError.self) { try CSV.decode(Data("a\n".utf8) + Data([0xE2, 0x82])) }?.byteOffset, 2, "cut short at the end")
+        XCTAssertEqual(
+            thrownError(CSVError.self) { try CSV.decode(Data("a\n".utf8) + Data([0xED, 0xA0, 0x80])) }?.byteOffset, 2, "surrogate")
+        XCTAssertEqual(
+            thrownError(CSVError.self) { try CSV.decode(Data("a\n".utf8) + Data([0xE2, 0x82])) }?.byteOffset, 2, "cut short at the end")
     }
 
     func testStreamsAFileAcrossChunkBoundaries() throws {
@@ -110,8 +113,12 @@ final class CSVTests: XCTestCase {
         XCTAssertEqual(try reader.next(), [long])
         XCTAssertEqual(try reader.next(), [secondField])
         XCTAssertEqual(reader.line, 3)
-        var count = 0, last: [String]?
-        while let row = try reader.next() { count += 1; last = row }
+        var count = 0
+        var last: [String]?
+        while let row = try reader.next() {
+            count += 1
+            last = row
+        }
         XCTAssertEqual(count, 20_000)
         XCTAssertEqual(last, ["row 19999\nsecond line"])
         XCTAssertEqual(reader.line, 4 + 2 * 19_999)

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import GenEngine
 
 /// The generative families recover what they were trained on.
@@ -44,7 +45,9 @@ final class FamilyTests: XCTestCase {
             let result = gmm.fit(data, rng: &fitRNG)
             XCTAssertLessThan(result.iterations, 200)
             for c in centers {
-                let nearest = gmm.means.min { hypot($0[0] - Double(c[0]), $0[1] - Double(c[1])) < hypot($1[0] - Double(c[0]), $1[1] - Double(c[1])) }!
+                let nearest = gmm.means.min {
+                    hypot($0[0] - Double(c[0]), $0[1] - Double(c[1])) < hypot($1[0] - Double(c[0]), $1[1] - Double(c[1]))
+                }!
                 XCTAssertEqual(nearest[0], Double(c[0]), accuracy: 0.1)
                 XCTAssertEqual(nearest[1], Double(c[1]), accuracy: 0.1)
             }
@@ -85,9 +88,11 @@ final class FamilyTests: XCTestCase {
         for _ in 0..<200 { XCTAssertEqual(topP.sample(logits, rng: &rng), 4) }
         let minP = SamplingOptions(minP: 0.3)
         for _ in 0..<200 { XCTAssertTrue([0, 4].contains(minP.sample(logits, rng: &rng))) }
-        var a = RNG(seed: 9), b = RNG(seed: 9)
-        XCTAssertEqual((0..<50).map { _ in SamplingOptions().sample(logits, rng: &a) },
-                       (0..<50).map { _ in SamplingOptions().sample(logits, rng: &b) })
+        var a = RNG(seed: 9)
+        var b = RNG(seed: 9)
+        XCTAssertEqual(
+            (0..<50).map { _ in SamplingOptions().sample(logits, rng: &a) },
+            (0..<50).map { _ in SamplingOptions().sample(logits, rng: &b) })
     }
 
     func testTransformerKVCacheGenerationEqualsFullRecomputation() {

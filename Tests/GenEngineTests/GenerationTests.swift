@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import GenEngine
 
 /// Per-sequence constrained decoding: every sequence of a batch gets processors of its own.
@@ -19,10 +20,12 @@ final class GenerationTests: XCTestCase {
     func testSequencesOfABatchNeverShareProcessorState() {
         let vocab = 7
         let same: LogitsProcessorFactory = { Counter(offset: 0) }
-        let options = [GenerationOptions(maxTokens: 9, processors: [same]),
-                       GenerationOptions(maxTokens: 9, processors: [same]),
-                       GenerationOptions(maxTokens: 5, processors: [{ Counter(offset: 3) }]),
-                       GenerationOptions(maxTokens: 6)]
+        let options = [
+            GenerationOptions(maxTokens: 9, processors: [same]),
+            GenerationOptions(maxTokens: 9, processors: [same]),
+            GenerationOptions(maxTokens: 5, processors: [{ Counter(offset: 3) }]),
+            GenerationOptions(maxTokens: 6),
+        ]
         let prompts: [[Int32]] = [[0, 0], [5, 5], [1, 1], [2, 2]]
         var rngs = (0..<4).map { RNG(seed: 9, stream: "s\($0)") }
         let out = generateTokens(prompts: prompts, options: options, rngs: &rngs) { rows in

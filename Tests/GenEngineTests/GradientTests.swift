@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import GenEngine
 
 /// Finite-difference checks of every differentiable op.
@@ -21,7 +22,9 @@ final class GradientTests: XCTestCase {
     let positive = randomTensor([3, 4], low: 0.5, high: 2, seed: 3)
 
     func testArithmeticWithBroadcasting() {
-        let row = randomTensor([4], seed: 4), column = randomTensor([3, 1], seed: 5), scalar = randomTensor([], seed: 6)
+        let row = randomTensor([4], seed: 4)
+        let column = randomTensor([3, 1], seed: 5)
+        let scalar = randomTensor([], seed: 6)
         let general = randomTensor([2, 1, 4], seed: 7)
         checkGradients([a, b]) { $0[0] + $0[1] }
         checkGradients([a, row]) { $0[0] - $0[1] }
@@ -64,7 +67,8 @@ final class GradientTests: XCTestCase {
     }
 
     func testShapeOps() {
-        let x = randomTensor([2, 3, 4], seed: 9), y = randomTensor([2, 2, 4], seed: 10)
+        let x = randomTensor([2, 3, 4], seed: 9)
+        let y = randomTensor([2, 2, 4], seed: 10)
         checkGradients([x]) { $0[0].reshaped([6, -1]) }
         checkGradients([x]) { $0[0].permuted([2, 0, 1]) }
         checkGradients([x]) { $0[0].transposed(0, 1) }
@@ -77,7 +81,8 @@ final class GradientTests: XCTestCase {
     }
 
     func testMatmul() {
-        let m = randomTensor([3, 5], seed: 12), n = randomTensor([5, 4], seed: 13)
+        let m = randomTensor([3, 5], seed: 12)
+        let n = randomTensor([5, 4], seed: 13)
         checkGradients([m, n]) { matmul($0[0], $0[1]) }
         checkGradients([m, randomTensor([4, 5], seed: 14)]) { matmul($0[0], $0[1], transposeB: true) }
         checkGradients([randomTensor([5, 3], seed: 15), n]) { matmul($0[0], $0[1], transposeA: true) }
@@ -123,18 +128,24 @@ final class GradientTests: XCTestCase {
             layerNorm($0[0], weight: $0[1], bias: $0[2])
         }
         // Whole-sequence recurrent ops: 4 steps, batch 2, hidden 3.
-        checkGradients([randomTensor([4, 2, 12], seed: 37), randomTensor([2, 3], seed: 38), randomTensor([2, 3], seed: 39),
-                        randomTensor([12, 3], seed: 40)]) {
+        checkGradients([
+            randomTensor([4, 2, 12], seed: 37), randomTensor([2, 3], seed: 38), randomTensor([2, 3], seed: 39),
+            randomTensor([12, 3], seed: 40),
+        ]) {
             lstmLayer(xproj: $0[0], h0: $0[1], c0: $0[2], weightHH: $0[3])
         }
-        checkGradients([randomTensor([4, 2, 9], seed: 41), randomTensor([2, 3], seed: 42), randomTensor([9, 3], seed: 43),
-                        randomTensor([9], seed: 44)]) {
+        checkGradients([
+            randomTensor([4, 2, 9], seed: 41), randomTensor([2, 3], seed: 42), randomTensor([9, 3], seed: 43),
+            randomTensor([9], seed: 44),
+        ]) {
             gruLayer(xproj: $0[0], h0: $0[1], weightHH: $0[2], biasHH: $0[3])
         }
     }
 
     func testBatchNorm() {
-        let x = randomTensor([4, 3, 2, 2], seed: 48), w = randomTensor([3], low: 0.5, high: 1.5, seed: 49), b = randomTensor([3], seed: 50)
+        let x = randomTensor([4, 3, 2, 2], seed: 48)
+        let w = randomTensor([3], low: 0.5, high: 1.5, seed: 49)
+        let b = randomTensor([3], seed: 50)
         checkGradients([x, w, b]) { batchNorm($0[0], weight: $0[1], bias: $0[2], eps: 1e-5, running: nil).y }
         let stats = (randomTensor([3], seed: 51), randomTensor([3], low: 0.5, high: 2, seed: 52))
         checkGradients([x, w, b]) { batchNorm($0[0], weight: $0[1], bias: $0[2], eps: 1e-5, running: stats).y }
@@ -177,7 +188,8 @@ final class GradientTests: XCTestCase {
     func testAccumulatedHalfBatchesEqualTheFullBatchGradient() {
         var rng = RNG(seed: 57)
         let model = Linear(4, 3, rng: &rng)
-        let x = randomTensor([8, 4], seed: 58), y: [Int32] = [0, 1, 2, 0, 1, 2, 0, 1]
+        let x = randomTensor([8, 4], seed: 58)
+        let y: [Int32] = [0, 1, 2, 0, 1, 2, 0, 1]
         let full = valueAndGrad(model) { m in crossEntropy(logits: m(x), targets: y) }().1
         var accumulated = valueAndGrad(model) { m in crossEntropy(logits: m(x.slice(0..<4)), targets: Array(y[0..<4])) }().1
         accumulated += valueAndGrad(model) { m in crossEntropy(logits: m(x.slice(4..<8)), targets: Array(y[4..<8])) }().1

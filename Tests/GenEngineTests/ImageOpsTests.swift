@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import GenEngine
 
 final class ImageOpsTests: XCTestCase {
@@ -8,10 +9,14 @@ final class ImageOpsTests: XCTestCase {
         // so a row 0, 80 becomes 0, 20, 60, 80; rows mix the same way.
         let image = Image(width: 2, height: 2, channels: 1, pixels: [0, 80, 160, 240], text: [PNGText("k", "v")])
         let big = image.resized(width: 4, height: 4)
-        XCTAssertEqual(big.pixels, [0, 20, 60, 80,
-                                    40, 60, 100, 120,
-                                    120, 140, 180, 200,
-                                    160, 180, 220, 240])
+        XCTAssertEqual(
+            big.pixels,
+            [
+                0, 20, 60, 80,
+                40, 60, 100, 120,
+                120, 140, 180, 200,
+                160, 180, 220, 240,
+            ])
         XCTAssertEqual(big.text, image.text)
         XCTAssertEqual(image.resized(width: 2, height: 2).pixels, image.pixels)
     }
@@ -57,7 +62,8 @@ final class ImageOpsTests: XCTestCase {
         var text = Canvas(width: 8, height: 5)
         text.text("1", x: 0, y: 0, color: (0, 0, 0), scale: 1)
         // "1" is rows 010 110 010 010 111.
-        XCTAssertEqual(stride(from: 0, to: 5, by: 1).map { y in (0..<3).map { text.image.pixels[(y * 8 + $0) * 3] == 0 ? 1 : 0 } },
-                       [[0, 1, 0], [1, 1, 0], [0, 1, 0], [0, 1, 0], [1, 1, 1]])
+        XCTAssertEqual(
+            stride(from: 0, to: 5, by: 1).map { y in (0..<3).map { text.image.pixels[(y * 8 + $0) * 3] == 0 ? 1 : 0 } },
+            [[0, 1, 0], [1, 1, 0], [0, 1, 0], [0, 1, 0], [1, 1, 1]])
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import GenEngine
 
 final class JSONFilesTests: XCTestCase {
@@ -11,8 +12,9 @@ final class JSONFilesTests: XCTestCase {
 
     func testJSONLinesDecodesSkippingBlankLines() throws {
         let text = "{\"step\":1,\"loss\":2.5}\n\n  \r\n{\"step\":2,\"loss\":1,\"note\":\"a/b\"}\r\n"
-        XCTAssertEqual(try JSONLines.decode(Record.self, from: Data(text.utf8)),
-                       [Record(step: 1, loss: 2.5, note: nil), Record(step: 2, loss: 1, note: "a/b")])
+        XCTAssertEqual(
+            try JSONLines.decode(Record.self, from: Data(text.utf8)),
+            [Record(step: 1, loss: 2.5, note: nil), Record(step: 2, loss: 1, note: "a/b")])
         let objects = try JSONLines.objects(from: Data(text.utf8))
         XCTAssertEqual(objects.count, 2)
         XCTAssertEqual(objects[1]["note"] as? String, "a/b")
@@ -38,8 +40,9 @@ final class JSONFilesTests: XCTestCase {
         try JSONLinesWriter(url: url).write(Record(step: 1, loss: 0.5, note: "x/y"))
         let writer = try JSONLinesWriter(url: url)
         try writer.write(Record(step: 2, loss: 0.25, note: nil))
-        XCTAssertEqual(try String(contentsOf: url, encoding: .utf8),
-                       "{\"loss\":0.5,\"note\":\"x/y\",\"step\":1}\n{\"loss\":0.25,\"step\":2}\n")
+        XCTAssertEqual(
+            try String(contentsOf: url, encoding: .utf8),
+            "{\"loss\":0.5,\"note\":\"x/y\",\"step\":1}\n{\"loss\":0.25,\"step\":2}\n")
         XCTAssertEqual(try JSONLines.read(Record.self, contentsOf: url).map(\.step), [1, 2])
         try JSONLinesWriter(url: url, append: false).write(Record(step: 3, loss: 0, note: nil))
         XCTAssertEqual(try JSONLines.readObjects(contentsOf: url).count, 1)
@@ -53,18 +56,20 @@ final class JSONFilesTests: XCTestCase {
             var list = [1, 2]
         }
         let text = String(decoding: try JSONOutput.encode(Report()), as: UTF8.self)
-        XCTAssertEqual(text, """
-        {
-          "list" : [
-            1,
-            2
-          ],
-          "path" : "runs/a \\"b\\"",
-          "ratio" : 0.1,
-          "value" : 1
-        }
+        XCTAssertEqual(
+            text,
+            """
+            {
+              "list" : [
+                1,
+                2
+              ],
+              "path" : "runs/a \\"b\\"",
+              "ratio" : 0.1,
+              "value" : 1
+            }
 
-        """)
+            """)
         XCTAssertThrowsError(try JSONOutput.encode(["x": Double.nan]))
     }
 
@@ -76,7 +81,8 @@ final class JSONFilesTests: XCTestCase {
         let data = file.encoded()
         let length = data.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
         let header = String(decoding: data[8..<(8 + length)], as: UTF8.self)
-        let expected = "{\"__metadata__\":{\"k\\\"\":\"v\\u000c\"},"
+        let expected =
+            "{\"__metadata__\":{\"k\\\"\":\"v\\u000c\"},"
             + "\"a\\\"b\\\\c\\n\\t\\u0001\\u0008é😀/\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}"
         XCTAssertEqual(header.trimmingCharacters(in: .whitespaces), expected)
         XCTAssertEqual(length % 8, 0)

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import GenEngine
 
 /// Output shapes and PyTorch state_dict names of every layer.
@@ -28,9 +29,12 @@ final class LayerTests: XCTestCase {
 
     func testRecurrentLayers() {
         let lstm = LSTM(inputSize: 3, hiddenSize: 5, numLayers: 2, rng: &rng)
-        XCTAssertEqual(lstm.namedParameters().map(\.0), [
-            "weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0",
-            "weight_ih_l1", "weight_hh_l1", "bias_ih_l1", "bias_hh_l1"])
+        XCTAssertEqual(
+            lstm.namedParameters().map(\.0),
+            [
+                "weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0",
+                "weight_ih_l1", "weight_hh_l1", "bias_ih_l1", "bias_hh_l1",
+            ])
         XCTAssertEqual(lstm.namedParameters()[0].1.wrappedValue.shape, [20, 3])
         let (out, state) = lstm(randomTensor([4, 6, 3]))
         XCTAssertEqual(out.shape, [4, 6, 5])
@@ -51,9 +55,13 @@ final class LayerTests: XCTestCase {
     func testTransformerBlockNamesAndKVCache() {
         let block = TransformerBlock(width: 16, heads: 4, rng: &rng)
         let names = block.namedParameters().map(\.0)
-        XCTAssertEqual(names, ["ln_1.weight", "ln_1.bias", "attn.c_attn.weight", "attn.c_attn.bias",
-                               "attn.c_proj.weight", "attn.c_proj.bias", "ln_2.weight", "ln_2.bias",
-                               "mlp.c_fc.weight", "mlp.c_fc.bias", "mlp.c_proj.weight", "mlp.c_proj.bias"])
+        XCTAssertEqual(
+            names,
+            [
+                "ln_1.weight", "ln_1.bias", "attn.c_attn.weight", "attn.c_attn.bias",
+                "attn.c_proj.weight", "attn.c_proj.bias", "ln_2.weight", "ln_2.bias",
+                "mlp.c_fc.weight", "mlp.c_fc.bias", "mlp.c_proj.weight", "mlp.c_proj.bias",
+            ])
         let x = randomTensor([2, 6, 16], seed: 10)
         let full = noGrad { block(x) }
         XCTAssertEqual(full.shape, [2, 6, 16])
@@ -85,7 +93,8 @@ final class LayerTests: XCTestCase {
             XCTAssertTrue(text.contains("missing tensor 'bias'"), text)
             XCTAssertTrue(text.contains("unexpected tensor 'extra'"), text)
         }
-        let w = randomTensor([2, 3]), b = randomTensor([2])
+        let w = randomTensor([2, 3])
+        let b = randomTensor([2])
         XCTAssertNoThrow(try lin.load(stateDict: ["weight": w, "bias": b]))
         XCTAssertEqual(lin.weight.scalars, w.scalars)
     }

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import GenEngine
 
 /// Small models that must learn: each test fails if training does not work.
@@ -15,7 +16,8 @@ final class LearningTests: XCTestCase {
     func testMLPLearnsXOR() {
         var rng = RNG(seed: 1)
         let model = MLP2(rng: &rng)
-        let x = Tensor([0, 0, 0, 1, 1, 0, 1, 1], shape: [4, 2]), y = Tensor([0, 1, 1, 0], shape: [4, 1])
+        let x = Tensor([0, 0, 0, 1, 1, 0, 1, 1], shape: [4, 2])
+        let y = Tensor([0, 1, 1, 0], shape: [4, 1])
         let opt = Adam(learningRate: 0.05)
         let step = valueAndGrad(model) { m in binaryCrossEntropy(logits: m(x), targets: y) }
         var loss: Float = 1
@@ -60,11 +62,16 @@ final class LearningTests: XCTestCase {
     func testLSTMOverfitsRepeatingSequence() {
         var rng = RNG(seed: 3)
         let model = TinyLSTM(rng: &rng)
-        let inputs = Array(Self.sequence[0..<32]), targets = Array(Self.sequence[1..<33])
+        let inputs = Array(Self.sequence[0..<32])
+        let targets = Array(Self.sequence[1..<33])
         let opt = Adam(learningRate: 0.02)
         let step = valueAndGrad(model) { m in crossEntropy(logits: m(inputs), targets: targets) }
         var loss: Float = 10
-        for _ in 0..<200 { let (l, g) = step(); opt.update(model, g); loss = l.item }
+        for _ in 0..<200 {
+            let (l, g) = step()
+            opt.update(model, g)
+            loss = l.item
+        }
         XCTAssertLessThan(loss, 0.05)
     }
 
@@ -86,11 +93,16 @@ final class LearningTests: XCTestCase {
     func testTransformerOverfitsRepeatingSequence() {
         var rng = RNG(seed: 4)
         let model = TinyGPT(rng: &rng)
-        let inputs = Array(Self.sequence[0..<32]), targets = Array(Self.sequence[1..<33])
+        let inputs = Array(Self.sequence[0..<32])
+        let targets = Array(Self.sequence[1..<33])
         let opt = Adam.adamW(learningRate: 0.01, weightDecay: 0)
         let step = valueAndGrad(model) { m in crossEntropy(logits: m(inputs), targets: targets) }
         var loss: Float = 10
-        for _ in 0..<150 { let (l, g) = step(); opt.update(model, g); loss = l.item }
+        for _ in 0..<150 {
+            let (l, g) = step()
+            opt.update(model, g)
+            loss = l.item
+        }
         XCTAssertLessThan(loss, 0.05)
     }
 
@@ -99,8 +111,10 @@ final class LearningTests: XCTestCase {
             Threads.set(threads)
             defer { Threads.set(2) }
             var rng = RNG(seed: 5)
-            let conv = Sequential([Conv2d(1, 8, kernel: 3, padding: 1, rng: &rng), Activation.relu,
-                                   Activation { $0.reshaped([$0.shape[0], -1]) }, Linear(8 * 16 * 16, 10, rng: &rng)])
+            let conv = Sequential([
+                Conv2d(1, 8, kernel: 3, padding: 1, rng: &rng), Activation.relu,
+                Activation { $0.reshaped([$0.shape[0], -1]) }, Linear(8 * 16 * 16, 10, rng: &rng),
+            ])
             var data = RNG(seed: 6)
             let x = Tensor.normal([16, 1, 16, 16], rng: &data)
             let y: [Int32] = (0..<16).map { Int32($0 % 10) }
@@ -109,7 +123,8 @@ final class LearningTests: XCTestCase {
             for _ in 0..<50 { opt.update(conv, step().1) }
             return conv.namedParameters().flatMap { $0.1.wrappedValue.scalars }
         }
-        let one = train(threads: 1), two = train(threads: 2)
+        let one = train(threads: 1)
+        let two = train(threads: 2)
         XCTAssertEqual(one.count, two.count)
         XCTAssertTrue(zip(one, two).allSatisfy { $0.bitPattern == $1.bitPattern }, "weights differ between 1 and 2 threads")
     }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import GenEngine
 
 /// VAE, GAN and the two language models learn on small synthetic data.
@@ -8,8 +9,12 @@ final class NeuralFamilyTests: XCTestCase {
     static func bars(_ count: Int, rng: inout RNG) -> Tensor {
         var pixels = [Float](repeating: 0, count: count * 64)
         for i in 0..<count {
-            let row = rng.int(below: 8), col = rng.int(below: 8)
-            for j in 0..<8 { pixels[i * 64 + row * 8 + j] = 1; pixels[i * 64 + j * 8 + col] = 1 }
+            let row = rng.int(below: 8)
+            let col = rng.int(below: 8)
+            for j in 0..<8 {
+                pixels[i * 64 + row * 8 + j] = 1
+                pixels[i * 64 + j * 8 + col] = 1
+            }
         }
         return Tensor(pixels, shape: [count, 1, 8, 8])
     }
@@ -19,7 +24,10 @@ final class NeuralFamilyTests: XCTestCase {
         let vae = VAE(VAEConfig(architecture: .mlp, channels: 1, height: 8, width: 8, latent: 4, hidden: [64]), rng: &rng)
         var data = RNG(seed: 2)
         let test = Self.bars(256, rng: &data)
-        func elbo() -> Float { var r = RNG(seed: 3); return noGrad { vae.loss(test, rng: &r).negativeELBO } }
+        func elbo() -> Float {
+            var r = RNG(seed: 3)
+            return noGrad { vae.loss(test, rng: &r).negativeELBO }
+        }
         let before = elbo()
         let optimizer = Adam(learningRate: 3e-3)
         for _ in 0..<300 {
@@ -59,7 +67,8 @@ final class NeuralFamilyTests: XCTestCase {
     func testGANCoversTheModesOfARing() {
         var rng = RNG(seed: 7)
         let gan = GAN(GANConfig(architecture: .mlp, shape: [2], latent: 8, width: 64, realLabel: 1), rng: &rng)
-        let optG = Adam(learningRate: 1e-3, beta1: 0.5), optD = Adam(learningRate: 1e-3, beta1: 0.5)
+        let optG = Adam(learningRate: 1e-3, beta1: 0.5)
+        let optD = Adam(learningRate: 1e-3, beta1: 0.5)
         let modes: [(Double, Double)] = (0..<8).map { (k: Int) -> (Double, Double) in
             let angle = Double(k) * Double.pi / 4
             return (2 * Foundation.cos(angle), 2 * Foundation.sin(angle))
@@ -84,27 +93,34 @@ final class NeuralFamilyTests: XCTestCase {
 
     /// A deterministic language: after two random tokens, each token is the sum of the previous two mod 10.
     static func fibonacciBatch(_ batch: Int, _ length: Int, rng: inout RNG) -> (inputs: [Int32], targets: [Int32]) {
-        var x: [Int32] = [], y: [Int32] = []
+        var x: [Int32] = []
+        var y: [Int32] = []
         for _ in 0..<batch {
             var s = [Int32(rng.int(below: 10)), Int32(rng.int(below: 10))]
             while s.count <= length { s.append((s[s.count - 1] + s[s.count - 2]) % 10) }
             x += s[0..<length]
-            y += [-100] + s[2...length]        // the second token is random: not scored
+            y += [-100] + s[2...length]  // the second token is random: not scored
         }
         return (x, y)
     }
 
-    func languageModelReachesLowLoss<M: Module>(_ model: M, loss: @escaping (M, [Int32], [Int32], Int) -> Tensor, steps: Int, learningRate: Float = 1e-2) throws -> Double {
+    func languageModelReachesLowLoss<M: Module>(
+        _ model: M, loss: @escaping (M, [Int32], [Int32], Int) -> Tensor, steps: Int, learningRate: Float = 1e-2
+    ) throws -> Double {
         let dir = temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let config = TrainerConfig(steps: steps, learningRate: learningRate, warmupSteps: 10, evalEvery: steps / 2, seed: 4)
-        let trainer = Trainer(model: model, optimizer: Adam.adamW(learningRate: 1e-2, weightDecay: 0), config: config, folder: dir,
-                              loss: { m, rng, _ in let b = Self.fibonacciBatch(16, 24, rng: &rng); return loss(m, b.inputs, b.targets, 16) },
-                              validate: { m in
-                                  var r = RNG(seed: 77)
-                                  let b = Self.fibonacciBatch(64, 24, rng: &r)
-                                  return Double(loss(m, b.inputs, b.targets, 64).item)
-                              })
+        let trainer = Trainer(
+            model: model, optimizer: Adam.adamW(learningRate: 1e-2, weightDecay: 0), config: config, folder: dir,
+            loss: { m, rng, _ in
+                let b = Self.fibonacciBatch(16, 24, rng: &rng)
+                return loss(m, b.inputs, b.targets, 16)
+            },
+            validate: { m in
+                var r = RNG(seed: 77)
+                let b = Self.fibonacciBatch(64, 24, rng: &r)
+                return Double(loss(m, b.inputs, b.targets, 64).item)
+            })
         trainer.quiet = true
         return try trainer.run().bestValidationLoss!
     }
@@ -113,10 +129,13 @@ final class NeuralFamilyTests: XCTestCase {
         for cell in [RecurrentLMConfig.Cell.lstm, .gru] {
             var rng = RNG(seed: 5)
             let model = RecurrentLM(RecurrentLMConfig(vocabSize: 10, embedding: 32, hidden: 64, layers: 1, cell: cell), rng: &rng)
-            let best = try languageModelReachesLowLoss(model, loss: { m, x, y, b in m.loss(inputs: x, targets: y, batch: b).loss }, steps: 600)
+            let best = try languageModelReachesLowLoss(
+                model, loss: { m, x, y, b in m.loss(inputs: x, targets: y, batch: b).loss }, steps: 600)
             XCTAssertLessThan(best, 0.1, "\(cell) validation loss")
             var g = RNG(seed: 1)
-            let continuation = model.generate(prompt: [3, 4], options: GenerationOptions(sampling: SamplingOptions(temperature: 0), maxTokens: 6), rng: &g).tokens
+            let continuation = model.generate(
+                prompt: [3, 4], options: GenerationOptions(sampling: SamplingOptions(temperature: 0), maxTokens: 6), rng: &g
+            ).tokens
             XCTAssertEqual(continuation, [7, 1, 8, 9, 7, 6])
         }
     }
@@ -124,15 +143,18 @@ final class NeuralFamilyTests: XCTestCase {
     func testTransformerLMLearnsDeterministicLanguage() throws {
         var rng = RNG(seed: 6)
         let model = TransformerLM(TransformerLMConfig(vocabSize: 10, contextLength: 32, layers: 2, heads: 4, width: 64), rng: &rng)
-        let best = try languageModelReachesLowLoss(model, loss: { m, x, y, b in
-            crossEntropy(logits: m(x, batch: b).reshaped([-1, 10]), targets: y)
-        }, steps: 600, learningRate: 2e-3)
+        let best = try languageModelReachesLowLoss(
+            model,
+            loss: { m, x, y, b in
+                crossEntropy(logits: m(x, batch: b).reshaped([-1, 10]), targets: y)
+            }, steps: 600, learningRate: 2e-3)
         XCTAssertLessThan(best, 0.1)
     }
 
     func testStreamBatchesCarryConsecutiveText() {
         let stream = StreamBatches(tokens: (0..<100).map(Int32.init), batch: 2, length: 5)
-        let first = stream.chunk(0), second = stream.chunk(1)
+        let first = stream.chunk(0)
+        let second = stream.chunk(1)
         XCTAssertEqual(first.inputs, [0, 1, 2, 3, 4, 50, 51, 52, 53, 54])
         XCTAssertEqual(first.targets, [1, 2, 3, 4, 5, 51, 52, 53, 54, 55])
         XCTAssertEqual(second.inputs.prefix(5), [5, 6, 7, 8, 9])

@@ -1,13 +1,15 @@
 import Foundation
 import XCTest
+
 @testable import GenEngine
 
 final class PNGTests: XCTestCase {
     func testRoundTripEveryColourTypeWithText() throws {
         for channels in 1...4 {
             let pixels = (0..<(5 * 3 * channels)).map { UInt8(($0 * 37 + channels) % 256) }
-            let image = Image(width: 5, height: 3, channels: channels, pixels: pixels,
-                              text: [PNGText("Software", "GenSuite"), PNGText("seed", "42")])
+            let image = Image(
+                width: 5, height: 3, channels: channels, pixels: pixels,
+                text: [PNGText("Software", "GenSuite"), PNGText("seed", "42")])
             for level in [0, 9] {
                 let back = try PNG.decode(PNG.encode(image, compression: level))
                 XCTAssertEqual(back, image, "channels \(channels), level \(level)")
@@ -34,7 +36,7 @@ final class PNGTests: XCTestCase {
             XCTAssertThrowsError(try PNG.decode(good.prefix(cut)), "truncated at \(cut)")
         }
         var flipped = good
-        flipped[40] ^= 0xFF   // inside IDAT: CRC mismatch
+        flipped[40] ^= 0xFF  // inside IDAT: CRC mismatch
         XCTAssertThrowsError(try PNG.decode(flipped)) { XCTAssertFalse("\($0)".isEmpty) }
         // A header that claims an enormous image is refused before allocating it.
         XCTAssertThrowsError(try PNG.decode(good, maxPixels: 10)) { XCTAssertTrue("\($0)".contains("exceeds")) }
@@ -59,7 +61,9 @@ final class PNGTests: XCTestCase {
         try PNG.write(Image(width: 2, height: 2, channels: 1, pixels: [1, 2, 3, 4]), to: url)
         XCTAssertEqual(try PNG.read(url).pixels, [1, 2, 3, 4])
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["x.png"])
-        XCTAssertThrowsError(try PNG.write(Image(width: 1, height: 1, channels: 1, pixels: [0]),
-                                           to: dir.appendingPathComponent("missing/dir/x.png")))
+        XCTAssertThrowsError(
+            try PNG.write(
+                Image(width: 1, height: 1, channels: 1, pixels: [0]),
+                to: dir.appendingPathComponent("missing/dir/x.png")))
     }
 }

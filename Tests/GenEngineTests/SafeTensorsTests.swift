@@ -1,11 +1,13 @@
 import Foundation
 import XCTest
+
 @testable import GenEngine
 
 final class SafeTensorsTests: XCTestCase {
     func testRoundTripIsByteStableAndAligned() throws {
-        let file = SafeTensors(tensors: [("b.weight", randomTensor([3, 2])), ("a", Tensor(scalar: 4)), ("empty", Tensor.zeros([0, 3]))],
-                               metadata: ["step": "12", "quote\"d": "x\ny"])
+        let file = SafeTensors(
+            tensors: [("b.weight", randomTensor([3, 2])), ("a", Tensor(scalar: 4)), ("empty", Tensor.zeros([0, 3]))],
+            metadata: ["step": "12", "quote\"d": "x\ny"])
         let data = file.encoded()
         let headerLength = data.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
         XCTAssertEqual(headerLength % 8, 0)
@@ -21,7 +23,8 @@ final class SafeTensorsTests: XCTestCase {
     func testReadsFileWrittenByPythonSafetensors() throws {
         let file = try SafeTensors.read(contentsOf: fixture("python_written.safetensors"))
         let expected = try JSONSerialization.jsonObject(with: Data(contentsOf: fixture("python_written.expected.json"))) as! [String: Any]
-        let values = expected["values"] as! [String: [Double]], shapes = expected["shapes"] as! [String: [Int]]
+        let values = expected["values"] as! [String: [Double]]
+        let shapes = expected["shapes"] as! [String: [Int]]
         XCTAssertEqual(Set(file.byName.keys), Set(values.keys))
         for (name, v) in values {
             let t = file.byName[name]!
@@ -62,8 +65,10 @@ final class SafeTensorsTests: XCTestCase {
         assertRejects(forge(#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,8]}}"#, buffer: four), .invalidOffset)
         assertRejects(forge(#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}}"#, buffer: four), .shapeMismatch)
         assertRejects(forge(#"{"a":{"dtype":"Q9","shape":[1],"data_offsets":[0,4]}}"#, buffer: four), .unsupportedDType)
-        assertRejects(forge(#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#,
-                            buffer: four), .overlappingOrHole)
+        assertRejects(
+            forge(
+                #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#,
+                buffer: four), .overlappingOrHole)
         assertRejects(forge(#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, buffer: four + four), .overlappingOrHole)
         assertRejects(forge(#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, buffer: four + four), .overlappingOrHole)
         assertRejects(forge(#"{"a":{"dtype":"F32","shape":[4611686018427387904,4],"data_offsets":[0,4]}}"#, buffer: four), .shapeMismatch)

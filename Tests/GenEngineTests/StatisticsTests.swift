@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import GenEngine
 
 final class StatisticsTests: XCTestCase {

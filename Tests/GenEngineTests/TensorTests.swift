@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import GenEngine
 
 /// Forward values of the core ops against hand-computed results.
@@ -33,7 +34,8 @@ final class TensorTests: XCTestCase {
         XCTAssertEqual(t.max(axis: 1).scalars, [5, 9])
         XCTAssertEqual(t.argmax(axis: 1).scalars, [1, 0])
         XCTAssertEqual(t.variance(axis: 1).scalars[0], 8.0 / 3, accuracy: 1e-6)
-        XCTAssertEqual(t.logSumExp(axis: 1).scalars[1], Foundation.log(Foundation.exp(9) + Foundation.exp(2) + Foundation.exp(4)), accuracy: 1e-5)
+        XCTAssertEqual(
+            t.logSumExp(axis: 1).scalars[1], Foundation.log(Foundation.exp(9) + Foundation.exp(2) + Foundation.exp(4)), accuracy: 1e-5)
     }
 
     func testShapeOps() {
@@ -50,7 +52,8 @@ final class TensorTests: XCTestCase {
     }
 
     func testMatmulValues() {
-        let a = Tensor([1, 2, 3, 4, 5, 6], shape: [2, 3]), b = Tensor([1, 0, 0, 1, 1, 1], shape: [3, 2])
+        let a = Tensor([1, 2, 3, 4, 5, 6], shape: [2, 3])
+        let b = Tensor([1, 0, 0, 1, 1, 1], shape: [3, 2])
         XCTAssertEqual(matmul(a, b).scalars, [4, 5, 10, 11])
         XCTAssertEqual(matmul(a, a, transposeB: true).scalars, [14, 32, 32, 77])
         XCTAssertEqual(matmul(a, a, transposeA: true).shape, [3, 3])
@@ -59,15 +62,22 @@ final class TensorTests: XCTestCase {
     }
 
     func testConvolutionMatchesDirectSum() {
-        let x = randomTensor([2, 2, 5, 5], seed: 4), w = randomTensor([3, 2, 3, 3], seed: 5), bias = randomTensor([3], seed: 6)
+        let x = randomTensor([2, 2, 5, 5], seed: 4)
+        let w = randomTensor([3, 2, 3, 3], seed: 5)
+        let bias = randomTensor([3], seed: 6)
         let y = conv2d(x, weight: w, bias: bias, stride: 2, padding: 1)
         XCTAssertEqual(y.shape, [2, 3, 3, 3])
         // Direct evaluation of one output element: n=1, o=2, oy=1, ox=2.
         var expected = bias[2]
-        for c in 0..<2 { for ky in 0..<3 { for kx in 0..<3 {
-            let iy = 1 * 2 + ky - 1, ix = 2 * 2 + kx - 1
-            if iy >= 0 && iy < 5 && ix >= 0 && ix < 5 { expected += x[1, c, iy, ix] * w[2, c, ky, kx] }
-        } } }
+        for c in 0..<2 {
+            for ky in 0..<3 {
+                for kx in 0..<3 {
+                    let iy = 1 * 2 + ky - 1
+                    let ix = 2 * 2 + kx - 1
+                    if iy >= 0 && iy < 5 && ix >= 0 && ix < 5 { expected += x[1, c, iy, ix] * w[2, c, ky, kx] }
+                }
+            }
+        }
         XCTAssertEqual(y[1, 2, 1, 2], expected, accuracy: 1e-5)
         // Transposed convolution is the adjoint of convolution: <conv(x), z> = <x, convT(z)>.
         let z = randomTensor([2, 3, 3, 3], seed: 7)
@@ -83,7 +93,9 @@ final class TensorTests: XCTestCase {
         XCTAssertEqual(huge.scalars[0], 0, accuracy: 1e-6)
         XCTAssertTrue(huge.scalars.allSatisfy { $0.isFinite })
         let p = randomTensor([1, 3, 3], seed: 9).causalSoftmax(scale: 1)
-        XCTAssertEqual(p[0, 0, 1], 0); XCTAssertEqual(p[0, 0, 2], 0); XCTAssertEqual(p[0, 1, 2], 0)
+        XCTAssertEqual(p[0, 0, 1], 0)
+        XCTAssertEqual(p[0, 0, 2], 0)
+        XCTAssertEqual(p[0, 1, 2], 0)
         XCTAssertEqual(p[0, 0, 0], 1, accuracy: 1e-6)
     }
 
@@ -114,7 +126,9 @@ final class TensorTests: XCTestCase {
     }
 
     func testRNGIsStableAndStreamsDiffer() {
-        var r1 = RNG(seed: 42), r2 = RNG(seed: 42), r3 = RNG(seed: 42, stream: "other")
+        var r1 = RNG(seed: 42)
+        var r2 = RNG(seed: 42)
+        var r3 = RNG(seed: 42, stream: "other")
         let first = (0..<4).map { _ in r1.next() }
         XCTAssertEqual(first, (0..<4).map { _ in r2.next() })
         XCTAssertNotEqual(first, (0..<4).map { _ in r3.next() })

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import GenEngine
 
 /// Random tensor with values in [low, high) from a fixed stream.
@@ -10,8 +11,10 @@ func randomTensor(_ shape: [Int], low: Float = -1, high: Float = 1, seed: UInt64
 
 /// Checks the autodiff gradient of `f` (any output shape; reduced through a fixed random
 /// projection) against central finite differences, for every input element.
-func checkGradients(_ inputs: [Tensor], eps: Float = 1e-2, tolerance: Float = 2e-2,
-                    file: StaticString = #filePath, line: UInt = #line, _ f: ([Tensor]) -> Tensor) {
+func checkGradients(
+    _ inputs: [Tensor], eps: Float = 1e-2, tolerance: Float = 2e-2,
+    file: StaticString = #filePath, line: UInt = #line, _ f: ([Tensor]) -> Tensor
+) {
     // Project to a scalar with fixed weights so every output element matters.
     var projection: Tensor?
     func scalar(_ xs: [Tensor]) -> Tensor {

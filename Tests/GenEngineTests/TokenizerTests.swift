@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import GenEngine
 
 final class TokenizerTests: XCTestCase {
@@ -9,13 +10,21 @@ final class TokenizerTests: XCTestCase {
     struct Expected: Decodable {
         struct Sentence: Decodable {
             let text: String, ids: [Int32], tokens: [String], splits: [String]
-            let has_special_tokens: Bool
+            let hasSpecialTokens: Bool
+            enum CodingKeys: String, CodingKey {
+                case text, ids, tokens, splits
+                case hasSpecialTokens = "has_special_tokens"
+            }
         }
         struct Split: Decodable { let text: String, splits: [String] }
-        let vocab_size: Int
-        let special_tokens: [String]
+        let vocabSize: Int
+        let specialTokens: [String]
         let sentences: [Sentence]
-        let random_splits: [Split]
+        let randomSplits: [Split]
+        enum CodingKeys: String, CodingKey {
+            case sentences
+            case vocabSize = "vocab_size", specialTokens = "special_tokens", randomSplits = "random_splits"
+        }
     }
 
     func expected() throws -> Expected {
@@ -31,11 +40,15 @@ final class TokenizerTests: XCTestCase {
     /// Seeded text mixing what breaks tokenizers: Hangul, CJK, emoji with ZWJ and skin tones, flags,
     /// combining marks, CRLF, tabs, long whitespace runs, contractions, digits, control characters.
     func randomUnicode(_ rng: inout RNG, pieces: Int) -> String {
-        let fixed = ["\r\n", "\n", "\t", " ", "                    ", "\u{00A0}", "\u{3000}", "'s", "'ll", "don't",
-                     "e\u{0301}", "\u{0308}", "👩\u{200D}👩\u{200D}👧\u{200D}👦", "👍🏽", "🇰🇷", "\u{200B}", "\u{FEFF}",
-                     "\u{0000}", "½", "٣", "Ⅻ", "...", "!!", "Ω", "ß", "ﬁ"]
-        let ranges: [ClosedRange<UInt32>] = [0x20...0x7E, 0xA0...0x17F, 0xAC00...0xD7A3, 0x4E00...0x4FFF, 0x1F300...0x1F64F,
-                                              0x300...0x36F, 0x400...0x4FF, 0x900...0x97F]
+        let fixed = [
+            "\r\n", "\n", "\t", " ", "                    ", "\u{00A0}", "\u{3000}", "'s", "'ll", "don't",
+            "e\u{0301}", "\u{0308}", "👩\u{200D}👩\u{200D}👧\u{200D}👦", "👍🏽", "🇰🇷", "\u{200B}", "\u{FEFF}",
+            "\u{0000}", "½", "٣", "Ⅻ", "...", "!!", "Ω", "ß", "ﬁ",
+        ]
+        let ranges: [ClosedRange<UInt32>] = [
+            0x20...0x7E, 0xA0...0x17F, 0xAC00...0xD7A3, 0x4E00...0x4FFF, 0x1F300...0x1F64F,
+            0x300...0x36F, 0x400...0x4FF, 0x900...0x97F,
+        ]
         var s = ""
         for _ in 0..<pieces {
             if rng.int(below: 3) == 0 {
@@ -91,13 +104,13 @@ final class TokenizerTests: XCTestCase {
     func testInvalidUTF8IsRejectedWithItsByteOffset() throws {
         let tokenizer = try gpt2Fixture()
         let cases: [([UInt8], Int)] = [
-            (Array("abc".utf8) + [0xFF] + Array("d".utf8), 3),              // never a lead byte
-            (Array("한".utf8) + [0x80], 3),                                 // stray continuation
-            (Array("ab".utf8) + [0xED, 0x95], 2),                           // cut off at the end
-            ([0x41, 0xE2, 0x28, 0xA1], 1),                                  // bad continuation
-            ([0x41, 0x42, 0xC0, 0xAF], 2),                                  // overlong "/"
-            ([0xED, 0xA0, 0x80], 0),                                        // surrogate U+D800
-            (Array("ok".utf8) + [0xF4, 0x90, 0x80, 0x80], 2),               // above U+10FFFF
+            (Array("abc".utf8) + [0xFF] + Array("d".utf8), 3),  // never a lead byte
+            (Array("한".utf8) + [0x80], 3),  // stray continuation
+            (Array("ab".utf8) + [0xED, 0x95], 2),  // cut off at the end
+            ([0x41, 0xE2, 0x28, 0xA1], 1),  // bad continuation
+            ([0x41, 0x42, 0xC0, 0xAF], 2),  // overlong "/"
+            ([0xED, 0xA0, 0x80], 0),  // surrogate U+D800
+            (Array("ok".utf8) + [0xF4, 0x90, 0x80, 0x80], 2),  // above U+10FFFF
         ]
         for (bytes, offset) in cases {
             XCTAssertThrowsError(try tokenizer.encode(bytes: bytes), "\(bytes)") { error in
@@ -178,7 +191,7 @@ final class TokenizerTests: XCTestCase {
 
     func testTrainingMatchesTokenizersBpeTrainer() throws {
         let expected = try expected()
-        let trained = try ByteLevelBPE.train(text: corpus(), vocabSize: expected.vocab_size, specialTokens: expected.special_tokens)
+        let trained = try ByteLevelBPE.train(text: corpus(), vocabSize: expected.vocabSize, specialTokens: expected.specialTokens)
         let reference = try gpt2Fixture()
         XCTAssertEqual(trained.merges.count, reference.merges.count)
         for (i, (ours, theirs)) in zip(trained.merges, reference.merges).enumerated() where ours != theirs {
@@ -194,7 +207,7 @@ final class TokenizerTests: XCTestCase {
         for sentence in expected.sentences {
             XCTAssertEqual(scalars(ByteLevelBPE.preTokenize(sentence.text)), scalars(sentence.splits), sentence.text)
         }
-        for case_ in expected.random_splits {
+        for case_ in expected.randomSplits {
             XCTAssertEqual(scalars(ByteLevelBPE.preTokenize(case_.text)), scalars(case_.splits), case_.text.debugDescription)
         }
         XCTAssertEqual(ByteLevelBPE.preTokenize("a  b\n\n c   "), ["a", " ", " b", "\n\n", " c", "   "])
@@ -205,8 +218,8 @@ final class TokenizerTests: XCTestCase {
         let fromPair = try gpt2Fixture()
         let fromJSON = try TokenizerFile.read(contentsOf: fixture("tokenizer/tokenizer.json"))
         XCTAssertTrue(fromJSON is ByteLevelBPE)
-        XCTAssertEqual(fromPair.vocabSize, expected.vocab_size)
-        XCTAssertEqual(fromJSON.vocabSize, expected.vocab_size)
+        XCTAssertEqual(fromPair.vocabSize, expected.vocabSize)
+        XCTAssertEqual(fromJSON.vocabSize, expected.vocabSize)
         XCTAssertEqual(fromPair.specialTokens, ["<|endoftext|>": 0])
         XCTAssertEqual(fromJSON.specialTokens, ["<|endoftext|>": 0])
         for sentence in expected.sentences {
@@ -215,10 +228,11 @@ final class TokenizerTests: XCTestCase {
                 XCTAssertEqual(ids, sentence.ids, sentence.text)
                 XCTAssertEqual(scalars(ids.map { tokenizer.token(forID: $0)! }), scalars(sentence.tokens), sentence.text)
                 XCTAssertEqual(Array(tokenizer.decode(ids).utf8), Array(sentence.text.utf8))
-                if sentence.has_special_tokens {
+                if sentence.hasSpecialTokens {
                     XCTAssertNotEqual(try tokenizer.encode(sentence.text), sentence.ids, "special tokens must not come from plain text")
-                    XCTAssertEqual(tokenizer.decode(ids, skippingSpecialTokens: true),
-                                   sentence.text.replacingOccurrences(of: "<|endoftext|>", with: ""))
+                    XCTAssertEqual(
+                        tokenizer.decode(ids, skippingSpecialTokens: true),
+                        sentence.text.replacingOccurrences(of: "<|endoftext|>", with: ""))
                 } else {
                     XCTAssertEqual(try tokenizer.encode(sentence.text), sentence.ids, sentence.text)
                 }
@@ -257,8 +271,9 @@ final class TokenizerTests: XCTestCase {
         let lenient = try RegexTokenizer(pattern: Self.smilesPattern, corpus: corpus, unmatched: .unknown)
         XCTAssertEqual(lenient.decode(try lenient.encode("CCXC")), "CC<unk>C")
 
-        let words = try RegexTokenizer(pattern: #"\S+"#, corpus: ["the cat sat", "the mat"], specialTokens: ["<eos>"],
-                                       unmatched: .skip, joiner: " ")
+        let words = try RegexTokenizer(
+            pattern: #"\S+"#, corpus: ["the cat sat", "the mat"], specialTokens: ["<eos>"],
+            unmatched: .skip, joiner: " ")
         XCTAssertEqual(words.vocabulary, ["<unk>", "<eos>", "cat", "mat", "sat", "the"])
         XCTAssertEqual(words.decode(try words.encode("the  dog sat")), "the <unk> sat")
         var stream = words.streamDecoder()
@@ -310,7 +325,8 @@ final class TokenizerTests: XCTestCase {
             XCTAssertEqual(back.joiner, tokenizer.joiner)
             for id in 0..<Int32(tokenizer.vocabSize) { XCTAssertEqual(back.token(forID: id), tokenizer.token(forID: id)) }
             for sample in samples {
-                let a = Result { try tokenizer.encode(sample) }, b = Result { try back.encode(sample) }
+                let a = Result { try tokenizer.encode(sample) }
+                let b = Result { try back.encode(sample) }
                 XCTAssertEqual(try? a.get(), try? b.get(), "tokenizer \(k): \(sample)")
             }
             XCTAssertEqual(try TokenizerFile.encode(back), try TokenizerFile.encode(tokenizer), "tokenizer \(k) file is not stable")
@@ -355,20 +371,26 @@ final class TokenizerTests: XCTestCase {
         let bpeModel = #""model": {"type": "BPE", "vocab": {"a": 0, "b": 1, "ab": 2}, "merges": [["a", "b"]]}"#
         XCTAssertTrue(jsonError(#"{"pre_tokenizer": {"type": "ByteLevel"}, \#(bpeModel)}"#) == "no error")
         XCTAssertTrue(jsonError(#"{"pre_tokenizer": null, \#(bpeModel)}"#).contains("pre_tokenizer"))
-        XCTAssertTrue(jsonError(#"{"normalizer": {"type": "NFC"}, "pre_tokenizer": {"type": "ByteLevel"}, \#(bpeModel)}"#)
-            .contains("normalizer"))
+        XCTAssertTrue(
+            jsonError(#"{"normalizer": {"type": "NFC"}, "pre_tokenizer": {"type": "ByteLevel"}, \#(bpeModel)}"#)
+                .contains("normalizer"))
         XCTAssertTrue(jsonError(#"{"model": {"type": "Unigram"}}"#).contains("model.type"))
         let byteLevel = #""pre_tokenizer": {"type": "ByteLevel"}"#
-        XCTAssertTrue(jsonError(#"{\#(byteLevel), "model": {"type": "BPE", "vocab": {"a": 0}, "merges": [["a"]]}}"#)
-            .contains("model.merges[0]"))
-        XCTAssertTrue(jsonError(#"{\#(byteLevel), "model": {"type": "BPE", "vocab": {"a": 0}, "merges": ["a c"]}}"#)
-            .contains("model.merges[0]"))
+        XCTAssertTrue(
+            jsonError(#"{\#(byteLevel), "model": {"type": "BPE", "vocab": {"a": 0}, "merges": [["a"]]}}"#)
+                .contains("model.merges[0]"))
+        XCTAssertTrue(
+            jsonError(#"{\#(byteLevel), "model": {"type": "BPE", "vocab": {"a": 0}, "merges": ["a c"]}}"#)
+                .contains("model.merges[0]"))
         XCTAssertTrue(jsonError(#"{"model": {"type": "WordLevel", "vocab": {"a": 0}}}"#).contains("gensuite.kind"))
-        XCTAssertTrue(jsonError(#"{"added_tokens": [{"id": "x", "content": "<s>"}], "model": {"type": "WordLevel", "vocab": {}}}"#)
-            .contains("added_tokens[0].id"))
-        XCTAssertTrue(jsonError(#"{"gensuite": {"version": 9, "kind": "character"}, "model": {"type": "WordLevel", "vocab": {}}}"#)
-            .contains("newer"))
-        XCTAssertTrue(jsonError(#"{"gensuite": {"kind": "character"}, "model": {"type": "WordLevel", "vocab": {"ab": 0}}}"#)
-            .contains("not 1"))
+        XCTAssertTrue(
+            jsonError(#"{"added_tokens": [{"id": "x", "content": "<s>"}], "model": {"type": "WordLevel", "vocab": {}}}"#)
+                .contains("added_tokens[0].id"))
+        XCTAssertTrue(
+            jsonError(#"{"gensuite": {"version": 9, "kind": "character"}, "model": {"type": "WordLevel", "vocab": {}}}"#)
+                .contains("newer"))
+        XCTAssertTrue(
+            jsonError(#"{"gensuite": {"kind": "character"}, "model": {"type": "WordLevel", "vocab": {"ab": 0}}}"#)
+                .contains("not 1"))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import GenEngine
 
 final class TrainerTests: XCTestCase {
@@ -30,12 +31,13 @@ final class TrainerTests: XCTestCase {
     func makeTrainer(_ folder: URL, interruptAt: Int? = nil) -> Trainer<Net> {
         let config = TrainerConfig(steps: 40, learningRate: 0.01, warmupSteps: 5, evalEvery: 10, checkpointEvery: 15, seed: 3)
         var calls = 0
-        let trainer = Trainer(model: Net(), optimizer: Adam.adamW(learningRate: 0.01), config: config, folder: folder,
-                              loss: { m, rng, _ in
-                                  calls += 1
-                                  if calls == interruptAt { raise(SIGINT) }
-                                  return Self.loss(m, &rng)
-                              }, validate: Self.validation)
+        let trainer = Trainer(
+            model: Net(), optimizer: Adam.adamW(learningRate: 0.01), config: config, folder: folder,
+            loss: { m, rng, _ in
+                calls += 1
+                if calls == interruptAt { raise(SIGINT) }
+                return Self.loss(m, &rng)
+            }, validate: Self.validation)
         trainer.quiet = true
         return trainer
     }
@@ -51,11 +53,12 @@ final class TrainerTests: XCTestCase {
         let interrupted = makeTrainer(dir.appendingPathComponent("b"), interruptAt: 17)
         XCTAssertThrowsError(try interrupted.run()) { error in
             XCTAssertEqual((error as? TrainingInterrupted)?.step, 17)
-            XCTAssertEqual(CLIError(from: error).code, .interrupted)        // exit 130
+            XCTAssertEqual(CLIError(from: error).code, .interrupted)  // exit 130
         }
         let resumed = makeTrainer(dir.appendingPathComponent("b"))
         try resumed.run(resume: true)
-        let a = whole.model.stateDict().flatMap { $0.1.scalars }, b = resumed.model.stateDict().flatMap { $0.1.scalars }
+        let a = whole.model.stateDict().flatMap { $0.1.scalars }
+        let b = resumed.model.stateDict().flatMap { $0.1.scalars }
         XCTAssertEqual(a.map(\.bitPattern), b.map(\.bitPattern), "resumed run differs from the uninterrupted one")
 
         // metrics.jsonl has one line per step and curve.png is a real PNG.
@@ -78,9 +81,13 @@ final class TrainerTests: XCTestCase {
         let config = TrainerConfig(steps: 200, learningRate: 0.01, evalEvery: 5, patience: 2, seed: 1)
         var evaluations = 0
         // A validation metric that stops improving after the third evaluation.
-        let trainer = Trainer(model: Net(), optimizer: SGD(learningRate: 0.01), config: config, folder: dir,
-                              loss: { m, rng, _ in Self.loss(m, &rng) },
-                              validate: { _ in evaluations += 1; return evaluations <= 3 ? Double(10 - evaluations) : 100 })
+        let trainer = Trainer(
+            model: Net(), optimizer: SGD(learningRate: 0.01), config: config, folder: dir,
+            loss: { m, rng, _ in Self.loss(m, &rng) },
+            validate: { _ in
+                evaluations += 1
+                return evaluations <= 3 ? Double(10 - evaluations) : 100
+            })
         trainer.quiet = true
         let summary = try trainer.run()
         XCTAssertTrue(summary.stoppedEarly)
@@ -99,7 +106,7 @@ final class BatchesTests: XCTestCase {
         let epoch0 = (0..<3).flatMap { batches.batch($0) }
         XCTAssertEqual(Set(epoch0).count, 90)
         XCTAssertTrue(Set(epoch0).isSubset(of: Set(train)))
-        XCTAssertNotEqual(batches.batch(0), batches.batch(3))      // a new order in the next epoch
+        XCTAssertNotEqual(batches.batch(0), batches.batch(3))  // a new order in the next epoch
         XCTAssertEqual(batches.batch(4), ShuffledBatches(examples: train, batchSize: 30, seed: 1).batch(4))
     }
 }

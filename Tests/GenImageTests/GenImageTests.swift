@@ -1,7 +1,8 @@
 import Foundation
 import XCTest
-@testable import gen_image
+
 @testable import GenEngine
+@testable import gen_image
 
 final class GenImageTests: XCTestCase {
     var dir: URL!
@@ -73,8 +74,9 @@ final class GenImageTests: XCTestCase {
         XCTAssertEqual(skipping.count, 12)
         try FileManager.default.removeItem(at: bad)
 
-        try PNG.write(Image(width: 10, height: 10, channels: 3, pixels: [UInt8](repeating: 200, count: 300)),
-                      to: root.appendingPathComponent("circle/big.png"))
+        try PNG.write(
+            Image(width: 10, height: 10, channels: 3, pixels: [UInt8](repeating: 200, count: 300)),
+            to: root.appendingPathComponent("circle/big.png"))
         XCTAssertThrowsError(try loadImages(root.path, size: 8, channels: 1, resize: false, skipBad: false)) { error in
             XCTAssertTrue("\(error)".contains("--resize"), "\(error)")
         }
@@ -101,8 +103,11 @@ final class GenImageTests: XCTestCase {
     func testTrainSampleInterpolateReconstructEndToEnd() throws {
         let root = try makeFolder(size: 8, perClass: 16)
         let bundle = dir.appendingPathComponent("cvae")
-        try run(["--data", root.path, "--arch", "cvae", "--size", "8", "--epochs", "2", "--batch", "8", "--latent", "4",
-                 "--out", bundle.path, "--quiet", "--seed", "3"], trainCommand)
+        try run(
+            [
+                "--data", root.path, "--arch", "cvae", "--size", "8", "--epochs", "2", "--batch", "8", "--latent", "4",
+                "--out", bundle.path, "--quiet", "--seed", "3",
+            ], trainCommand)
         for file in ["config.json", "model.safetensors", "metrics.jsonl", "curve.png"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: bundle.appendingPathComponent(file).path), file)
         }
@@ -119,8 +124,12 @@ final class GenImageTests: XCTestCase {
         // The same seed gives the same bytes.
         let again = dir.appendingPathComponent("again")
         try run(["--model", bundle.path, "--count", "3", "--seed", "42", "--label", "1", "--out", again.path], sampleCommand)
-        XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent("sample-42-2.png")), try Data(contentsOf: again.appendingPathComponent("sample-42-2.png")))
-        XCTAssertThrowsError(try run(["--model", bundle.path, "--label", "7", "--grid", dir.appendingPathComponent("g.png").path], sampleCommand)) {
+        XCTAssertEqual(
+            try Data(contentsOf: out.appendingPathComponent("sample-42-2.png")),
+            try Data(contentsOf: again.appendingPathComponent("sample-42-2.png")))
+        XCTAssertThrowsError(
+            try run(["--model", bundle.path, "--label", "7", "--grid", dir.appendingPathComponent("g.png").path], sampleCommand)
+        ) {
             XCTAssertEqual(CLIError(from: $0).code, .usage)
         }
         let grid = dir.appendingPathComponent("grid.png")
@@ -132,8 +141,11 @@ final class GenImageTests: XCTestCase {
         let mask = dir.appendingPathComponent("mask.png")
         try PNG.write(Image(width: 8, height: 8, channels: 1, pixels: (0..<64).map { $0 < 32 ? 255 : 0 }), to: mask)
         let repaired = dir.appendingPathComponent("repaired.png")
-        try run(["--model", bundle.path, "--in", root.appendingPathComponent("cross/0.png").path, "--mask", mask.path,
-                 "--steps", "20", "--label", "1", "--out", repaired.path], reconstructCommand)
+        try run(
+            [
+                "--model", bundle.path, "--in", root.appendingPathComponent("cross/0.png").path, "--mask", mask.path,
+                "--steps", "20", "--label", "1", "--out", repaired.path,
+            ], reconstructCommand)
         XCTAssertEqual(try PNG.read(repaired).height, 12)
         // A missing bundle is the engine's bundle error with exit 66.
         XCTAssertThrowsError(try run(["--model", dir.appendingPathComponent("nope").path], sampleCommand)) {

@@ -1,7 +1,8 @@
 import Foundation
 import XCTest
-@testable import gen_music
+
 @testable import GenEngine
+@testable import gen_music
 
 /// Train tiny models on a few shipped chorales, compose, and read the MIDI back.
 final class EndToEndTests: XCTestCase {
@@ -36,13 +37,20 @@ final class EndToEndTests: XCTestCase {
 
     func testTrainComposeEvaluateEndToEnd() throws {
         let data = try smallCorpus(12)
-        let lstm = dir.appendingPathComponent("lstm").path, markov = dir.appendingPathComponent("markov").path
-        try run(["--data", data, "--arch", "lstm", "--steps", "3", "--batch", "4", "--length", "32", "--hidden", "16", "--embedding", "8",
-                 "--layers", "1", "--out", lstm, "--quiet"], trainCommand)
+        let lstm = dir.appendingPathComponent("lstm").path
+        let markov = dir.appendingPathComponent("markov").path
+        try run(
+            [
+                "--data", data, "--arch", "lstm", "--steps", "3", "--batch", "4", "--length", "32", "--hidden", "16", "--embedding", "8",
+                "--layers", "1", "--out", lstm, "--quiet",
+            ], trainCommand)
         try run(["--data", data, "--arch", "markov", "--order", "4", "--out", markov, "--quiet"], trainCommand)
         let gpt = dir.appendingPathComponent("gpt").path
-        try run(["--data", data, "--arch", "transformer", "--steps", "2", "--batch", "2", "--length", "32", "--hidden", "16", "--heads", "2",
-                 "--layers", "1", "--out", gpt, "--quiet"], trainCommand)
+        try run(
+            [
+                "--data", data, "--arch", "transformer", "--steps", "2", "--batch", "2", "--length", "32", "--hidden", "16", "--heads", "2",
+                "--layers", "1", "--out", gpt, "--quiet",
+            ], trainCommand)
         let gptSong = dir.appendingPathComponent("gpt.mid").path
         try run(["--model", gpt, "--bars", "3", "--count", "2", "--out", gptSong], root)
         XCTAssertEqual(try bars(dir.appendingPathComponent("gpt-0-1.mid").path), 3)
@@ -54,7 +62,8 @@ final class EndToEndTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("already exists"))
         }
         for (name, bundle) in [("lstm", lstm), ("markov", markov)] {
-            let song = dir.appendingPathComponent("\(name).mid").path, stats = dir.appendingPathComponent("\(name).json").path
+            let song = dir.appendingPathComponent("\(name).mid").path
+            let stats = dir.appendingPathComponent("\(name).json").path
             let roll = dir.appendingPathComponent("\(name).png").path
             let args = ["--model", bundle, "--bars", "6", "--key", "Am", "--cadence", "--seed", "5", "--out", song]
             try run(args + ["--stats", stats, "--piano-roll", roll], root)
@@ -65,7 +74,7 @@ final class EndToEndTests: XCTestCase {
             XCTAssertEqual(file.keySignature, MusicKey("Am"))
             let score = try Score(midi: file, voices: 4)
             XCTAssertTrue(score.voices.enumerated().allSatisfy { v, notes in notes.allSatisfy { Score.voiceRanges[v].contains($0.pitch) } })
-            XCTAssertEqual(score.voices[3].last?.pitch.quotientAndRemainder(dividingBy: 12).remainder, 9)   // cadence on A
+            XCTAssertEqual(score.voices[3].last?.pitch.quotientAndRemainder(dividingBy: 12).remainder, 9)  // cadence on A
             let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: stats))) as! [String: Any]
             XCTAssertEqual(json["seed"] as? Int, 5)
             XCTAssertEqual(try PNG.read(URL(fileURLWithPath: roll)).width, 6 * 16 * 4 + 1)
@@ -84,12 +93,15 @@ final class EndToEndTests: XCTestCase {
             let longer = try Score(midi: readMIDI(continued), voices: 4)
             XCTAssertEqual(longer.bars, 9)
             for v in 0..<4 {
-                XCTAssertEqual(longer.voices[v].filter { $0.start < 6 * 16 }.map { [$0.pitch, $0.start] },
-                               score.voices[v].filter { $0.start < 6 * 16 }.map { [$0.pitch, $0.start] })
+                XCTAssertEqual(
+                    longer.voices[v].filter { $0.start < 6 * 16 }.map { [$0.pitch, $0.start] },
+                    score.voices[v].filter { $0.start < 6 * 16 }.map { [$0.pitch, $0.start] })
             }
         }
         // A one-track melody as primer is kept as the soprano and harmonised from the first bar.
-        let melody = Score(beatsPerBar: 4, key: MusicKey("G")!, bars: 2, voices: [(0..<8).map { ScoreNote(pitch: [67, 69, 71, 72][$0 % 4], start: 4 * $0, duration: 4) }])
+        let melody = Score(
+            beatsPerBar: 4, key: MusicKey("G")!, bars: 2,
+            voices: [(0..<8).map { ScoreNote(pitch: [67, 69, 71, 72][$0 % 4], start: 4 * $0, duration: 4) }])
         let melodyFile = dir.appendingPathComponent("melody.mid").path
         try Data(melody.midiFile(tempo: 100, programs: [0, 0, 0, 0]).bytes()).write(to: URL(fileURLWithPath: melodyFile))
         let harmonised = dir.appendingPathComponent("harmonised.mid").path
@@ -100,8 +112,11 @@ final class EndToEndTests: XCTestCase {
         for v in 1..<4 { XCTAssertLessThan(chorale.voices[v].first!.start, 16) }
         // Several pieces, fewer voices, other programs, 3/4.
         let many = dir.appendingPathComponent("many.mid").path
-        try run(["--model", lstm, "--bars", "3", "--count", "3", "--voices", "2", "--programs", "0,32", "--time-signature", "3/4",
-                 "--seed", "2", "--out", many], root)
+        try run(
+            [
+                "--model", lstm, "--bars", "3", "--count", "3", "--voices", "2", "--programs", "0,32", "--time-signature", "3/4",
+                "--seed", "2", "--out", many,
+            ], root)
         for i in 0..<3 {
             let file = try readMIDI(dir.appendingPathComponent("many-2-\(i).mid").path)
             XCTAssertEqual(file.tracks.map(\.name), ["GenSuite chorale (seed 2, piece \(i))", "Soprano", "Bass"])
@@ -149,9 +164,11 @@ final class EndToEndTests: XCTestCase {
         try FileManager.default.copyItem(at: garbage, to: folder.appendingPathComponent("bad.mid"))
         for (i, s) in [score, score.transposed(by: 2), score.transposed(by: -3)].enumerated() {
             var four = s
-            four.voices = [s.voices[0], s.voices[0].map { ScoreNote(pitch: $0.pitch - 5, start: $0.start, duration: $0.duration) },
-                           s.voices[0].map { ScoreNote(pitch: $0.pitch - 12, start: $0.start, duration: $0.duration) },
-                           s.voices[0].map { ScoreNote(pitch: $0.pitch - 24, start: $0.start, duration: $0.duration) }]
+            four.voices = [
+                s.voices[0], s.voices[0].map { ScoreNote(pitch: $0.pitch - 5, start: $0.start, duration: $0.duration) },
+                s.voices[0].map { ScoreNote(pitch: $0.pitch - 12, start: $0.start, duration: $0.duration) },
+                s.voices[0].map { ScoreNote(pitch: $0.pitch - 24, start: $0.start, duration: $0.duration) },
+            ]
             try Data(four.midiFile(tempo: 100, programs: [0, 0, 0, 0]).bytes()).write(to: folder.appendingPathComponent("\(i).mid"))
         }
         XCTAssertThrowsError(try run(["--data", folder.path, "--arch", "markov", "--out", bundle + "3", "--quiet"], trainCommand)) {

@@ -1,17 +1,21 @@
 import Foundation
 import XCTest
-@testable import gen_music
+
 @testable import GenEngine
+@testable import gen_music
 
 final class MIDIFileTests: XCTestCase {
     /// A two-track file: conductor, then a soprano line with an overlapping repeated pitch.
     func sampleFile() -> MIDIFile {
-        let notes = [Note(pitch: 72, start: 0, duration: 480, velocity: 80, channel: 0),
-                     Note(pitch: 74, start: 480, duration: 240, velocity: 70, channel: 0),
-                     Note(pitch: 74, start: 600, duration: 480, velocity: 60, channel: 0),   // overlaps the previous 74
-                     Note(pitch: 76, start: 1080, duration: 840, velocity: 90, channel: 0)]
+        let notes = [
+            Note(pitch: 72, start: 0, duration: 480, velocity: 80, channel: 0),
+            Note(pitch: 74, start: 480, duration: 240, velocity: 70, channel: 0),
+            Note(pitch: 74, start: 600, duration: 480, velocity: 60, channel: 0),  // overlaps the previous 74
+            Note(pitch: 76, start: 1080, duration: 840, velocity: 90, channel: 0),
+        ]
         let conductor = MIDITrack(events: MIDIFile.conductor(tempo: 96, timeSignature: (3, 4), key: (sharps: -1, minor: true)))
-        return MIDIFile(format: 1, division: 480, tracks: [conductor, MIDITrack.from(notes: notes, name: "Soprano", program: 52, channel: 0)])
+        return MIDIFile(
+            format: 1, division: 480, tracks: [conductor, MIDITrack.from(notes: notes, name: "Soprano", program: 52, channel: 0)])
     }
 
     func testWriteReadRoundTripKeepsNotesTempoAndMeter() throws {
@@ -28,7 +32,10 @@ final class MIDIFileTests: XCTestCase {
         XCTAssertEqual(back.tracks[1].name, "Soprano")
         // Exactly one end-of-track, last, in every track; note-off before note-on at the same tick.
         for track in back.tracks {
-            let ends = track.events.filter { if case .meta(0x2F, _) = $0.kind { return true }; return false }
+            let ends = track.events.filter {
+                if case .meta(0x2F, _) = $0.kind { return true }
+                return false
+            }
             XCTAssertEqual(ends.count, 1)
             XCTAssertEqual(track.events.last?.kind, .meta(type: 0x2F, data: []))
         }
@@ -43,8 +50,12 @@ final class MIDIFileTests: XCTestCase {
         let bytes = Array("MThd".utf8) + [0, 0, 0, 6, 0, 0, 0, 1, 0x01, 0xE0] + Array("MTrk".utf8) + be32(body.count) + body
         let file = try MIDIFile(bytes: bytes)
         XCTAssertEqual(file.format, 0)
-        XCTAssertEqual(file.tracks[0].notes, [Note(pitch: 60, start: 0, duration: 480, velocity: 100, channel: 0),
-                                              Note(pitch: 64, start: 480, duration: 240, velocity: 90, channel: 0)])
+        XCTAssertEqual(
+            file.tracks[0].notes,
+            [
+                Note(pitch: 60, start: 0, duration: 480, velocity: 100, channel: 0),
+                Note(pitch: 64, start: 480, duration: 240, velocity: 90, channel: 0),
+            ])
     }
 
     func testMalformedFilesGiveErrorsWithOffsets() {
@@ -58,13 +69,18 @@ final class MIDIFileTests: XCTestCase {
         rejects(Array("RIFF....".utf8), "no MThd")
         rejects(Array(good.prefix(30)), "claims")
         var longChunk = good
-        longChunk[21] = 0xFF                                      // first MTrk length becomes huge
+        longChunk[21] = 0xFF  // first MTrk length becomes huge
         rejects(longChunk, "claims")
-        let badVLQ: [UInt8] = Array("MThd".utf8) + [0, 0, 0, 6, 0, 0, 0, 1, 0x01, 0xE0] + Array("MTrk".utf8) + [0, 0, 0, 6, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F, 0x90]
+        let badVLQ: [UInt8] =
+            Array("MThd".utf8) + [0, 0, 0, 6, 0, 0, 0, 1, 0x01, 0xE0] + Array("MTrk".utf8) + [
+                0, 0, 0, 6, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F, 0x90,
+            ]
         rejects(badVLQ, "longer than 4 bytes")
-        let orphanData: [UInt8] = Array("MThd".utf8) + [0, 0, 0, 6, 0, 0, 0, 1, 0x01, 0xE0] + Array("MTrk".utf8) + [0, 0, 0, 3, 0x00, 60, 100]
+        let orphanData: [UInt8] =
+            Array("MThd".utf8) + [0, 0, 0, 6, 0, 0, 0, 1, 0x01, 0xE0] + Array("MTrk".utf8) + [0, 0, 0, 3, 0x00, 60, 100]
         rejects(orphanData, "running status")
-        let truncatedEvent: [UInt8] = Array("MThd".utf8) + [0, 0, 0, 6, 0, 0, 0, 1, 0x01, 0xE0] + Array("MTrk".utf8) + [0, 0, 0, 3, 0x00, 0x90, 60]
+        let truncatedEvent: [UInt8] =
+            Array("MThd".utf8) + [0, 0, 0, 6, 0, 0, 0, 1, 0x01, 0xE0] + Array("MTrk".utf8) + [0, 0, 0, 3, 0x00, 0x90, 60]
         rejects(truncatedEvent, "end")
         rejects(Array("MThd".utf8) + [0, 0, 0, 6, 0, 1, 0, 2, 0x01, 0xE0], "announces 2 tracks")
         rejects(Array("MThd".utf8) + [0, 0, 0, 6, 0, 1, 0, 1, 0xE7, 0x28], "SMPTE")
@@ -77,12 +93,14 @@ final class MIDIFileTests: XCTestCase {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("gensuite-\(UUID().uuidString).mid")
         defer { try? FileManager.default.removeItem(at: url) }
         try Data(sampleFile().bytes()).write(to: url)
-        let out = try pythonOracle(needs: "mido", """
-import mido, sys
-m = mido.MidiFile(sys.argv[1])
-ons = [(msg.note, msg.velocity) for msg in m.tracks[1] if msg.type == 'note_on' and msg.velocity > 0]
-print(m.type, m.ticks_per_beat, len(m.tracks), ons, round(mido.tempo2bpm(m.tracks[0][0].tempo), 2))
-""", arguments: [url.path])
+        let out = try pythonOracle(
+            needs: "mido",
+            """
+            import mido, sys
+            m = mido.MidiFile(sys.argv[1])
+            ons = [(msg.note, msg.velocity) for msg in m.tracks[1] if msg.type == 'note_on' and msg.velocity > 0]
+            print(m.type, m.ticks_per_beat, len(m.tracks), ons, round(mido.tempo2bpm(m.tracks[0][0].tempo), 2))
+            """, arguments: [url.path])
         XCTAssertEqual(out, "1 480 2 [(72, 80), (74, 70), (74, 60), (76, 90)] 96.0")
     }
 

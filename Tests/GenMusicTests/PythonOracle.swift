@@ -5,7 +5,8 @@ import XCTest
 /// python3 lacks `module` (Python packages are optional oracles, never requirements).
 func pythonOracle(needs module: String, _ script: String, arguments: [String]) throws -> String {
     func run(_ args: [String]) throws -> (status: Int32, output: String) {
-        let p = Process(), pipe = Pipe()
+        let p = Process()
+        let pipe = Pipe()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["python3"] + args
         p.standardOutput = pipe

@@ -1,7 +1,8 @@
 import Foundation
 import XCTest
-@testable import gen_music
+
 @testable import GenEngine
+@testable import gen_music
 
 /// Keys, the token language, the grammar's constraints and the metrics, on hand-made pieces.
 final class ScoreTests: XCTestCase {
@@ -14,8 +15,9 @@ final class ScoreTests: XCTestCase {
         XCTAssertEqual(MusicKey("Bb"), MusicKey(tonic: 10, minor: false))
         XCTAssertNil(MusicKey("H"))
         XCTAssertNil(MusicKey("C dorian"))
-        XCTAssertEqual([MusicKey("G")!, MusicKey("F")!, MusicKey("Am")!, MusicKey("F#m")!, MusicKey("Eb")!, MusicKey("Gb")!].map(\.sharps),
-                       [1, -1, 0, 3, -3, 6])
+        XCTAssertEqual(
+            [MusicKey("G")!, MusicKey("F")!, MusicKey("Am")!, MusicKey("F#m")!, MusicKey("Eb")!, MusicKey("Gb")!].map(\.sharps),
+            [1, -1, 0, 3, -3, 6])
         XCTAssertEqual(MusicKey("Am")!.scale, [9, 11, 0, 2, 4, 5, 7])
         XCTAssertEqual(MusicKey("Am")!.allowed, [9, 11, 0, 2, 4, 5, 7, 6, 8])
         // A histogram weighted like a D major piece (tonic triad heavy) is found to be D major.
@@ -23,19 +25,28 @@ final class ScoreTests: XCTestCase {
         for (pc, w) in [(2, 6.0), (4, 2), (6, 4), (7, 3), (9, 5), (11, 2), (1, 2)] { h[pc] = w }
         XCTAssertEqual(MusicKey.estimate(h)?.key, MusicKey("D"))
         // The key written into a MIDI key signature is read back.
-        let file = MIDIFile(format: 1, division: 480, tracks: [MIDITrack(events: MIDIFile.conductor(tempo: 90, timeSignature: (4, 4), key: (3, true)))])
+        let file = MIDIFile(
+            format: 1, division: 480, tracks: [MIDITrack(events: MIDIFile.conductor(tempo: 90, timeSignature: (4, 4), key: (3, true)))])
         XCTAssertEqual(try MIDIFile(bytes: file.bytes()).keySignature, MusicKey("F#m"))
     }
 
     /// One 3/4 bar: soprano half + quarter, alto quarter rest then half, tenor whole bar, bass 8ths and a rest.
     func sampleScore() -> Score {
-        Score(beatsPerBar: 3, key: MusicKey("G")!, bars: 2, voices: [
-            [ScoreNote(pitch: 74, start: 0, duration: 8), ScoreNote(pitch: 72, start: 8, duration: 4), ScoreNote(pitch: 71, start: 12, duration: 12)],
-            [ScoreNote(pitch: 67, start: 4, duration: 8), ScoreNote(pitch: 66, start: 12, duration: 12)],
-            [ScoreNote(pitch: 59, start: 0, duration: 12), ScoreNote(pitch: 62, start: 12, duration: 12)],
-            [ScoreNote(pitch: 43, start: 0, duration: 2), ScoreNote(pitch: 45, start: 2, duration: 2), ScoreNote(pitch: 47, start: 6, duration: 6),
-             ScoreNote(pitch: 50, start: 12, duration: 8)],
-        ])
+        Score(
+            beatsPerBar: 3, key: MusicKey("G")!, bars: 2,
+            voices: [
+                [
+                    ScoreNote(pitch: 74, start: 0, duration: 8), ScoreNote(pitch: 72, start: 8, duration: 4),
+                    ScoreNote(pitch: 71, start: 12, duration: 12),
+                ],
+                [ScoreNote(pitch: 67, start: 4, duration: 8), ScoreNote(pitch: 66, start: 12, duration: 12)],
+                [ScoreNote(pitch: 59, start: 0, duration: 12), ScoreNote(pitch: 62, start: 12, duration: 12)],
+                [
+                    ScoreNote(pitch: 43, start: 0, duration: 2), ScoreNote(pitch: 45, start: 2, duration: 2),
+                    ScoreNote(pitch: 47, start: 6, duration: 6),
+                    ScoreNote(pitch: 50, start: 12, duration: 8),
+                ],
+            ])
     }
 
     func testTokensRoundTripAndMarkBars() throws {
@@ -58,7 +69,9 @@ final class ScoreTests: XCTestCase {
     func generate(_ grammar: ChoraleGrammar, prompt: [Int32], seed: UInt64) -> Score {
         var rng = RNG(seed: seed)
         let options = GenerationOptions(maxTokens: 10_000, stopSequences: [[ChoraleTokens.end]], processors: [{ grammar }])
-        let out = generateTokens(prompt: prompt, options: options, rng: &rng) { _ in [Float](repeating: 0, count: ChoraleTokens.vocabularySize) }
+        let out = generateTokens(prompt: prompt, options: options, rng: &rng) { _ in
+            [Float](repeating: 0, count: ChoraleTokens.vocabularySize)
+        }
         XCTAssertEqual(out.stop, .stopSequence)
         return ChoraleTokens.decode(prompt + out.tokens)
     }
@@ -72,7 +85,7 @@ final class ScoreTests: XCTestCase {
             XCTAssertEqual(score.key, key)
             for (v, voice) in score.voices.enumerated() {
                 XCTAssertTrue(voice.allSatisfy { Score.voiceRanges[v].contains($0.pitch) && key.allowed.contains($0.pitch % 12) })
-                XCTAssertTrue(voice.allSatisfy { $0.end <= score.length && $0.duration <= 16 })       // no note longer than a bar
+                XCTAssertTrue(voice.allSatisfy { $0.end <= score.length && $0.duration <= 16 })  // no note longer than a bar
                 // No silence longer than a bar either (rests begin only after a note).
                 XCTAssertTrue(zip([ScoreNote(pitch: 0, start: 0, duration: 0)] + voice, voice).allSatisfy { $1.start - $0.end <= 16 })
                 // The cadence: one chord filling the final bar, tonic in soprano and bass.
@@ -86,8 +99,9 @@ final class ScoreTests: XCTestCase {
         }
         // Without the rule, uniform choices make parallels (the check above is not vacuous).
         let free = (0..<5 as Range<UInt64>).map { seed -> Int in
-            let score = generate(ChoraleGrammar(bars: 5, beatsPerBar: 4, key: nil, forbidParallels: false),
-                                 prompt: [ChoraleTokens.start, ChoraleTokens.metreBase], seed: seed)
+            let score = generate(
+                ChoraleGrammar(bars: 5, beatsPerBar: 4, key: nil, forbidParallels: false),
+                prompt: [ChoraleTokens.start, ChoraleTokens.metreBase], seed: seed)
             let p = MusicMetrics.parallels(score)
             return p.fifths + p.octaves
         }
@@ -95,12 +109,15 @@ final class ScoreTests: XCTestCase {
     }
 
     func testGrammarKeepsThePrimerNoteForNote() throws {
-        let primer = Score(beatsPerBar: 3, key: MusicKey("G")!, bars: 1, voices: [[ScoreNote(pitch: 67, start: 0, duration: 4), ScoreNote(pitch: 71, start: 4, duration: 8)]])
+        let primer = Score(
+            beatsPerBar: 3, key: MusicKey("G")!, bars: 1,
+            voices: [[ScoreNote(pitch: 67, start: 0, duration: 4), ScoreNote(pitch: 71, start: 4, duration: 8)]])
         let cells = try primerCells(primer, bars: 1)
         XCTAssertEqual(cells[0].count, 12)
-        XCTAssertTrue(cells[1].isEmpty && cells[2].isEmpty && cells[3].isEmpty)   // free: the model harmonises
-        let score = generate(ChoraleGrammar(bars: 3, beatsPerBar: 3, key: nil, primer: cells),
-                             prompt: [ChoraleTokens.start, ChoraleTokens.metreBase + 1, ChoraleTokens.key(primer.key)], seed: 1)
+        XCTAssertTrue(cells[1].isEmpty && cells[2].isEmpty && cells[3].isEmpty)  // free: the model harmonises
+        let score = generate(
+            ChoraleGrammar(bars: 3, beatsPerBar: 3, key: nil, primer: cells),
+            prompt: [ChoraleTokens.start, ChoraleTokens.metreBase + 1, ChoraleTokens.key(primer.key)], seed: 1)
         XCTAssertEqual(Array(score.voices[0].prefix(2)), primer.voices[0])
         XCTAssertEqual(score.bars, 3)
         // A primer note no soprano token names is refused with a clear error.
@@ -111,13 +128,24 @@ final class ScoreTests: XCTestCase {
     func testMetricsOnHandComputedPieces() {
         // Soprano C5 → D5 over bass F4 → G4: a fifth to a fifth, both up: one parallel fifth.
         // Alto E4 → F4 against the bass F4 → G4: seventh to ninth, no parallel. Then bar 2 is empty for the alto.
-        let score = Score(beatsPerBar: 4, key: MusicKey("C")!, bars: 2, voices: [
-            [ScoreNote(pitch: 72, start: 0, duration: 4), ScoreNote(pitch: 74, start: 4, duration: 12), ScoreNote(pitch: 73, start: 16, duration: 16)],
-            [ScoreNote(pitch: 64, start: 0, duration: 4), ScoreNote(pitch: 65, start: 4, duration: 12)],
-            [ScoreNote(pitch: 60, start: 0, duration: 16), ScoreNote(pitch: 48, start: 16, duration: 4), ScoreNote(pitch: 50, start: 20, duration: 12)],
-            [ScoreNote(pitch: 65, start: 0, duration: 4), ScoreNote(pitch: 67, start: 4, duration: 12), ScoreNote(pitch: 36, start: 16, duration: 4),
-             ScoreNote(pitch: 38, start: 20, duration: 12)],
-        ])
+        let score = Score(
+            beatsPerBar: 4, key: MusicKey("C")!, bars: 2,
+            voices: [
+                [
+                    ScoreNote(pitch: 72, start: 0, duration: 4), ScoreNote(pitch: 74, start: 4, duration: 12),
+                    ScoreNote(pitch: 73, start: 16, duration: 16),
+                ],
+                [ScoreNote(pitch: 64, start: 0, duration: 4), ScoreNote(pitch: 65, start: 4, duration: 12)],
+                [
+                    ScoreNote(pitch: 60, start: 0, duration: 16), ScoreNote(pitch: 48, start: 16, duration: 4),
+                    ScoreNote(pitch: 50, start: 20, duration: 12),
+                ],
+                [
+                    ScoreNote(pitch: 65, start: 0, duration: 4), ScoreNote(pitch: 67, start: 4, duration: 12),
+                    ScoreNote(pitch: 36, start: 16, duration: 4),
+                    ScoreNote(pitch: 38, start: 20, duration: 12),
+                ],
+            ])
         // Tenor C3 → D3 against bass C2 → D2: parallel octaves in bar 2 (bass 36 is below its range).
         let p = MusicMetrics.parallels(score)
         XCTAssertEqual(p.fifths, 1)
@@ -125,8 +153,8 @@ final class ScoreTests: XCTestCase {
         let m = MusicMetrics.measure(score)
         XCTAssertEqual(m.bars, 2)
         XCTAssertEqual(m.notes, 12)
-        XCTAssertEqual(m.inKeyRatio, 11.0 / 12.0, accuracy: 1e-12)          // C#5 is out of C major
-        XCTAssertEqual(m.emptyBarRate, 1.0 / 8.0, accuracy: 1e-12)          // the alto's second bar
+        XCTAssertEqual(m.inKeyRatio, 11.0 / 12.0, accuracy: 1e-12)  // C#5 is out of C major
+        XCTAssertEqual(m.emptyBarRate, 1.0 / 8.0, accuracy: 1e-12)  // the alto's second bar
         // Out of range: bass F4, G4 (above C4), C2, D2 (below E2); tenor C3 and D3 are in range.
         XCTAssertEqual(m.inRangeRatio, 8.0 / 12.0, accuracy: 1e-12)
         XCTAssertEqual(m.parallelFifthsPerBar, 0.5)
@@ -135,7 +163,8 @@ final class ScoreTests: XCTestCase {
         let lengths = MusicMetrics.noteLengthHistogram([score])
         XCTAssertEqual(lengths[MusicMetrics.lengthClasses.firstIndex(of: 4)!], 5.0 / 12.0, accuracy: 1e-12)
         // Eight notes of equal length on eight pitch classes: 3 bits.
-        let flat = Score(beatsPerBar: 4, key: MusicKey("C")!, bars: 2, voices: [(0..<8).map { ScoreNote(pitch: 60 + $0, start: 4 * $0, duration: 4) }])
+        let flat = Score(
+            beatsPerBar: 4, key: MusicKey("C")!, bars: 2, voices: [(0..<8).map { ScoreNote(pitch: 60 + $0, start: 4 * $0, duration: 4) }])
         XCTAssertEqual(MusicMetrics.measure(flat).pitchClassEntropy, 3, accuracy: 1e-12)
     }
 
@@ -144,7 +173,7 @@ final class ScoreTests: XCTestCase {
         score.title = "test"
         let file = try MIDIFile(bytes: score.midiFile(tempo: 90, programs: [52, 52, 52, 32]).bytes())
         XCTAssertEqual(file.tracks.count, 5)
-        XCTAssertEqual(file.lengthTicks, score.bars * 3 * 480)          // the closing rest is kept
+        XCTAssertEqual(file.lengthTicks, score.bars * 3 * 480)  // the closing rest is kept
         XCTAssertEqual(file.tracks.map(\.name), ["test", "Soprano", "Alto", "Tenor", "Bass"])
         let back = try Score(midi: file, voices: 4)
         XCTAssertEqual(back.voices, score.voices)
@@ -162,14 +191,16 @@ final class ScoreTests: XCTestCase {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("gensuite-\(UUID().uuidString).mid")
         defer { try? FileManager.default.removeItem(at: url) }
         try Data(sampleScore().midiFile(tempo: 90, programs: [52, 52, 52, 52]).bytes()).write(to: url)
-        let out = try pythonOracle(needs: "music21", """
-import sys, music21
-s = music21.converter.parse(sys.argv[1])
-p = s.parts
-ks = p[0].recurse().getElementsByClass('KeySignature')[0]
-ts = p[0].recurse().getElementsByClass('TimeSignature')[0]
-print(len(p), len(p[0].getElementsByClass('Measure')), ts.ratioString, ks.sharps, [n.pitch.midi for n in p[3].recurse().notes])
-""", arguments: [url.path])
+        let out = try pythonOracle(
+            needs: "music21",
+            """
+            import sys, music21
+            s = music21.converter.parse(sys.argv[1])
+            p = s.parts
+            ks = p[0].recurse().getElementsByClass('KeySignature')[0]
+            ts = p[0].recurse().getElementsByClass('TimeSignature')[0]
+            print(len(p), len(p[0].getElementsByClass('Measure')), ts.ratioString, ks.sharps, [n.pitch.midi for n in p[3].recurse().notes])
+            """, arguments: [url.path])
         XCTAssertEqual(out, "4 2 3/4 1 [43, 45, 47, 50]")
     }
 }

@@ -117,7 +117,10 @@ extension Tensor {
             let order = GradNode.topologicalOrder(from: root)
             root.accumulate(seed ?? Tensor.ones(shape))
             for n in order.reversed() {
-                guard let g = n.grad else { n.edges = []; continue }
+                guard let g = n.grad else {
+                    n.edges = []
+                    continue
+                }
                 for edge in n.edges { edge.node.accumulate(edge.backward(g)) }
                 n.edges = []
                 if !n.isLeaf { n.grad = nil }

@@ -35,9 +35,11 @@ public struct Command {
     public var defaultSubcommand: String?
     public var run: ((Arguments) throws -> Void)?
 
-    public init(_ name: String, abstract: String, discussion: String? = nil, options: [any OptionConvertible] = [],
-                positionals: [Positional] = [], subcommands: [Command] = [], defaultSubcommand: String? = nil,
-                run: ((Arguments) throws -> Void)? = nil) {
+    public init(
+        _ name: String, abstract: String, discussion: String? = nil, options: [any OptionConvertible] = [],
+        positionals: [Positional] = [], subcommands: [Command] = [], defaultSubcommand: String? = nil,
+        run: ((Arguments) throws -> Void)? = nil
+    ) {
         self.name = name
         self.abstract = abstract
         self.discussion = discussion
@@ -103,19 +105,25 @@ public enum CLI {
                 if !onlyPositionals, parsed.positionals.isEmpty, !command.subcommands.isEmpty, command.positionals.isEmpty {
                     let near = command.subcommands.map(\.name).min { editDistance($0, arg) < editDistance($1, arg) }
                     let hint = near.flatMap { editDistance($0, arg) <= 2 ? " (did you mean '\($0)'?)" : nil } ?? ""
-                    throw CLIError.usage("unknown subcommand '\(arg)'\(hint); expected one of: "
-                                         + command.subcommands.map(\.name).joined(separator: ", "))
+                    throw CLIError.usage(
+                        "unknown subcommand '\(arg)'\(hint); expected one of: "
+                            + command.subcommands.map(\.name).joined(separator: ", "))
                 }
                 parsed.positionals.append(arg)
                 continue
             }
-            if arg == "--" { onlyPositionals = true; continue }
+            if arg == "--" {
+                onlyPositionals = true
+                continue
+            }
             if arg == "--help" || arg == "-h" { return .help(path) }
-            var name: String, inline: String?
+            var name: String
+            var inline: String?
             if arg.hasPrefix("--") {
                 let body = arg.dropFirst(2)
                 if let eq = body.firstIndex(of: "=") {
-                    name = String(body[..<eq]); inline = String(body[body.index(after: eq)...])
+                    name = String(body[..<eq])
+                    inline = String(body[body.index(after: eq)...])
                 } else {
                     name = String(body)
                 }
@@ -137,7 +145,9 @@ public enum CLI {
                 if inline != nil { throw CLIError.usage("--\(name) is a flag and takes no value") }
                 parsed.values[name] = true
             } else {
-                guard let value = inline ?? rest.popFirst() else { throw CLIError.usage("--\(name) needs a value (\(option.placeholder!))") }
+                guard let value = inline ?? rest.popFirst() else {
+                    throw CLIError.usage("--\(name) needs a value (\(option.placeholder!))")
+                }
                 let typed = try option.parse(value)
                 if option.repeatable {
                     parsed.values[name] = ((parsed.values[name] as? [String]) ?? []) + [typed as! String]
@@ -176,14 +186,18 @@ public enum CLI {
         var lines = wrap(command.abstract, width: helpWidth) + ["", usage(path)]
         if let d = command.discussion {
             lines.append("")
-            for paragraph in d.split(separator: "\n", omittingEmptySubsequences: false) { lines += wrap(String(paragraph), width: helpWidth) }
+            for paragraph in d.split(separator: "\n", omittingEmptySubsequences: false) {
+                lines += wrap(String(paragraph), width: helpWidth)
+            }
         }
         func row(_ left: String, _ right: String) -> [String] {
             let indent = 28
             let body = wrap(right, width: helpWidth - indent)
             let pad = String(repeating: " ", count: indent)
-            var out = left.count < indent - 2 ? ["  " + left.padding(toLength: indent - 2, withPad: " ", startingAt: 0) + (body.first ?? "")]
-                                              : ["  " + left, pad + (body.first ?? "")]
+            var out =
+                left.count < indent - 2
+                ? ["  " + left.padding(toLength: indent - 2, withPad: " ", startingAt: 0) + (body.first ?? "")]
+                : ["  " + left, pad + (body.first ?? "")]
             out += body.dropFirst().map { pad + $0 }
             return out
         }
@@ -221,7 +235,8 @@ public enum CLI {
 
     /// `text` broken into lines of at most `width` characters at spaces (a longer word stays whole).
     static func wrap(_ text: String, width: Int) -> [String] {
-        var lines: [String] = [], current = ""
+        var lines: [String] = []
+        var current = ""
         for word in text.split(separator: " ") {
             if current.isEmpty {
                 current = String(word)
@@ -272,7 +287,8 @@ public enum CLI {
     }
 
     static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         var row = Array(0...b.count)
         for i in 1...max(a.count, 1) where !a.isEmpty {
             var prev = row[0]

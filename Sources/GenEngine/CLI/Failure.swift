@@ -30,7 +30,10 @@ extension UserFacingError {
 public struct CLIError: UserFacingError {
     public let message: String
     public let code: ExitCode
-    public init(_ message: String, code: ExitCode) { self.message = message; self.code = code }
+    public init(_ message: String, code: ExitCode) {
+        self.message = message
+        self.code = code
+    }
     public var description: String { message }
     public var exitCode: ExitCode { code }
 

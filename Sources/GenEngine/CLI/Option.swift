@@ -27,10 +27,13 @@ public struct Opt<Value> {
     public let option: Option
 
     /// An option whose value `parse` converts (throwing `CLIError.usage` for a bad one).
-    public init(_ name: String, _ placeholder: String, short: Character? = nil, default value: Value, defaultText: String? = nil,
-                choices: [String]? = nil, help: String, parse: @escaping (String) throws -> Value) {
-        option = Option(name: name, short: short, placeholder: placeholder, help: help, defaultText: defaultText, choices: choices,
-                        repeatable: false, parse: parse, absent: value)
+    public init(
+        _ name: String, _ placeholder: String, short: Character? = nil, default value: Value, defaultText: String? = nil,
+        choices: [String]? = nil, help: String, parse: @escaping (String) throws -> Value
+    ) {
+        option = Option(
+            name: name, short: short, placeholder: placeholder, help: help, defaultText: defaultText, choices: choices,
+            repeatable: false, parse: parse, absent: value)
     }
 
     init(option: Option) { self.option = option }
@@ -39,15 +42,19 @@ public struct Opt<Value> {
 extension Opt where Value == Bool {
     /// A flag: true when given.
     public static func flag(_ name: String, short: Character? = nil, help: String) -> Opt<Bool> {
-        Opt(option: Option(name: name, short: short, placeholder: nil, help: help, defaultText: nil, choices: nil, repeatable: false,
-                           parse: { _ in true }, absent: false))
+        Opt(
+            option: Option(
+                name: name, short: short, placeholder: nil, help: help, defaultText: nil, choices: nil, repeatable: false,
+                parse: { _ in true }, absent: false))
     }
 }
 
 extension Opt where Value == Int {
     /// A whole number in `range`.
-    public static func int(_ name: String, _ placeholder: String = "N", default value: Int, in range: ClosedRange<Int>,
-                           help: String) -> Opt<Int> {
+    public static func int(
+        _ name: String, _ placeholder: String = "N", default value: Int, in range: ClosedRange<Int>,
+        help: String
+    ) -> Opt<Int> {
         Opt(name, placeholder, default: value, defaultText: "\(value)", help: help) { try parseInt($0, name, range) }
     }
 }
@@ -61,8 +68,10 @@ extension Opt where Value == Int? {
 
 extension Opt where Value == Float {
     /// A finite number in `range`.
-    public static func float(_ name: String, _ placeholder: String, default value: Float, in range: ClosedRange<Float>,
-                             help: String) -> Opt<Float> {
+    public static func float(
+        _ name: String, _ placeholder: String, default value: Float, in range: ClosedRange<Float>,
+        help: String
+    ) -> Opt<Float> {
         Opt(name, placeholder, default: value, defaultText: "\(value)", help: help) { try parseFloat($0, name, range) }
     }
 }
@@ -101,8 +110,10 @@ extension Opt where Value == String? {
 extension Opt where Value == [String] {
     /// A repeatable option: every given value, in order (empty when not given).
     public static func list(_ name: String, _ placeholder: String, help: String) -> Opt<[String]> {
-        Opt(option: Option(name: name, short: nil, placeholder: placeholder, help: help, defaultText: nil, choices: nil, repeatable: true,
-                           parse: { $0 }, absent: [String]()))
+        Opt(
+            option: Option(
+                name: name, short: nil, placeholder: placeholder, help: help, defaultText: nil, choices: nil, repeatable: true,
+                parse: { $0 }, absent: [String]()))
     }
 }
 

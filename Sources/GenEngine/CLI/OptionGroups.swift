@@ -14,8 +14,9 @@ public struct TrainingOptionGroup {
 
     public init(epochs: Int, learningRate: Float, batch: Int, batchHelp: String = "Examples per step.") {
         self.epochs = .int("epochs", "E", default: epochs, in: 1...10_000, help: "Passes over the training data.")
-        self.learningRate = .float("lr", "RATE", default: learningRate, in: 1e-6...1,
-                                   help: "Peak learning rate (warm-up, then cosine decay to a tenth).")
+        self.learningRate = .float(
+            "lr", "RATE", default: learningRate, in: 1e-6...1,
+            help: "Peak learning rate (warm-up, then cosine decay to a tenth).")
         self.batch = .int("batch", "N", default: batch, in: 1...4096, help: batchHelp)
     }
 
@@ -26,7 +27,9 @@ public struct TrainingOptionGroup {
     public func outputFolder(_ args: Arguments) throws -> URL {
         guard let path = args[out] else { throw CLIError.usage("--out is required (the bundle folder to write)") }
         let folder = URL(fileURLWithPath: path)
-        if FileManager.default.fileExists(atPath: folder.appendingPathComponent(ModelBundle.configFile).path) && !args[resume] && !args[force] {
+        if FileManager.default.fileExists(atPath: folder.appendingPathComponent(ModelBundle.configFile).path) && !args[resume]
+            && !args[force]
+        {
             throw IOFailure.exists(folder.path)
         }
         try OutputOptionGroup.checkWritable(folder)
@@ -41,13 +44,16 @@ public struct SamplingOptionGroup {
     public let count: Opt<Int>
     /// Token filters (sequence models only): top-k, top-p (nucleus), min-p.
     public let topK = Opt.int("top-k", "K", in: 1...1_000_000, help: "Sample only among the K most likely tokens.")
-    public let topP = Opt.float("top-p", "P", in: 0...1, help: "Sample only among the most likely tokens whose probabilities add up to P (nucleus).")
+    public let topP = Opt.float(
+        "top-p", "P", in: 0...1, help: "Sample only among the most likely tokens whose probabilities add up to P (nucleus).")
     public let minP = Opt.float("min-p", "P", in: 0...1, help: "Drop tokens less likely than P times the most likely one.")
     let tokenFilters: Bool
 
     /// - Parameters: `tokenFilters`: whether `--top-k/--top-p/--min-p` apply (sequence models).
-    public init(count: Int, maxCount: Int = 100_000, seedHelp: String, temperatureHelp: String, countHelp: String,
-                tokenFilters: Bool) {
+    public init(
+        count: Int, maxCount: Int = 100_000, seedHelp: String, temperatureHelp: String, countHelp: String,
+        tokenFilters: Bool
+    ) {
         seed = .seed(help: seedHelp)
         temperature = .float("temperature", "T", default: 1, in: 0...10, help: temperatureHelp)
         self.count = .int("count", "N", default: count, in: 1...maxCount, help: countHelp)

@@ -29,7 +29,8 @@ public final class Progress {
         let pct = Int(100 * Double(done) / Double(total))
         let tail = "\(done)/\(total) \(Progress.clock(elapsed)) eta \(Progress.clock(eta))\(note.isEmpty ? "" : " " + note)"
         if isTerminal {
-            let width = 24, filled = width * min(done, total) / total
+            let width = 24
+            let filled = width * min(done, total) / total
             let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
             FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(pct)% \(tail)\u{1B}[K\(finished ? "\n" : "")".utf8))
         } else {

@@ -119,10 +119,11 @@ public final class CSVReader {
     public func next() throws -> [String]? {
         guard let fields = try nonBlankRecord() else { return nil }
         if let expected = expectedFields, fields.count != expected {
-            throw CSVError(kind: .raggedRow, source: source, line: line, byteOffset: nil,
-                           message: "row \(rowsRead + 1) has \(fields.count) field\(fields.count == 1 ? "" : "s"), "
-                               + "\(header == nil ? "the first row" : "the header") has \(expected); "
-                               + "quote fields that contain the delimiter or a line break, or fix the row")
+            throw CSVError(
+                kind: .raggedRow, source: source, line: line, byteOffset: nil,
+                message: "row \(rowsRead + 1) has \(fields.count) field\(fields.count == 1 ? "" : "s"), "
+                    + "\(header == nil ? "the first row" : "the header") has \(expected); "
+                    + "quote fields that contain the delimiter or a line break, or fix the row")
         }
         expectedFields = fields.count
         rowsRead += 1
@@ -145,8 +146,11 @@ public final class CSVReader {
 
     /// One record's fields ([] for an empty line), or nil at the end of the input.
     private func record() throws -> [String]? {
-        var fields: [String] = [], field: [UInt8] = []
-        var quoted = false, inQuotes = false, closed = false
+        var fields: [String] = []
+        var field: [UInt8] = []
+        var quoted = false
+        var inQuotes = false
+        var closed = false
         let start = currentLine
         var quoteLine = currentLine
         func endField() {
@@ -186,15 +190,18 @@ public final class CSVReader {
                 return fields
             default:
                 if closed {
-                    throw CSVError(kind: .textAfterQuote, source: source, line: currentLine, byteOffset: nil,
-                                   message: "text after the closing quote of a quoted field; write a quote inside a quoted field as \"\"")
+                    throw CSVError(
+                        kind: .textAfterQuote, source: source, line: currentLine, byteOffset: nil,
+                        message: "text after the closing quote of a quoted field; write a quote inside a quoted field as \"\"")
                 }
                 field.append(byte)
             }
         }
         if inQuotes {
-            throw CSVError(kind: .unterminatedQuote, source: source, line: quoteLine, byteOffset: nil,
-                           message: "the quoted field that starts on this line has no closing quote; close it with \", and write quotes inside it as \"\"")
+            throw CSVError(
+                kind: .unterminatedQuote, source: source, line: quoteLine, byteOffset: nil,
+                message:
+                    "the quoted field that starts on this line has no closing quote; close it with \", and write quotes inside it as \"\"")
         }
         if fields.isEmpty && field.isEmpty && !quoted { return nil }
         endField()
@@ -226,8 +233,9 @@ public final class CSVReader {
     }
 
     private func invalidUTF8(at offset: Int) -> CSVError {
-        CSVError(kind: .invalidUTF8, source: source, line: currentLine, byteOffset: offset,
-                 message: "byte offset \(offset) is not UTF-8; save the file as UTF-8")
+        CSVError(
+            kind: .invalidUTF8, source: source, line: currentLine, byteOffset: offset,
+            message: "byte offset \(offset) is not UTF-8; save the file as UTF-8")
     }
 }
 
@@ -240,7 +248,9 @@ public enum CSV {
     }
 
     /// Reads `data`; `source` names it in error messages.
-    public static func decode(_ data: Data, source: String = "CSV data", delimiter: Character = ",", hasHeader: Bool = true) throws -> CSVTable {
+    public static func decode(_ data: Data, source: String = "CSV data", delimiter: Character = ",", hasHeader: Bool = true) throws
+        -> CSVTable
+    {
         let reader = try CSVReader(data: data, source: source, delimiter: delimiter, hasHeader: hasHeader)
         return CSVTable(header: reader.header ?? [], rows: try reader.readAll())
     }
@@ -249,13 +259,17 @@ public enum CSV {
     /// quote, CR or LF (quotes inside doubled); a record of one empty field is written `""` so that
     /// it is not read back as an empty line (as Python's `csv.writer`).
     public static func line(_ fields: [String], delimiter: Character = ",") -> String {
-        let d = delimiterByte(delimiter), quote = UInt8(ascii: "\"")
+        let d = delimiterByte(delimiter)
+        let quote = UInt8(ascii: "\"")
         var out: [UInt8] = []
         for (i, field) in fields.enumerated() {
             if i > 0 { out.append(d) }
             let bytes = Array(field.utf8)
             let needsQuotes = bytes.contains { $0 == d || $0 == quote || $0 == 13 || $0 == 10 } || (fields.count == 1 && bytes.isEmpty)
-            guard needsQuotes else { out += bytes; continue }
+            guard needsQuotes else {
+                out += bytes
+                continue
+            }
             out.append(quote)
             for b in bytes {
                 if b == quote { out.append(quote) }
@@ -271,7 +285,8 @@ public enum CSV {
     public static func encode(header: [String]?, rows: [[String]], delimiter: Character = ",") -> Data {
         var text = header.map { line($0, delimiter: delimiter) } ?? ""
         for row in rows {
-            precondition(header == nil || row.count == header!.count, "CSV.encode: a row of \(row.count) fields under \(header!.count) columns")
+            precondition(
+                header == nil || row.count == header!.count, "CSV.encode: a row of \(row.count) fields under \(header!.count) columns")
             text += line(row, delimiter: delimiter)
         }
         return Data(text.utf8)

@@ -17,8 +17,10 @@ public struct JSONLinesError: UserFacingError {
 public enum JSONLines {
     /// The non-blank lines of `data`, each decoded as `T` by `decoder`. `source` names the data in
     /// errors. Throws `JSONLinesError` for a line that is not JSON or does not fit `T`.
-    public static func decode<T: Decodable>(_ type: T.Type, from data: Data, source: String = "JSON lines",
-                                            decoder: JSONDecoder = JSONDecoder()) throws -> [T] {
+    public static func decode<T: Decodable>(
+        _ type: T.Type, from data: Data, source: String = "JSON lines",
+        decoder: JSONDecoder = JSONDecoder()
+    ) throws -> [T] {
         var values: [T] = []
         try forEachLine(of: data) { number, line in
             do {
@@ -39,7 +41,8 @@ public enum JSONLines {
             do {
                 value = try JSONSerialization.jsonObject(with: line)
             } catch {
-                throw JSONLinesError(source: source, line: number, message: "not valid JSON (\(error.localizedDescription)); fix or remove the line")
+                throw JSONLinesError(
+                    source: source, line: number, message: "not valid JSON (\(error.localizedDescription)); fix or remove the line")
             }
             guard let object = value as? [String: Any] else {
                 throw JSONLinesError(source: source, line: number, message: "is JSON but not an object ({…}); fix or remove the line")
@@ -71,7 +74,8 @@ public enum JSONLines {
     /// than white space.
     static func forEachLine(of data: Data, _ body: (Int, Data) throws -> Void) rethrows {
         let bytes = [UInt8](data)
-        var start = 0, number = 0
+        var start = 0
+        var number = 0
         while start < bytes.count {
             number += 1
             let end = bytes[start...].firstIndex(of: 10) ?? bytes.count

@@ -4,7 +4,10 @@ import Foundation
 public struct TensorSpec: Codable, Equatable {
     public var shape: [Int]
     public var dtype: String
-    public init(shape: [Int], dtype: String = "F32") { self.shape = shape; self.dtype = dtype }
+    public init(shape: [Int], dtype: String = "F32") {
+        self.shape = shape
+        self.dtype = dtype
+    }
 }
 
 /// How a model was trained: what a model card and `config.json` record.
@@ -16,7 +19,10 @@ public struct TrainingRecord: Codable, Equatable {
     public var steps: Int
     public var seconds: Double
     public init(command: String, data: String, steps: Int, seconds: Double) {
-        self.command = command; self.data = data; self.steps = steps; self.seconds = seconds
+        self.command = command
+        self.data = data
+        self.steps = steps
+        self.seconds = seconds
     }
 }
 
@@ -108,8 +114,10 @@ public enum ModelBundle {
     /// Each file is written atomically, weights before config, so a bundle with a config always
     /// has matching weights. An existing folder is written into only with `overwrite` (its other
     /// files are left as they are). Throws `IOFailure` (exists, cannot create).
-    public static func save<M: GenerativeModel, D>(_ model: M, manifest: BundleManifest<D>, to folder: URL,
-                                                   overwrite: Bool = false) throws {
+    public static func save<M: GenerativeModel, D>(
+        _ model: M, manifest: BundleManifest<D>, to folder: URL,
+        overwrite: Bool = false
+    ) throws {
         let fm = FileManager.default
         if fm.fileExists(atPath: folder.path) && !overwrite { throw IOFailure.exists(folder.path) }
         let state = model.stateDict()
@@ -128,8 +136,9 @@ public enum ModelBundle {
 
     /// Rewrites `config.json` (atomically), e.g. to record evaluation metrics.
     public static func writeManifest<M: GenerativeModel, D>(_ manifest: BundleManifest<D>, for model: M, to folder: URL) throws {
-        let file = ManifestFile(format: manifest.format, family: M.family, config: model.config, domain: manifest.domain,
-                                tensors: manifest.tensors, training: manifest.training, metrics: manifest.metrics)
+        let file = ManifestFile(
+            format: manifest.format, family: M.family, config: model.config, domain: manifest.domain,
+            tensors: manifest.tensors, training: manifest.training, metrics: manifest.metrics)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try AtomicFile.write(encoder.encode(file) + Data("\n".utf8), to: folder.appendingPathComponent(configFile))
@@ -140,13 +149,20 @@ public enum ModelBundle {
     /// manifest and the model. Throws `IOFailure.missing` for no folder and `BundleError` listing
     /// every problem otherwise (not a bundle, another format, unknown family, config or domain
     /// that does not decode, tensors that do not match).
-    public static func load<D>(_ folder: URL, domain: D.Type = NoDomain.self,
-                               families: [any GenerativeModel.Type] = ModelFamilies.engine)
-        throws -> (model: any GenerativeModel, manifest: BundleManifest<D>) {
+    public static func load<D>(
+        _ folder: URL, domain: D.Type = NoDomain.self,
+        families: [any GenerativeModel.Type] = ModelFamilies.engine
+    )
+        throws -> (model: any GenerativeModel, manifest: BundleManifest<D>)
+    {
         let (data, manifest) = try readManifest(D.self, from: folder)
         guard let family = families.first(where: { $0.family == manifest.family }) else {
-            throw BundleError(path: folder.path, problems: ["holds a '\(manifest.family)' model; expected one of: "
-                                                           + families.map { $0.family }.joined(separator: ", ")])
+            throw BundleError(
+                path: folder.path,
+                problems: [
+                    "holds a '\(manifest.family)' model; expected one of: "
+                        + families.map { $0.family }.joined(separator: ", ")
+                ])
         }
         let tensors = try loadTensors(manifest: manifest, from: folder)
         return (try family.fromBundle(config: data, tensors: tensors, folder: folder), manifest)
@@ -154,14 +170,16 @@ public enum ModelBundle {
 
     /// Loads a bundle that must hold a model of type `M`.
     public static func load<M: GenerativeModel, D>(_ type: M.Type, from folder: URL, domain: D.Type = NoDomain.self)
-        throws -> (model: M, manifest: BundleManifest<D>) {
+        throws -> (model: M, manifest: BundleManifest<D>)
+    {
         let loaded = try load(folder, domain: domain, families: [M.self])
         return (loaded.model as! M, loaded.manifest)
     }
 
     /// Loads a bundle that must hold a sequence model (n-gram, recurrent or Transformer LM).
     public static func loadSequenceModel<D>(_ folder: URL, domain: D.Type = NoDomain.self)
-        throws -> (model: any SequenceModel, manifest: BundleManifest<D>) {
+        throws -> (model: any SequenceModel, manifest: BundleManifest<D>)
+    {
         let sequenceFamilies = ModelFamilies.engine.filter { $0 is any SequenceModel.Type }
         let loaded = try load(folder, domain: domain, families: sequenceFamilies)
         return (loaded.model as! any SequenceModel, loaded.manifest)
@@ -179,8 +197,12 @@ public enum ModelBundle {
         let header = try? JSONDecoder().decode(ManifestHeader.self, from: data)
         guard let header else { throw BundleError(path: folder.path, problems: ["\(configFile) is not a JSON object"]) }
         guard header.format == format else {
-            throw BundleError(path: folder.path, problems: ["\(configFile) has format '\(header.format ?? "none")'; this version reads \(format)"
-                                                           + " (a gensuite-bundle/1 folder converts with scripts/migrate_bundle_v1.py)"])
+            throw BundleError(
+                path: folder.path,
+                problems: [
+                    "\(configFile) has format '\(header.format ?? "none")'; this version reads \(format)"
+                        + " (a gensuite-bundle/1 folder converts with scripts/migrate_bundle_v1.py)"
+                ])
         }
         do {
             return (data, try JSONDecoder().decode(BundleManifest<D>.self, from: data))
@@ -212,9 +234,16 @@ public enum ModelBundle {
         let stored = file.byName
         for name in manifest.tensors.keys.sorted() {
             let spec = manifest.tensors[name]!
-            guard let t = stored[name] else { problems.append("\(weightsFile) lacks tensor '\(name)' listed in \(configFile)"); continue }
-            if t.shape != spec.shape { problems.append("tensor '\(name)' is \(t.shape) in \(weightsFile) but \(spec.shape) in \(configFile)") }
-            if let d = file.dtypes[name], d != spec.dtype { problems.append("tensor '\(name)' is \(d) in \(weightsFile) but \(spec.dtype) in \(configFile)") }
+            guard let t = stored[name] else {
+                problems.append("\(weightsFile) lacks tensor '\(name)' listed in \(configFile)")
+                continue
+            }
+            if t.shape != spec.shape {
+                problems.append("tensor '\(name)' is \(t.shape) in \(weightsFile) but \(spec.shape) in \(configFile)")
+            }
+            if let d = file.dtypes[name], d != spec.dtype {
+                problems.append("tensor '\(name)' is \(d) in \(weightsFile) but \(spec.dtype) in \(configFile)")
+            }
         }
         for name in stored.keys.sorted() where manifest.tensors[name] == nil {
             problems.append("\(weightsFile) has tensor '\(name)' not listed in \(configFile)")
@@ -247,8 +276,12 @@ public enum ModelBundle {
         for root in roots where FileManager.default.fileExists(atPath: root.appendingPathComponent(name).path) {
             return root.appendingPathComponent(name)
         }
-        throw BundleError(path: name, problems: ["no such shipped model (looked in SharedModels/ near the working directory and "
-                                                 + "the executable, and in $GENSUITE_MODELS)"], exitCode: .noInput)
+        throw BundleError(
+            path: name,
+            problems: [
+                "no such shipped model (looked in SharedModels/ near the working directory and "
+                    + "the executable, and in $GENSUITE_MODELS)"
+            ], exitCode: .noInput)
     }
 }
 

@@ -4,7 +4,10 @@ import Foundation
 /// One PNG text chunk.
 public struct PNGText: Equatable {
     public var key: String, value: String
-    public init(_ key: String, _ value: String) { self.key = key; self.value = value }
+    public init(_ key: String, _ value: String) {
+        self.key = key
+        self.value = value
+    }
 }
 
 /// PNG decode errors carry libpng's own message.
@@ -27,14 +30,16 @@ public enum PNG {
         }
         var error = [CChar](repeating: 0, count: 256)
         var buffer = cpng_buffer(data: nil, size: 0)
-        let keys = image.text.map { strdup($0.key) }, values = image.text.map { strdup($0.value) }
-        defer { (keys + values).forEach { free($0) } }
+        let keys = image.text.map { strdup($0.key) }
+        let values = image.text.map { strdup($0.value) }
+        defer { for pointer in keys + values { free(pointer) } }
         let status = image.pixels.withUnsafeBufferPointer { px in
             keys.map { UnsafePointer($0) }.withUnsafeBufferPointer { k in
                 values.map { UnsafePointer($0) }.withUnsafeBufferPointer { v in
-                    cpng_encode(px.baseAddress, UInt32(image.width), UInt32(image.height), Int32(image.channels),
-                                Int32(compression), k.baseAddress, v.baseAddress, Int32(image.text.count),
-                                &buffer, &error)
+                    cpng_encode(
+                        px.baseAddress, UInt32(image.width), UInt32(image.height), Int32(image.channels),
+                        Int32(compression), k.baseAddress, v.baseAddress, Int32(image.text.count),
+                        &buffer, &error)
                 }
             }
         }
@@ -51,16 +56,19 @@ public enum PNG {
         var out = cpng_image(pixels: nil, width: 0, height: 0, channels: 0)
         let status = data.withUnsafeBytes { raw -> Int32 in
             let ctx = Unmanaged.passUnretained(sink).toOpaque()
-            return cpng_decode(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, maxPixels, &out, { ctx, key, value in
-                let sink = Unmanaged<TextSink>.fromOpaque(ctx!).takeUnretainedValue()
-                sink.items.append(PNGText(String(cString: key!), String(cString: value!)))
-            }, ctx, &error)
+            return cpng_decode(
+                raw.bindMemory(to: UInt8.self).baseAddress, raw.count, maxPixels, &out,
+                { ctx, key, value in
+                    let sink = Unmanaged<TextSink>.fromOpaque(ctx!).takeUnretainedValue()
+                    sink.items.append(PNGText(String(cString: key!), String(cString: value!)))
+                }, ctx, &error)
         }
         guard status == 0, let px = out.pixels else { throw PNGError(message: String(cString: error)) }
         defer { cpng_free(px) }
         let count = Int(out.width) * Int(out.height) * Int(out.channels)
-        return Image(width: Int(out.width), height: Int(out.height), channels: Int(out.channels),
-                     pixels: Array(UnsafeBufferPointer(start: px, count: count)), text: sink.items)
+        return Image(
+            width: Int(out.width), height: Int(out.height), channels: Int(out.channels),
+            pixels: Array(UnsafeBufferPointer(start: px, count: count)), text: sink.items)
     }
 
     public static func read(_ url: URL) throws -> Image {

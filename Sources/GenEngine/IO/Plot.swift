@@ -8,7 +8,9 @@ public struct LinePlot {
         public var points: [(x: Double, y: Double)]
         public var color: (UInt8, UInt8, UInt8)
         public init(name: String, points: [(x: Double, y: Double)], color: (UInt8, UInt8, UInt8)) {
-            self.name = name; self.points = points; self.color = color
+            self.name = name
+            self.points = points
+            self.color = color
         }
     }
 
@@ -17,27 +19,37 @@ public struct LinePlot {
     public var width = 720, height = 420
 
     public init(title: String, xLabel: String, yLabel: String, series: [Series]) {
-        self.title = title; self.xLabel = xLabel; self.yLabel = yLabel; self.series = series
+        self.title = title
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.series = series
     }
 
     /// The chart as an 8-bit RGB image.
     public func render() -> Image {
         var canvas = Canvas(width: width, height: height)
         let (left, right, top, bottom) = (78, 20, 40, 48)
-        let plotW = width - left - right, plotH = height - top - bottom
+        let plotW = width - left - right
+        let plotH = height - top - bottom
         let all = series.flatMap(\.points).filter { $0.y.isFinite }
         var (x0, x1) = (all.map(\.x).min() ?? 0, all.map(\.x).max() ?? 1)
         var (y0, y1) = (all.map(\.y).min() ?? 0, all.map(\.y).max() ?? 1)
         if x1 <= x0 { x1 = x0 + 1 }
-        if y1 <= y0 { y0 -= 0.5; y1 += 0.5 }
+        if y1 <= y0 {
+            y0 -= 0.5
+            y1 += 0.5
+        }
         let pad = (y1 - y0) * 0.05
-        y0 -= pad; y1 += pad
+        y0 -= pad
+        y1 += pad
         func px(_ x: Double) -> Int { left + Int((x - x0) / (x1 - x0) * Double(plotW)) }
         func py(_ y: Double) -> Int { top + plotH - Int((y - y0) / (y1 - y0) * Double(plotH)) }
 
-        let axis: (UInt8, UInt8, UInt8) = (40, 40, 40), grid: (UInt8, UInt8, UInt8) = (225, 225, 225)
+        let axis: (UInt8, UInt8, UInt8) = (40, 40, 40)
+        let grid: (UInt8, UInt8, UInt8) = (225, 225, 225)
         for i in 0...4 {
-            let fy = y0 + (y1 - y0) * Double(i) / 4, fx = x0 + (x1 - x0) * Double(i) / 4
+            let fy = y0 + (y1 - y0) * Double(i) / 4
+            let fx = x0 + (x1 - x0) * Double(i) / 4
             canvas.line(left, py(fy), left + plotW, py(fy), grid)
             canvas.line(px(fx), top, px(fx), top + plotH, grid)
             let yText = LinePlot.format(fy)

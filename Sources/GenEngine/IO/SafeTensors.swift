@@ -100,7 +100,8 @@ public struct SafeTensors {
             }
             let offsets = try offsetsAny.map { d -> Int in
                 guard let v = d as? NSNumber, v.doubleValue >= 0, v.doubleValue <= Double(Int.max / 2),
-                      let i = Int(exactly: v.doubleValue) else {
+                    let i = Int(exactly: v.doubleValue)
+                else {
                     throw fail(.invalidOffset, "tensor '\(name)' has an offset that is not a non-negative integer")
                 }
                 return i
@@ -124,9 +125,11 @@ public struct SafeTensors {
         var cursor = 0
         for e in entries {
             guard e.begin == cursor else {
-                throw fail(.overlappingOrHole, e.begin < cursor
-                    ? "tensor '\(e.name)' overlaps the tensor before it (offset \(e.begin) < \(cursor))"
-                    : "gap in the data buffer before tensor '\(e.name)' (offset \(e.begin), expected \(cursor))")
+                throw fail(
+                    .overlappingOrHole,
+                    e.begin < cursor
+                        ? "tensor '\(e.name)' overlaps the tensor before it (offset \(e.begin) < \(cursor))"
+                        : "gap in the data buffer before tensor '\(e.name)' (offset \(e.begin), expected \(cursor))")
             }
             cursor = e.end
         }
@@ -183,7 +186,9 @@ public struct SafeTensors {
         var offset = 0
         for (name, t) in sorted {
             let bytes = t.count * 4
-            parts.append("\(jsonString(name)):{\"dtype\":\"F32\",\"shape\":[\(t.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + bytes)]}")
+            parts.append(
+                "\(jsonString(name)):{\"dtype\":\"F32\",\"shape\":[\(t.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + bytes)]}"
+            )
             offset += bytes
         }
         header += parts.joined(separator: ",") + "}"
@@ -195,8 +200,10 @@ public struct SafeTensors {
         for (_, t) in sorted {
             t.withUnsafeBufferPointer { buf in
                 // Float32 is little-endian on every platform GenSuite builds for.
-                data.append(UnsafeBufferPointer(start: UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: UInt8.self),
-                                                count: buf.count * 4))
+                data.append(
+                    UnsafeBufferPointer(
+                        start: UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: UInt8.self),
+                        count: buf.count * 4))
             }
         }
         return data

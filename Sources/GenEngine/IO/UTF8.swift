@@ -7,8 +7,10 @@ public enum UTF8Text {
     /// first ill-formed sequence starts (the offset Python's `UnicodeDecodeError.start` gives).
     public static func decode(_ bytes: [UInt8]) throws -> String {
         if let (offset, reason) = firstError(bytes) {
-            throw TokenizerError(.invalidUTF8, "input is not valid UTF-8 at byte offset \(offset) (\(reason)); "
-                                 + "convert the text to UTF-8 (e.g. iconv -t UTF-8) first", byteOffset: offset)
+            throw TokenizerError(
+                .invalidUTF8,
+                "input is not valid UTF-8 at byte offset \(offset) (\(reason)); "
+                    + "convert the text to UTF-8 (e.g. iconv -t UTF-8) first", byteOffset: offset)
         }
         return String(decoding: bytes, as: UTF8.self)
     }
@@ -42,7 +44,10 @@ public enum UTF8Text {
         let hex = { (b: UInt8) in String(format: "0x%02X", b) }
         while i < bytes.count {
             let lead = bytes[i]
-            if lead < 0x80 { i += 1; continue }
+            if lead < 0x80 {
+                i += 1
+                continue
+            }
             guard let n = sequenceLength(lead) else {
                 return (i, "byte \(hex(lead)) cannot start a character")
             }

@@ -24,17 +24,22 @@ public struct Canvas {
     public mutating func set(_ x: Int, _ y: Int, _ color: (UInt8, UInt8, UInt8)) {
         guard x >= 0, y >= 0, x < width, y < height else { return }
         let i = (y * width + x) * 3
-        pixels[i] = color.0; pixels[i + 1] = color.1; pixels[i + 2] = color.2
+        pixels[i] = color.0
+        pixels[i + 1] = color.1
+        pixels[i + 2] = color.2
     }
 
     /// Fills the rectangle `x0 ..< x1` × `y0 ..< y1` (end exclusive; empty when x1 ≤ x0 or y1 ≤ y0).
     public mutating func fill(x0: Int, y0: Int, x1: Int, y1: Int, _ color: (UInt8, UInt8, UInt8)) {
-        let (left, right) = (Swift.max(0, x0), Swift.min(width, x1)), (top, bottom) = (Swift.max(0, y0), Swift.min(height, y1))
+        let (left, right) = (Swift.max(0, x0), Swift.min(width, x1))
+        let (top, bottom) = (Swift.max(0, y0), Swift.min(height, y1))
         guard left < right, top < bottom else { return }
         for y in top..<bottom {
             for x in left..<right {
                 let i = (y * width + x) * 3
-                pixels[i] = color.0; pixels[i + 1] = color.1; pixels[i + 2] = color.2
+                pixels[i] = color.0
+                pixels[i + 1] = color.1
+                pixels[i + 2] = color.2
             }
         }
     }
@@ -43,15 +48,27 @@ public struct Canvas {
     /// anti-aliasing); `thick` also colours the pixel below and the pixel right of each point.
     public mutating func line(_ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int, _ color: (UInt8, UInt8, UInt8), thick: Bool = false) {
         var (x, y) = (x0, y0)
-        let dx = Swift.abs(x1 - x0), dy = -Swift.abs(y1 - y0), sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1
+        let dx = Swift.abs(x1 - x0)
+        let dy = -Swift.abs(y1 - y0)
+        let sx = x0 < x1 ? 1 : -1
+        let sy = y0 < y1 ? 1 : -1
         var err = dx + dy
         while true {
             set(x, y, color)
-            if thick { set(x, y + 1, color); set(x + 1, y, color) }
+            if thick {
+                set(x, y + 1, color)
+                set(x + 1, y, color)
+            }
             if x == x1 && y == y1 { break }
             let e2 = 2 * err
-            if e2 >= dy { err += dy; x += sx }
-            if e2 <= dx { err += dx; y += sy }
+            if e2 >= dy {
+                err += dy
+                x += sx
+            }
+            if e2 <= dx {
+                err += dx
+                y += sy
+            }
         }
     }
 

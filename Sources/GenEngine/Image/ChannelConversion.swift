@@ -11,12 +11,14 @@ extension Image {
     public func converted(toChannels wanted: Int, background: (UInt8, UInt8, UInt8) = (255, 255, 255)) -> Image {
         precondition((1...4).contains(wanted) && (1...4).contains(channels), "converted: \(channels) to \(wanted) channels")
         if wanted == channels { return self }
-        let hasAlpha = channels == 2 || channels == 4, keepsAlpha = wanted == 2 || wanted == 4
+        let hasAlpha = channels == 2 || channels == 4
+        let keepsAlpha = wanted == 2 || wanted == 4
         let backgroundGray = Image.luma(Int(background.0), Int(background.1), Int(background.2))
         func over(_ c: Int, _ b: Int, _ a: Int) -> Int { (c * a + b * (255 - a) + 127) / 255 }
         var out = [UInt8](repeating: 0, count: width * height * wanted)
         for i in 0..<(width * height) {
-            let p = i * channels, o = i * wanted
+            let p = i * channels
+            let o = i * wanted
             let alpha = hasAlpha ? Int(pixels[p + channels - 1]) : 255
             if channels >= 3 {
                 var (r, g, b) = (Int(pixels[p]), Int(pixels[p + 1]), Int(pixels[p + 2]))

@@ -58,11 +58,14 @@ extension Image {
         precondition(batch.rank == 4, "grid needs [N, C, H, W], got \(batch.shape)")
         let (n, c, h, w) = (batch.shape[0], batch.shape[1], batch.shape[2], batch.shape[3])
         let rows = (n + columns - 1) / columns
-        let gh = rows * (h + padding) + padding, gw = columns * (w + padding) + padding
+        let gh = rows * (h + padding) + padding
+        let gw = columns * (w + padding) + padding
         var canvas = Tensor(shape: [c, gh, gw], repeating: background)
-        let src = batch.pointer, dst = canvas.mutablePointer
+        let src = batch.pointer
+        let dst = canvas.mutablePointer
         for i in 0..<n {
-            let y0 = padding + (i / columns) * (h + padding), x0 = padding + (i % columns) * (w + padding)
+            let y0 = padding + (i / columns) * (h + padding)
+            let x0 = padding + (i % columns) * (w + padding)
             for ch in 0..<c {
                 for y in 0..<h {
                     (dst + (ch * gh + y0 + y) * gw + x0).update(from: src + ((i * c + ch) * h + y) * w, count: w)

@@ -19,18 +19,21 @@ extension Image {
     /// This image scaled to `width × height` pixels (each at least 1) by `filter`, every channel
     /// alike (alpha too, not premultiplied); the text chunks are kept.
     public func resized(width newWidth: Int, height newHeight: Int, filter: ResizeFilter = .bilinear) -> Image {
-        precondition(newWidth > 0 && newHeight > 0 && width > 0 && height > 0,
-                     "resized: \(width)x\(height) to \(newWidth)x\(newHeight) needs positive sizes")
+        precondition(
+            newWidth > 0 && newHeight > 0 && width > 0 && height > 0,
+            "resized: \(width)x\(height) to \(newWidth)x\(newHeight) needs positive sizes")
         var out = [UInt8](repeating: 0, count: newWidth * newHeight * channels)
         switch filter {
         case .bilinear:
             for y in 0..<newHeight {
                 let fy = (Double(y) + 0.5) * Double(height) / Double(newHeight) - 0.5
-                let y0 = Swift.max(0, Swift.min(height - 1, Int(fy.rounded(.down)))), y1 = Swift.min(height - 1, y0 + 1)
+                let y0 = Swift.max(0, Swift.min(height - 1, Int(fy.rounded(.down))))
+                let y1 = Swift.min(height - 1, y0 + 1)
                 let wy = Swift.max(0, fy - Double(y0))
                 for x in 0..<newWidth {
                     let fx = (Double(x) + 0.5) * Double(width) / Double(newWidth) - 0.5
-                    let x0 = Swift.max(0, Swift.min(width - 1, Int(fx.rounded(.down)))), x1 = Swift.min(width - 1, x0 + 1)
+                    let x0 = Swift.max(0, Swift.min(width - 1, Int(fx.rounded(.down))))
+                    let x1 = Swift.min(width - 1, x0 + 1)
                     let wx = Swift.max(0, fx - Double(x0))
                     for c in 0..<channels {
                         func p(_ yy: Int, _ xx: Int) -> Double { Double(pixels[(yy * width + xx) * channels + c]) }
@@ -40,7 +43,8 @@ extension Image {
                 }
             }
         case .area:
-            let columns = Image.areaWeights(from: width, to: newWidth), rows = Image.areaWeights(from: height, to: newHeight)
+            let columns = Image.areaWeights(from: width, to: newWidth)
+            let rows = Image.areaWeights(from: height, to: newHeight)
             for y in 0..<newHeight {
                 for x in 0..<newWidth {
                     for c in 0..<channels {
@@ -64,8 +68,10 @@ extension Image {
     static func areaWeights(from inputs: Int, to outputs: Int) -> [[(index: Int, weight: Double)]] {
         let scale = Double(inputs) / Double(outputs)
         return (0..<outputs).map { o in
-            let start = Double(o) * scale, end = Double(o + 1) * scale
-            let first = Int(start.rounded(.down)), last = Swift.min(inputs - 1, Int(end.rounded(.up)) - 1)
+            let start = Double(o) * scale
+            let end = Double(o + 1) * scale
+            let first = Int(start.rounded(.down))
+            let last = Swift.min(inputs - 1, Int(end.rounded(.up)) - 1)
             return (first...Swift.max(first, last)).compactMap { i in
                 let covered = Swift.min(end, Double(i + 1)) - Swift.max(start, Double(i))
                 return covered > 0 ? (i, covered / scale) : nil

@@ -35,7 +35,8 @@ public enum Statistics {
     /// Normalised histogram of categorical `keys` over `categories`, in that order, plus, when
     /// `other`, a last bin for keys not among them (else those keys are left out). `weights` (one
     /// per key, default 1) are summed per bin, then normalised. `[categories.count (+ 1)]`.
-    public static func histogram<Key: Hashable>(_ keys: [Key], categories: [Key], other: Bool = false, weights: [Double]? = nil) -> [Double] {
+    public static func histogram<Key: Hashable>(_ keys: [Key], categories: [Key], other: Bool = false, weights: [Double]? = nil) -> [Double]
+    {
         precondition(weights == nil || weights!.count == keys.count, "histogram: \(weights!.count) weights for \(keys.count) keys")
         var index: [Key: Int] = [:]
         for (i, k) in categories.enumerated() where index[k] == nil { index[k] = i }
@@ -77,10 +78,16 @@ public enum Statistics {
     /// the coefficient is undefined (NumPy's `corrcoef` gives NaN there).
     public static func pearson(_ a: [Double], _ b: [Double]) -> Double {
         precondition(a.count == b.count, "pearson: series of \(a.count) and \(b.count) values")
-        let n = Double(a.count), ma = a.reduce(0, +) / n, mb = b.reduce(0, +) / n
-        var sab = 0.0, saa = 0.0, sbb = 0.0
+        let n = Double(a.count)
+        let ma = a.reduce(0, +) / n
+        let mb = b.reduce(0, +) / n
+        var sab = 0.0
+        var saa = 0.0
+        var sbb = 0.0
         for i in a.indices {
-            sab += (a[i] - ma) * (b[i] - mb); saa += (a[i] - ma) * (a[i] - ma); sbb += (b[i] - mb) * (b[i] - mb)
+            sab += (a[i] - ma) * (b[i] - mb)
+            saa += (a[i] - ma) * (a[i] - ma)
+            sbb += (b[i] - mb) * (b[i] - mb)
         }
         return saa > 0 && sbb > 0 ? sab / (saa * sbb).squareRoot() : 0
     }

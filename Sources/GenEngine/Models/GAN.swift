@@ -20,8 +20,10 @@ public struct GANConfig: Codable, Equatable {
     /// Decay of the generator's exponential moving average (nil: no EMA copy).
     public var emaDecay: Float?
 
-    public init(architecture: Architecture, shape: [Int], latent: Int = 100, width: Int = 64, classes: Int = 0,
-                realLabel: Float = 0.9, emaDecay: Float? = nil) {
+    public init(
+        architecture: Architecture, shape: [Int], latent: Int = 100, width: Int = 64, classes: Int = 0,
+        realLabel: Float = 0.9, emaDecay: Float? = nil
+    ) {
         self.architecture = architecture
         self.shape = shape
         self.latent = latent
@@ -47,7 +49,9 @@ public final class GAN: Module {
         if config.emaDecay != nil {
             var copyRNG = RNG(seed: 0)
             let ema = GAN.makeGenerator(config, rng: &copyRNG)
-            for ((_, target), (_, source)) in zip(ema.namedParameters() , generator.namedParameters()) { target.wrappedValue = source.wrappedValue }
+            for ((_, target), (_, source)) in zip(ema.namedParameters(), generator.namedParameters()) {
+                target.wrappedValue = source.wrappedValue
+            }
             averagedGenerator = ema
         }
     }
@@ -56,15 +60,19 @@ public final class GAN: Module {
         let input = c.latent + c.classes
         switch c.architecture {
         case .mlp:
-            return Sequential([Linear(input, c.width, rng: &rng), Activation.relu, Linear(c.width, c.width, rng: &rng), Activation.relu,
-                               Linear(c.width, c.shape[0], rng: &rng)])
+            return Sequential([
+                Linear(input, c.width, rng: &rng), Activation.relu, Linear(c.width, c.width, rng: &rng), Activation.relu,
+                Linear(c.width, c.shape[0], rng: &rng),
+            ])
         case .dcgan:
             let (channels, h, w) = (c.shape[0], c.shape[1], c.shape[2])
             let stages = GAN.stages(h)
             let top = c.width << (stages - 1)
             let (h0, w0) = (h >> stages, w >> stages)
-            var layers: [any UnaryLayer] = [Linear(input, top * h0 * w0, rng: &rng), Activation { $0.reshaped([$0.shape[0], top, h0, w0]) },
-                                            BatchNorm(top), Activation.relu]
+            var layers: [any UnaryLayer] = [
+                Linear(input, top * h0 * w0, rng: &rng), Activation { $0.reshaped([$0.shape[0], top, h0, w0]) },
+                BatchNorm(top), Activation.relu,
+            ]
             var ch = top
             for _ in 0..<(stages - 1) {
                 layers += [ConvTranspose2d(ch, ch / 2, kernel: 4, stride: 2, padding: 1, rng: &rng), BatchNorm(ch / 2), Activation.relu]
@@ -78,13 +86,16 @@ public final class GAN: Module {
     static func makeDiscriminator(_ c: GANConfig, rng: inout RNG) -> Sequential {
         switch c.architecture {
         case .mlp:
-            return Sequential([Linear(c.shape[0] + c.classes, c.width, rng: &rng), Activation.leakyRelu(0.2),
-                               Linear(c.width, c.width, rng: &rng), Activation.leakyRelu(0.2), Linear(c.width, 1, rng: &rng)])
+            return Sequential([
+                Linear(c.shape[0] + c.classes, c.width, rng: &rng), Activation.leakyRelu(0.2),
+                Linear(c.width, c.width, rng: &rng), Activation.leakyRelu(0.2), Linear(c.width, 1, rng: &rng),
+            ])
         case .dcgan:
             let (channels, h, w) = (c.shape[0], c.shape[1], c.shape[2])
             let stages = GAN.stages(h)
             var layers: [any UnaryLayer] = []
-            var ch = channels + c.classes, out = c.width
+            var ch = channels + c.classes
+            var out = c.width
             for s in 0..<stages {
                 layers.append(Conv2d(ch, out, kernel: 4, stride: 2, padding: 1, rng: &rng))
                 if s > 0 { layers.append(BatchNorm(out)) }
@@ -99,8 +110,12 @@ public final class GAN: Module {
 
     /// Stride-2 stages for an image side: halve while the side stays a multiple of 2 and above 8.
     static func stages(_ side: Int) -> Int {
-        var s = side, n = 0
-        while s % 2 == 0 && s > 7 && n < 5 { s /= 2; n += 1 }
+        var s = side
+        var n = 0
+        while s % 2 == 0 && s > 7 && n < 5 {
+            s /= 2
+            n += 1
+        }
         return max(n, 1)
     }
 
@@ -146,13 +161,16 @@ public final class GAN: Module {
     /// One alternating update: a discriminator step on real and generated samples, then a generator
     /// step with the non-saturating loss; then the EMA update. Returns both losses (nats).
     @discardableResult
-    public func trainStep(real: Tensor, labels: [Int32]? = nil, generatorOptimizer: Optimizer,
-                          discriminatorOptimizer: Optimizer, rng: inout RNG) -> (discriminator: Float, generator: Float) {
+    public func trainStep(
+        real: Tensor, labels: [Int32]? = nil, generatorOptimizer: Optimizer,
+        discriminatorOptimizer: Optimizer, rng: inout RNG
+    ) -> (discriminator: Float, generator: Float) {
         let n = real.shape[0]
         let z = latents(n, rng: &rng)
         let fakeLabels = labels.map { _ in (0..<n).map { _ in Int32(rng.int(below: config.classes)) } }
         let fake = noGrad { generator(conditioned(z, fakeLabels)) }
-        let realTarget = Tensor(shape: [n, 1], repeating: config.realLabel), fakeTarget = Tensor.zeros([n, 1])
+        let realTarget = Tensor(shape: [n, 1], repeating: config.realLabel)
+        let fakeTarget = Tensor.zeros([n, 1])
         let (dLoss, dGrads) = valueAndGrad(discriminator) { _ in
             binaryCrossEntropy(logits: self.discriminate(real, labels: labels), targets: realTarget)
                 + binaryCrossEntropy(logits: self.discriminate(fake, labels: fakeLabels), targets: fakeTarget)
@@ -168,7 +186,9 @@ public final class GAN: Module {
                 for ((_, target), (_, source)) in zip(ema.namedParameters(), generator.namedParameters()) {
                     target.wrappedValue = target.wrappedValue * decay + source.wrappedValue * (1 - decay)
                 }
-                for ((_, target), (_, source)) in zip(ema.namedBuffers(), generator.namedBuffers()) { target.wrappedValue = source.wrappedValue }
+                for ((_, target), (_, source)) in zip(ema.namedBuffers(), generator.namedBuffers()) {
+                    target.wrappedValue = source.wrappedValue
+                }
             }
         }
         return (dLoss.item, gLoss.item)

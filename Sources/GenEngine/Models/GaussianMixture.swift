@@ -15,8 +15,10 @@ public struct GaussianMixtureConfig: Codable, Equatable {
     /// Added to every variance (covariance diagonal) so that no component collapses.
     public var regularization: Double
 
-    public init(components: Int, dimensions: Int, covariance: Covariance = .full, maxIterations: Int = 200,
-                tolerance: Double = 1e-5, regularization: Double = 1e-6) {
+    public init(
+        components: Int, dimensions: Int, covariance: Covariance = .full, maxIterations: Int = 200,
+        tolerance: Double = 1e-5, regularization: Double = 1e-6
+    ) {
         self.components = components
         self.dimensions = dimensions
         self.covariance = covariance
@@ -72,7 +74,10 @@ public final class GaussianMixture {
                 var logs = (0..<k).map { Foundation.log(weights[$0]) + componentLogDensity($0, row) }
                 let m = logs.max()!
                 let lse = m + Foundation.log(logs.reduce(0) { $0 + Foundation.exp($1 - m) })
-                for j in 0..<k { logs[j] = Foundation.exp(logs[j] - lse); resp[i * k + j] = logs[j] }
+                for j in 0..<k {
+                    logs[j] = Foundation.exp(logs[j] - lse)
+                    resp[i * k + j] = logs[j]
+                }
                 total += lse
             }
             mean = total / Double(n)
@@ -109,7 +114,10 @@ public final class GaussianMixture {
             }
             if config.covariance == .full {
                 for a in 0..<d {
-                    for b in 0...a { cov[a * d + b] /= nk; cov[b * d + a] = cov[a * d + b] }
+                    for b in 0...a {
+                        cov[a * d + b] /= nk
+                        cov[b * d + a] = cov[a * d + b]
+                    }
                     cov[a * d + a] += config.regularization
                 }
             } else {
@@ -127,7 +135,10 @@ public final class GaussianMixture {
         let (d, k) = (config.dimensions, config.components)
         func dist2(_ i: Int, _ c: [Double]) -> Double {
             var s = 0.0
-            for a in 0..<d { let t = x[i * d + a] - c[a]; s += t * t }
+            for a in 0..<d {
+                let t = x[i * d + a] - c[a]
+                s += t * t
+            }
             return s
         }
         var centers = [Array(x[(rng.int(below: n) * d)...].prefix(d))]
@@ -151,8 +162,15 @@ public final class GaussianMixture {
         var assignment = [Int](repeating: 0, count: n)
         for _ in 0..<10 {
             for i in 0..<n {
-                var best = 0, bestD = Double.infinity
-                for j in 0..<k { let dd = dist2(i, centers[j]); if dd < bestD { bestD = dd; best = j } }
+                var best = 0
+                var bestD = Double.infinity
+                for j in 0..<k {
+                    let dd = dist2(i, centers[j])
+                    if dd < bestD {
+                        bestD = dd
+                        best = j
+                    }
+                }
                 assignment[i] = best
             }
             for j in 0..<k {
@@ -164,7 +182,7 @@ public final class GaussianMixture {
         var resp = [Double](repeating: 0, count: n * k)
         for i in 0..<n { resp[i * k + assignment[i]] = 1 }
         mStep(x, resp, n: n)
-        for j in 0..<k where weights[j] < 1e-9 {           // an empty cluster restarts at a data point
+        for j in 0..<k where weights[j] < 1e-9 {  // an empty cluster restarts at a data point
             means[j] = Array(x[(rng.int(below: n) * d)...].prefix(d))
             weights[j] = 1 / Double(n)
         }
@@ -174,7 +192,7 @@ public final class GaussianMixture {
         let d = config.dimensions
         factors = covariances.map { cov in
             if config.covariance == .diagonal { return cov.map { $0.squareRoot() } }
-            var l = [Double](repeating: 0, count: d * d)          // Cholesky, with a jitter floor
+            var l = [Double](repeating: 0, count: d * d)  // Cholesky, with a jitter floor
             for i in 0..<d {
                 for j in 0...i {
                     var s = cov[i * d + j]
@@ -188,12 +206,19 @@ public final class GaussianMixture {
 
     /// log N(x | component j).
     func componentLogDensity(_ j: Int, _ x: [Double]) -> Double {
-        let d = config.dimensions, f = factors[j], mu = means[j]
-        var quad = 0.0, logDet = 0.0
+        let d = config.dimensions
+        let f = factors[j]
+        let mu = means[j]
+        var quad = 0.0
+        var logDet = 0.0
         if config.covariance == .diagonal {
-            for a in 0..<d { let z = (x[a] - mu[a]) / f[a]; quad += z * z; logDet += 2 * Foundation.log(f[a]) }
+            for a in 0..<d {
+                let z = (x[a] - mu[a]) / f[a]
+                quad += z * z
+                logDet += 2 * Foundation.log(f[a])
+            }
         } else {
-            var y = [Double](repeating: 0, count: d)          // solve L y = x - mu
+            var y = [Double](repeating: 0, count: d)  // solve L y = x - mu
             for a in 0..<d {
                 var s = x[a] - mu[a]
                 for b in 0..<a { s -= f[a * d + b] * y[b] }
@@ -227,7 +252,9 @@ public final class GaussianMixture {
             let j = w.withUnsafeBufferPointer { rng.categorical($0) }
             let z = (0..<d).map { _ in Double(rng.normal()) }
             for a in 0..<d {
-                let offset = config.covariance == .diagonal ? factors[j][a] * z[a]
+                let offset =
+                    config.covariance == .diagonal
+                    ? factors[j][a] * z[a]
                     : (0...a).reduce(0) { $0 + factors[j][a * d + $1] * z[$1] }
                 out.append(Float(means[j][a] + offset))
             }
@@ -238,9 +265,11 @@ public final class GaussianMixture {
     /// Parameters as tensors (`weights [K]`, `means [K, D]`, `covariances [K, D]` or `[K, D, D]`).
     public func stateDict() -> [(String, Tensor)] {
         let (k, d) = (config.components, config.dimensions)
-        return [("weights", Tensor(weights.map(Float.init))),
-                ("means", Tensor(means.flatMap { $0.map(Float.init) }, shape: [k, d])),
-                ("covariances", Tensor(covariances.flatMap { $0.map(Float.init) }, shape: config.covariance == .full ? [k, d, d] : [k, d]))]
+        return [
+            ("weights", Tensor(weights.map(Float.init))),
+            ("means", Tensor(means.flatMap { $0.map(Float.init) }, shape: [k, d])),
+            ("covariances", Tensor(covariances.flatMap { $0.map(Float.init) }, shape: config.covariance == .full ? [k, d, d] : [k, d])),
+        ]
     }
 
     /// Replaces the parameters with those of `stateDict()`, after checking their shapes.
@@ -249,12 +278,16 @@ public final class GaussianMixture {
         let covShape = config.covariance == .full ? [k, d, d] : [k, d]
         var problems: [String] = []
         for (name, shape) in [("weights", [k]), ("means", [k, d]), ("covariances", covShape)] {
-            if let t = tensors[name] { if t.shape != shape { problems.append("'\(name)' is \(t.shape), expected \(shape)") } }
-            else { problems.append("missing tensor '\(name)'") }
+            if let t = tensors[name] {
+                if t.shape != shape { problems.append("'\(name)' is \(t.shape), expected \(shape)") }
+            } else {
+                problems.append("missing tensor '\(name)'")
+            }
         }
         if !problems.isEmpty { throw ModelLoadError(problems: problems) }
         weights = tensors["weights"]!.scalars.map(Double.init)
-        let m = tensors["means"]!.scalars.map(Double.init), c = tensors["covariances"]!.scalars.map(Double.init)
+        let m = tensors["means"]!.scalars.map(Double.init)
+        let c = tensors["covariances"]!.scalars.map(Double.init)
         let per = covShape.dropFirst().reduce(1, *)
         means = (0..<k).map { Array(m[($0 * d)..<($0 * d + d)]) }
         covariances = (0..<k).map { Array(c[($0 * per)..<($0 * per + per)]) }

@@ -67,12 +67,15 @@ public final class NGramModel: BatchGenerator {
         }
         for k in 0..<n {
             var table: [[Int32]: Followers] = [:]
-            var ones = 0.0, twos = 0.0
+            var ones = 0.0
+            var twos = 0.0
             for (context, followers) in levels[k] where context.count == k {
                 var f = Followers()
                 for token in followers.keys.sorted() {
                     let c = followers[token]!
-                    f.tokens.append(token); f.counts.append(c); f.total += c
+                    f.tokens.append(token)
+                    f.counts.append(c)
+                    f.total += c
                     if c == 1 { ones += 1 } else if c == 2 { twos += 1 }
                 }
                 table[context] = f
@@ -102,7 +105,8 @@ public final class NGramModel: BatchGenerator {
 
     /// Log-probability (nats) of every token of `sequence` given the tokens before it.
     public func logLikelihood(_ sequence: [Int32]) -> [Double] {
-        sequence.indices.map { i in Foundation.log(distribution(after: Array(sequence[max(0, i - config.order + 1)..<i]))[Int(sequence[i])]) }
+        sequence.indices.map { i in Foundation.log(distribution(after: Array(sequence[max(0, i - config.order + 1)..<i]))[Int(sequence[i])])
+        }
     }
 
     /// Continues `prompt` (which may be empty) with the shared generation loop.
@@ -131,7 +135,10 @@ extension NGramModel {
         var out: [(String, Tensor)] = [("discounts", Tensor(discounts.map(Float.init)))]
         for k in 0..<config.order {
             let contexts = tables[k].keys.sorted { $0.lexicographicallyPrecedes($1) }
-            var flat: [Float] = [], lengths: [Float] = [], tokens: [Float] = [], counts: [Float] = []
+            var flat: [Float] = []
+            var lengths: [Float] = []
+            var tokens: [Float] = []
+            var counts: [Float] = []
             for c in contexts {
                 let f = tables[k][c]!
                 flat += c.map(Float.init)
@@ -139,8 +146,10 @@ extension NGramModel {
                 tokens += f.tokens.map(Float.init)
                 counts += f.counts.map(Float.init)
             }
-            out += [("order\(k).contexts", Tensor(flat, shape: [contexts.count, k])), ("order\(k).lengths", Tensor(lengths)),
-                    ("order\(k).tokens", Tensor(tokens)), ("order\(k).counts", Tensor(counts))]
+            out += [
+                ("order\(k).contexts", Tensor(flat, shape: [contexts.count, k])), ("order\(k).lengths", Tensor(lengths)),
+                ("order\(k).tokens", Tensor(tokens)), ("order\(k).counts", Tensor(counts)),
+            ]
         }
         return out
     }
@@ -152,13 +161,18 @@ extension NGramModel {
             return t
         }
         let d = try need("discounts")
-        guard d.count == config.order else { throw ModelLoadError(problems: ["'discounts' has \(d.count) values for order \(config.order)"]) }
+        guard d.count == config.order else {
+            throw ModelLoadError(problems: ["'discounts' has \(d.count) values for order \(config.order)"])
+        }
         var tables = [[[Int32]: Followers]](repeating: [:], count: config.order)
         for k in 0..<config.order {
-            let contexts = try need("order\(k).contexts"), lengths = try need("order\(k).lengths").scalars
-            let tokens = try need("order\(k).tokens").scalars, counts = try need("order\(k).counts").scalars
+            let contexts = try need("order\(k).contexts")
+            let lengths = try need("order\(k).lengths").scalars
+            let tokens = try need("order\(k).tokens").scalars
+            let counts = try need("order\(k).counts").scalars
             guard contexts.shape == [lengths.count, k], tokens.count == counts.count,
-                  Int(lengths.reduce(0, +)) == tokens.count else {
+                Int(lengths.reduce(0, +)) == tokens.count
+            else {
                 throw ModelLoadError(problems: ["order \(k) tables have inconsistent sizes"])
             }
             let flat = contexts.scalars

@@ -13,8 +13,10 @@ public struct RecurrentLMConfig: Codable, Equatable {
     /// Share the head with the embedding (needs `embedding == hidden`).
     public var tiedEmbeddings: Bool
 
-    public init(vocabSize: Int, embedding: Int, hidden: Int, layers: Int = 2, cell: Cell = .lstm, dropout: Float = 0,
-                tiedEmbeddings: Bool = false) {
+    public init(
+        vocabSize: Int, embedding: Int, hidden: Int, layers: Int = 2, cell: Cell = .lstm, dropout: Float = 0,
+        tiedEmbeddings: Bool = false
+    ) {
         precondition(!tiedEmbeddings || embedding == hidden, "tied embeddings need embedding == hidden")
         self.vocabSize = vocabSize
         self.embedding = embedding
@@ -31,7 +33,10 @@ public final class RecurrentLM: Module, BatchGenerator {
     public struct State {
         public var h: Tensor
         public var c: Tensor?
-        public init(h: Tensor, c: Tensor?) { self.h = h; self.c = c }
+        public init(h: Tensor, c: Tensor?) {
+            self.h = h
+            self.c = c
+        }
         /// The same state cut from the graph (the truncation point of BPTT).
         public func detached() -> State { State(h: h.detached(), c: c?.detached()) }
     }
@@ -46,10 +51,12 @@ public final class RecurrentLM: Module, BatchGenerator {
     public init(_ config: RecurrentLMConfig, rng: inout RNG) {
         self.config = config
         _embedding = Child(wrappedValue: Embedding(config.vocabSize, config.embedding, rng: &rng), key: "embedding")
-        _lstm = OptionalChild(wrappedValue: config.cell == .lstm
-                              ? LSTM(inputSize: config.embedding, hiddenSize: config.hidden, numLayers: config.layers, rng: &rng) : nil, key: "rnn")
-        _gru = OptionalChild(wrappedValue: config.cell == .gru
-                             ? GRU(inputSize: config.embedding, hiddenSize: config.hidden, numLayers: config.layers, rng: &rng) : nil, key: "rnn")
+        _lstm = OptionalChild(
+            wrappedValue: config.cell == .lstm
+                ? LSTM(inputSize: config.embedding, hiddenSize: config.hidden, numLayers: config.layers, rng: &rng) : nil, key: "rnn")
+        _gru = OptionalChild(
+            wrappedValue: config.cell == .gru
+                ? GRU(inputSize: config.embedding, hiddenSize: config.hidden, numLayers: config.layers, rng: &rng) : nil, key: "rnn")
         _head = OptionalChild(wrappedValue: config.tiedEmbeddings ? nil : Linear(config.hidden, config.vocabSize, rng: &rng), key: "head")
         dropout = Dropout(config.dropout, rng: rng.stream("rnn-dropout"))
         super.init()
@@ -58,7 +65,8 @@ public final class RecurrentLM: Module, BatchGenerator {
     /// Logits `[B, T, vocab]` for ids `[B, T]` (row-major), continuing from `state` (zeros if nil).
     public func callAsFunction(_ ids: [Int32], batch: Int, state: State? = nil) -> (logits: Tensor, state: State) {
         let x = dropout(embedding(ids, shape: [batch, ids.count / batch]))
-        let output: Tensor, next: State
+        let output: Tensor
+        let next: State
         if let lstm {
             let run = lstm(x, state: state.map { ($0.h, $0.c!) })
             (output, next) = (run.output, State(h: run.state.h, c: run.state.c))

@@ -17,8 +17,10 @@ public struct TransformerLMConfig: Codable, Equatable {
     public var approximateGELU = false
     public var tiedEmbeddings = true
 
-    public init(vocabSize: Int, contextLength: Int, layers: Int, heads: Int, width: Int, dropout: Float = 0,
-                bias: Bool = true, approximateGELU: Bool = false, tiedEmbeddings: Bool = true) {
+    public init(
+        vocabSize: Int, contextLength: Int, layers: Int, heads: Int, width: Int, dropout: Float = 0,
+        bias: Bool = true, approximateGELU: Bool = false, tiedEmbeddings: Bool = true
+    ) {
         self.vocabSize = vocabSize
         self.contextLength = contextLength
         self.layers = layers
@@ -45,8 +47,10 @@ public final class TransformerLM: Module {
             _positionEmbedding = Child(wrappedValue: Embedding(c.contextLength, c.width, rng: &rng), key: "wpe")
             var blocks: [TransformerBlock] = []
             for _ in 0..<c.layers {
-                blocks.append(TransformerBlock(width: c.width, heads: c.heads, dropout: c.dropout, bias: c.bias,
-                                               approximateGELU: c.approximateGELU, rng: &rng))
+                blocks.append(
+                    TransformerBlock(
+                        width: c.width, heads: c.heads, dropout: c.dropout, bias: c.bias,
+                        approximateGELU: c.approximateGELU, rng: &rng))
             }
             _blocks = ChildList(wrappedValue: blocks, key: "h")
             _finalNorm = Child(wrappedValue: LayerNorm(c.width, bias: c.bias), key: "ln_f")
@@ -64,8 +68,10 @@ public final class TransformerLM: Module {
     public init(_ config: TransformerLMConfig, rng: inout RNG) {
         self.config = config
         _body = Child(wrappedValue: Body(config, rng: &rng), key: "transformer")
-        _head = OptionalChild(wrappedValue: config.tiedEmbeddings ? nil
-                              : Linear(config.width, config.vocabSize, bias: false, rng: &rng), key: "lm_head")
+        _head = OptionalChild(
+            wrappedValue: config.tiedEmbeddings
+                ? nil
+                : Linear(config.width, config.vocabSize, bias: false, rng: &rng), key: "lm_head")
         super.init()
         var initRNG = rng.stream("gpt-init")
         let residualStd = 0.02 / Float(2 * config.layers).squareRoot()

@@ -24,11 +24,15 @@ public struct VAEConfig: Codable, Equatable {
     /// Number of classes for conditioning (0: unconditional).
     public var classes: Int
 
-    public init(architecture: Architecture, channels: Int, height: Int, width: Int, latent: Int, hidden: [Int] = [400],
-                convChannels: [Int] = [32, 64], likelihood: Likelihood = .bernoulli, gaussianStd: Float = 0.1,
-                beta: Float = 1, classes: Int = 0) {
+    public init(
+        architecture: Architecture, channels: Int, height: Int, width: Int, latent: Int, hidden: [Int] = [400],
+        convChannels: [Int] = [32, 64], likelihood: Likelihood = .bernoulli, gaussianStd: Float = 0.1,
+        beta: Float = 1, classes: Int = 0
+    ) {
         self.architecture = architecture
-        self.channels = channels; self.height = height; self.width = width
+        self.channels = channels
+        self.height = height
+        self.width = width
         self.latent = latent
         self.hidden = hidden
         self.convChannels = convChannels
@@ -65,25 +69,38 @@ public final class VAE: Module {
     @Child public var decoder: Sequential
 
     public init(_ config: VAEConfig, rng: inout RNG) {
-        precondition(config.architecture == .mlp || (config.height % (1 << config.convChannels.count) == 0
-                     && config.width % (1 << config.convChannels.count) == 0),
-                     "image size \(config.height)x\(config.width) must divide by 2^\(config.convChannels.count)")
+        precondition(
+            config.architecture == .mlp
+                || (config.height % (1 << config.convChannels.count) == 0
+                    && config.width % (1 << config.convChannels.count) == 0),
+            "image size \(config.height)x\(config.width) must divide by 2^\(config.convChannels.count)")
         self.config = config
         let c = config
-        var enc: [any UnaryLayer] = [], dec: [any UnaryLayer] = [], decIn: [any UnaryLayer] = []
+        var enc: [any UnaryLayer] = []
+        var dec: [any UnaryLayer] = []
+        var decIn: [any UnaryLayer] = []
         let features: Int
         switch c.architecture {
         case .mlp:
             enc.append(Activation { $0.reshaped([$0.shape[0], -1]) })
             var width = c.inputSize
-            for h in c.hidden { enc += [Linear(width, h, rng: &rng), Activation.relu]; width = h }
+            for h in c.hidden {
+                enc += [Linear(width, h, rng: &rng), Activation.relu]
+                width = h
+            }
             features = width
             var dwidth = c.latent + c.classes
-            for h in c.hidden.reversed() { decIn += [Linear(dwidth, h, rng: &rng), Activation.relu]; dwidth = h }
+            for h in c.hidden.reversed() {
+                decIn += [Linear(dwidth, h, rng: &rng), Activation.relu]
+                dwidth = h
+            }
             dec += [Linear(dwidth, c.inputSize, rng: &rng), Activation { $0.reshaped([$0.shape[0], c.channels, c.height, c.width]) }]
         case .conv:
             var ch = c.channels
-            for out in c.convChannels { enc += [Conv2d(ch, out, kernel: 4, stride: 2, padding: 1, rng: &rng), Activation.relu]; ch = out }
+            for out in c.convChannels {
+                enc += [Conv2d(ch, out, kernel: 4, stride: 2, padding: 1, rng: &rng), Activation.relu]
+                ch = out
+            }
             let (gh, gw) = c.convGrid
             enc.append(Activation { $0.reshaped([$0.shape[0], -1]) })
             let flat = ch * gh * gw
@@ -92,7 +109,7 @@ public final class VAE: Module {
             features = dense
             decIn += [Linear(c.latent + c.classes, dense, rng: &rng), Activation.relu, Linear(dense, flat, rng: &rng), Activation.relu]
             dec.append(Activation { $0.reshaped([$0.shape[0], ch, gh, gw]) })
-            let stages = Array(c.convChannels.reversed())            // e.g. 64 -> 32 -> channels
+            let stages = Array(c.convChannels.reversed())  // e.g. 64 -> 32 -> channels
             for i in 0..<(stages.count - 1) {
                 dec += [ConvTranspose2d(stages[i], stages[i + 1], kernel: 4, stride: 2, padding: 1, rng: &rng), Activation.relu]
             }

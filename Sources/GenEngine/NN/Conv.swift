@@ -4,8 +4,10 @@ public final class Conv2d: Module {
     @OptionalParameter public var bias: Tensor?
     public let stride: Int, padding: Int
 
-    public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
-                bias: Bool = true, rng: inout RNG) {
+    public init(
+        _ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
+        bias: Bool = true, rng: inout RNG
+    ) {
         let bound = 1 / Float(inChannels * kernel * kernel).squareRoot()
         self.weight = Tensor.uniform([outChannels, inChannels, kernel, kernel], low: -bound, high: bound, rng: &rng)
         self.bias = bias ? Tensor.uniform([outChannels], low: -bound, high: bound, rng: &rng) : nil
@@ -26,8 +28,10 @@ public final class ConvTranspose2d: Module {
     @OptionalParameter public var bias: Tensor?
     public let stride: Int, padding: Int
 
-    public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
-                bias: Bool = true, rng: inout RNG) {
+    public init(
+        _ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
+        bias: Bool = true, rng: inout RNG
+    ) {
         let bound = 1 / Float(outChannels * kernel * kernel).squareRoot()
         self.weight = Tensor.uniform([inChannels, outChannels, kernel, kernel], low: -bound, high: bound, rng: &rng)
         self.bias = bias ? Tensor.uniform([outChannels], low: -bound, high: bound, rng: &rng) : nil

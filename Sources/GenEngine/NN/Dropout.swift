@@ -21,7 +21,8 @@ public final class Dropout: Module {
 /// Functional inverted dropout (always active): `x · mask / (1 - p)`.
 public func dropout(_ x: Tensor, p: Float, rng: inout RNG) -> Tensor {
     var mask = Tensor(uninitializedShape: x.shape)
-    let m = mask.mutablePointer, keep = 1 / (1 - p)
+    let m = mask.mutablePointer
+    let keep = 1 / (1 - p)
     for i in 0..<x.count { m[i] = rng.uniform() < p ? 0 : keep }
     return x * mask
 }

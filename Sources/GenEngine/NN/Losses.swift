@@ -3,9 +3,12 @@ import CKernels
 /// Cross-entropy from unnormalised `logits [N, C]` against class indices `targets [N]`, averaged
 /// over the targets that are not `ignoreIndex`, as PyTorch's `F.cross_entropy` with
 /// `label_smoothing`. Result in nats.
-public func crossEntropy(logits: Tensor, targets: [Int32], ignoreIndex: Int32 = -100,
-                         labelSmoothing: Float = 0) -> Tensor {
-    let cols = logits.shape[logits.rank - 1], rows = logits.count / cols
+public func crossEntropy(
+    logits: Tensor, targets: [Int32], ignoreIndex: Int32 = -100,
+    labelSmoothing: Float = 0
+) -> Tensor {
+    let cols = logits.shape[logits.rank - 1]
+    let rows = logits.count / cols
     precondition(targets.count == rows, "crossEntropy: \(targets.count) targets for \(rows) rows of logits")
     let counted = targets.filter { $0 != ignoreIndex }.count
     var losses = [Float](repeating: 0, count: rows)
@@ -19,17 +22,23 @@ public func crossEntropy(logits: Tensor, targets: [Int32], ignoreIndex: Int32 = 
             let t = tb.baseAddress!
             Threads.parallelFor(rows, grain: Swift.max(1, 4096 / cols)) { r in
                 let o = r.lowerBound
-                gk_cross_entropy_rows(r.count, cols, lp + o * cols, t + o, ignoreIndex, labelSmoothing,
-                                      out + o, dp.map { $0 + o * cols })
+                gk_cross_entropy_rows(
+                    r.count, cols, lp + o * cols, t + o, ignoreIndex, labelSmoothing,
+                    out + o, dp.map { $0 + o * cols })
             }
         }
     }
     let scale = 1 / Float(Swift.max(counted, 1))
     let total = losses.withUnsafeBufferPointer { gk_sum(rows, $0.baseAddress!) }
     let saved = dlogits
-    return Tensor(scalar: total * scale).recorded([(logits, { g in
-        Tensor.binary(GK_MUL, saved, Tensor(scalar: g.item * scale))
-    })])
+    return Tensor(scalar: total * scale).recorded([
+        (
+            logits,
+            { g in
+                Tensor.binary(GK_MUL, saved, Tensor(scalar: g.item * scale))
+            }
+        )
+    ])
 }
 
 /// Binary cross-entropy from logits, averaged: `mean(softplus(x) - t·x)`, stable for any `x`.

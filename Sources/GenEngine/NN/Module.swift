@@ -41,7 +41,10 @@ open class Module {
     private func reflected<T>(_ pick: (Any, String) -> [T]) -> [T] {
         var mirrors: [Mirror] = []
         var m: Mirror? = Mirror(reflecting: self)
-        while let current = m { mirrors.append(current); m = current.superclassMirror }
+        while let current = m {
+            mirrors.append(current)
+            m = current.superclassMirror
+        }
         var found: [T] = []
         for mirror in mirrors.reversed() {
             for child in mirror.children {
@@ -100,7 +103,10 @@ open class Module {
         let expected = params + buffers
         var problems: [String] = []
         for (name, _, shape) in expected {
-            guard let t = stateDict[name] else { problems.append("missing tensor '\(name)' \(shape)"); continue }
+            guard let t = stateDict[name] else {
+                problems.append("missing tensor '\(name)' \(shape)")
+                continue
+            }
             if t.shape != shape { problems.append("tensor '\(name)' has shape \(t.shape), the model needs \(shape)") }
         }
         let known = Set(expected.map { $0.0 })

@@ -61,15 +61,18 @@ public final class BatchNorm: Module {
 /// Batch normalisation of `x [N, C, ...]` over every axis but 1, as `F.batch_norm`: with
 /// `running == nil` it uses (and returns) the batch mean and biased variance per channel;
 /// otherwise it normalises with the given running statistics. One fused kernel each way.
-public func batchNorm(_ x: Tensor, weight: Tensor, bias: Tensor, eps: Float,
-                      running: (mean: Tensor, variance: Tensor)?) -> (y: Tensor, mean: Tensor, variance: Tensor) {
+public func batchNorm(
+    _ x: Tensor, weight: Tensor, bias: Tensor, eps: Float,
+    running: (mean: Tensor, variance: Tensor)?
+) -> (y: Tensor, mean: Tensor, variance: Tensor) {
     let (n, c) = (x.shape[0], x.shape[1])
     let s = x.count / (n * c)
     var y = Tensor(uninitializedShape: x.shape)
     var mean = running?.mean ?? Tensor(uninitializedShape: [c])
     var variance = running?.variance ?? Tensor(uninitializedShape: [c])
     var rstd = Tensor(uninitializedShape: [c])
-    mean.makeUnique(); variance.makeUnique()
+    mean.makeUnique()
+    variance.makeUnique()
     let (xp, wp, bp, yp) = (x.pointer, weight.pointer, bias.pointer, y.mutablePointer)
     let (mp, vp, rp) = (mean.mutablePointer, variance.mutablePointer, rstd.mutablePointer)
     let batchStats = running == nil
@@ -79,16 +82,21 @@ public func batchNorm(_ x: Tensor, weight: Tensor, bias: Tensor, eps: Float,
     guard Tensor.recording(x, weight, bias) else { return (y, mean, variance) }
     let (savedMean, savedRstd) = (mean, rstd)
     let shared = SharedBackward { g in
-        var dx = Tensor(uninitializedShape: x.shape), dw = Tensor(uninitializedShape: [c]), db = Tensor(uninitializedShape: [c])
+        var dx = Tensor(uninitializedShape: x.shape)
+        var dw = Tensor(uninitializedShape: [c])
+        var db = Tensor(uninitializedShape: [c])
         let (gp, dxp, dwp, dbp) = (g.pointer, dx.mutablePointer, dw.mutablePointer, db.mutablePointer)
         Threads.parallelFor(c, grain: Swift.max(1, 16384 / Swift.max(n * s, 1))) { r in
-            gk_batchnorm_backward(n, c, s, r.lowerBound, r.upperBound, xp, wp, savedMean.pointer, savedRstd.pointer, gp,
-                                  batchStats ? 1 : 0, dxp, dwp, dbp)
+            gk_batchnorm_backward(
+                n, c, s, r.lowerBound, r.upperBound, xp, wp, savedMean.pointer, savedRstd.pointer, gp,
+                batchStats ? 1 : 0, dxp, dwp, dbp)
         }
         return [dx, dw, db]
     }
-    let out = y.recorded([(x, { shared.gradient(0, $0) }), (weight, { shared.gradient(1, $0) }),
-                          (bias, { shared.gradient(2, $0) })])
+    let out = y.recorded([
+        (x, { shared.gradient(0, $0) }), (weight, { shared.gradient(1, $0) }),
+        (bias, { shared.gradient(2, $0) }),
+    ])
     return (out, mean, variance)
 }
 

@@ -13,7 +13,10 @@ public class RecurrentBase: Module {
         func u(_ shape: [Int]) -> Parameter {
             Parameter(wrappedValue: Tensor.uniform(shape, low: -bound, high: bound, rng: &rng))
         }
-        var wi: [Parameter] = [], wh: [Parameter] = [], bi: [Parameter] = [], bh: [Parameter] = []
+        var wi: [Parameter] = []
+        var wh: [Parameter] = []
+        var bi: [Parameter] = []
+        var bh: [Parameter] = []
         for layer in 0..<numLayers {
             wi.append(u([gates * hiddenSize, layer == 0 ? inputSize : hiddenSize]))
             wh.append(u([gates * hiddenSize, hiddenSize]))
@@ -26,8 +29,10 @@ public class RecurrentBase: Module {
 
     public override func localParameters() -> [(String, Parameter)] {
         (0..<numLayers).flatMap { l in
-            [("weight_ih_l\(l)", weightIH[l]), ("weight_hh_l\(l)", weightHH[l]),
-             ("bias_ih_l\(l)", biasIH[l]), ("bias_hh_l\(l)", biasHH[l])]
+            [
+                ("weight_ih_l\(l)", weightIH[l]), ("weight_hh_l\(l)", weightHH[l]),
+                ("bias_ih_l\(l)", biasIH[l]), ("bias_hh_l\(l)", biasHH[l]),
+            ]
         }
     }
 
@@ -44,13 +49,16 @@ public final class LSTM: RecurrentBase {
     /// `x [B, T, in]` and optional state `(h, c)`, each `[layers, B, H]` (zeros when nil)
     /// -> output `[B, T, H]` (last layer's h at every step) and the final state.
     public func callAsFunction(_ x: Tensor, state: (h: Tensor, c: Tensor)? = nil)
-        -> (output: Tensor, state: (h: Tensor, c: Tensor)) {
+        -> (output: Tensor, state: (h: Tensor, c: Tensor))
+    {
         let (b, t) = (x.shape[0], x.shape[1])
-        var input = timeMajor(x)                       // [T, B, in]
-        var finalH: [Tensor] = [], finalC: [Tensor] = []
+        var input = timeMajor(x)  // [T, B, in]
+        var finalH: [Tensor] = []
+        var finalC: [Tensor] = []
         for l in 0..<numLayers {
-            let xproj = linear(input, weight: weightIH[l].wrappedValue,
-                               bias: biasIH[l].wrappedValue + biasHH[l].wrappedValue)   // [T, B, 4H]
+            let xproj = linear(
+                input, weight: weightIH[l].wrappedValue,
+                bias: biasIH[l].wrappedValue + biasHH[l].wrappedValue)  // [T, B, 4H]
             let h0 = state?.h.slice(l..<(l + 1)).reshaped([b, hiddenSize]) ?? Tensor.zeros([b, hiddenSize])
             let c0 = state?.c.slice(l..<(l + 1)).reshaped([b, hiddenSize]) ?? Tensor.zeros([b, hiddenSize])
             let run = lstmLayer(xproj: xproj, h0: h0, c0: c0, weightHH: weightHH[l].wrappedValue)  // [T+1, B, H]

@@ -16,7 +16,10 @@ public final class KVCache {
     func append(_ k: Tensor, _ v: Tensor) {
         let (b, h, t, d) = (k.shape[0], k.shape[1], k.shape[2], k.shape[3])
         precondition(length + t <= capacity, "KV cache full: \(length) + \(t) > \(capacity) positions")
-        let kp = keys.mutablePointer, vp = values.mutablePointer, ks = k.pointer, vs = v.pointer
+        let kp = keys.mutablePointer
+        let vp = values.mutablePointer
+        let ks = k.pointer
+        let vs = v.pointer
         for bh in 0..<(b * h) {
             (kp + (bh * capacity + length) * d).update(from: ks + bh * t * d, count: t * d)
             (vp + (bh * capacity + length) * d).update(from: vs + bh * t * d, count: t * d)
@@ -59,7 +62,7 @@ public final class CausalSelfAttention: Module {
             y = cachedAttention(q, k, v, cache: cache, scale: scale)
         } else {
             let weights = attentionDropout(matmul(q, k, transposeB: true).causalSoftmax(scale: scale))
-            y = matmul(weights, v)                                   // [B, heads, T, d]
+            y = matmul(weights, v)  // [B, heads, T, d]
         }
         return residualDropout(projection(y.permuted([0, 2, 1, 3]).reshaped([b, t, c])))
     }
@@ -70,20 +73,26 @@ public final class CausalSelfAttention: Module {
         let (b, h, t, d) = (q.shape[0], q.shape[1], q.shape[2], q.shape[3])
         let past = cache.length
         cache.append(k, v)
-        let total = cache.length, cap = cache.capacity
+        let total = cache.length
+        let cap = cache.capacity
         var scores = Tensor(uninitializedShape: [b, h, t, total])
         var out = Tensor(uninitializedShape: [b, h, t, d])
-        let qp = q.pointer, kp = cache.keys.pointer, vp = cache.values.pointer
+        let qp = q.pointer
+        let kp = cache.keys.pointer
+        let vp = cache.values.pointer
         let sp = scores.mutablePointer
         GEMM.forEachBlock(b * h) { bh in
-            GEMM.run(transA: false, transB: true, m: t, n: total, k: d, a: qp + bh * t * d, lda: d,
-                     b: kp + bh * cap * d, ldb: d, c: sp + bh * t * total, ldc: total)
+            GEMM.run(
+                transA: false, transB: true, m: t, n: total, k: d, a: qp + bh * t * d, lda: d,
+                b: kp + bh * cap * d, ldb: d, c: sp + bh * t * total, ldc: total)
         }
         let weights = scores.causalSoftmax(scale: scale, past: past)
-        let wp = weights.pointer, op = out.mutablePointer
+        let wp = weights.pointer
+        let op = out.mutablePointer
         GEMM.forEachBlock(b * h) { bh in
-            GEMM.run(transA: false, transB: false, m: t, n: d, k: total, a: wp + bh * t * total, lda: total,
-                     b: vp + bh * cap * d, ldb: d, c: op + bh * t * d, ldc: d)
+            GEMM.run(
+                transA: false, transB: false, m: t, n: d, k: total, a: wp + bh * t * total, lda: total,
+                b: vp + bh * cap * d, ldb: d, c: op + bh * t * d, ldc: d)
         }
         return out
     }
@@ -116,12 +125,16 @@ public final class TransformerBlock: Module {
     @Child public var norm2: LayerNorm
     @Child public var feedForward: MLP
 
-    public init(width: Int, heads: Int, dropout: Float = 0, bias: Bool = true, approximateGELU: Bool = false,
-                rng: inout RNG) {
+    public init(
+        width: Int, heads: Int, dropout: Float = 0, bias: Bool = true, approximateGELU: Bool = false,
+        rng: inout RNG
+    ) {
         _norm1 = Child(wrappedValue: LayerNorm(width, bias: bias), key: "ln_1")
-        _attention = Child(wrappedValue: CausalSelfAttention(width: width, heads: heads, dropout: dropout, bias: bias, rng: &rng), key: "attn")
+        _attention = Child(
+            wrappedValue: CausalSelfAttention(width: width, heads: heads, dropout: dropout, bias: bias, rng: &rng), key: "attn")
         _norm2 = Child(wrappedValue: LayerNorm(width, bias: bias), key: "ln_2")
-        _feedForward = Child(wrappedValue: MLP(width: width, dropout: dropout, bias: bias, approximateGELU: approximateGELU, rng: &rng), key: "mlp")
+        _feedForward = Child(
+            wrappedValue: MLP(width: width, dropout: dropout, bias: bias, approximateGELU: approximateGELU, rng: &rng), key: "mlp")
         super.init()
     }
 

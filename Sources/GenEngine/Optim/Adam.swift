@@ -1,5 +1,5 @@
-import Foundation
 import CKernels
+import Foundation
 
 /// Adam and AdamW (`torch.optim.Adam` / `AdamW`): bias-corrected first and second moments;
 /// `decoupled: true` applies weight decay to the weights directly (AdamW), `false` adds it to
@@ -10,8 +10,10 @@ public final class Adam: Optimizer {
     public private(set) var step = 0
     private var slots = OptimizerSlots()
 
-    public init(learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, eps: Float = 1e-8,
-                weightDecay: Float = 0, decoupled: Bool = false) {
+    public init(
+        learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, eps: Float = 1e-8,
+        weightDecay: Float = 0, decoupled: Bool = false
+    ) {
         self.learningRate = learningRate
         self.beta1 = beta1
         self.beta2 = beta2
@@ -21,8 +23,10 @@ public final class Adam: Optimizer {
     }
 
     /// AdamW with PyTorch's defaults (weight decay 0.01).
-    public static func adamW(learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
-                             eps: Float = 1e-8, weightDecay: Float = 0.01) -> Adam {
+    public static func adamW(
+        learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
+        eps: Float = 1e-8, weightDecay: Float = 0.01
+    ) -> Adam {
         Adam(learningRate: learningRate, beta1: beta1, beta2: beta2, eps: eps, weightDecay: weightDecay, decoupled: true)
     }
 
@@ -41,7 +45,9 @@ public final class Adam: Optimizer {
                 slots.set("exp_avg", name, Tensor.zeros([0]))
                 slots.set("exp_avg_sq", name, Tensor.zeros([0]))
                 p.wrappedValue = Tensor.zeros([0])
-                m.makeUnique(); v.makeUnique(); value.makeUnique()
+                m.makeUnique()
+                v.makeUnique()
+                value.makeUnique()
                 let (pp, gp, mp, vp) = (value.mutablePointer, g.pointer, m.mutablePointer, v.mutablePointer)
                 let (lr, wd) = (learningRate, decoupled ? weightDecay : 0)
                 Threads.parallelFor(value.count, grain: 1 << 15) { r in

@@ -49,8 +49,10 @@ public struct GenerationOptions {
     /// Constraints, each made afresh for every sequence (see `LogitsProcessor`).
     public var processors: [LogitsProcessorFactory]
 
-    public init(sampling: SamplingOptions = SamplingOptions(), maxTokens: Int, stopSequences: [[Int32]] = [],
-                repetitionPenalty: Float = 1, repetitionWindow: Int = 64, processors: [LogitsProcessorFactory] = []) {
+    public init(
+        sampling: SamplingOptions = SamplingOptions(), maxTokens: Int, stopSequences: [[Int32]] = [],
+        repetitionPenalty: Float = 1, repetitionWindow: Int = 64, processors: [LogitsProcessorFactory] = []
+    ) {
         self.sampling = sampling
         self.maxTokens = maxTokens
         self.stopSequences = stopSequences
@@ -68,8 +70,10 @@ public enum StopReason: Equatable {
 /// The autoregressive loop shared by every sequence model. `feed(tokens)` appends tokens to the
 /// model's state (the whole prompt first, then one token at a time) and returns the logits of the
 /// next token. Returns the new tokens (without a matched stop sequence) and why it stopped.
-public func generateTokens(prompt: [Int32], options: GenerationOptions, rng: inout RNG,
-                           feed: ([Int32]) -> [Float]) -> (tokens: [Int32], stop: StopReason) {
+public func generateTokens(
+    prompt: [Int32], options: GenerationOptions, rng: inout RNG,
+    feed: ([Int32]) -> [Float]
+) -> (tokens: [Int32], stop: StopReason) {
     var rngs = [rng]
     defer { rng = rngs[0] }
     return generateTokens(prompts: [prompt], options: [options], rngs: &rngs) { [feed($0[0])] }[0]
@@ -80,8 +84,10 @@ public func generateTokens(prompt: [Int32], options: GenerationOptions, rng: ino
 /// token list per sequence, all of the same length (prompts must be equally long; a finished
 /// sequence is fed its last token again and its logits are ignored) and returns one logits row
 /// per sequence.
-public func generateTokens(prompts: [[Int32]], options: [GenerationOptions], rngs: inout [RNG],
-                           feed: ([[Int32]]) -> [[Float]]) -> [(tokens: [Int32], stop: StopReason)] {
+public func generateTokens(
+    prompts: [[Int32]], options: [GenerationOptions], rngs: inout [RNG],
+    feed: ([[Int32]]) -> [[Float]]
+) -> [(tokens: [Int32], stop: StopReason)] {
     precondition(prompts.count == options.count && prompts.count == rngs.count, "one option set and generator per prompt")
     precondition(Set(prompts.map(\.count)).count <= 1, "prompts of a batch must be equally long")
     var all = prompts
@@ -109,12 +115,17 @@ public func generateTokens(prompts: [[Int32]], options: [GenerationOptions], rng
                 }
             }
             for p in processors[i] { p.process(&logits[i]) }
-            guard logits[i].contains(where: { $0 > -.infinity }) else { stops[i] = .noAllowedToken; continue }
+            guard logits[i].contains(where: { $0 > -.infinity }) else {
+                stops[i] = .noAllowedToken
+                continue
+            }
             next[i] = Int32(o.sampling.sample(logits[i], rng: &rngs[i]))
             produced[i].append(next[i])
             all[i].append(next[i])
             for p in processors[i].indices { processors[i][p].advance(next[i]) }
-            if let stop = o.stopSequences.first(where: { !$0.isEmpty && produced[i].count >= $0.count && Array(produced[i].suffix($0.count)) == $0 }) {
+            if let stop = o.stopSequences.first(where: {
+                !$0.isEmpty && produced[i].count >= $0.count && Array(produced[i].suffix($0.count)) == $0
+            }) {
                 produced[i].removeLast(stop.count)
                 stops[i] = .stopSequence
             } else if produced[i].count == o.maxTokens {

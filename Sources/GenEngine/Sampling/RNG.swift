@@ -18,7 +18,10 @@ public struct RNG {
             z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
             return z ^ (z >> 31)
         }
-        s0 = splitmix(); s1 = splitmix(); s2 = splitmix(); s3 = splitmix()
+        s0 = splitmix()
+        s1 = splitmix()
+        s2 = splitmix()
+        s3 = splitmix()
     }
 
     /// 64-bit FNV-1a of a string's UTF-8 bytes (0 for the empty name, so stream "" is the seed itself).
@@ -38,7 +41,10 @@ public struct RNG {
     public mutating func next() -> UInt64 {
         let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
         let t = s1 << 17
-        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
         s2 ^= t
         s3 = (s3 << 45) | (s3 >> 19)
         return result
@@ -63,8 +69,11 @@ public struct RNG {
 
     /// Standard normal (Box-Muller in Double precision).
     public mutating func normal() -> Float {
-        if let spare = spareNormal { spareNormal = nil; return spare }
-        let u1 = (Double(next() >> 11) + 1) * (1.0 / 9_007_199_254_740_992.0)   // (0, 1]
+        if let spare = spareNormal {
+            spareNormal = nil
+            return spare
+        }
+        let u1 = (Double(next() >> 11) + 1) * (1.0 / 9_007_199_254_740_992.0)  // (0, 1]
         let u2 = Double(next() >> 11) * (1.0 / 9_007_199_254_740_992.0)
         let r = (-2 * Foundation.log(u1)).squareRoot()
         spareNormal = Float(r * Foundation.sin(2 * .pi * u2))

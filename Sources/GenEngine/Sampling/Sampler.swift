@@ -46,10 +46,14 @@ public struct SamplingOptions: Codable, Equatable {
         }
         if let p = topP, p < 1 {
             let total = probs.reduce(0, +)
-            var acc: Float = 0, keep = probs.count
+            var acc: Float = 0
+            var keep = probs.count
             for (i, q) in probs.enumerated() {
                 acc += q / total
-                if acc >= p { keep = i + 1; break }
+                if acc >= p {
+                    keep = i + 1
+                    break
+                }
             }
             candidates.removeSubrange(keep...)
             probs.removeSubrange(keep...)

@@ -53,16 +53,19 @@ public struct BLASKernel: Sendable {
         var selection = Selection.detected
         if ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] != nil {
             selection = .userSet
-        } else if let better = preferredCore(detected: detected, cpu: cpu, amd: gk_cpu_is_amd() != 0,
-                                             available: { gk_blas_has_core($0) != 0 }) {
+        } else if let better = preferredCore(
+            detected: detected, cpu: cpu, amd: gk_cpu_is_amd() != 0,
+            available: { gk_blas_has_core($0) != 0 })
+        {
             selection = gk_blas_switch_core(better) == 0 ? .reselected : .fallback
         } else if level(ofCore: detected) < sufficientLevel(cpu: cpu, amd: gk_cpu_is_amd() != 0) {
             selection = .fallback
         }
         let config = String(cString: openblas_get_config())
         let library = config.split(separator: " ").prefix(2).joined(separator: " ")
-        return BLASKernel(library: library, config: config, core: String(cString: openblas_get_corename()),
-                          detectedCore: detected, cpu: cpu, selection: selection)
+        return BLASKernel(
+            library: library, config: config, core: String(cString: openblas_get_corename()),
+            detectedCore: detected, cpu: cpu, selection: selection)
     }
 
     /// The core to switch to, or nil to keep `detected`: the best core the library has whose
@@ -101,7 +104,8 @@ public struct BLASKernel: Sendable {
 
 /// The widest vector instructions the CPU and the operating system support.
 public enum SIMDLevel: Int, Comparable, Sendable, CustomStringConvertible {
-    case none = 0, sse3, avx, avx2, avx512, avx512BF16
+    case none = 0
+    case sse3, avx, avx2, avx512, avx512BF16
 
     public static func < (a: SIMDLevel, b: SIMDLevel) -> Bool { a.rawValue < b.rawValue }
 

@@ -15,19 +15,30 @@ public func broadcastShape(_ a: [Int], _ b: [Int]) -> [Int] {
 /// kernels handle directly: viewing `full` as `[outer, mid, inner]`, `b` holds `mid` values that
 /// repeat over `outer` and are constant along `inner`.
 enum BroadcastPattern {
-    case same                                   // b has the full shape
-    case scalar                                 // b has one element
+    case same  // b has the full shape
+    case scalar  // b has one element
     case block(outer: Int, mid: Int, inner: Int)
     case general
 
     init(full: [Int], small: [Int]) {
-        let fullCount = full.reduce(1, *), smallCount = small.reduce(1, *)
-        if smallCount == fullCount { self = .same; return }      // equal counts under broadcasting: same layout
-        if smallCount == 1 { self = .scalar; return }
+        let fullCount = full.reduce(1, *)
+        let smallCount = small.reduce(1, *)
+        if smallCount == fullCount {
+            self = .same
+            return
+        }  // equal counts under broadcasting: same layout
+        if smallCount == 1 {
+            self = .scalar
+            return
+        }
         let padded = Array(repeating: 1, count: full.count - small.count) + small
         // The axes where b is not 1 must be one contiguous run equal to full's.
         guard let first = padded.firstIndex(where: { $0 != 1 }), let last = padded.lastIndex(where: { $0 != 1 }),
-              Array(padded[first...last]) == Array(full[first...last]) else { self = .general; return }
+            Array(padded[first...last]) == Array(full[first...last])
+        else {
+            self = .general
+            return
+        }
         self = .block(outer: full[..<first].reduce(1, *), mid: smallCount, inner: full[(last + 1)...].reduce(1, *))
     }
 }
@@ -49,8 +60,10 @@ extension Tensor {
             s *= padded[axis]
         }
         // Walk the output row by row (all axes but the last); each row is a copy or a fill.
-        let src = pointer, dst = out.mutablePointer
-        let width = target.last ?? 1, innerStride = strides.last ?? 0
+        let src = pointer
+        let dst = out.mutablePointer
+        let width = target.last ?? 1
+        let innerStride = strides.last ?? 0
         let rows = out.count / Swift.max(width, 1)
         var index = [Int](repeating: 0, count: rank)
         var srcOffset = 0
@@ -85,7 +98,8 @@ extension Tensor {
             return Tensor([sumAll()], shape: target)
         case .block(let outer, let mid, let inner):
             var out = Tensor.zeros(target)
-            let src = pointer, dst = out.mutablePointer
+            let src = pointer
+            let dst = out.mutablePointer
             if inner == 1 {
                 gk_sum_rows_into(outer, mid, src, dst)
             } else {

@@ -2,9 +2,12 @@
 extension Tensor {
     private static func compare(_ a: Tensor, _ b: Tensor, _ test: (Float, Float) -> Bool) -> Tensor {
         let shape = broadcastShape(a.shape, b.shape)
-        let ea = a.detached().expanded(to: shape), eb = b.detached().expanded(to: shape)
+        let ea = a.detached().expanded(to: shape)
+        let eb = b.detached().expanded(to: shape)
         var out = Tensor(uninitializedShape: shape)
-        let pa = ea.pointer, pb = eb.pointer, dst = out.mutablePointer
+        let pa = ea.pointer
+        let pb = eb.pointer
+        let dst = out.mutablePointer
         for i in 0..<out.count { dst[i] = test(pa[i], pb[i]) ? 1 : 0 }
         return out
     }
@@ -30,7 +33,8 @@ extension Tensor {
     /// `a` where `mask` is non-zero, else `b`, for constants.
     public static func `where`(_ mask: Tensor, _ a: Float, _ b: Float) -> Tensor {
         var out = Tensor(uninitializedShape: mask.shape)
-        let src = mask.pointer, dst = out.mutablePointer
+        let src = mask.pointer
+        let dst = out.mutablePointer
         for i in 0..<mask.count { dst[i] = src[i] != 0 ? a : b }
         return out
     }

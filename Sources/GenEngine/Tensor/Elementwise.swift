@@ -5,7 +5,8 @@ extension Tensor {
     /// Runs a binary kernel over `full` (already of the output shape) and `small` (broadcast to it).
     private static func binaryKernel(_ op: gk_binary_op, _ full: Tensor, _ small: Tensor) -> Tensor {
         var out = Tensor(uninitializedShape: full.shape)
-        let a = full.pointer, dst = out.mutablePointer
+        let a = full.pointer
+        let dst = out.mutablePointer
         let n = full.count
         switch BroadcastPattern(full: full.shape, small: small.shape) {
         case .same:
@@ -29,7 +30,8 @@ extension Tensor {
             Threads.parallelFor(outer * mid, grain: Swift.max(1, (1 << 15) / inner)) { r in
                 var row = r.lowerBound
                 while row < r.upperBound {
-                    let m = row % mid, run = Swift.min(mid - m, r.upperBound - row)
+                    let m = row % mid
+                    let run = Swift.min(mid - m, r.upperBound - row)
                     gk_binary(op, GK_PER_ROW, run, inner, a + row * inner, b + m, dst + row * inner)
                     row += run
                 }
@@ -128,20 +130,30 @@ extension Tensor {
     /// Applies a unary kernel, recording its backward when needed.
     func unary(_ op: gk_unary_op) -> Tensor {
         var out = Tensor(uninitializedShape: shape)
-        let src = pointer, dst = out.mutablePointer
+        let src = pointer
+        let dst = out.mutablePointer
         Threads.parallelFor(count, grain: 1 << 14) { r in
             gk_unary(op, r.count, src + r.lowerBound, dst + r.lowerBound)
         }
-        let x = self, y = out
-        return out.recorded([(self, { g in
-            var dx = Tensor(uninitializedShape: x.shape)
-            let xp = x.pointer, yp = y.pointer, gp = g.pointer, dp = dx.mutablePointer
-            Threads.parallelFor(x.count, grain: 1 << 14) { r in
-                let o = r.lowerBound
-                gk_unary_backward(op, r.count, xp + o, yp + o, gp + o, dp + o)
-            }
-            return dx
-        })])
+        let x = self
+        let y = out
+        return out.recorded([
+            (
+                self,
+                { g in
+                    var dx = Tensor(uninitializedShape: x.shape)
+                    let xp = x.pointer
+                    let yp = y.pointer
+                    let gp = g.pointer
+                    let dp = dx.mutablePointer
+                    Threads.parallelFor(x.count, grain: 1 << 14) { r in
+                        let o = r.lowerBound
+                        gk_unary_backward(op, r.count, xp + o, yp + o, gp + o, dp + o)
+                    }
+                    return dx
+                }
+            )
+        ])
     }
 
     public func exp() -> Tensor { unary(GK_EXP) }

@@ -33,7 +33,8 @@ extension Tensor {
         let ax = normalizedAxis(axis)
         let (outer, dim, inner) = sizesAround(axis: ax)
         var out = Tensor.zeros(reducedShape(ax, keepDims: keepDims))
-        let src = pointer, dst = out.mutablePointer
+        let src = pointer
+        let dst = out.mutablePointer
         if inner == 1 {
             Threads.parallelFor(outer, grain: Swift.max(1, 4096 / Swift.max(dim, 1))) { r in
                 for o in r { dst[o] = gk_sum(dim, src + o * dim) }
@@ -43,7 +44,8 @@ extension Tensor {
                 for o in r { gk_sum_rows_into(dim, inner, src + o * dim * inner, dst + o * inner) }
             }
         }
-        let inShape = shape, kept = reducedShape(ax, keepDims: true)
+        let inShape = shape
+        let kept = reducedShape(ax, keepDims: true)
         return out.recorded([(self, { g in g.reshaped(kept).expanded(to: inShape) })])
     }
 
@@ -65,12 +67,15 @@ extension Tensor {
         let ax = normalizedAxis(axis)
         let (outer, dim, inner) = sizesAround(axis: ax)
         var out = Tensor(uninitializedShape: reducedShape(ax, keepDims: false))
-        let src = pointer, dst = out.mutablePointer
+        let src = pointer
+        let dst = out.mutablePointer
         for o in 0..<outer {
             for i in 0..<inner {
-                var best = 0, bestValue = -Float.infinity
+                var best = 0
+                var bestValue = -Float.infinity
                 for d in 0..<dim where src[(o * dim + d) * inner + i] > bestValue {
-                    bestValue = src[(o * dim + d) * inner + i]; best = d
+                    bestValue = src[(o * dim + d) * inner + i]
+                    best = d
                 }
                 dst[o * inner + i] = Float(best)
             }
@@ -84,19 +89,28 @@ extension Tensor {
         let (outer, dim, inner) = sizesAround(axis: ax)
         let arg = argmax(axis: ax)
         var out = Tensor(uninitializedShape: reducedShape(ax, keepDims: keepDims))
-        let src = pointer, dst = out.mutablePointer, indices = arg.pointer
+        let src = pointer
+        let dst = out.mutablePointer
+        let indices = arg.pointer
         for o in 0..<outer {
             for i in 0..<inner { dst[o * inner + i] = src[(o * dim + Int(indices[o * inner + i])) * inner + i] }
         }
         let inShape = shape
-        return out.recorded([(self, { g in
-            var dx = Tensor.zeros(inShape)
-            let gp = g.pointer, dp = dx.mutablePointer, ap = arg.pointer
-            for o in 0..<outer {
-                for i in 0..<inner { dp[(o * dim + Int(ap[o * inner + i])) * inner + i] = gp[o * inner + i] }
-            }
-            return dx
-        })])
+        return out.recorded([
+            (
+                self,
+                { g in
+                    var dx = Tensor.zeros(inShape)
+                    let gp = g.pointer
+                    let dp = dx.mutablePointer
+                    let ap = arg.pointer
+                    for o in 0..<outer {
+                        for i in 0..<inner { dp[(o * dim + Int(ap[o * inner + i])) * inner + i] = gp[o * inner + i] }
+                    }
+                    return dx
+                }
+            )
+        ])
     }
 
     /// `log(sum(exp(x)))` along `axis`, computed stably.

@@ -22,16 +22,20 @@ extension Tensor {
         for a in stride(from: rank - 2, through: 0, by: -1) { inStrides[a] = inStrides[a + 1] * shape[a + 1] }
         let strides = order.map { inStrides[$0] }
         var out = Tensor(uninitializedShape: outShape)
-        let src = pointer, dst = out.mutablePointer
+        let src = pointer
+        let dst = out.mutablePointer
         // Copy whole innermost runs; the innermost output axis walks the input with `last` stride.
-        let inner = outShape.last ?? 1, last = strides.last ?? 1
+        let inner = outShape.last ?? 1
+        let last = strides.last ?? 1
         let rows = count / Swift.max(inner, 1)
         Threads.parallelFor(rows, grain: Swift.max(1, 8192 / Swift.max(inner, 1))) { range in
             var index = [Int](repeating: 0, count: Swift.max(rank - 1, 0))
             for row in range {
-                var rem = row, base = 0
+                var rem = row
+                var base = 0
                 for a in stride(from: rank - 2, through: 0, by: -1) {
-                    index[a] = rem % outShape[a]; rem /= outShape[a]
+                    index[a] = rem % outShape[a]
+                    rem /= outShape[a]
                     base += index[a] * strides[a]
                 }
                 let d = dst + row * inner
@@ -57,8 +61,9 @@ extension Tensor {
     /// Elements `range` along `axis`. Along axis 0 this is a view; elsewhere a copy.
     public func slice(axis: Int = 0, _ range: Range<Int>) -> Tensor {
         let ax = normalizedAxis(axis)
-        precondition(range.lowerBound >= 0 && range.upperBound <= shape[ax],
-                     "slice \(range) out of bounds for axis \(ax) of shape \(shape)")
+        precondition(
+            range.lowerBound >= 0 && range.upperBound <= shape[ax],
+            "slice \(range) out of bounds for axis \(ax) of shape \(shape)")
         var outShape = shape
         outShape[ax] = range.count
         let (outer, dim, inner) = sizesAround(axis: ax)
@@ -67,17 +72,26 @@ extension Tensor {
             out = Tensor(shape: outShape, storage: storage, offset: offset + range.lowerBound * inner)
         } else {
             var copy = Tensor(uninitializedShape: outShape)
-            let src = pointer, dst = copy.mutablePointer, run = range.count * inner
+            let src = pointer
+            let dst = copy.mutablePointer
+            let run = range.count * inner
             for o in 0..<outer { (dst + o * run).update(from: src + (o * dim + range.lowerBound) * inner, count: run) }
             out = copy
         }
         let inShape = shape
-        return out.recorded([(self, { g in
-            var dx = Tensor.zeros(inShape)
-            let gp = g.pointer, dp = dx.mutablePointer, run = range.count * inner
-            for o in 0..<outer { (dp + (o * dim + range.lowerBound) * inner).update(from: gp + o * run, count: run) }
-            return dx
-        })])
+        return out.recorded([
+            (
+                self,
+                { g in
+                    var dx = Tensor.zeros(inShape)
+                    let gp = g.pointer
+                    let dp = dx.mutablePointer
+                    let run = range.count * inner
+                    for o in 0..<outer { (dp + (o * dim + range.lowerBound) * inner).update(from: gp + o * run, count: run) }
+                    return dx
+                }
+            )
+        ])
     }
 
     /// Joins tensors along `axis`; all other axes must match.
@@ -87,16 +101,20 @@ extension Tensor {
         var outShape = parts[0].shape
         outShape[ax] = parts.map { $0.shape[ax] }.reduce(0, +)
         for p in parts {
-            var s = p.shape; s[ax] = outShape[ax]
+            var s = p.shape
+            s[ax] = outShape[ax]
             precondition(s == outShape, "concat: shape \(p.shape) does not match \(parts[0].shape) off axis \(ax)")
         }
-        let outer = outShape[..<ax].reduce(1, *), inner = outShape[(ax + 1)...].reduce(1, *)
+        let outer = outShape[..<ax].reduce(1, *)
+        let inner = outShape[(ax + 1)...].reduce(1, *)
         var out = Tensor(uninitializedShape: outShape)
-        let dst = out.mutablePointer, outRun = outShape[ax] * inner
+        let dst = out.mutablePointer
+        let outRun = outShape[ax] * inner
         var start = 0
         var ranges: [Range<Int>] = []
         for p in parts {
-            let run = p.shape[ax] * inner, src = p.pointer
+            let run = p.shape[ax] * inner
+            let src = p.pointer
             for o in 0..<outer { (dst + o * outRun + start * inner).update(from: src + o * run, count: run) }
             ranges.append(start..<(start + p.shape[ax]))
             start += p.shape[ax]
@@ -108,33 +126,45 @@ extension Tensor {
     public static func stack(_ parts: [Tensor], axis: Int = 0) -> Tensor {
         precondition(!parts.isEmpty, "stack of no tensors")
         let ax = axis < 0 ? axis + parts[0].rank + 1 : axis
-        return concat(parts.map { p in
-            var s = p.shape; s.insert(1, at: ax); return p.reshaped(s)
-        }, axis: ax)
+        return concat(
+            parts.map { p in
+                var s = p.shape
+                s.insert(1, at: ax)
+                return p.reshaped(s)
+            }, axis: ax)
     }
 
     /// Rows of this tensor picked along axis 0 by `indices` (an embedding lookup):
     /// `[n, ...] -> [indices.count, ...]`. Backward scatters (adds) into the picked rows.
     public func gathered(rows indices: [Int32]) -> Tensor {
-        let n = shape[0], inner = count / Swift.max(n, 1)
+        let n = shape[0]
+        let inner = count / Swift.max(n, 1)
         var outShape = shape
         outShape[0] = indices.count
         var out = Tensor(uninitializedShape: outShape)
-        let src = pointer, dst = out.mutablePointer
+        let src = pointer
+        let dst = out.mutablePointer
         for (i, idx) in indices.enumerated() {
             precondition(idx >= 0 && Int(idx) < n, "index \(idx) out of range 0..<\(n)")
             (dst + i * inner).update(from: src + Int(idx) * inner, count: inner)
         }
         let inShape = shape
-        return out.recorded([(self, { g in
-            var dx = Tensor.zeros(inShape)
-            let gp = g.pointer, dp = dx.mutablePointer
-            for (i, idx) in indices.enumerated() {
-                let d = dp + Int(idx) * inner, s = gp + i * inner
-                for j in 0..<inner { d[j] += s[j] }
-            }
-            return dx
-        })])
+        return out.recorded([
+            (
+                self,
+                { g in
+                    var dx = Tensor.zeros(inShape)
+                    let gp = g.pointer
+                    let dp = dx.mutablePointer
+                    for (i, idx) in indices.enumerated() {
+                        let d = dp + Int(idx) * inner
+                        let s = gp + i * inner
+                        for j in 0..<inner { d[j] += s[j] }
+                    }
+                    return dx
+                }
+            )
+        ])
     }
 
     /// One-hot rows: `[indices.count, classes]` with 1 at each index.

@@ -15,21 +15,30 @@ extension Tensor {
         _ forward: @escaping (Int, Int, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void,
         _ backward: @escaping (Int, Int, UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void
     ) -> Tensor {
-        let cols = shape[rank - 1], rows = count / Swift.max(cols, 1)
+        let cols = shape[rank - 1]
+        let rows = count / Swift.max(cols, 1)
         let grain = Swift.max(1, 8192 / Swift.max(cols, 1))
         var y = Tensor(uninitializedShape: shape)
-        let xp = pointer, yp = y.mutablePointer
+        let xp = pointer
+        let yp = y.mutablePointer
         Threads.parallelFor(rows, grain: grain) { r in forward(r.count, cols, xp + r.lowerBound * cols, yp + r.lowerBound * cols) }
         let out = y
-        return y.recorded([(self, { g in
-            var dx = Tensor(uninitializedShape: g.shape)
-            let op = out.pointer, gp = g.pointer, dp = dx.mutablePointer
-            Threads.parallelFor(rows, grain: grain) { r in
-                let o = r.lowerBound * cols
-                backward(r.count, cols, op + o, gp + o, dp + o)
-            }
-            return dx
-        })])
+        return y.recorded([
+            (
+                self,
+                { g in
+                    var dx = Tensor(uninitializedShape: g.shape)
+                    let op = out.pointer
+                    let gp = g.pointer
+                    let dp = dx.mutablePointer
+                    Threads.parallelFor(rows, grain: grain) { r in
+                        let o = r.lowerBound * cols
+                        backward(r.count, cols, op + o, gp + o, dp + o)
+                    }
+                    return dx
+                }
+            )
+        ])
     }
 
     /// `exp(x) / sum(exp(x))` along `axis`.
@@ -50,33 +59,45 @@ extension Tensor {
     /// keys `0...i + past` (`past` keys precede the queries, as with a KV cache). Masked entries
     /// are exactly 0. `scale` multiplies the scores first.
     public func causalSoftmax(scale: Float, past: Int = 0) -> Tensor {
-        let tk = shape[rank - 1], tq = shape[rank - 2], rows = count / tk
+        let tk = shape[rank - 1]
+        let tq = shape[rank - 2]
+        let rows = count / tk
         precondition(tk == tq + past, "causalSoftmax: \(tq) queries after \(past) cached keys need \(tq + past) keys, got \(tk)")
         var y = Tensor(uninitializedShape: shape)
-        let xp = pointer, yp = y.mutablePointer
+        let xp = pointer
+        let yp = y.mutablePointer
         Threads.parallelFor(rows, grain: Swift.max(1, 4096 / tk)) { r in
             var scaled = [Float](repeating: 0, count: tk)
             for row in r {
                 let visible = row % tq + past + 1
-                let src = xp + row * tk, dst = yp + row * tk
+                let src = xp + row * tk
+                let dst = yp + row * tk
                 for j in 0..<visible { scaled[j] = src[j] * scale }
                 gk_softmax_rows(1, visible, scaled, dst)
                 for j in visible..<tk { dst[j] = 0 }
             }
         }
         let out = y
-        return y.recorded([(self, { g in
-            var dx = Tensor(uninitializedShape: g.shape)
-            let op = out.pointer, gp = g.pointer, dp = dx.mutablePointer
-            Threads.parallelFor(rows, grain: Swift.max(1, 4096 / tk)) { r in
-                for row in r {
-                    let visible = row % tq + past + 1, o = row * tk
-                    gk_softmax_backward_rows(1, visible, op + o, gp + o, dp + o)
-                    for j in 0..<visible { dp[o + j] *= scale }
-                    for j in visible..<tk { dp[o + j] = 0 }
+        return y.recorded([
+            (
+                self,
+                { g in
+                    var dx = Tensor(uninitializedShape: g.shape)
+                    let op = out.pointer
+                    let gp = g.pointer
+                    let dp = dx.mutablePointer
+                    Threads.parallelFor(rows, grain: Swift.max(1, 4096 / tk)) { r in
+                        for row in r {
+                            let visible = row % tq + past + 1
+                            let o = row * tk
+                            gk_softmax_backward_rows(1, visible, op + o, gp + o, dp + o)
+                            for j in 0..<visible { dp[o + j] *= scale }
+                            for j in visible..<tk { dp[o + j] = 0 }
+                        }
+                    }
+                    return dx
                 }
-            }
-            return dx
-        })])
+            )
+        ])
     }
 }

@@ -33,8 +33,9 @@ public struct Tensor {
 
     /// A tensor holding `values` in row-major order; `values.count` must equal the shape's product.
     public init(_ values: [Float], shape: [Int]) {
-        precondition(values.count == shape.reduce(1, *),
-                     "\(values.count) values do not fill shape \(shape)")
+        precondition(
+            values.count == shape.reduce(1, *),
+            "\(values.count) values do not fill shape \(shape)")
         self.init(shape: shape, storage: TensorStorage(uninitialized: values.count))
         values.withUnsafeBufferPointer { storage.pointer.update(from: $0.baseAddress!, count: values.count) }
     }

@@ -72,7 +72,7 @@ public enum BufferPool {
         free = [:]
         cachedBytes = 0
         pthread_mutex_unlock(lock)
-        all.forEach { Foundation.free($0) }
+        for pointer in all { Foundation.free(pointer) }
     }
 
     static func give(_ p: UnsafeMutableRawPointer, bytes: Int) {

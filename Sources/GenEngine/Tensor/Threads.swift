@@ -7,7 +7,7 @@ public enum Threads {
     /// Number of worker threads used by large kernels and by OpenBLAS.
     public private(set) static var count: Int = {
         let fromEnv = ProcessInfo.processInfo.environment["GEN_THREADS"].flatMap { Int($0) }
-        _ = BLASKernel.active   // OpenBLAS's kernel chosen and its own threading off
+        _ = BLASKernel.active  // OpenBLAS's kernel chosen and its own threading off
         return max(1, fromEnv ?? ProcessInfo.processInfo.activeProcessorCount)
     }()
 

@@ -17,7 +17,10 @@ public struct ByteLevelBPE: Tokenizer {
         /// The token after it (`t`).
         public let right: String
         /// The merge `left right`.
-        public init(_ left: String, _ right: String) { self.left = left; self.right = right }
+        public init(_ left: String, _ right: String) {
+            self.left = left
+            self.right = right
+        }
         /// The `merges.txt` line, `"Ġ t"`.
         public var description: String { "\(left) \(right)" }
     }
@@ -51,16 +54,21 @@ public struct ByteLevelBPE: Tokenizer {
     ///     `<|endoftext|>` is both) but not on a different entry.
     /// - Throws: `TokenizerError.invalidFile` when a merge names a token (or makes one) that is not
     ///   in the vocabulary, or ids are negative or repeated.
-    public init(vocabulary: [String: Int32], merges: [Merge], specialTokens: [String: Int32] = [:],
-                addPrefixSpace: Bool = false, ignoreMerges: Bool = false) throws {
-        try self.init(vocabulary: vocabulary, merges: merges, specialTokens: specialTokens, addPrefixSpace: addPrefixSpace,
-                      ignoreMerges: ignoreMerges, mergeLocation: { ("merge \($0)", nil) })
+    public init(
+        vocabulary: [String: Int32], merges: [Merge], specialTokens: [String: Int32] = [:],
+        addPrefixSpace: Bool = false, ignoreMerges: Bool = false
+    ) throws {
+        try self.init(
+            vocabulary: vocabulary, merges: merges, specialTokens: specialTokens, addPrefixSpace: addPrefixSpace,
+            ignoreMerges: ignoreMerges, mergeLocation: { ("merge \($0)", nil) })
     }
 
     /// As the public initialiser; `mergeLocation(i)` names where merge `i` came from (file and
     /// line) for error messages.
-    init(vocabulary: [String: Int32], merges: [Merge], specialTokens: [String: Int32], addPrefixSpace: Bool,
-         ignoreMerges: Bool, mergeLocation: (Int) -> (String, Int?)) throws {
+    init(
+        vocabulary: [String: Int32], merges: [Merge], specialTokens: [String: Int32], addPrefixSpace: Bool,
+        ignoreMerges: Bool, mergeLocation: (Int) -> (String, Int?)
+    ) throws {
         var maxID: Int32 = -1
         for (token, id) in vocabulary {
             guard id >= 0 else { throw TokenizerError(.invalidFile, "vocabulary entry '\(token)' has negative id \(id)") }
@@ -74,8 +82,10 @@ public struct ByteLevelBPE: Tokenizer {
         for (token, id) in vocabulary {
             if let other = tokens[Int(id)] {
                 let pair = [other, token].sorted()
-                throw TokenizerError(.invalidFile, "vocabulary entries '\(pair[0])' and '\(pair[1])' share id \(id); "
-                                     + "each id needs one entry")
+                throw TokenizerError(
+                    .invalidFile,
+                    "vocabulary entries '\(pair[0])' and '\(pair[1])' share id \(id); "
+                        + "each id needs one entry")
             }
             tokens[Int(id)] = token
         }
@@ -90,8 +100,10 @@ public struct ByteLevelBPE: Tokenizer {
         for (rank, merge) in merges.enumerated() {
             func missing(_ what: String) -> TokenizerError {
                 let (place, line) = mergeLocation(rank)
-                return TokenizerError(.invalidFile, "\(place) ('\(merge)'): \(what) is not in the vocabulary; "
-                                      + "the merges and the vocabulary must come from the same tokenizer", line: line)
+                return TokenizerError(
+                    .invalidFile,
+                    "\(place) ('\(merge)'): \(what) is not in the vocabulary; "
+                        + "the merges and the vocabulary must come from the same tokenizer", line: line)
             }
             guard let a = vocabulary[merge.left] else { throw missing("'\(merge.left)'") }
             guard let b = vocabulary[merge.right] else { throw missing("'\(merge.right)'") }
@@ -165,9 +177,11 @@ public struct ByteLevelBPE: Tokenizer {
         for (i, b) in bytes.enumerated() {
             let id = byteIDs[Int(b)]
             guard id >= 0 else {
-                throw TokenizerError(.unknownToken, String(format: "byte 0x%02X at byte offset %d has no token: ", b, offset + i)
-                                     + "the vocabulary lacks some of the 256 byte tokens; retrain it with the full byte alphabet",
-                                     byteOffset: offset + i)
+                throw TokenizerError(
+                    .unknownToken,
+                    String(format: "byte 0x%02X at byte offset %d has no token: ", b, offset + i)
+                        + "the vocabulary lacks some of the 256 byte tokens; retrain it with the full byte alphabet",
+                    byteOffset: offset + i)
             }
             symbols.append(id)
         }
@@ -183,7 +197,8 @@ public struct ByteLevelBPE: Tokenizer {
         let n = symbols.count
         guard n > 1 else { return symbols }
         var ids = symbols
-        var next = Array(1...n), prev = Array(-1..<(n - 1))
+        var next = Array(1...n)
+        var prev = Array(-1..<(n - 1))
         next[n - 1] = -1
         var alive = [Bool](repeating: true, count: n)
         var heap = MinHeap<MergeCandidate>()
@@ -211,7 +226,10 @@ public struct ByteLevelBPE: Tokenizer {
         }
         var out: [Int32] = []
         var i = 0
-        while i >= 0 { out.append(ids[i]); i = next[i] }
+        while i >= 0 {
+            out.append(ids[i])
+            i = next[i]
+        }
         return out
     }
 
@@ -277,7 +295,9 @@ public struct ByteLevelBPE: Tokenizer {
     /// The UTF-8 of `text` and the byte ranges of its pre-tokens.
     static func preTokenRanges(_ text: String) -> (utf8: [UInt8], ranges: [Range<Int>]) {
         let utf8 = Array(text.utf8)
-        var values: [UInt32] = [], classes: [CharClass] = [], starts: [Int] = []
+        var values: [UInt32] = []
+        var classes: [CharClass] = []
+        var starts: [Int] = []
         values.reserveCapacity(utf8.count)
         classes.reserveCapacity(utf8.count)
         starts.reserveCapacity(utf8.count + 1)
@@ -292,7 +312,8 @@ public struct ByteLevelBPE: Tokenizer {
         let n = values.count
         var ranges: [Range<Int>] = []
         ranges.reserveCapacity(n / 3)
-        let apostrophe: UInt32 = 0x27, space: UInt32 = 0x20
+        let apostrophe: UInt32 = 0x27
+        let space: UInt32 = 0x20
         func ascii(_ c: Character) -> UInt32 { c.unicodeScalars.first!.value }
         var i = 0
         while i < n {
@@ -305,7 +326,8 @@ public struct ByteLevelBPE: Tokenizer {
                 } else if i + 2 < n {
                     let b = values[i + 2]
                     if (a == ascii("r") && b == ascii("e")) || (a == ascii("v") && b == ascii("e"))
-                        || (a == ascii("l") && b == ascii("l")) {
+                        || (a == ascii("l") && b == ascii("l"))
+                    {
                         end = i + 3
                     }
                 }
@@ -358,8 +380,10 @@ extension ByteLevelBPE {
     ///   - vocabSize: target size including the special and byte tokens.
     ///   - progress: called after each merge with the number of merges so far.
     /// - Throws: `.invalidArgument` if `vocabSize` is below the special tokens plus 256 bytes.
-    public static func train(texts: [String], vocabSize: Int, specialTokens: [String] = [], minFrequency: Int = 0,
-                             progress: ((Int) -> Void)? = nil) throws -> ByteLevelBPE {
+    public static func train(
+        texts: [String], vocabSize: Int, specialTokens: [String] = [], minFrequency: Int = 0,
+        progress: ((Int) -> Void)? = nil
+    ) throws -> ByteLevelBPE {
         var idToToken: [String] = []
         var tokenToID: [String: Int32] = [:]
         func add(_ token: String) {
@@ -371,8 +395,10 @@ extension ByteLevelBPE {
         let specialIDs = Dictionary(uniqueKeysWithValues: specialTokens.map { ($0, tokenToID[$0]!) })
         for b in bytesInAlphabetOrder { add(String(byteToUnicode[Int(b)])) }
         guard vocabSize >= idToToken.count else {
-            throw TokenizerError(.invalidArgument, "a vocabulary of \(vocabSize) cannot hold the \(idToToken.count) special "
-                                 + "and byte tokens; ask for at least \(idToToken.count)")
+            throw TokenizerError(
+                .invalidArgument,
+                "a vocabulary of \(vocabSize) cannot hold the \(idToToken.count) special "
+                    + "and byte tokens; ask for at least \(idToToken.count)")
         }
         let byteIDs = (0..<256).map { tokenToID[String(byteToUnicode[$0])]! }
 
@@ -415,7 +441,8 @@ extension ByteLevelBPE {
                 continue
             }
             if top.count < 1 || minFrequency > top.count { break }
-            let a = Int32(truncatingIfNeeded: top.pair >> 32), b = Int32(truncatingIfNeeded: top.pair & 0xFFFF_FFFF)
+            let a = Int32(truncatingIfNeeded: top.pair >> 32)
+            let b = Int32(truncatingIfNeeded: top.pair & 0xFFFF_FFFF)
             let merged = idToToken[Int(a)] + idToToken[Int(b)]
             add(merged)
             let newID = tokenToID[merged]!
@@ -425,7 +452,8 @@ extension ByteLevelBPE {
                 guard word.count > 1 else { continue }
                 var out: [Int32] = []
                 out.reserveCapacity(word.count)
-                var changed = false, k = 0
+                var changed = false
+                var k = 0
                 let count = counts[Int(w)]
                 func change(_ x: Int32, _ y: Int32, _ delta: Int) {
                     let key = pairKey(x, y)
@@ -511,7 +539,8 @@ extension ByteLevelBPE {
             let top = items.removeLast()
             var i = 0
             while true {
-                let l = 2 * i + 1, r = l + 1
+                let l = 2 * i + 1
+                let r = l + 1
                 var best = i
                 if l < items.count && items[l] < items[best] { best = l }
                 if r < items.count && items[r] < items[best] { best = r }

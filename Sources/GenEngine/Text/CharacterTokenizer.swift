@@ -40,7 +40,8 @@ public struct CharacterTokenizer: Tokenizer {
     /// entry repeats, or a special token (or the unknown token) is missing from the vocabulary.
     public init(vocabulary: [String], specialTokens: [String], unknownToken: String?, skipUnknown: Bool = false) throws {
         let names = Self.specialNames(specialTokens, unknownToken: unknownToken)
-        var ids: [UInt32: Int32] = [:], special: [String: Int32] = [:]
+        var ids: [UInt32: Int32] = [:]
+        var special: [String: Int32] = [:]
         let nameSet = Set(names)
         for (i, entry) in vocabulary.enumerated() {
             if nameSet.contains(entry) {
@@ -54,8 +55,10 @@ public struct CharacterTokenizer: Tokenizer {
             }
             let scalars = entry.unicodeScalars
             guard scalars.count == 1, let scalar = scalars.first else {
-                throw TokenizerError(.invalidArgument, "character vocabulary entry \(i) '\(entry)' is \(scalars.count) scalars, not 1; "
-                                     + "list it in specialTokens or rebuild the vocabulary")
+                throw TokenizerError(
+                    .invalidArgument,
+                    "character vocabulary entry \(i) '\(entry)' is \(scalars.count) scalars, not 1; "
+                        + "list it in specialTokens or rebuild the vocabulary")
             }
             guard ids.updateValue(Int32(i), forKey: scalar.value) == nil else {
                 throw TokenizerError(.invalidArgument, "character vocabulary entry \(i) repeats U+\(scalarHex(scalar.value))")
@@ -89,7 +92,9 @@ public struct CharacterTokenizer: Tokenizer {
         var out: [Int32] = []
         out.reserveCapacity(text.unicodeScalars.count)
         let unknown = unknownToken.flatMap { specialTokens[$0] }
-        var missing: [(Unicode.Scalar, Int)] = [], missingCount = 0, offset = 0
+        var missing: [(Unicode.Scalar, Int)] = []
+        var missingCount = 0
+        var offset = 0
         for scalar in text.unicodeScalars {
             defer { offset += UTF8.width(scalar) }
             if let id = ids[scalar.value] {
@@ -103,11 +108,12 @@ public struct CharacterTokenizer: Tokenizer {
         }
         guard missing.isEmpty else {
             let list = missing.map { "U+\(scalarHex($0.0.value)) \(quotedScalar($0.0)) at byte \($0.1)" }.joined(separator: ", ")
-            throw TokenizerError(.unknownCharacters,
-                                 "\(missingCount) character(s) are not in the \(vocabSize)-token character vocabulary: \(list)"
-                                 + (missingCount > 10 ? ", …" : "")
-                                 + "; rebuild the vocabulary from text that has them, add an unknown token, or skip unknown characters",
-                                 byteOffset: missing[0].1)
+            throw TokenizerError(
+                .unknownCharacters,
+                "\(missingCount) character(s) are not in the \(vocabSize)-token character vocabulary: \(list)"
+                    + (missingCount > 10 ? ", …" : "")
+                    + "; rebuild the vocabulary from text that has them, add an unknown token, or skip unknown characters",
+                byteOffset: missing[0].1)
         }
         return out
     }
@@ -133,7 +139,7 @@ func scalarHex(_ value: UInt32) -> String {
 func quotedScalar(_ scalar: Unicode.Scalar) -> String {
     switch scalar.properties.generalCategory {
     case .control, .format, .spaceSeparator, .lineSeparator, .paragraphSeparator, .nonspacingMark, .unassigned, .surrogate,
-         .privateUse:
+        .privateUse:
         return "(\(scalar.properties.name ?? "unnamed"))"
     default:
         return "'\(scalar)'"

@@ -55,18 +55,24 @@ public struct RegexTokenizer: Tokenizer {
     /// - Throws: `.invalidArgument` for a pattern that does not compile, matches the empty string,
     ///   or `.unknown` without `unknownToken`; `.unmatchedText` when a corpus text has text the
     ///   pattern does not match and `unmatched` is `.reject`.
-    public init(pattern: String, corpus: [String], specialTokens: [String] = [], unknownToken: String? = "<unk>",
-                unmatched: Unmatched = .reject, joiner: String = "", minFrequency: Int = 1) throws {
-        try self.init(rule: .pattern(pattern), corpus: corpus, specialTokens: specialTokens, unknownToken: unknownToken,
-                      unmatched: unmatched, joiner: joiner, minFrequency: minFrequency)
+    public init(
+        pattern: String, corpus: [String], specialTokens: [String] = [], unknownToken: String? = "<unk>",
+        unmatched: Unmatched = .reject, joiner: String = "", minFrequency: Int = 1
+    ) throws {
+        try self.init(
+            rule: .pattern(pattern), corpus: corpus, specialTokens: specialTokens, unknownToken: unknownToken,
+            unmatched: unmatched, joiner: joiner, minFrequency: minFrequency)
     }
 
     /// As `init(pattern:…)`, with any split rule.
-    public init(rule: SplitRule, corpus: [String], specialTokens: [String] = [], unknownToken: String? = "<unk>",
-                unmatched: Unmatched = .reject, joiner: String = "", minFrequency: Int = 1) throws {
+    public init(
+        rule: SplitRule, corpus: [String], specialTokens: [String] = [], unknownToken: String? = "<unk>",
+        unmatched: Unmatched = .reject, joiner: String = "", minFrequency: Int = 1
+    ) throws {
         // A provisional tokenizer with no vocabulary does the splitting and its checks.
-        let splitter = try RegexTokenizer(rule: rule, vocabulary: [], specialTokens: [], unknownToken: nil,
-                                          unmatched: unmatched == .unknown ? .skip : unmatched, joiner: joiner)
+        let splitter = try RegexTokenizer(
+            rule: rule, vocabulary: [], specialTokens: [], unknownToken: nil,
+            unmatched: unmatched == .unknown ? .skip : unmatched, joiner: joiner)
         var counts: [String: Int] = [:]
         for text in corpus {
             for token in try splitter.split(text) { counts[token.text, default: 0] += 1 }
@@ -76,14 +82,17 @@ public struct RegexTokenizer: Tokenizer {
         let taken = Set(names)
         let tokens = counts.filter { $0.value >= minFrequency && !taken.contains($0.key) }.keys
             .sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) { $0.value < $1.value } }
-        try self.init(rule: rule, vocabulary: names + tokens, specialTokens: specialTokens, unknownToken: unknownToken,
-                      unmatched: unmatched, joiner: joiner)
+        try self.init(
+            rule: rule, vocabulary: names + tokens, specialTokens: specialTokens, unknownToken: unknownToken,
+            unmatched: unmatched, joiner: joiner)
     }
 
     /// A tokenizer with exactly this vocabulary (what `TokenizerFile` restores). Throws
     /// `.invalidArgument` for a bad pattern, a repeated entry, or a special token missing from the vocabulary.
-    public init(rule: SplitRule, vocabulary: [String], specialTokens: [String], unknownToken: String?,
-                unmatched: Unmatched = .reject, joiner: String = "") throws {
+    public init(
+        rule: SplitRule, vocabulary: [String], specialTokens: [String], unknownToken: String?,
+        unmatched: Unmatched = .reject, joiner: String = ""
+    ) throws {
         if case .pattern(let pattern) = rule {
             do {
                 regex = try NSRegularExpression(pattern: pattern)
@@ -91,8 +100,10 @@ public struct RegexTokenizer: Tokenizer {
                 throw TokenizerError(.invalidArgument, "split pattern /\(pattern)/ does not compile (\(error)); fix the regular expression")
             }
             if regex!.firstMatch(in: "", range: NSRange(location: 0, length: 0)) != nil {
-                throw TokenizerError(.invalidArgument, "split pattern /\(pattern)/ matches the empty string; "
-                                     + "every token must be at least one character")
+                throw TokenizerError(
+                    .invalidArgument,
+                    "split pattern /\(pattern)/ matches the empty string; "
+                        + "every token must be at least one character")
             }
         } else {
             regex = nil
@@ -153,9 +164,11 @@ public struct RegexTokenizer: Tokenizer {
             case .unknown: out.append((String(text[cursor..<end]), offset, false))
             case .reject:
                 let stretch = String(text[cursor..<end].prefix(20))
-                throw TokenizerError(.unmatchedText, "'\(stretch)' at byte offset \(offset) matches no token of /\(pattern ?? "")/; "
-                                     + "extend the pattern, or build the tokenizer with unmatched: .skip or .unknown",
-                                     byteOffset: offset)
+                throw TokenizerError(
+                    .unmatchedText,
+                    "'\(stretch)' at byte offset \(offset) matches no token of /\(pattern ?? "")/; "
+                        + "extend the pattern, or build the tokenizer with unmatched: .skip or .unknown",
+                    byteOffset: offset)
             }
         }
         for match in regex.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
@@ -175,9 +188,11 @@ public struct RegexTokenizer: Tokenizer {
         return try split(text).map { token in
             if token.matched, let id = ids[token.text] { return id }
             if let unknown { return unknown }
-            throw TokenizerError(.unknownToken, "token '\(token.text)' at byte offset \(token.offset) is not in the "
-                                 + "\(vocabSize)-token vocabulary; add an unknown token or rebuild the vocabulary from text that has it",
-                                 byteOffset: token.offset)
+            throw TokenizerError(
+                .unknownToken,
+                "token '\(token.text)' at byte offset \(token.offset) is not in the "
+                    + "\(vocabSize)-token vocabulary; add an unknown token or rebuild the vocabulary from text that has it",
+                byteOffset: token.offset)
         }
     }
 

@@ -42,7 +42,8 @@ extension Tokenizer {
     public func decode(_ ids: [Int32], skippingSpecialTokens: Bool) -> String {
         let special = skippingSpecialTokens ? Set(specialTokens.values) : []
         let joiner = Array(self.joiner.utf8)
-        var bytes: [UInt8] = [], first = true
+        var bytes: [UInt8] = []
+        var first = true
         for id in ids where !special.contains(id) {
             if !first { bytes += joiner }
             first = false
@@ -71,7 +72,9 @@ extension Tokenizer {
         let names = specialTokens.keys.filter { !$0.isEmpty }.map { Array($0.utf8) }
             .sorted { $0.count != $1.count ? $0.count > $1.count : $0.lexicographicallyPrecedes($1) }
         let utf8 = Array(text.utf8)
-        var ids: [Int32] = [], start = 0, i = 0
+        var ids: [Int32] = []
+        var start = 0
+        var i = 0
         func flush(_ end: Int) throws {
             // Names start with a scalar's first byte, so `start..<end` never splits a character.
             if end > start { ids += try encode(String(decoding: utf8[start..<end], as: UTF8.self)) }
@@ -142,11 +145,13 @@ public struct TokenStreamDecoder {
     /// run replaced by U+FFFD (the Unicode "maximal subpart" rule Swift's decoder follows), or ""
     /// when nothing is held.
     public mutating func finish() -> String {
-        defer { heldBytes = []; started = false }
+        defer {
+            heldBytes = []
+            started = false
+        }
         return String(decoding: heldBytes, as: UTF8.self)
     }
 }
-
 
 /// A tokenizer failure that names what is wrong, where (byte offset in the input, or file and
 /// line) and what to do about it.

@@ -36,18 +36,25 @@ public enum TokenizerFile {
         let added: [[String: Any]] = tokenizer.specialTokens.sorted { $0.value < $1.value }.map { name, id in
             ["id": Int(id), "content": name, "single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": true]
         }
-        var root: [String: Any] = ["version": "1.0", "truncation": NSNull(), "padding": NSNull(), "added_tokens": added,
-                                   "normalizer": NSNull(), "post_processor": NSNull()]
+        var root: [String: Any] = [
+            "version": "1.0", "truncation": NSNull(), "padding": NSNull(), "added_tokens": added,
+            "normalizer": NSNull(), "post_processor": NSNull(),
+        ]
         switch tokenizer {
         case let bpe as ByteLevelBPE:
-            let byteLevel: [String: Any] = ["type": "ByteLevel", "add_prefix_space": bpe.addPrefixSpace, "trim_offsets": true,
-                                            "use_regex": true]
+            let byteLevel: [String: Any] = [
+                "type": "ByteLevel", "add_prefix_space": bpe.addPrefixSpace, "trim_offsets": true,
+                "use_regex": true,
+            ]
             root["pre_tokenizer"] = byteLevel
             root["decoder"] = byteLevel
-            root["model"] = ["type": "BPE", "dropout": NSNull(), "unk_token": NSNull(), "continuing_subword_prefix": NSNull(),
-                             "end_of_word_suffix": NSNull(), "fuse_unk": false, "byte_fallback": false, "ignore_merges": bpe.ignoreMerges,
-                             "vocab": bpe.vocabulary.mapValues { Int($0) },
-                             "merges": bpe.merges.map { [$0.left, $0.right] }] as [String: Any]
+            root["model"] =
+                [
+                    "type": "BPE", "dropout": NSNull(), "unk_token": NSNull(), "continuing_subword_prefix": NSNull(),
+                    "end_of_word_suffix": NSNull(), "fuse_unk": false, "byte_fallback": false, "ignore_merges": bpe.ignoreMerges,
+                    "vocab": bpe.vocabulary.mapValues { Int($0) },
+                    "merges": bpe.merges.map { [$0.left, $0.right] },
+                ] as [String: Any]
         case let chars as CharacterTokenizer:
             root["pre_tokenizer"] = split(#"[\s\S]"#, extra: ["kind": "character", "skip_unknown": chars.skipUnknown])
             root["decoder"] = ["type": "Fuse"]
@@ -56,14 +63,20 @@ public enum TokenizerFile {
             guard let pattern = words.pattern else {
                 throw TokenizerError(.invalidArgument, "a RegexTokenizer with a closure split rule cannot be saved; give it a pattern")
             }
-            root["pre_tokenizer"] = split(pattern, extra: ["kind": "regex", "pattern": pattern, "unmatched": words.unmatched.rawValue,
-                                                           "joiner": words.joiner])
+            root["pre_tokenizer"] = split(
+                pattern,
+                extra: [
+                    "kind": "regex", "pattern": pattern, "unmatched": words.unmatched.rawValue,
+                    "joiner": words.joiner,
+                ])
             // `tokenizers` joins WordLevel tokens with spaces unless a decoder says otherwise.
             root["decoder"] = words.joiner == "" ? ["type": "Fuse"] as Any : NSNull()
             root["model"] = wordLevel(words.vocabulary, unknownToken: words.unknownToken)
         default:
-            throw TokenizerError(.invalidArgument, "cannot save a \(type(of: tokenizer)) as tokenizer.json; "
-                                 + "only ByteLevelBPE, CharacterTokenizer and RegexTokenizer have a file form")
+            throw TokenizerError(
+                .invalidArgument,
+                "cannot save a \(type(of: tokenizer)) as tokenizer.json; "
+                    + "only ByteLevelBPE, CharacterTokenizer and RegexTokenizer have a file form")
         }
         return try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     }
@@ -71,13 +84,17 @@ public enum TokenizerFile {
     /// A `tokenizers` `Split` pre-tokenizer (matches and the text between them become pieces)
     /// carrying GenSuite's own fields.
     private static func split(_ pattern: String, extra: [String: Any]) -> [String: Any] {
-        ["type": "Split", "pattern": ["Regex": pattern], "behavior": "Isolated", "invert": false,
-         "gensuite": extra.merging(["version": formatVersion]) { a, _ in a }]
+        [
+            "type": "Split", "pattern": ["Regex": pattern], "behavior": "Isolated", "invert": false,
+            "gensuite": extra.merging(["version": formatVersion]) { a, _ in a },
+        ]
     }
 
     private static func wordLevel(_ vocabulary: [String], unknownToken: String?) -> [String: Any] {
-        var model: [String: Any] = ["type": "WordLevel",
-                                    "vocab": Dictionary(uniqueKeysWithValues: vocabulary.enumerated().map { ($1, $0) })]
+        var model: [String: Any] = [
+            "type": "WordLevel",
+            "vocab": Dictionary(uniqueKeysWithValues: vocabulary.enumerated().map { ($1, $0) }),
+        ]
         if let unknownToken { model["unk_token"] = unknownToken }
         return model
     }
@@ -106,8 +123,9 @@ public enum TokenizerFile {
         if let version = extra?["version"] {
             let v = try json.int(version, at: "pre_tokenizer.gensuite.version")
             guard v <= formatVersion else {
-                throw json.fail("pre_tokenizer.gensuite.version",
-                                "is \(v), newer than this GenSuite reads (\(formatVersion)); update GenSuite")
+                throw json.fail(
+                    "pre_tokenizer.gensuite.version",
+                    "is \(v), newer than this GenSuite reads (\(formatVersion)); update GenSuite")
             }
         }
         if let normalizer = object["normalizer"], !(normalizer is NSNull) {
@@ -126,13 +144,16 @@ public enum TokenizerFile {
         case "BPE": return try byteLevelBPE(object, model: model, special: special, json: json)
         case "WordLevel": return try wordLevel(extra, model: model, special: special, json: json)
         case let other:
-            throw json.fail("model.type",
-                            "is \(other.map { "'\($0)'" } ?? "missing"); GenSuite reads BPE (byte-level) and WordLevel models")
+            throw json.fail(
+                "model.type",
+                "is \(other.map { "'\($0)'" } ?? "missing"); GenSuite reads BPE (byte-level) and WordLevel models")
         }
     }
 
-    private static func byteLevelBPE(_ object: [String: Any], model: [String: Any], special: [(name: String, id: Int32)],
-                                     json: JSONReader) throws -> ByteLevelBPE {
+    private static func byteLevelBPE(
+        _ object: [String: Any], model: [String: Any], special: [(name: String, id: Int32)],
+        json: JSONReader
+    ) throws -> ByteLevelBPE {
         guard let pre = object["pre_tokenizer"] as? [String: Any], pre["type"] as? String == "ByteLevel" else {
             throw json.fail("pre_tokenizer", "is not {\"type\": \"ByteLevel\"}; GenSuite reads byte-level BPE (GPT-2 style) only")
         }
@@ -158,16 +179,20 @@ public enum TokenizerFile {
             }
             return ByteLevelBPE.Merge(a, b)
         }
-        return try ByteLevelBPE(vocabulary: vocabulary, merges: merges, specialTokens: try json.specialMap(special),
-                                addPrefixSpace: addPrefixSpace, ignoreMerges: ignoreMerges,
-                                mergeLocation: { ("\(json.source): model.merges[\($0)]", nil) })
+        return try ByteLevelBPE(
+            vocabulary: vocabulary, merges: merges, specialTokens: try json.specialMap(special),
+            addPrefixSpace: addPrefixSpace, ignoreMerges: ignoreMerges,
+            mergeLocation: { ("\(json.source): model.merges[\($0)]", nil) })
     }
 
-    private static func wordLevel(_ extra: [String: Any]?, model: [String: Any], special: [(name: String, id: Int32)],
-                                  json: JSONReader) throws -> any Tokenizer {
+    private static func wordLevel(
+        _ extra: [String: Any]?, model: [String: Any], special: [(name: String, id: Int32)],
+        json: JSONReader
+    ) throws -> any Tokenizer {
         guard let extra, let kind = extra["kind"] as? String else {
-            throw json.fail("pre_tokenizer.gensuite.kind",
-                            "is missing; GenSuite reads only the WordLevel files it wrote (character or regex tokenizers)")
+            throw json.fail(
+                "pre_tokenizer.gensuite.kind",
+                "is missing; GenSuite reads only the WordLevel files it wrote (character or regex tokenizers)")
         }
         let map = try json.vocabulary(model["vocab"], at: "model.vocab")
         var vocabulary = [String?](repeating: nil, count: map.count)
@@ -200,8 +225,9 @@ public enum TokenizerFile {
                     throw json.fail("pre_tokenizer.gensuite.unmatched", "is '\(unmatchedName)'; expected reject, skip or unknown")
                 }
                 let joiner = extra["joiner"] as? String ?? ""
-                return try RegexTokenizer(rule: .pattern(pattern), vocabulary: tokens, specialTokens: names, unknownToken: unknownToken,
-                                          unmatched: unmatched, joiner: joiner)
+                return try RegexTokenizer(
+                    rule: .pattern(pattern), vocabulary: tokens, specialTokens: names, unknownToken: unknownToken,
+                    unmatched: unmatched, joiner: joiner)
             default:
                 throw json.fail("pre_tokenizer.gensuite.kind", "is '\(kind)'; expected character or regex")
             }
@@ -216,21 +242,25 @@ public enum TokenizerFile {
     /// one `left right` merge per line, highest priority first), the files of openai/gpt-2 and of
     /// `tokenizers` `BPE.save`. `<|endoftext|>`, when in the vocabulary, becomes a special token.
     public static func readGPT2(vocabulary: URL, merges: URL) throws -> ByteLevelBPE {
-        try decodeGPT2(vocabulary: AtomicFile.read(vocabulary), merges: AtomicFile.read(merges),
-                       vocabularySource: vocabulary.path, mergesSource: merges.path)
+        try decodeGPT2(
+            vocabulary: AtomicFile.read(vocabulary), merges: AtomicFile.read(merges),
+            vocabularySource: vocabulary.path, mergesSource: merges.path)
     }
 
     /// Parses `vocab.json` and `merges.txt` bytes. Throws `.invalidFile` with the line of a bad
     /// merge (`TokenizerError.line`) or the key of a bad vocabulary entry.
-    public static func decodeGPT2(vocabulary: Data, merges: Data, vocabularySource: String = "vocab.json",
-                                  mergesSource: String = "merges.txt") throws -> ByteLevelBPE {
+    public static func decodeGPT2(
+        vocabulary: Data, merges: Data, vocabularySource: String = "vocab.json",
+        mergesSource: String = "merges.txt"
+    ) throws -> ByteLevelBPE {
         let json = JSONReader(source: vocabularySource)
         let vocab = try json.vocabulary(try jsonObject(vocabulary, source: vocabularySource), at: "")
         if let (offset, reason) = UTF8Text.firstError(Array(merges)) {
             throw TokenizerError(.invalidFile, "\(mergesSource): not UTF-8 at byte offset \(offset) (\(reason))", byteOffset: offset)
         }
         let text = String(decoding: merges, as: UTF8.self)
-        var list: [ByteLevelBPE.Merge] = [], lines: [Int] = []
+        var list: [ByteLevelBPE.Merge] = []
+        var lines: [Int] = []
         let mergeReader = JSONReader(source: mergesSource)
         for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
@@ -239,8 +269,9 @@ public enum TokenizerFile {
             lines.append(i + 1)
         }
         let special = vocab["<|endoftext|>"].map { ["<|endoftext|>": $0] } ?? [:]
-        return try ByteLevelBPE(vocabulary: vocab, merges: list, specialTokens: special, addPrefixSpace: false, ignoreMerges: false,
-                                mergeLocation: { ("\(mergesSource) line \(lines[$0])", lines[$0]) })
+        return try ByteLevelBPE(
+            vocabulary: vocab, merges: list, specialTokens: special, addPrefixSpace: false, ignoreMerges: false,
+            mergeLocation: { ("\(mergesSource) line \(lines[$0])", lines[$0]) })
     }
 
     /// Parses JSON, reporting bad UTF-8 by byte offset and bad syntax with the parser's position.
@@ -305,8 +336,9 @@ private struct JSONReader {
     func merge(_ line: String, at path: String, line number: Int?) throws -> ByteLevelBPE.Merge {
         let parts = line.split(separator: " ", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-            throw TokenizerError(.invalidFile, "\(source): \(path) '\(line.prefix(40))' is not two tokens separated by one space",
-                                 line: number)
+            throw TokenizerError(
+                .invalidFile, "\(source): \(path) '\(line.prefix(40))' is not two tokens separated by one space",
+                line: number)
         }
         return ByteLevelBPE.Merge(String(parts[0]), String(parts[1]))
     }

@@ -25,7 +25,8 @@ public struct ShuffledBatches {
 
     /// The example indices of `step`.
     public func batch(_ step: Int) -> [Int] {
-        let epoch = step / batchesPerEpoch, position = step % batchesPerEpoch
+        let epoch = step / batchesPerEpoch
+        let position = step % batchesPerEpoch
         var rng = RNG(seed: seed, stream: "epoch-\(epoch)")
         let order = rng.permutation(examples.count)
         return order[(position * batchSize)..<((position + 1) * batchSize)].map { examples[$0] }
@@ -53,7 +54,8 @@ public struct StreamBatches {
     public func chunk(_ step: Int) -> (inputs: [Int32], targets: [Int32], startsEpoch: Bool) {
         let span = tokens.count / batch
         let position = (step % stepsPerEpoch) * length
-        var x: [Int32] = [], y: [Int32] = []
+        var x: [Int32] = []
+        var y: [Int32] = []
         x.reserveCapacity(batch * length)
         y.reserveCapacity(batch * length)
         for b in 0..<batch {
@@ -79,7 +81,8 @@ public struct RandomWindows {
 
     /// `batch` windows at offsets drawn from `rng`.
     public func sample(_ rng: inout RNG) -> (inputs: [Int32], targets: [Int32]) {
-        var x: [Int32] = [], y: [Int32] = []
+        var x: [Int32] = []
+        var y: [Int32] = []
         x.reserveCapacity(batch * length)
         y.reserveCapacity(batch * length)
         for _ in 0..<batch {

@@ -27,8 +27,10 @@ public struct LanguageModelPlan {
     /// Seed of the batches and dropout.
     public var seed: UInt64
 
-    public init(batch: Int, length: Int, epochs: Int = 1, steps: Int? = nil, learningRate: Float, weightDecay: Float = 0.01,
-                patience: Int? = nil, seed: UInt64 = 0) {
+    public init(
+        batch: Int, length: Int, epochs: Int = 1, steps: Int? = nil, learningRate: Float, weightDecay: Float = 0.01,
+        patience: Int? = nil, seed: UInt64 = 0
+    ) {
         self.batch = batch
         self.length = length
         self.epochs = epochs
@@ -83,41 +85,53 @@ public struct LanguageModelTraining {
     /// `TrainingDataError` when the stream is too short for the batch shape, `TrainingInterrupted`
     /// on SIGINT/SIGTERM (after a checkpoint), `NoCheckpoint` and I/O errors.
     public func run(_ architecture: LanguageModelArchitecture, folder: URL, resume: Bool = false)
-        throws -> (model: any SequenceModel, summary: TrainingSummary) {
+        throws -> (model: any SequenceModel, summary: TrainingSummary)
+    {
         var rng = RNG(seed: plan.seed, stream: "init")
         switch architecture {
         case .ngram(let config):
             let started = Date()
             let model = NGramModel(config)
             model.fit(train)
-            return (model, TrainingSummary(steps: 0, bestValidationLoss: model.negativeLogLikelihood(validation), lastTrainLoss: nil,
-                                           stoppedEarly: false, seconds: Date().timeIntervalSince(started)))
+            return (
+                model,
+                TrainingSummary(
+                    steps: 0, bestValidationLoss: model.negativeLogLikelihood(validation), lastTrainLoss: nil,
+                    stoppedEarly: false, seconds: Date().timeIntervalSince(started))
+            )
         case .recurrent(let config):
             let batches = try checkedBatches()
             let model = RecurrentLM(config, rng: &rng)
             // Each stream's state carries over to its next chunk, and into checkpoints.
             var carried: RecurrentLM.State?
-            let trainer = Trainer(model: model, optimizer: Adam(learningRate: plan.learningRate), config: trainerConfig(batches),
-                                  folder: folder, loss: { m, _, step in
-                                      let chunk = batches.chunk(step)
-                                      let (loss, next) = m.loss(inputs: chunk.inputs, targets: chunk.targets, batch: batches.batch,
-                                                                state: chunk.startsEpoch ? nil : carried)
-                                      carried = next
-                                      return loss
-                                  }, validate: { m in m.negativeLogLikelihood(validation) })
-            trainer.extraState = (save: { carried.map { [("h", $0.h), ("c", $0.c!)] } ?? [] },
-                                  load: { t in carried = t["h"].map { RecurrentLM.State(h: $0, c: t["c"]) } })
+            let trainer = Trainer(
+                model: model, optimizer: Adam(learningRate: plan.learningRate), config: trainerConfig(batches),
+                folder: folder,
+                loss: { m, _, step in
+                    let chunk = batches.chunk(step)
+                    let (loss, next) = m.loss(
+                        inputs: chunk.inputs, targets: chunk.targets, batch: batches.batch,
+                        state: chunk.startsEpoch ? nil : carried)
+                    carried = next
+                    return loss
+                }, validate: { m in m.negativeLogLikelihood(validation) })
+            trainer.extraState = (
+                save: { carried.map { [("h", $0.h), ("c", $0.c!)] } ?? [] },
+                load: { t in carried = t["h"].map { RecurrentLM.State(h: $0, c: t["c"]) } }
+            )
             trainer.quiet = quiet
             return (model, try trainer.run(resume: resume))
         case .transformer(let config):
             let batches = try checkedBatches()
             let windows = RandomWindows(tokens: batches.tokens, batch: plan.batch, length: plan.length)
             let model = TransformerLM(config, rng: &rng)
-            let trainer = Trainer(model: model, optimizer: Adam.adamW(learningRate: plan.learningRate, weightDecay: plan.weightDecay),
-                                  config: trainerConfig(batches), folder: folder, loss: { m, rng, _ in
-                                      let (x, y) = windows.sample(&rng)
-                                      return m.loss(inputs: x, targets: y, batch: windows.batch)
-                                  }, validate: { m in m.negativeLogLikelihood(validation) })
+            let trainer = Trainer(
+                model: model, optimizer: Adam.adamW(learningRate: plan.learningRate, weightDecay: plan.weightDecay),
+                config: trainerConfig(batches), folder: folder,
+                loss: { m, rng, _ in
+                    let (x, y) = windows.sample(&rng)
+                    return m.loss(inputs: x, targets: y, batch: windows.batch)
+                }, validate: { m in m.negativeLogLikelihood(validation) })
             trainer.quiet = quiet
             return (model, try trainer.run(resume: resume))
         }
@@ -134,7 +148,8 @@ public struct LanguageModelTraining {
     func trainerConfig(_ batches: StreamBatches) -> TrainerConfig {
         let steps = plan.steps ?? plan.epochs * batches.stepsPerEpoch
         let evalEvery = max(1, min(steps, batches.stepsPerEpoch / 2))
-        return TrainerConfig(steps: steps, learningRate: plan.learningRate, warmupSteps: min(100, steps / 10), clipNorm: 1,
-                             evalEvery: evalEvery, patience: plan.patience, checkpointEvery: evalEvery, seed: plan.seed)
+        return TrainerConfig(
+            steps: steps, learningRate: plan.learningRate, warmupSteps: min(100, steps / 10), clipNorm: 1,
+            evalEvery: evalEvery, patience: plan.patience, checkpointEvery: evalEvery, seed: plan.seed)
     }
 }

@@ -20,8 +20,10 @@ public struct TrainerConfig: Codable, Equatable {
     /// Seed of every random stream of the run (batches, dropout).
     public var seed: UInt64
 
-    public init(steps: Int, learningRate: Float, minLearningRate: Float? = nil, warmupSteps: Int = 0, clipNorm: Float? = 1,
-                evalEvery: Int = 100, patience: Int? = nil, checkpointEvery: Int = 500, seed: UInt64 = 0) {
+    public init(
+        steps: Int, learningRate: Float, minLearningRate: Float? = nil, warmupSteps: Int = 0, clipNorm: Float? = 1,
+        evalEvery: Int = 100, patience: Int? = nil, checkpointEvery: Int = 500, seed: UInt64 = 0
+    ) {
         self.steps = steps
         self.learningRate = learningRate
         self.minLearningRate = minLearningRate ?? learningRate / 10
@@ -93,8 +95,10 @@ public final class Trainer<M: Module> {
     public var extraState: (save: () -> [(String, Tensor)], load: ([String: Tensor]) throws -> Void)?
 
     /// A trainer whose `step` makes its own updates (several optimisers, as a GAN).
-    public init(model: M, optimizers: [(name: String, optimizer: Optimizer)], config: TrainerConfig, folder: URL,
-                step: @escaping (M, inout RNG, Int) -> Double, validate: ((M) -> Double)?) {
+    public init(
+        model: M, optimizers: [(name: String, optimizer: Optimizer)], config: TrainerConfig, folder: URL,
+        step: @escaping (M, inout RNG, Int) -> Double, validate: ((M) -> Double)?
+    ) {
         self.model = model
         self.optimizers = optimizers
         self.config = config
@@ -105,16 +109,20 @@ public final class Trainer<M: Module> {
 
     /// A trainer that minimises `loss(model, rng, step)` with one optimiser (and the config's
     /// gradient clipping).
-    public convenience init(model: M, optimizer: Optimizer, config: TrainerConfig, folder: URL,
-                            loss: @escaping (M, inout RNG, Int) -> Tensor, validate: ((M) -> Double)?) {
+    public convenience init(
+        model: M, optimizer: Optimizer, config: TrainerConfig, folder: URL,
+        loss: @escaping (M, inout RNG, Int) -> Tensor, validate: ((M) -> Double)?
+    ) {
         let clip = config.clipNorm
-        self.init(model: model, optimizers: [("optimizer", optimizer)], config: config, folder: folder, step: { m, rng, step in
-            var batchRNG = rng
-            let (value, gradients) = valueAndGrad(m) { m in loss(m, &batchRNG, step) }()
-            rng = batchRNG
-            optimizer.update(m, clip.map { clipGradNorm(gradients, maxNorm: $0).0 } ?? gradients)
-            return Double(value.item)
-        }, validate: validate)
+        self.init(
+            model: model, optimizers: [("optimizer", optimizer)], config: config, folder: folder,
+            step: { m, rng, step in
+                var batchRNG = rng
+                let (value, gradients) = valueAndGrad(m) { m in loss(m, &batchRNG, step) }()
+                rng = batchRNG
+                optimizer.update(m, clip.map { clipGradNorm(gradients, maxNorm: $0).0 } ?? gradients)
+                return Double(value.item)
+            }, validate: validate)
     }
 
     var checkpointFolder: URL { folder.appendingPathComponent("checkpoint") }
@@ -129,10 +137,12 @@ public final class Trainer<M: Module> {
         var records = resume ? try readMetrics().filter { $0.step <= state.step } : []
         if !resume { try? FileManager.default.removeItem(at: metricsURL) }
         try writeMetrics(records)
-        let schedule = CosineSchedule(peak: config.learningRate, minimum: config.minLearningRate,
-                                      warmup: config.warmupSteps, total: config.steps)
+        let schedule = CosineSchedule(
+            peak: config.learningRate, minimum: config.minLearningRate,
+            warmup: config.warmupSteps, total: config.steps)
         let progress = Progress(total: config.steps, label: "training", quiet: quiet)
-        let start = Date(), previousSeconds = records.last?.seconds ?? 0
+        let start = Date()
+        let previousSeconds = records.last?.seconds ?? 0
         var lastLoss: Double?
         var stoppedEarly = false
         gk_clear_interrupt()
@@ -146,9 +156,10 @@ public final class Trainer<M: Module> {
             for (_, optimizer) in optimizers { optimizer.learningRate = rate }
             lastLoss = self.step(model, &batchRNG, step)
             state.step += 1
-            var record = MetricsRecord(step: state.step, trainLoss: lastLoss, validationLoss: nil,
-                                       learningRate: Double(rate),
-                                       seconds: previousSeconds + Date().timeIntervalSince(start))
+            var record = MetricsRecord(
+                step: state.step, trainLoss: lastLoss, validationLoss: nil,
+                learningRate: Double(rate),
+                seconds: previousSeconds + Date().timeIntervalSince(start))
             if let validate, state.step % config.evalEvery == 0 || state.step == config.steps {
                 model.train(false)
                 let v = noGrad { validate(model) }
@@ -165,8 +176,10 @@ public final class Trainer<M: Module> {
             }
             records.append(record)
             try appendMetrics(record)
-            progress.update(state.step, note: String(format: "loss %.4f", lastLoss ?? .nan)
-                            + (record.validationLoss.map { String(format: " val %.4f", $0) } ?? ""))
+            progress.update(
+                state.step,
+                note: String(format: "loss %.4f", lastLoss ?? .nan)
+                    + (record.validationLoss.map { String(format: " val %.4f", $0) } ?? ""))
             if let patience = config.patience, state.badEvaluations >= patience {
                 stoppedEarly = true
                 break
@@ -185,8 +198,9 @@ public final class Trainer<M: Module> {
             try model.load(stateDict: SafeTensors.read(contentsOf: checkpointFolder.appendingPathComponent("best.safetensors")).byName)
         }
         model.train(false)
-        return TrainingSummary(steps: state.step, bestValidationLoss: state.bestValidationLoss, lastTrainLoss: lastLoss,
-                               stoppedEarly: stoppedEarly, seconds: records.last?.seconds ?? 0)
+        return TrainingSummary(
+            steps: state.step, bestValidationLoss: state.bestValidationLoss, lastTrainLoss: lastLoss,
+            stoppedEarly: stoppedEarly, seconds: records.last?.seconds ?? 0)
     }
 
     /// Gives every dropout layer a fresh mask stream for `step`, derived from the run's seed.
