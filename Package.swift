@@ -5,6 +5,9 @@ import PackageDescription
 
 let optimise: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
 
+/// The executables: one folder of Apps/ each, on the engine.
+let tools = ["gen-bench", "gen-image", "gen-music", "engine-demo"]
+
 let package = Package(
     name: "GenSuite",
     products: [
@@ -30,18 +33,6 @@ let package = Package(
         .target(
             name: "GenEngine", dependencies: ["CBLAS", "CPNG", "CKernels", "CZlib"],
             path: "Sources/GenEngine", swiftSettings: optimise),
-        .executableTarget(
-            name: "gen-bench", dependencies: ["GenEngine"],
-            path: "Apps/gen-bench", swiftSettings: optimise),
-        .executableTarget(
-            name: "gen-image", dependencies: ["GenEngine"],
-            path: "Apps/gen-image", swiftSettings: optimise),
-        .executableTarget(
-            name: "gen-music", dependencies: ["GenEngine"],
-            path: "Apps/gen-music", swiftSettings: optimise),
-        .executableTarget(
-            name: "engine-demo", dependencies: ["GenEngine"],
-            path: "Apps/engine-demo", swiftSettings: optimise),
         .testTarget(
             name: "GenEngineTests", dependencies: ["GenEngine"],
             path: "Tests/GenEngineTests", resources: [.copy("Fixtures")]),
@@ -50,6 +41,7 @@ let package = Package(
         .testTarget(
             name: "ToolOutputTests", dependencies: ["GenEngine", "gen-image", "gen-music", "engine-demo"],
             path: "Tests/ToolOutputTests", exclude: ["record_hashes.sh", "output-hashes.txt"]),
-    ],
+    ]
+        + tools.map { .executableTarget(name: $0, dependencies: ["GenEngine"], path: "Apps/\($0)", swiftSettings: optimise) },
     swiftLanguageModes: [.v5]
 )

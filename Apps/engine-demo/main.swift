@@ -40,11 +40,9 @@ let root = Command(
     let validation = Array(ids[split...].prefix(20_000))
 
     let config = TransformerLMConfig(vocabSize: vocabulary.count, contextLength: 64, layers: 2, heads: 4, width: 64)
-    var recipe = LanguageModelTraining(
-        train: [train], validation: [validation],
-        plan: LanguageModelPlan(
-            batch: 16, length: config.contextLength, steps: steps, learningRate: 3e-3,
-            weightDecay: 0.1, seed: seed))
+    var plan = LanguageModelPlan(batch: 16, length: config.contextLength, learningRate: 3e-3)
+    (plan.steps, plan.weightDecay, plan.seed) = (steps, 0.1, seed)
+    var recipe = LanguageModelTraining(train: [train], validation: [validation], plan: plan)
     recipe.quiet = quiet
     let (trained, summary) = try recipe.run(.transformer(config), folder: out.appendingPathComponent("training"))
     let model = trained as! TransformerLM

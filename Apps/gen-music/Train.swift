@@ -36,9 +36,8 @@ func train(_ args: Arguments) throws {
             + "\(validation.count) held out")
 
     let vocabulary = ChoraleTokens.vocabularySize
-    let plan = LanguageModelPlan(
-        batch: args[O.group.batch], length: args[O.length], epochs: args[O.group.epochs], steps: args[O.steps],
-        learningRate: args[O.group.learningRate], seed: seed)
+    var plan = LanguageModelPlan(batch: args[O.group.batch], length: args[O.length], learningRate: args[O.group.learningRate])
+    (plan.epochs, plan.steps, plan.seed) = (args[O.group.epochs], args[O.steps], seed)
     let hidden = args[O.hidden]
     let layers = args[O.layers]
     let dropout = args[O.dropout]

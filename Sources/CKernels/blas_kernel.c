@@ -14,7 +14,6 @@
 
 #if defined(__x86_64__)
 #include <cpuid.h>
-#include <immintrin.h>
 
 static unsigned long long gk_xgetbv0(void) {
     unsigned int eax, edx;
@@ -86,37 +85,29 @@ int gk_blas_switch_core(const char *core) {
 }
 
 #if defined(__x86_64__)
-// Twelve independent chains keep both FMA pipes busy through the 4-cycle latency.
+// Twelve independent chains keep both FMA pipes busy through the 4-cycle latency. One loop body,
+// instantiated for 512- and 256-bit vectors (GCC/Clang vector extensions; a*m + c in one
+// expression contracts to one FMA).
 #define GK_FMA_CHAINS 12
-
-__attribute__((target("avx512f"))) static double gk_fma_loop_512(long iterations) {
-    __m512 acc[GK_FMA_CHAINS];
-    const __m512 m = _mm512_set1_ps(0.999999f), c = _mm512_set1_ps(1e-6f);
-    for (int j = 0; j < GK_FMA_CHAINS; j++) acc[j] = _mm512_set1_ps((float)j);
-    for (long i = 0; i < iterations; i++)
-        for (int j = 0; j < GK_FMA_CHAINS; j++) acc[j] = _mm512_fmadd_ps(acc[j], m, c);
-    float sum = 0;
-    for (int j = 0; j < GK_FMA_CHAINS; j++) sum += _mm512_reduce_add_ps(acc[j]);
-    volatile float sink = sum;
-    (void)sink;
-    return (double)iterations * GK_FMA_CHAINS * 16 * 2;
-}
-
-__attribute__((target("avx2,fma"))) static double gk_fma_loop_256(long iterations) {
-    __m256 acc[GK_FMA_CHAINS];
-    const __m256 m = _mm256_set1_ps(0.999999f), c = _mm256_set1_ps(1e-6f);
-    for (int j = 0; j < GK_FMA_CHAINS; j++) acc[j] = _mm256_set1_ps((float)j);
-    for (long i = 0; i < iterations; i++)
-        for (int j = 0; j < GK_FMA_CHAINS; j++) acc[j] = _mm256_fmadd_ps(acc[j], m, c);
-    float lanes[8], sum = 0;
-    for (int j = 0; j < GK_FMA_CHAINS; j++) {
-        _mm256_storeu_ps(lanes, acc[j]);
-        for (int l = 0; l < 8; l++) sum += lanes[l];
+#define GK_FMA_LOOP(NAME, TARGET, LANES)                                                    \
+    typedef float NAME##_vector __attribute__((vector_size(LANES * 4)));                    \
+    __attribute__((target(TARGET))) static double NAME(long iterations) {                   \
+        NAME##_vector acc[GK_FMA_CHAINS], m, c;                                              \
+        for (int l = 0; l < LANES; l++) { m[l] = 0.999999f; c[l] = 1e-6f; }                 \
+        for (int j = 0; j < GK_FMA_CHAINS; j++)                                              \
+            for (int l = 0; l < LANES; l++) acc[j][l] = (float)j;                           \
+        for (long i = 0; i < iterations; i++)                                                \
+            for (int j = 0; j < GK_FMA_CHAINS; j++) acc[j] = acc[j] * m + c;                \
+        float sum = 0;                                                                       \
+        for (int j = 0; j < GK_FMA_CHAINS; j++)                                              \
+            for (int l = 0; l < LANES; l++) sum += acc[j][l];                               \
+        volatile float sink = sum;                                                           \
+        (void)sink;                                                                          \
+        return (double)iterations * GK_FMA_CHAINS * LANES * 2;                               \
     }
-    volatile float sink = sum;
-    (void)sink;
-    return (double)iterations * GK_FMA_CHAINS * 8 * 2;
-}
+
+GK_FMA_LOOP(gk_fma_loop_512, "avx512f", 16)
+GK_FMA_LOOP(gk_fma_loop_256, "avx2,fma", 8)
 #endif
 
 double gk_fma_peak_loop(long iterations) {

@@ -104,6 +104,52 @@ extension Tensor {
         return out
     }
 
+    /// Records an op of one input: `backward` maps the output's gradient to the input's.
+    func recorded(from input: Tensor, _ backward: @escaping (Tensor) -> Tensor) -> Tensor {
+        recorded([(input, backward)])
+    }
+
+    /// Records an elementwise op of one input (this tensor is its output): `backward(x, y, g, dx)`
+    /// writes the input's gradient from the input, the output and the output's gradient, all
+    /// `count` elements long. The input is kept for the backward pass.
+    func recordedElementwise(
+        from input: Tensor,
+        _ backward: @escaping (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void
+    ) -> Tensor {
+        let output = self
+        return recorded(from: input) { g in
+            var dx = Tensor(uninitializedShape: input.shape)
+            backward(input.pointer, output.pointer, g.pointer, dx.mutablePointer)
+            return dx
+        }
+    }
+
+    /// Records an op of one input whose backward needs only its output (softmax): `backward(y, g,
+    /// dx)` writes the input's gradient (the output's shape) from the output and its gradient.
+    func recordedFromOutput(
+        of input: Tensor, _ backward: @escaping (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void
+    ) -> Tensor {
+        let output = self
+        return recorded(from: input) { g in
+            var dx = Tensor(uninitializedShape: g.shape)
+            backward(output.pointer, g.pointer, dx.mutablePointer)
+            return dx
+        }
+    }
+
+    /// Records an op of one input whose gradient is scattered or gathered back into a zero tensor
+    /// of the input's `shape`: `backward(g, dx)` adds the output gradient `g` into `dx`.
+    func recordedScatter(
+        into shape: [Int], from input: Tensor,
+        _ backward: @escaping (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void
+    ) -> Tensor {
+        recorded(from: input) { g in
+            var dx = Tensor.zeros(shape)
+            backward(g.pointer, dx.mutablePointer)
+            return dx
+        }
+    }
+
     /// Whether any of `tensors` would make an op record (lets ops skip saving backward state).
     static func recording(_ tensors: Tensor...) -> Bool {
         GradMode.isEnabled && tensors.contains { $0.node != nil }

@@ -1,19 +1,29 @@
-/// 2-D convolution, `weight [out, in, k, k]`, `bias [out]`, as `torch.nn.Conv2d`.
-public final class Conv2d: Module {
+/// What 2-D convolutions share: `weight` (4-D), an optional `bias [out]`, stride and padding,
+/// initialised as PyTorch does (uniform in ±1/√fanIn, `torch.nn.modules.conv._ConvNd.reset_parameters`).
+public class ConvolutionLayer: Module {
     @Parameter public var weight: Tensor
     @OptionalParameter public var bias: Tensor?
     public let stride: Int, padding: Int
 
-    public init(
-        _ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
-        bias: Bool = true, rng: inout RNG
-    ) {
-        let bound = 1 / Float(inChannels * kernel * kernel).squareRoot()
-        self.weight = Tensor.uniform([outChannels, inChannels, kernel, kernel], low: -bound, high: bound, rng: &rng)
+    init(weightShape: [Int], fanIn: Int, outChannels: Int, stride: Int, padding: Int, bias: Bool, rng: inout RNG) {
+        let bound = 1 / Float(fanIn).squareRoot()
+        self.weight = Tensor.uniform(weightShape, low: -bound, high: bound, rng: &rng)
         self.bias = bias ? Tensor.uniform([outChannels], low: -bound, high: bound, rng: &rng) : nil
         self.stride = stride
         self.padding = padding
         super.init()
+    }
+}
+
+/// 2-D convolution, `weight [out, in, k, k]`, `bias [out]`, as `torch.nn.Conv2d`.
+public final class Conv2d: ConvolutionLayer {
+    public init(
+        _ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
+        bias: Bool = true, rng: inout RNG
+    ) {
+        super.init(
+            weightShape: [outChannels, inChannels, kernel, kernel], fanIn: inChannels * kernel * kernel, outChannels: outChannels,
+            stride: stride, padding: padding, bias: bias, rng: &rng)
     }
 
     /// `[N, in, H, W]` -> `[N, out, OH, OW]`.
@@ -23,21 +33,14 @@ public final class Conv2d: Module {
 }
 
 /// 2-D transposed convolution, `weight [in, out, k, k]`, `bias [out]`, as `torch.nn.ConvTranspose2d`.
-public final class ConvTranspose2d: Module {
-    @Parameter public var weight: Tensor
-    @OptionalParameter public var bias: Tensor?
-    public let stride: Int, padding: Int
-
+public final class ConvTranspose2d: ConvolutionLayer {
     public init(
         _ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
         bias: Bool = true, rng: inout RNG
     ) {
-        let bound = 1 / Float(outChannels * kernel * kernel).squareRoot()
-        self.weight = Tensor.uniform([inChannels, outChannels, kernel, kernel], low: -bound, high: bound, rng: &rng)
-        self.bias = bias ? Tensor.uniform([outChannels], low: -bound, high: bound, rng: &rng) : nil
-        self.stride = stride
-        self.padding = padding
-        super.init()
+        super.init(
+            weightShape: [inChannels, outChannels, kernel, kernel], fanIn: outChannels * kernel * kernel, outChannels: outChannels,
+            stride: stride, padding: padding, bias: bias, rng: &rng)
     }
 
     /// `[N, in, H, W]` -> `[N, out, (H-1)·stride - 2·padding + k, …]`.

@@ -31,14 +31,9 @@ public func crossEntropy(
     let scale = 1 / Float(Swift.max(counted, 1))
     let total = losses.withUnsafeBufferPointer { gk_sum(rows, $0.baseAddress!) }
     let saved = dlogits
-    return Tensor(scalar: total * scale).recorded([
-        (
-            logits,
-            { g in
-                Tensor.binary(GK_MUL, saved, Tensor(scalar: g.item * scale))
-            }
-        )
-    ])
+    return Tensor(scalar: total * scale).recorded(from: logits) { g in
+        Tensor.binary(GK_MUL, saved, Tensor(scalar: g.item * scale))
+    }
 }
 
 /// Binary cross-entropy from logits, averaged: `mean(softplus(x) - t·x)`, stable for any `x`.

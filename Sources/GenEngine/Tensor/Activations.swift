@@ -22,22 +22,12 @@ extension Tensor {
         let src = pointer
         let dst = out.mutablePointer
         Threads.parallelFor(count, grain: 1 << 15) { r in gk_leaky_relu(r.count, slope, src + r.lowerBound, dst + r.lowerBound) }
-        let x = self
-        return out.recorded([
-            (
-                self,
-                { g in
-                    var dx = Tensor(uninitializedShape: x.shape)
-                    let xp = x.pointer
-                    let gp = g.pointer
-                    let dp = dx.mutablePointer
-                    Threads.parallelFor(x.count, grain: 1 << 15) { r in
-                        let o = r.lowerBound
-                        gk_leaky_relu_backward(r.count, slope, xp + o, gp + o, dp + o)
-                    }
-                    return dx
-                }
-            )
-        ])
+        let n = count
+        return out.recordedElementwise(from: self) { xp, _, gp, dp in
+            Threads.parallelFor(n, grain: 1 << 15) { r in
+                let o = r.lowerBound
+                gk_leaky_relu_backward(r.count, slope, xp + o, gp + o, dp + o)
+            }
+        }
     }
 }

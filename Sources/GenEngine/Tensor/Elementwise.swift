@@ -135,25 +135,13 @@ extension Tensor {
         Threads.parallelFor(count, grain: 1 << 14) { r in
             gk_unary(op, r.count, src + r.lowerBound, dst + r.lowerBound)
         }
-        let x = self
-        let y = out
-        return out.recorded([
-            (
-                self,
-                { g in
-                    var dx = Tensor(uninitializedShape: x.shape)
-                    let xp = x.pointer
-                    let yp = y.pointer
-                    let gp = g.pointer
-                    let dp = dx.mutablePointer
-                    Threads.parallelFor(x.count, grain: 1 << 14) { r in
-                        let o = r.lowerBound
-                        gk_unary_backward(op, r.count, xp + o, yp + o, gp + o, dp + o)
-                    }
-                    return dx
-                }
-            )
-        ])
+        let n = count
+        return out.recordedElementwise(from: self) { xp, yp, gp, dp in
+            Threads.parallelFor(n, grain: 1 << 14) { r in
+                let o = r.lowerBound
+                gk_unary_backward(op, r.count, xp + o, yp + o, gp + o, dp + o)
+            }
+        }
     }
 
     public func exp() -> Tensor { unary(GK_EXP) }

@@ -40,33 +40,24 @@ extension Tensor {
                 }
             }
         }
-        let inShape = shape
-        return out.recorded([
-            (
-                self,
-                { g in
-                    var dx = Tensor.zeros(inShape)
-                    let gp = g.pointer
-                    let dp = dx.mutablePointer
-                    if max {
-                        for o in 0..<g.count { dp[source[o]] += gp[o] }
-                        return dx
-                    }
-                    let share = 1 / Float(k * k)
-                    for plane in 0..<(n * c) {
-                        for oy in 0..<oh {
-                            for ox in 0..<ow {
-                                let v = gp[(plane * oh + oy) * ow + ox] * share
-                                for ky in 0..<k {
-                                    for kx in 0..<k { dp[plane * h * w + (oy * s + ky) * w + ox * s + kx] += v }
-                                }
-                            }
+        let outCount = out.count
+        return out.recordedScatter(into: shape, from: self) { gp, dp in
+            if max {
+                for o in 0..<outCount { dp[source[o]] += gp[o] }
+                return
+            }
+            let share = 1 / Float(k * k)
+            for plane in 0..<(n * c) {
+                for oy in 0..<oh {
+                    for ox in 0..<ow {
+                        let v = gp[(plane * oh + oy) * ow + ox] * share
+                        for ky in 0..<k {
+                            for kx in 0..<k { dp[plane * h * w + (oy * s + ky) * w + ox * s + kx] += v }
                         }
                     }
-                    return dx
                 }
-            )
-        ])
+            }
+        }
     }
 
     /// Average over `kernel × kernel` windows every `stride` pixels (stride defaults to kernel).
@@ -94,13 +85,8 @@ extension Tensor {
             }
         }
         let inShape = shape
-        return out.recorded([
-            (
-                self,
-                { g in
-                    g.reshaped([n, c, h, scale, w, scale]).sum(axis: 5).sum(axis: 3).reshaped(inShape)
-                }
-            )
-        ])
+        return out.recorded(from: self) { g in
+            g.reshaped([n, c, h, scale, w, scale]).sum(axis: 5).sum(axis: 3).reshaped(inShape)
+        }
     }
 }

@@ -95,22 +95,12 @@ extension Tensor {
         for o in 0..<outer {
             for i in 0..<inner { dst[o * inner + i] = src[(o * dim + Int(indices[o * inner + i])) * inner + i] }
         }
-        let inShape = shape
-        return out.recorded([
-            (
-                self,
-                { g in
-                    var dx = Tensor.zeros(inShape)
-                    let gp = g.pointer
-                    let dp = dx.mutablePointer
-                    let ap = arg.pointer
-                    for o in 0..<outer {
-                        for i in 0..<inner { dp[(o * dim + Int(ap[o * inner + i])) * inner + i] = gp[o * inner + i] }
-                    }
-                    return dx
-                }
-            )
-        ])
+        return out.recordedScatter(into: shape, from: self) { gp, dp in
+            let ap = arg.pointer
+            for o in 0..<outer {
+                for i in 0..<inner { dp[(o * dim + Int(ap[o * inner + i])) * inner + i] = gp[o * inner + i] }
+            }
+        }
     }
 
     /// `log(sum(exp(x)))` along `axis`, computed stably.

@@ -78,20 +78,10 @@ extension Tensor {
             for o in 0..<outer { (dst + o * run).update(from: src + (o * dim + range.lowerBound) * inner, count: run) }
             out = copy
         }
-        let inShape = shape
-        return out.recorded([
-            (
-                self,
-                { g in
-                    var dx = Tensor.zeros(inShape)
-                    let gp = g.pointer
-                    let dp = dx.mutablePointer
-                    let run = range.count * inner
-                    for o in 0..<outer { (dp + (o * dim + range.lowerBound) * inner).update(from: gp + o * run, count: run) }
-                    return dx
-                }
-            )
-        ])
+        return out.recordedScatter(into: shape, from: self) { gp, dp in
+            let run = range.count * inner
+            for o in 0..<outer { (dp + (o * dim + range.lowerBound) * inner).update(from: gp + o * run, count: run) }
+        }
     }
 
     /// Joins tensors along `axis`; all other axes must match.
@@ -148,23 +138,13 @@ extension Tensor {
             precondition(idx >= 0 && Int(idx) < n, "index \(idx) out of range 0..<\(n)")
             (dst + i * inner).update(from: src + Int(idx) * inner, count: inner)
         }
-        let inShape = shape
-        return out.recorded([
-            (
-                self,
-                { g in
-                    var dx = Tensor.zeros(inShape)
-                    let gp = g.pointer
-                    let dp = dx.mutablePointer
-                    for (i, idx) in indices.enumerated() {
-                        let d = dp + Int(idx) * inner
-                        let s = gp + i * inner
-                        for j in 0..<inner { d[j] += s[j] }
-                    }
-                    return dx
-                }
-            )
-        ])
+        return out.recordedScatter(into: shape, from: self) { gp, dp in
+            for (i, idx) in indices.enumerated() {
+                let d = dp + Int(idx) * inner
+                let s = gp + i * inner
+                for j in 0..<inner { d[j] += s[j] }
+            }
+        }
     }
 
     /// One-hot rows: `[indices.count, classes]` with 1 at each index.

@@ -22,23 +22,12 @@ extension Tensor {
         let xp = pointer
         let yp = y.mutablePointer
         Threads.parallelFor(rows, grain: grain) { r in forward(r.count, cols, xp + r.lowerBound * cols, yp + r.lowerBound * cols) }
-        let out = y
-        return y.recorded([
-            (
-                self,
-                { g in
-                    var dx = Tensor(uninitializedShape: g.shape)
-                    let op = out.pointer
-                    let gp = g.pointer
-                    let dp = dx.mutablePointer
-                    Threads.parallelFor(rows, grain: grain) { r in
-                        let o = r.lowerBound * cols
-                        backward(r.count, cols, op + o, gp + o, dp + o)
-                    }
-                    return dx
-                }
-            )
-        ])
+        return y.recordedFromOutput(of: self) { op, gp, dp in
+            Threads.parallelFor(rows, grain: grain) { r in
+                let o = r.lowerBound * cols
+                backward(r.count, cols, op + o, gp + o, dp + o)
+            }
+        }
     }
 
     /// `exp(x) / sum(exp(x))` along `axis`.
@@ -77,27 +66,16 @@ extension Tensor {
                 for j in visible..<tk { dst[j] = 0 }
             }
         }
-        let out = y
-        return y.recorded([
-            (
-                self,
-                { g in
-                    var dx = Tensor(uninitializedShape: g.shape)
-                    let op = out.pointer
-                    let gp = g.pointer
-                    let dp = dx.mutablePointer
-                    Threads.parallelFor(rows, grain: Swift.max(1, 4096 / tk)) { r in
-                        for row in r {
-                            let visible = row % tq + past + 1
-                            let o = row * tk
-                            gk_softmax_backward_rows(1, visible, op + o, gp + o, dp + o)
-                            for j in 0..<visible { dp[o + j] *= scale }
-                            for j in visible..<tk { dp[o + j] = 0 }
-                        }
-                    }
-                    return dx
+        return y.recordedFromOutput(of: self) { op, gp, dp in
+            Threads.parallelFor(rows, grain: Swift.max(1, 4096 / tk)) { r in
+                for row in r {
+                    let visible = row % tq + past + 1
+                    let o = row * tk
+                    gk_softmax_backward_rows(1, visible, op + o, gp + o, dp + o)
+                    for j in 0..<visible { dp[o + j] *= scale }
+                    for j in visible..<tk { dp[o + j] = 0 }
                 }
-            )
-        ])
+            }
+        }
     }
 }

@@ -8,7 +8,7 @@ import Foundation
 /// Ids: the unknown token (if any), then the other special tokens in the order given, then the
 /// corpus's scalars in ascending scalar value, so the same corpus gives the same ids on every
 /// run and platform.
-public struct CharacterTokenizer: Tokenizer {
+public struct CharacterTokenizer: VocabularyTokenizer {
     /// Vocabulary entries by id: special-token names, then one-scalar strings.
     public let vocabulary: [String]
     /// Name of the token that stands for scalars outside the vocabulary, or nil.
@@ -18,7 +18,6 @@ public struct CharacterTokenizer: Tokenizer {
     /// Special-token names (the unknown token among them) to ids.
     public let specialTokens: [String: Int32]
     private let ids: [UInt32: Int32]
-    private let encodedBytes: [[UInt8]]
 
     /// Builds the vocabulary from every scalar of `corpus`.
     /// - Parameters:
@@ -72,7 +71,6 @@ public struct CharacterTokenizer: Tokenizer {
         self.skipUnknown = skipUnknown
         self.specialTokens = special
         self.ids = ids
-        encodedBytes = vocabulary.map { Array($0.utf8) }
     }
 
     /// The unknown token first, then the other names in order, without repeats.
@@ -126,7 +124,6 @@ public struct CharacterTokenizer: Tokenizer {
         return scalars.count == 1 ? ids[scalars.first!.value] : nil
     }
 
-    public func bytes(forID id: Int32) -> [UInt8]? { encodedBytes.indices.contains(Int(id)) ? encodedBytes[Int(id)] : nil }
 }
 
 /// Upper-case hex of a scalar value, at least four digits (`00E9`, `1F600`).

@@ -14,7 +14,7 @@ import Foundation
 ///
 /// Ids: the unknown token (if any), then the other special tokens in the order given, then the
 /// corpus's tokens in ascending order of their scalar values, so the same corpus gives the same ids.
-public struct RegexTokenizer: Tokenizer {
+public struct RegexTokenizer: VocabularyTokenizer {
     /// What becomes of text between matches of the pattern.
     public enum Unmatched: String, Sendable {
         /// Throw `.unmatchedText` with its byte offset (the default: the pattern describes the whole language).
@@ -46,7 +46,6 @@ public struct RegexTokenizer: Tokenizer {
     public let specialTokens: [String: Int32]
     private let ids: [String: Int32]
     private let regex: NSRegularExpression?
-    private let encodedTokens: [[UInt8]]
 
     /// Builds the vocabulary from the tokens of `corpus`.
     /// - Parameters:
@@ -131,7 +130,6 @@ public struct RegexTokenizer: Tokenizer {
         self.joiner = joiner
         self.specialTokens = special
         self.ids = ids
-        encodedTokens = vocabulary.map { Array($0.utf8) }
     }
 
     /// The pattern, or nil for a closure rule.
@@ -201,5 +199,4 @@ public struct RegexTokenizer: Tokenizer {
     public func id(forToken token: String) -> Int32? { ids[token] }
 
     /// The token's UTF-8 (`decode` and `TokenStreamDecoder` put `joiner` between tokens).
-    public func bytes(forID id: Int32) -> [UInt8]? { encodedTokens.indices.contains(Int(id)) ? encodedTokens[Int(id)] : nil }
 }

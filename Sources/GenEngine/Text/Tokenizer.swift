@@ -195,3 +195,14 @@ extension TokenizerError: UserFacingError {
     /// 64 (usage) for an argument that cannot work, 65 (data error) for input and files.
     public var exitCode: ExitCode { kind == .invalidArgument ? .usage : .dataError }
 }
+
+/// A tokenizer whose tokens are the UTF-8 text of vocabulary entries (characters, regex-split
+/// tokens), as opposed to byte-level BPE whose tokens are byte strings.
+public protocol VocabularyTokenizer: Tokenizer {
+    /// Token strings by id.
+    var vocabulary: [String] { get }
+}
+
+extension VocabularyTokenizer {
+    public func bytes(forID id: Int32) -> [UInt8]? { vocabulary.indices.contains(Int(id)) ? Array(vocabulary[Int(id)].utf8) : nil }
+}

@@ -10,35 +10,26 @@ public enum LanguageModelArchitecture {
     case transformer(TransformerLMConfig)
 }
 
-/// Sizes and schedule of a neural language model's training.
+/// Sizes and schedule of a neural language model's training; the settings without a parameter in
+/// `init` keep their defaults unless set.
 public struct LanguageModelPlan {
     /// Sequences per step, and tokens per sequence (a Transformer's context should equal it).
     public var batch: Int, length: Int
-    /// Passes over the training stream, when `steps` is not given.
-    public var epochs: Int
-    /// Optimiser steps (nil: `epochs` × steps per epoch).
-    public var steps: Int?
     /// Peak learning rate (linear warm-up over min(100, steps/10) steps, cosine decay to a tenth).
     public var learningRate: Float
+    /// Passes over the training stream, when `steps` is not given.
+    public var epochs = 1
+    /// Optimiser steps (nil: `epochs` × steps per epoch).
+    public var steps: Int?
     /// Decoupled weight decay of the Transformer's AdamW (the recurrent models use Adam without).
-    public var weightDecay: Float
+    public var weightDecay: Float = 0.01
     /// Stop after this many validations without improvement (nil: never).
     public var patience: Int?
-    /// Seed of the batches and dropout.
-    public var seed: UInt64
+    /// Seed of the initial weights, the batches and dropout.
+    public var seed: UInt64 = 0
 
-    public init(
-        batch: Int, length: Int, epochs: Int = 1, steps: Int? = nil, learningRate: Float, weightDecay: Float = 0.01,
-        patience: Int? = nil, seed: UInt64 = 0
-    ) {
-        self.batch = batch
-        self.length = length
-        self.epochs = epochs
-        self.steps = steps
-        self.learningRate = learningRate
-        self.weightDecay = weightDecay
-        self.patience = patience
-        self.seed = seed
+    public init(batch: Int, length: Int, learningRate: Float) {
+        (self.batch, self.length, self.learningRate) = (batch, length, learningRate)
     }
 }
 
