@@ -6,7 +6,7 @@ import PackageDescription
 let optimise: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
 
 /// The executables: one folder of Apps/ each, on the engine.
-let tools = ["gen-bench", "gen-image", "gen-music", "engine-demo"]
+let tools = ["gen-bench", "gen-image", "gen-music", "gen-text", "engine-demo"]
 
 let package = Package(
     name: "GenSuite",
@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "gen-bench", targets: ["gen-bench"]),
         .executable(name: "gen-image", targets: ["gen-image"]),
         .executable(name: "gen-music", targets: ["gen-music"]),
+        .executable(name: "gen-text", targets: ["gen-text"]),
     ],
     targets: [
         .systemLibrary(
@@ -38,6 +39,7 @@ let package = Package(
             path: "Tests/GenEngineTests", resources: [.copy("Fixtures")]),
         .testTarget(name: "GenImageTests", dependencies: ["gen-image", "GenEngine"], path: "Tests/GenImageTests"),
         .testTarget(name: "GenMusicTests", dependencies: ["gen-music", "GenEngine"], path: "Tests/GenMusicTests"),
+        .testTarget(name: "GenTextTests", dependencies: ["gen-text", "GenEngine"], path: "Tests/GenTextTests"),
         .testTarget(
             name: "ToolOutputTests", dependencies: ["GenEngine", "gen-image", "gen-music", "engine-demo"],
             path: "Tests/ToolOutputTests", exclude: ["record_hashes.sh", "output-hashes.txt"]),

@@ -15,10 +15,13 @@ extension Opt: OptionConvertible {}
 public struct Positional {
     public let name: String, help: String
     public let optional: Bool
-    public init(_ name: String, help: String, optional: Bool = false) {
+    /// Takes every remaining argument (the last positional only).
+    public let variadic: Bool
+    public init(_ name: String, help: String, optional: Bool = false, variadic: Bool = false) {
         self.name = name
         self.help = help
         self.optional = optional
+        self.variadic = variadic
     }
 }
 
@@ -160,7 +163,7 @@ public enum CLI {
         if parsed.positionals.count < required {
             throw CLIError.usage("missing \(command.positionals[parsed.positionals.count].name)")
         }
-        if parsed.positionals.count > command.positionals.count {
+        if parsed.positionals.count > command.positionals.count && !(command.positionals.last?.variadic ?? false) {
             throw CLIError.usage("unexpected argument '\(parsed.positionals[command.positionals.count])'")
         }
         return .run(path, parsed)

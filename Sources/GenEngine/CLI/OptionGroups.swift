@@ -102,9 +102,14 @@ public struct OutputOptionGroup {
     /// Checks every target of a command before it writes any: an existing file is refused without
     /// `--force`, and each target's folder must exist and be writable. `-` (stdout) is always fine.
     public func check(_ targets: [String], _ args: Arguments) throws {
+        try OutputOptionGroup.check(targets, force: args[force])
+    }
+
+    /// The overwrite and folder checks of `check`, for a command without this group.
+    public static func check(_ targets: [String], force: Bool) throws {
         for path in targets where path != "-" {
-            if FileManager.default.fileExists(atPath: path) && !args[force] { throw IOFailure.exists(path) }
-            try OutputOptionGroup.checkWritable(URL(fileURLWithPath: path))
+            if FileManager.default.fileExists(atPath: path) && !force { throw IOFailure.exists(path) }
+            try checkWritable(URL(fileURLWithPath: path))
         }
     }
 

@@ -1,10 +1,11 @@
 import Foundation
 
 /// Writes files so that a crash never leaves a partial one: data goes to a temporary file in the
-/// same folder, is flushed to disk, then renamed over the destination. `-` means standard output.
+/// same folder, is flushed to disk, then renamed over the destination. `-` (a URL made with
+/// `URL(fileURLWithPath: "-")`, whose relative path is `-`) means standard output, or input.
 public enum AtomicFile {
     public static func write(_ data: Data, to url: URL) throws {
-        if url.path == "-" {
+        if url.relativePath == "-" {
             FileHandle.standardOutput.write(data)
             return
         }
@@ -31,7 +32,7 @@ public enum AtomicFile {
 
     /// Reads a whole file, or standard input for `-`.
     public static func read(_ url: URL) throws -> Data {
-        if url.path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
+        if url.relativePath == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
         guard FileManager.default.fileExists(atPath: url.path) else { throw IOFailure.missing(url.path) }
         do {
             return try Data(contentsOf: url)

@@ -46,6 +46,9 @@ public struct GenerationOptions {
     public var repetitionPenalty: Float
     /// How many recent tokens (prompt included) the penalty looks at.
     public var repetitionWindow: Int
+    /// Called with each new token as soon as it is drawn (streaming output); returning false ends
+    /// this sequence with `StopReason.caller`, the token kept.
+    public var onToken: ((Int32) -> Bool)?
     /// Constraints, each made afresh for every sequence (see `LogitsProcessor`).
     public var processors: [LogitsProcessorFactory]
 
@@ -65,6 +68,8 @@ public struct GenerationOptions {
 /// Why generation ended.
 public enum StopReason: Equatable {
     case maxTokens, stopSequence, noAllowedToken
+    /// `GenerationOptions.onToken` asked to stop (a stop string matched in the caller's text).
+    case caller
 }
 
 /// The autoregressive loop shared by every sequence model. `feed(tokens)` appends tokens to the
@@ -128,6 +133,8 @@ public func generateTokens(
             }) {
                 produced[i].removeLast(stop.count)
                 stops[i] = .stopSequence
+            } else if let onToken = o.onToken, !onToken(next[i]) {
+                stops[i] = .caller
             } else if produced[i].count == o.maxTokens {
                 stops[i] = .maxTokens
             }

@@ -1,0 +1,31 @@
+// gen-text tokenize / detokenize: a model's tokenizer from the command line.
+import Foundation
+import GenEngine
+
+func tokenize(_ args: Arguments) throws {
+    let loaded = try loadTextModel(args[Shared.model])
+    let text = try readText(args.positionals.first ?? "-", lossy: args[Shared.lossy])
+    let ids: [Int32]
+    do { ids = try loaded.tokenizer.encode(text) } catch let error as TokenizerError { throw CLIError.badData(error.message) }
+    FileHandle.standardOutput.write(Data(ids.map { "\($0)\n" }.joined().utf8))
+}
+
+func detokenize(_ args: Arguments) throws {
+    let loaded = try loadTextModel(args[Shared.model])
+    let source = args.positionals.first ?? "-"
+    let text = try readText(source, lossy: true)
+    var ids: [Int32] = []
+    for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        let field = line.trimmingCharacters(in: .whitespaces)
+        if field.isEmpty { continue }
+        guard let id = Int32(field), id >= 0, Int(id) < loaded.tokenizer.vocabSize else {
+            throw CLIError.badData(
+                "\(source == "-" ? "standard input" : source), line \(number + 1): '\(field)' is not a token id "
+                    + "(0...\(loaded.tokenizer.vocabSize - 1))")
+        }
+        ids.append(id)
+    }
+    var decoder = loaded.tokenizer.streamDecoder()
+    let out = ids.map { decoder.append($0) }.joined() + decoder.finish()
+    FileHandle.standardOutput.write(Data(out.utf8))
+}

@@ -1,0 +1,99 @@
+// gen-text train: a language model and its tokenizer from text files, as a bundle with a model
+// card.
+import Foundation
+import GenEngine
+
+/// The documents of the corpus: each file, or, with fewer than 20 files, each file cut at blank
+/// lines into about 20 / files documents, so that validation still holds out whole passages.
+func corpusDocuments(_ paths: [String], lossy: Bool) throws -> [String] {
+    guard !paths.isEmpty else { throw CLIError.usage("--corpus FILE is required (UTF-8 text; repeat it for several files)") }
+    var documents: [String] = []
+    let pieces = max(1, (20 + paths.count - 1) / paths.count)
+    for path in paths {
+        let text = try readText(path, lossy: lossy)
+        if text.unicodeScalars.contains(where: { $0.value == 0 }) {
+            throw CLIError.badData("\(path): holds NUL bytes, so it is not text; pass UTF-8 text files")
+        }
+        guard !text.isEmpty else { throw CLIError.badData("\(path): is empty; pass text to train on") }
+        guard pieces > 1 else {
+            documents.append(text)
+            continue
+        }
+        let paragraphs = text.components(separatedBy: "\n\n")
+        let per = max(1, (paragraphs.count + pieces - 1) / pieces)
+        for start in stride(from: 0, to: paragraphs.count, by: per) {
+            let end = min(paragraphs.count, start + per)
+            documents.append(paragraphs[start..<end].joined(separator: "\n\n") + (end < paragraphs.count ? "\n\n" : ""))
+        }
+    }
+    return documents
+}
+
+func train(_ args: Arguments) throws {
+    typealias O = TrainOptions
+    let out = try O.group.outputFolder(args)
+    let seed = args[O.group.seed]
+    let arch = args[O.arch]
+    let documents = try corpusDocuments(args[O.corpus] + args.positionals, lossy: args[Shared.lossy])
+    guard documents.count >= 2 else { throw CLIError.badData("the corpus is too short to hold out any text for validation") }
+    let (trainIndices, validationIndices) = trainValidationSplit(
+        count: documents.count, validationFraction: Double(args[O.validation]), seed: seed)
+    let tokenizer: any Tokenizer
+    switch args[O.tokenizer] {
+    case .char:
+        // Every character of the corpus, so that held-out text encodes too (as nanoGPT's char vocabulary).
+        tokenizer = CharacterTokenizer(corpus: documents.joined())
+    case .bpe:
+        tokenizer = try ByteLevelBPE.train(texts: trainIndices.map { documents[$0] }, vocabSize: args[O.vocabSize])
+    }
+    let train = try trainIndices.map { try tokenizer.encode(documents[$0]) }
+    let validation = try validationIndices.map { try tokenizer.encode(documents[$0]) }
+    let characters = trainIndices.reduce(0) { $0 + documents[$1].unicodeScalars.count }
+    printError(
+        "gen-text: \(documents.count) documents, \(trainIndices.count) for training (\(characters) characters, "
+            + "\(train.reduce(0) { $0 + $1.count }) tokens of a \(tokenizer.vocabSize)-token vocabulary), \(validationIndices.count) held out"
+    )
+
+    var plan = LanguageModelPlan(batch: args[O.group.batch], length: args[O.length], learningRate: args[O.group.learningRate])
+    (plan.epochs, plan.steps, plan.patience, plan.seed) = (args[O.group.epochs], args[O.steps], args[O.patience], seed)
+    let vocabulary = tokenizer.vocabSize
+    let width = args[O.width]
+    let layers = args[O.layers]
+    let dropout = args[O.dropout]
+    let architecture: LanguageModelArchitecture
+    switch arch {
+    case .ngram: architecture = .ngram(NGramConfig(order: args[O.order], vocabSize: vocabulary))
+    case .lstm, .gru:
+        architecture = .recurrent(
+            RecurrentLMConfig(
+                vocabSize: vocabulary, embedding: min(width, 256), hidden: width, layers: layers, cell: arch == .lstm ? .lstm : .gru,
+                dropout: dropout))
+    case .gpt:
+        guard width % args[O.heads] == 0 else { throw CLIError.usage("--width \(width) must be a multiple of --heads \(args[O.heads])") }
+        architecture = .transformer(
+            TransformerLMConfig(
+                vocabSize: vocabulary, contextLength: plan.length, layers: layers, heads: args[O.heads], width: width, dropout: dropout))
+    }
+    var recipe = LanguageModelTraining(train: train, validation: validation, plan: plan)
+    recipe.quiet = args[O.group.quiet]
+    if arch != .ngram {
+        printError("gen-text: training \(arch.rawValue), \(recipe.totalSteps) steps of \(plan.batch)×\(plan.length) tokens")
+    }
+    let (model, summary) = try recipe.run(architecture, folder: out, resume: args[O.group.resume])
+    let nll = model.negativeLogLikelihood(validation)
+    let validationCharacters = validationIndices.reduce(0) { $0 + documents[$1].unicodeScalars.count }
+    let validationTokens = validation.reduce(0) { $0 + max($1.count - 1, 0) }
+    let natsPerCharacter = nll * Double(validationTokens) / Double(max(validationCharacters - validationIndices.count, 1))
+    let command = (["gen-text"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+    let manifest = BundleManifest(
+        domain: TextDomain(tokenizer: args[O.tokenizer].rawValue),
+        training: TrainingRecord(
+            command: command, data: (args[O.corpus] + args.positionals).joined(separator: " "), steps: summary.steps,
+            seconds: summary.seconds),
+        metrics: ["validation_nats_per_token": nll, "validation_nats_per_character": natsPerCharacter])
+    try ModelBundle.save(model, manifest: manifest, to: out, overwrite: true)
+    try TokenizerFile.write(tokenizer, to: out.appendingPathComponent(TokenizerFile.fileName))
+    printError(
+        "gen-text: wrote \(out.path) after \(summary.steps) steps in \(Int(summary.seconds)) s; validation "
+            + String(format: "%.4f nats per token, %.4f nats per character", nll, natsPerCharacter))
+}

@@ -1,0 +1,177 @@
+import Foundation
+import XCTest
+
+@testable import GenEngine
+@testable import gen_text
+
+/// gen-text as a user runs it: the built executable in a temporary folder, its stdout, stderr and
+/// exit code.
+final class GenTextTests: XCTestCase {
+    var dir: URL!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("gen-text-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    /// Runs gen-text with `args` (and `input` on stdin); returns stdout bytes, stderr text and status.
+    @discardableResult
+    func run(_ args: [String], input: Data? = nil) throws -> (out: Data, err: String, status: Int32) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "gen-text")
+        process.arguments = args
+        process.currentDirectoryURL = dir
+        let out = Pipe()
+        let err = Pipe()
+        let inPipe = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = inPipe
+        try process.run()
+        if let input { inPipe.fileHandleForWriting.write(input) }
+        try inPipe.fileHandleForWriting.close()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (outData, String(decoding: errData, as: UTF8.self), process.terminationStatus)
+    }
+
+    func write(_ name: String, _ text: String) throws -> String {
+        let url = dir.appendingPathComponent(name)
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    /// A small corpus of three documents.
+    func corpus() throws -> [String] {
+        let verse = "To be, or not to be, that is the question:\nWhether 'tis nobler in the mind to suffer\n\n"
+        return try (0..<3).map { try write("doc\($0).txt", String(repeating: verse, count: 20 + $0)) }
+    }
+
+    func testTrainSampleEvaluateEndToEnd() throws {
+        let files = try corpus()
+        let gpt = dir.appendingPathComponent("gpt").path
+        let trained = try run(
+            ["train", "--corpus"] + files + [
+                "--arch", "gpt", "--steps", "3", "--length", "16", "--layers", "1", "--width", "16", "--heads", "2", "--batch", "2",
+                "--validation", "0.34", "--out", gpt, "--quiet",
+            ])
+        XCTAssertEqual(trained.status, 0, trained.err)
+        for file in ["config.json", "model.safetensors", "tokenizer.json", "curve.png"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: gpt + "/" + file), file)
+        }
+        // Same seed, same bytes; the prompt is echoed and continued.
+        let a = try run(["--model", gpt, "To be", "--max-tokens", "40", "--seed", "9", "--quiet"])
+        let b = try run(["--model", gpt, "To be", "--max-tokens", "40", "--seed", "9", "--quiet"])
+        XCTAssertEqual(a.status, 0, a.err)
+        XCTAssertEqual(a.out, b.out)
+        XCTAssertTrue(String(decoding: a.out, as: UTF8.self).hasPrefix("To be"))
+        XCTAssertNotEqual(a.out, try run(["--model", gpt, "To be", "--max-tokens", "40", "--seed", "10", "--quiet"]).out)
+        // Several samples in one batch, and the prompt from standard input.
+        let many = try run(["--model", gpt, "-", "--max-tokens", "10", "--count", "3", "--quiet"], input: Data("To".utf8))
+        XCTAssertEqual(String(decoding: many.out, as: UTF8.self).components(separatedBy: "---\n").count, 3)
+        // Stats.
+        let stats = dir.appendingPathComponent("stats.json").path
+        XCTAssertEqual(try run(["--model", gpt, "--max-tokens", "5", "--stats", stats, "--quiet"]).status, 0)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: stats))) as! [String: Any]
+        XCTAssertEqual(json["tokens"] as? Int, 5)
+        XCTAssertNotNil(json["timeToFirstTokenSeconds"])
+
+        // An n-gram: eval's units agree with the model's own log-likelihood.
+        let ngram = dir.appendingPathComponent("ngram").path
+        XCTAssertEqual(try run(["train", "--corpus"] + files + ["--arch", "ngram", "--order", "3", "--out", ngram, "--quiet"]).status, 0)
+        let text = "To be, or not to be"
+        let evalFile = try write("eval.txt", text)
+        let result = try run(["eval", "--model", ngram, "--text", evalFile, "--json", "-"])
+        XCTAssertEqual(result.status, 0, result.err)
+        let numbers = try JSONSerialization.jsonObject(with: result.out) as! [String: Any]
+        let loaded = try loadTextModel(ngram)
+        let ids = try loaded.tokenizer.encode(text)
+        let nats = -(loaded.model as! NGramModel).logLikelihood(ids).dropFirst().reduce(0, +)
+        XCTAssertEqual(numbers["natsPerToken"] as! Double, nats / Double(ids.count - 1), accuracy: 1e-9)
+        XCTAssertEqual(numbers["natsPerCharacter"] as! Double, nats / Double(text.unicodeScalars.count - 1), accuracy: 1e-9)
+        XCTAssertEqual(numbers["bitsPerCharacter"] as! Double, nats / Double(text.unicodeScalars.count - 1) / log(2), accuracy: 1e-9)
+        XCTAssertEqual(numbers["perplexity"] as! Double, exp(nats / Double(ids.count - 1)), accuracy: 1e-9)
+        // tokenize and detokenize are inverses.
+        let tokens = try run(["tokenize", "--model", ngram, evalFile])
+        XCTAssertEqual(String(decoding: tokens.out, as: UTF8.self).split(separator: "\n").count, ids.count)
+        XCTAssertEqual(String(decoding: try run(["detokenize", "--model", ngram], input: tokens.out).out, as: UTF8.self), text)
+    }
+
+    func testBadInputsGetClearErrors() throws {
+        let files = try corpus()
+        let model = dir.appendingPathComponent("m").path
+        XCTAssertEqual(try run(["train", "--corpus"] + files + ["--arch", "ngram", "--order", "2", "--out", model, "--quiet"]).status, 0)
+        func expect(_ args: [String], _ text: String, _ status: Int32, input: Data? = nil, line: UInt = #line) throws {
+            let r = try run(args, input: input)
+            XCTAssertEqual(r.status, status, r.err, line: line)
+            XCTAssertTrue(r.err.contains(text), r.err, line: line)
+        }
+        try expect(["train", "--corpus", try write("empty.txt", ""), "--out", "x"], "is empty", 65)
+        try Data([0x50, 0x4B, 0x00, 0x01, 0x02]).write(to: dir.appendingPathComponent("binary.bin"))
+        try expect(["train", "--corpus", "binary.bin", "--out", "x"], "NUL bytes", 65)
+        try Data([0x61, 0x62, 0xC3, 0x28]).write(to: dir.appendingPathComponent("latin.txt"))
+        try expect(["train", "--corpus", "latin.txt", "--out", "x"], "byte offset 2", 65)
+        try expect(["--model", model, "--prompt-file", "latin.txt"], "byte offset 2", 65)
+        XCTAssertEqual(
+            try run(["--model", model, "--prompt-file", "latin.txt", "--lossy", "--skip-unknown", "--quiet", "--max-tokens", "3"]).status, 0
+        )
+        try expect(["--model", model, "To 한"], "U+D55C '한'", 65)
+        XCTAssertEqual(try run(["--model", model, "To 한", "--skip-unknown", "--max-tokens", "3", "--quiet"]).status, 0)
+        try expect(["--model", model, "--max-tokens", "0"], "--max-tokens must be in 1...", 64)
+        try expect(["train", "--corpus", files[0], "--arch", "gptt", "--out", "x"], "did you mean gpt", 64)
+        try expect(["--model", dir.appendingPathComponent("nowhere").path], "no such file", 66)
+        // A corrupt bundle: its weights cut short.
+        let weights = URL(fileURLWithPath: model + "/model.safetensors")
+        try Data(contentsOf: weights).prefix(40).write(to: weights)
+        try expect(["--model", model], "model.safetensors", 65)
+    }
+
+    func testALongPromptSlidesAndSaysSo() throws {
+        let files = try corpus()
+        let gpt = dir.appendingPathComponent("gpt").path
+        XCTAssertEqual(
+            try run(
+                ["train", "--corpus"] + files + [
+                    "--arch", "gpt", "--steps", "1", "--length", "16", "--layers", "1", "--width", "8", "--heads", "2", "--batch", "2",
+                    "--out", gpt, "--quiet",
+                ]
+            ).status, 0)
+        let r = try run(["--model", gpt, String(repeating: "To be, ", count: 10), "--max-tokens", "5"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(r.err.contains("the model reads the last 15"), r.err)
+    }
+
+    func testStreamingNeverPrintsBrokenUTF8() throws {
+        // A byte-level model of Korean text stops after an odd number of bytes: half a syllable.
+        let korean = try write("ko.txt", String(repeating: "대한민국은 민주공화국이다.\n\n", count: 40))
+        let model = dir.appendingPathComponent("ko").path
+        XCTAssertEqual(
+            try run([
+                "train", "--corpus", korean, "--arch", "ngram", "--order", "4", "--tokenizer", "bpe", "--vocab-size", "260", "--out", model,
+                "--quiet",
+            ])
+            .status, 0)
+        for tokens in 1...7 {
+            let r = try run(["--model", model, "대", "--max-tokens", "\(tokens)", "--quiet"])
+            XCTAssertEqual(r.status, 0, r.err)
+            XCTAssertNoThrow(try UTF8Text.decode([UInt8](r.out)), "\(tokens) tokens")
+        }
+    }
+
+    func testStopStringsAreHeldBackUntilTheyCannotMatch() {
+        var filter = StopStringFilter(["\n\n", "END"])
+        XCTAssertEqual(filter.push("Hello E").printable, "Hello ")
+        XCTAssertEqual(filter.push("N").printable, "")
+        XCTAssertEqual(filter.push("x").printable, "ENx")
+        let stopped = filter.push(" then\n\nmore")
+        XCTAssertEqual(stopped.printable, " then")
+        XCTAssertTrue(stopped.stopped)
+        var other = StopStringFilter(["END"])
+        XCTAssertEqual(other.push("abE").printable, "ab")
+        XCTAssertEqual(other.finish(), "E")
+    }
+}
