@@ -18,11 +18,12 @@ enum GPT2Checkpoint {
         var activation: String?
         var layerNormEpsilon: Double?
         var tieWordEmbeddings: Bool?
+        var inner: Int?
 
         enum CodingKeys: String, CodingKey {
             case modelType = "model_type", vocabSize = "vocab_size", positions = "n_positions", width = "n_embd"
             case layers = "n_layer", heads = "n_head", activation = "activation_function"
-            case layerNormEpsilon = "layer_norm_epsilon", tieWordEmbeddings = "tie_word_embeddings"
+            case layerNormEpsilon = "layer_norm_epsilon", tieWordEmbeddings = "tie_word_embeddings", inner = "n_inner"
         }
     }
 
@@ -54,6 +55,7 @@ enum GPT2Checkpoint {
         guard ["gelu_new", "gelu", "gelu_pytorch_tanh"].contains(activation) else {
             throw fail("activation_function '\(activation)' is not supported (gelu_new, gelu)")
         }
+        guard config.inner.map({ $0 == 4 * config.width }) ?? true else { throw fail("n_inner other than 4 × n_embd is not supported") }
         let tied = config.tieWordEmbeddings ?? true
         let lmConfig = TransformerLMConfig(
             vocabSize: config.vocabSize, contextLength: config.positions, layers: config.layers, heads: config.heads,

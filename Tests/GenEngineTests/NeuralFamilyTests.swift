@@ -162,4 +162,28 @@ final class NeuralFamilyTests: XCTestCase {
         XCTAssertFalse(second.startsEpoch)
         XCTAssertTrue(stream.chunk(stream.stepsPerEpoch).startsEpoch)
     }
+
+    /// Scoring in batches of windows (Transformer) and chunks with carried state (LSTM) gives what
+    /// one window or one pass at a time gives.
+    func testSequenceScoringMatchesOneAtATime() {
+        var rng = RNG(seed: 11)
+        let sequences: [[Int32]] = [40, 9, 1, 33].map { n in (0..<n).map { _ in Int32(rng.int(below: 7)) } }
+        let gpt = TransformerLM(TransformerLMConfig(vocabSize: 7, contextLength: 8, layers: 1, heads: 2, width: 8), rng: &rng)
+        var total = 0.0
+        var count = 0
+        for s in sequences where s.count > 1 {
+            for start in stride(from: 0, to: s.count - 1, by: 8) {
+                let end = min(s.count - 1, start + 8)
+                total +=
+                    noGrad { Double(gpt.loss(inputs: Array(s[start..<end]), targets: Array(s[(start + 1)...end]), batch: 1).item) }
+                    * Double(end - start)
+            }
+            count += s.count - 1
+        }
+        XCTAssertEqual(gpt.negativeLogLikelihood(sequences), total / Double(count), accuracy: 1e-5)
+        let lstm = RecurrentLM(RecurrentLMConfig(vocabSize: 7, embedding: 4, hidden: 8, layers: 1), rng: &rng)
+        let long = (0..<2500).map { _ in Int32(rng.int(below: 7)) }
+        let whole = noGrad { Double(lstm.loss(inputs: Array(long.dropLast()), targets: Array(long.dropFirst()), batch: 1).loss.item) }
+        XCTAssertEqual(lstm.negativeLogLikelihood([long]), whole, accuracy: 1e-4)
+    }
 }

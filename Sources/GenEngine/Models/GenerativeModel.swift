@@ -81,9 +81,21 @@ extension RecurrentLM: SequenceModel {
     public static let family = "recurrent-lm"
     public var vocabSize: Int { config.vocabSize }
 
+    /// Scored in chunks of 1,024 tokens with the state carried between them, so memory stays
+    /// bounded however long a sequence is.
     public func negativeLogLikelihood(_ sequences: [[Int32]]) -> Double {
         meanPerPredictedToken(sequences) { s in
-            noGrad { Double(loss(inputs: Array(s.dropLast()), targets: Array(s.dropFirst()), batch: 1).loss.item) } * Double(s.count - 1)
+            var state: State?
+            var nats = 0.0
+            for start in stride(from: 0, to: s.count - 1, by: 1024) {
+                let end = min(s.count - 1, start + 1024)
+                let inputs = Array(s[start..<end])
+                let targets = Array(s[(start + 1)...end])
+                let chunk: (loss: Tensor, state: State) = noGrad { self.loss(inputs: inputs, targets: targets, batch: 1, state: state) }
+                state = chunk.state
+                nats += Double(chunk.loss.item) * Double(end - start)
+            }
+            return nats
         }
     }
 }
@@ -92,14 +104,39 @@ extension TransformerLM: SequenceModel {
     public static let family = "transformer-lm"
     public var vocabSize: Int { config.vocabSize }
 
+    /// Consecutive windows of the context, each predicted from its own start; full windows are
+    /// scored 16 at a time in one batch.
     public func negativeLogLikelihood(_ sequences: [[Int32]]) -> Double {
-        meanPerPredictedToken(sequences) { s in
-            // Consecutive windows of the context, each predicted from its own start.
-            stride(from: 0, to: s.count - 1, by: config.contextLength).reduce(0.0) { total, start in
-                let end = min(s.count - 1, start + config.contextLength)
-                return total + noGrad { Double(loss(inputs: Array(s[start..<end]), targets: Array(s[(start + 1)...end]), batch: 1).item) }
-                    * Double(end - start)
-            }
+        let length = config.contextLength
+        let batchSize = 16
+        var total = 0.0
+        var predicted = 0
+        var inputs: [Int32] = []
+        var targets: [Int32] = []
+        func score(_ batch: Int) {
+            guard batch > 0 else { return }
+            total += noGrad { Double(loss(inputs: inputs, targets: targets, batch: batch).item) } * Double(inputs.count)
+            inputs = []
+            targets = []
         }
+        for s in sequences where s.count > 1 {
+            for start in stride(from: 0, to: s.count - 1, by: length) {
+                let end = min(s.count - 1, start + length)
+                if end - start < length {
+                    let tail = inputs.count / length
+                    score(tail)
+                    inputs = Array(s[start..<end])
+                    targets = Array(s[(start + 1)...end])
+                    score(1)
+                    continue
+                }
+                inputs += s[start..<end]
+                targets += s[(start + 1)...end]
+                if inputs.count == batchSize * length { score(batchSize) }
+            }
+            predicted += s.count - 1
+        }
+        score(inputs.count / length)
+        return total / Double(max(predicted, 1))
     }
 }
