@@ -54,6 +54,9 @@ demo: release
 	cd demo/gen-music && ../../$(RELEASE)/gen-music --bars 16 --force --piano-roll song.png
 	$(RELEASE)/gen-music --bars 16 --key Am --cadence --seed 7 --force --out demo/gen-music/a-minor.mid --piano-roll demo/gen-music/a-minor.png
 	$(RELEASE)/gen-music inspect demo/gen-music/song.mid
+	mkdir -p demo/gen-text
+	$(RELEASE)/gen-text "ROMEO:" --max-tokens 300 --seed 7 | tee demo/gen-text/romeo.txt
+	$(RELEASE)/gen-text --model text-ko "대한민국은" --max-tokens 150 --seed 7 | tee demo/gen-text/korean.txt
 
 bench: release
 	$(RELEASE)/gen-bench --json bench.json

@@ -158,6 +158,8 @@ final class BundleAndCLITests: XCTestCase {
         XCTAssertNil(subArgs[T.metre])
         guard case .help = try CLI.parse(["train", "--help"], root: root) else { return XCTFail() }
         guard case .version = try CLI.parse(["--version"], root: root) else { return XCTFail() }
+        guard case .help(let helpPath) = try CLI.parse(["help", "train"], root: root) else { return XCTFail() }
+        XCTAssertEqual(helpPath.map(\.name), ["tool", "train"])
 
         func usageError(_ args: [String], _ fragment: String, line: UInt = #line) {
             XCTAssertThrowsError(try CLI.parse(args, root: root), line: line) { error in

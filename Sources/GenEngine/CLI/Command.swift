@@ -87,6 +87,18 @@ public enum CLI {
     public static func parse(_ args: [String], root: Command) throws -> Outcome {
         var rest = args[...]
         if rest.first == "--version" { return .version }
+        // `tool help [SUBCOMMAND…]` is `tool [SUBCOMMAND…] --help`.
+        if rest.first == "help", !root.subcommands.contains(where: { $0.name == "help" }) {
+            var path = [root]
+            for name in rest.dropFirst() {
+                guard let sub = path.last!.subcommands.first(where: { $0.name == name }) else {
+                    throw CLIError.usage(
+                        "no subcommand '\(name)'; expected one of: \(path.last!.subcommands.map(\.name).joined(separator: ", "))")
+                }
+                path.append(sub)
+            }
+            return .help(path)
+        }
         var path = [root]
         // Subcommand names come first; a command with a default subcommand runs it when none is named.
         while true {
