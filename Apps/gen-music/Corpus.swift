@@ -19,13 +19,26 @@ enum Corpus {
         var scores: [Score] = []
         var skipped = 0
         for f in files {
-            let midi: MIDIFile
-            do { midi = try readMIDI(f.path) } catch  where skipBad {
+            // Unreadable or too long: an error, or with skipBad named and skipped.
+            let score: Score
+            do {
+                score = try Score(midi: try readMIDI(f.path), voices: 4)
+            } catch where skipBad {
+                printError("gen-music: skipped \(f.path): \(CLIError(from: error).message)")
                 skipped += 1
                 continue
+            } catch let error as MIDIError {
+                throw CLIError.badData("\(f.path): \(error.message); pass --skip-bad to leave such files out")
             }
-            let score = try Score(midi: midi, voices: 4)
-            if [3, 4].contains(score.beatsPerBar) && !score.voices.allSatisfy(\.isEmpty) { scores.append(score) } else { skipped += 1 }
+            if ![3, 4].contains(score.beatsPerBar) {
+                printError("gen-music: skipped \(f.path): metre \(score.timeSignature) (gen-music reads 4/4 and 3/4)")
+                skipped += 1
+            } else if score.voices.allSatisfy(\.isEmpty) {
+                printError("gen-music: skipped \(f.path): no notes outside the drum channel")
+                skipped += 1
+            } else {
+                scores.append(score)
+            }
         }
         return (scores, skipped)
     }

@@ -4,9 +4,14 @@ import GenEngine
 
 func readMIDI(_ path: String) throws -> MIDIFile {
     let bytes = [UInt8](try AtomicFile.read(URL(fileURLWithPath: path)))
-    do { return try MIDIFile(bytes: bytes) } catch let e as MIDIError {
+    let (file, warnings): (MIDIFile, [String])
+    do { (file, warnings) = try MIDIFile.read(bytes) } catch let e as MIDIError {
         throw CLIError.badData("\(path): \(e.description); is this a Standard MIDI File?")
     }
+    for warning in warnings + file.invalidKeySignatures.map({ "\($0) is out of range and ignored (the key is estimated from the notes)" }) {
+        printError("gen-music: warning: \(path): \(warning)")
+    }
+    return file
 }
 
 func inspect(_ args: Arguments) throws {

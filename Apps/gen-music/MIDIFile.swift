@@ -39,10 +39,28 @@ struct MIDIError: Error, CustomStringConvertible {
 }
 
 extension MIDIFile {
-    /// Parses SMF bytes (format 0, 1 or 2; ticks-per-quarter division). Unknown chunks are skipped.
+    /// Parses SMF bytes (format 0, 1 or 2; ticks-per-quarter division); see `read`.
     init(bytes: [UInt8]) throws {
+        self = try MIDIFile.read(bytes).file
+    }
+
+    /// Parses SMF bytes and reads what real files hold even where they break the letter of the
+    /// spec, saying what it recovered in `warnings` (with byte offsets): a RIFF `RMID` wrapper is
+    /// unwrapped; a header that announces more or fewer tracks than the file holds, a track whose
+    /// length field runs past the end of the file, a track cut off inside an event, and events
+    /// after an early end-of-track are read as far as they go. Unknown chunks are skipped. Throws
+    /// `MIDIError` (with the byte offset) when there is no MIDI header, the format or time division
+    /// is unsupported, or no track can be read.
+    static func read(_ raw: [UInt8]) throws -> (file: MIDIFile, warnings: [String]) {
+        var warnings: [String] = []
+        var bytes = raw
+        if bytes.count >= 12, Array(bytes[0..<4]) == Array("RIFF".utf8), Array(bytes[8..<12]) == Array("RMID".utf8) {
+            bytes = try unwrapRIFF(bytes)
+        }
         var r = ByteReader(bytes: bytes)
-        guard try r.chunkID() == "MThd" else { throw MIDIError(offset: 0, message: "not a Standard MIDI File (no MThd header)") }
+        guard bytes.count >= 4, try r.chunkID() == "MThd" else {
+            throw MIDIError(offset: 0, message: "not a Standard MIDI File (no MThd header)")
+        }
         let headerLength = try r.u32()
         guard headerLength >= 6 else { throw MIDIError(offset: 4, message: "header length \(headerLength) is below 6") }
         let start = r.position
@@ -55,94 +73,142 @@ extension MIDIFile {
         }
         try r.skip(Int(headerLength) - (r.position - start))
         var tracks: [MIDITrack] = []
-        while tracks.count < trackCount && !r.atEnd {
+        while r.remaining >= 8 {
             let chunkStart = r.position
-            let id = try r.chunkID()
-            let length = Int(try r.u32())
-            guard length <= r.remaining else {
-                throw MIDIError(offset: chunkStart + 4, message: "chunk '\(id)' claims \(length) bytes but only \(r.remaining) remain")
+            guard let id = try? r.chunkID() else {
+                guard !tracks.isEmpty else { throw MIDIError(offset: chunkStart, message: "bad chunk id") }
+                warnings.append("\(bytes.count - chunkStart) bytes after track \(tracks.count) at byte \(chunkStart) are not a chunk; ignored")
+                break
             }
-            if id == "MTrk" {
-                tracks.append(try MIDIFile.parseTrack(&r, end: r.position + length))
-            } else {
+            var length = Int(try r.u32())
+            if length > r.remaining {
+                if id == "MTrk" {
+                    warnings.append(
+                        "track \(tracks.count + 1) at byte \(chunkStart): its length field says \(length) bytes but \(r.remaining) remain; "
+                            + "read to the end of the file")
+                }
+                length = r.remaining
+            }
+            guard id == "MTrk" else {
                 try r.skip(length)
+                continue
             }
+            let (track, problem) = MIDIFile.parseTrack(&r, end: r.position + length)
+            if let problem { warnings.append("track \(tracks.count + 1): \(problem)") }
+            tracks.append(track)
         }
-        guard tracks.count == trackCount else {
-            throw MIDIError(offset: r.position, message: "header announces \(trackCount) tracks, file holds \(tracks.count)")
+        guard !tracks.isEmpty else { throw MIDIError(offset: r.position, message: "no track chunk (MTrk) in the file") }
+        if tracks.count != trackCount {
+            warnings.append("the header announces \(trackCount) tracks; the file holds \(tracks.count), all read")
         }
-        self.init(format: format, division: division, tracks: tracks)
+        return (MIDIFile(format: format, division: division, tracks: tracks), warnings)
     }
 
-    private static func parseTrack(_ r: inout ByteReader, end: Int) throws -> MIDITrack {
+    /// The SMF inside a RIFF MIDI file (`RIFF <size> RMID`, then a `data` chunk).
+    private static func unwrapRIFF(_ bytes: [UInt8]) throws -> [UInt8] {
+        var r = ByteReader(bytes: bytes, position: 12)
+        while r.remaining >= 8 {
+            let id = try r.chunkID()
+            let size = Int(try r.u32LittleEndian())
+            if id == "data" { return try r.bytes(min(size, r.remaining)) }
+            try r.skip(min(size + size % 2, r.remaining))
+        }
+        throw MIDIError(offset: 12, message: "RIFF MIDI file without a data chunk")
+    }
+
+    /// The events of one track chunk. Reading stops at the first malformed event, keeping what
+    /// came before; the problem is returned with its byte offset. Running status carries over meta
+    /// and sysex events: the spec says both cancel it, but files in the wild (much of the Lakh MIDI
+    /// dataset) continue a channel status after them, and mido, pretty_midi and players read them so.
+    private static func parseTrack(_ r: inout ByteReader, end: Int) -> (MIDITrack, String?) {
         var events: [MIDIEvent] = []
         var tick = 0
         var running: UInt8?
-        while r.position < end {
-            tick += try r.vlq()
-            let at = r.position
-            var status = try r.byte()
-            var first: UInt8?
-            if status < 0x80 {
-                guard let previous = running else { throw MIDIError(offset: at, message: "data byte without a running status") }
-                first = status
-                status = previous
+        var endOfTrack: Int?
+        var afterEnd = 0
+        func finish(_ problem: String?) -> (MIDITrack, String?) {
+            r.position = end
+            var note = problem
+            if let at = endOfTrack, afterEnd > 0 {
+                // The writer places one end-of-track after the last event.
+                note = (note.map { $0 + "; " } ?? "") + "\(afterEnd) events after its end-of-track at byte \(at) were kept"
+                events.removeAll { if case .meta(0x2F, _) = $0.kind { return true } else { return false } }
             }
-            func data() throws -> UInt8 {
-                if let f = first {
-                    first = nil
-                    return f
-                }
-                let b = try r.byte()
-                guard b < 0x80 else {
-                    throw MIDIError(offset: r.position - 1, message: "data byte 0x\(String(b, radix: 16)) has its top bit set")
-                }
-                return b
-            }
-            let channel = status & 0x0F
-            switch status & 0xF0 {
-            case 0x80:
-                running = status
-                events.append(MIDIEvent(tick: tick, kind: .noteOff(channel: channel, key: try data(), velocity: try data())))
-            case 0x90:
-                running = status
-                events.append(MIDIEvent(tick: tick, kind: .noteOn(channel: channel, key: try data(), velocity: try data())))
-            case 0xA0:
-                running = status
-                events.append(MIDIEvent(tick: tick, kind: .polyPressure(channel: channel, key: try data(), value: try data())))
-            case 0xB0:
-                running = status
-                events.append(MIDIEvent(tick: tick, kind: .controlChange(channel: channel, controller: try data(), value: try data())))
-            case 0xC0:
-                running = status
-                events.append(MIDIEvent(tick: tick, kind: .programChange(channel: channel, program: try data())))
-            case 0xD0:
-                running = status
-                events.append(MIDIEvent(tick: tick, kind: .channelPressure(channel: channel, value: try data())))
-            case 0xE0:
-                running = status
-                let lsb = try data()
-                let msb = try data()
-                events.append(MIDIEvent(tick: tick, kind: .pitchBend(channel: channel, value: UInt16(msb) << 7 | UInt16(lsb))))
-            default:
-                running = nil  // meta and sysex cancel running status
-                if status == 0xFF {
-                    let type = try r.byte()
-                    let payload = try r.bytes(try r.vlq())
-                    events.append(MIDIEvent(tick: tick, kind: .meta(type: type, data: payload)))
-                    if type == 0x2F {
-                        try r.skip(end - r.position)
-                        return MIDITrack(events: events)
-                    }
-                } else if status == 0xF0 || status == 0xF7 {
-                    events.append(MIDIEvent(tick: tick, kind: .sysex(data: try r.bytes(try r.vlq()))))
-                } else {
-                    throw MIDIError(offset: at, message: "unexpected status byte 0x\(String(status, radix: 16))")
-                }
-            }
-            guard r.position <= end else { throw MIDIError(offset: at, message: "event runs past the end of its track chunk") }
+            return (MIDITrack(events: events), note)
         }
-        return MIDITrack(events: events)
+        while r.position < end {
+            let at = r.position
+            do {
+                tick += try r.vlq()
+                let eventStart = r.position
+                var status = try r.byte()
+                var first: UInt8?
+                if status < 0x80 {
+                    guard let previous = running else { throw MIDIError(offset: eventStart, message: "data byte without a running status") }
+                    first = status
+                    status = previous
+                }
+                func data() throws -> UInt8 {
+                    if let f = first {
+                        first = nil
+                        return f
+                    }
+                    let b = try r.byte()
+                    guard b < 0x80 else {
+                        throw MIDIError(offset: r.position - 1, message: "data byte 0x\(String(b, radix: 16)) has its top bit set")
+                    }
+                    return b
+                }
+                let channel = status & 0x0F
+                switch status & 0xF0 {
+                case 0x80:
+                    running = status
+                    events.append(MIDIEvent(tick: tick, kind: .noteOff(channel: channel, key: try data(), velocity: try data())))
+                case 0x90:
+                    running = status
+                    events.append(MIDIEvent(tick: tick, kind: .noteOn(channel: channel, key: try data(), velocity: try data())))
+                case 0xA0:
+                    running = status
+                    events.append(MIDIEvent(tick: tick, kind: .polyPressure(channel: channel, key: try data(), value: try data())))
+                case 0xB0:
+                    running = status
+                    events.append(MIDIEvent(tick: tick, kind: .controlChange(channel: channel, controller: try data(), value: try data())))
+                case 0xC0:
+                    running = status
+                    events.append(MIDIEvent(tick: tick, kind: .programChange(channel: channel, program: try data())))
+                case 0xD0:
+                    running = status
+                    events.append(MIDIEvent(tick: tick, kind: .channelPressure(channel: channel, value: try data())))
+                case 0xE0:
+                    running = status
+                    let lsb = try data()
+                    let msb = try data()
+                    events.append(MIDIEvent(tick: tick, kind: .pitchBend(channel: channel, value: UInt16(msb) << 7 | UInt16(lsb))))
+                default:
+                    if status == 0xFF {
+                        let type = try r.byte()
+                        let payload = try r.bytes(try r.vlq())
+                        if type == 0x2F {
+                            endOfTrack = endOfTrack ?? eventStart
+                        }
+                        events.append(MIDIEvent(tick: tick, kind: .meta(type: type, data: payload)))
+                    } else if status == 0xF0 || status == 0xF7 {
+                        events.append(MIDIEvent(tick: tick, kind: .sysex(data: try r.bytes(try r.vlq()))))
+                    } else {
+                        throw MIDIError(offset: eventStart, message: "unexpected status byte 0x\(String(status, radix: 16))")
+                    }
+                }
+                guard r.position <= end else { throw MIDIError(offset: at, message: "event runs past the end of its track chunk") }
+                if endOfTrack != nil, events.last.map({ if case .meta(0x2F, _) = $0.kind { return false } else { return true } }) ?? false {
+                    afterEnd += 1
+                }
+            } catch let error as MIDIError {
+                return finish("\(error.message) at byte \(error.offset); the \(events.count) events before it were kept")
+            } catch {
+                return finish("\(error) at byte \(at)")
+            }
+        }
+        return finish(nil)
     }
 
     /// SMF bytes. Events are written in tick order (note-offs before note-ons at the same tick),
@@ -222,6 +288,11 @@ func be32(_ v: Int) -> [UInt8] { [UInt8(v >> 24 & 255), UInt8(v >> 16 & 255), UI
 struct ByteReader {
     let bytes: [UInt8]
     var position = 0
+
+    init(bytes: [UInt8], position: Int = 0) {
+        self.bytes = bytes
+        self.position = position
+    }
     var atEnd: Bool { position >= bytes.count }
     var remaining: Int { bytes.count - position }
 
@@ -240,6 +311,7 @@ struct ByteReader {
     mutating func skip(_ n: Int) throws { _ = try bytes(n) }
     mutating func u16() throws -> UInt16 { UInt16(try byte()) << 8 | UInt16(try byte()) }
     mutating func u32() throws -> UInt32 { try (0..<4).reduce(UInt32(0)) { acc, _ in acc << 8 | UInt32(try byte()) } }
+    mutating func u32LittleEndian() throws -> UInt32 { try (0..<4).reduce(UInt32(0)) { acc, k in acc | UInt32(try byte()) << (8 * k) } }
 
     mutating func chunkID() throws -> String {
         let at = position

@@ -12,6 +12,9 @@ struct ScoreNote: Equatable, Codable {
 
 struct Score: Equatable {
     static let stepsPerQuarter = 4
+    /// The longest piece gen-music reads or writes: a MIDI file whose notes last longer is refused
+    /// (its tokens would need memory out of proportion to a chorale).
+    static let maxBars = 1000
     static let voiceNames = ["Soprano", "Alto", "Tenor", "Bass"]
     /// Singable ranges (MIDI pitches): S C4–G5, A F3–C5, T C3–G4, B E2–C4.
     static let voiceRanges: [ClosedRange<Int>] = [60...79, 53...72, 48...67, 40...60]

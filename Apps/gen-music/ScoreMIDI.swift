@@ -58,7 +58,12 @@ extension Score {
                 from: 0)
         }
         let stepsPerBar = max(1, quarters * Score.stepsPerQuarter)
-        let end = max(parts.compactMap { $0.last?.end }.max() ?? 0, step(midi.lengthTicks))
+        // The piece ends with its last note (and the rest of that bar): an end-of-track placed far
+        // later, as some exports do, adds no silent bars.
+        let end = parts.compactMap { $0.last?.end }.max() ?? 0
+        guard end <= Score.maxBars * stepsPerBar else {
+            throw MIDIError(offset: 0, message: "the music lasts \((end + stepsPerBar - 1) / stepsPerBar) bars; gen-music reads at most \(Score.maxBars)")
+        }
         var score = Score(
             beatsPerBar: quarters, key: MusicKey(tonic: 0, minor: false), bars: (end + stepsPerBar - 1) / stepsPerBar,
             voices: Array(parts), title: midi.tracks.first?.name)
@@ -68,11 +73,13 @@ extension Score {
 }
 
 extension MIDIFile {
-    /// The key of the first key-signature event.
+    /// The key of the first valid key-signature event (−7…7 sharps, major or minor); an event out
+    /// of that range is ignored (`invalidKeySignatures` names it), and the key is then estimated
+    /// from the notes.
     var keySignature: MusicKey? {
         for t in tracks {
             for e in t.events {
-                if case .meta(0x59, let d) = e.kind, d.count == 2 {
+                if case .meta(0x59, let d) = e.kind, d.count == 2, (-7...7).contains(Int(Int8(bitPattern: d[0]))), d[1] <= 1 {
                     let sharps = Int(Int8(bitPattern: d[0]))
                     let major = ((sharps * 7) % 12 + 12) % 12
                     return d[1] == 1 ? MusicKey(tonic: major + 9, minor: true) : MusicKey(tonic: major, minor: false)
@@ -80,5 +87,16 @@ extension MIDIFile {
             }
         }
         return nil
+    }
+
+    /// Key-signature events outside −7…7 sharps or with a mode other than 0/1, described.
+    var invalidKeySignatures: [String] {
+        tracks.flatMap { t in
+            t.events.compactMap { e -> String? in
+                guard case .meta(0x59, let d) = e.kind, d.count == 2 else { return nil }
+                let sharps = Int(Int8(bitPattern: d[0]))
+                return (-7...7).contains(sharps) && d[1] <= 1 ? nil : "key signature of \(sharps) sharps, mode \(d[1]) at tick \(e.tick)"
+            }
+        }
     }
 }
