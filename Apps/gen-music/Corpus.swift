@@ -23,7 +23,7 @@ enum Corpus {
             let score: Score
             do {
                 score = try Score(midi: try readMIDI(f.path), voices: 4)
-            } catch where skipBad {
+            } catch  where skipBad {
                 printError("gen-music: skipped \(f.path): \(CLIError(from: error).message)")
                 skipped += 1
                 continue

@@ -77,7 +77,8 @@ extension MIDIFile {
             let chunkStart = r.position
             guard let id = try? r.chunkID() else {
                 guard !tracks.isEmpty else { throw MIDIError(offset: chunkStart, message: "bad chunk id") }
-                warnings.append("\(bytes.count - chunkStart) bytes after track \(tracks.count) at byte \(chunkStart) are not a chunk; ignored")
+                warnings.append(
+                    "\(bytes.count - chunkStart) bytes after track \(tracks.count) at byte \(chunkStart) are not a chunk; ignored")
                 break
             }
             var length = Int(try r.u32())

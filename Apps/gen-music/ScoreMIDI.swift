@@ -62,7 +62,9 @@ extension Score {
         // later, as some exports do, adds no silent bars.
         let end = parts.compactMap { $0.last?.end }.max() ?? 0
         guard end <= Score.maxBars * stepsPerBar else {
-            throw MIDIError(offset: 0, message: "the music lasts \((end + stepsPerBar - 1) / stepsPerBar) bars; gen-music reads at most \(Score.maxBars)")
+            throw MIDIError(
+                offset: 0,
+                message: "the music lasts \((end + stepsPerBar - 1) / stepsPerBar) bars; gen-music reads at most \(Score.maxBars)")
         }
         var score = Score(
             beatsPerBar: quarters, key: MusicKey(tonic: 0, minor: false), bars: (end + stepsPerBar - 1) / stepsPerBar,
