@@ -5,7 +5,10 @@ DEBIAN_PACKAGES := libpng-dev libopenblas-dev zlib1g-dev pkg-config
 RELEASE := .build/release
 SHELL := /bin/bash
 
-.PHONY: all deps build release lint test demo bench clean
+PREFIX ?= /usr/local
+TOOLS := gen-image gen-music gen-text gen-bench engine-demo
+
+.PHONY: all deps build release lint test demo bench install clean
 
 all: build
 
@@ -64,6 +67,16 @@ bench: release
 	  python3 bench/pytorch_reference.py --json bench-pytorch.json && \
 	  $(RELEASE)/gen-bench compare bench.json bench-pytorch.json; \
 	else echo "PyTorch not installed: skipping the PyTorch comparison (pip install torch)"; fi
+
+# Every tool into $(PREFIX)/bin and the shipped models into $(PREFIX)/share/gensuite/models,
+# where the tools look for them (see README, "Build and install").
+install: release
+	install -d $(PREFIX)/bin $(PREFIX)/share/gensuite/models
+	for t in $(TOOLS); do install -m 755 $(RELEASE)/$$t $(PREFIX)/bin/; done
+	for m in SharedModels/*/; do \
+	  name=$$(basename $$m); install -d $(PREFIX)/share/gensuite/models/$$name; \
+	  find $$m -maxdepth 1 -type f ! -name '*.tmp*' -exec install -m 644 {} $(PREFIX)/share/gensuite/models/$$name/ \; ; \
+	done
 
 clean:
 	rm -rf .build demo bench.json bench-pytorch.json

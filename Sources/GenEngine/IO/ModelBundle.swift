@@ -260,13 +260,17 @@ public enum ModelBundle {
         return try locateDefault(argument)
     }
 
-    /// The folder of a shipped default model: `$GENSUITE_MODELS/<name>`, else `SharedModels/<name>`
-    /// in the working directory, next to the executable, or up to four folders above either.
+    /// The folder of a shipped default model, searched in this order: `$GENSUITE_MODELS/<name>`;
+    /// `<prefix>/share/gensuite/models/<name>` beside an installed executable (`<prefix>/bin`, as
+    /// `make install PREFIX=…` lays it out); `SharedModels/<name>` in the working directory, beside
+    /// the executable, or up to four folders above either (a source checkout). Throws
+    /// `BundleError` (exit 66) naming where it looked.
     public static func locateDefault(_ name: String) throws -> URL {
         var roots: [URL] = []
         if let env = ProcessInfo.processInfo.environment["GENSUITE_MODELS"] { roots.append(URL(fileURLWithPath: env)) }
-        var dir = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         var exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        roots.append(exe.deletingLastPathComponent().appendingPathComponent("share/gensuite/models"))
+        var dir = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         for _ in 0..<5 {
             roots.append(dir.appendingPathComponent("SharedModels"))
             roots.append(exe.appendingPathComponent("SharedModels"))
@@ -279,8 +283,8 @@ public enum ModelBundle {
         throw BundleError(
             path: name,
             problems: [
-                "no such shipped model (looked in SharedModels/ near the working directory and "
-                    + "the executable, and in $GENSUITE_MODELS)"
+                "no such shipped model (looked in $GENSUITE_MODELS, <prefix>/share/gensuite/models beside the executable, "
+                    + "and SharedModels/ near the working directory and the executable)"
             ], exitCode: .noInput)
     }
 }
