@@ -91,3 +91,45 @@ final class JSONFilesTests: XCTestCase {
         XCTAssertEqual(back.metadata, ["k\"": "v\u{c}"])
     }
 }
+
+/// Output paths behave as Unix tools treat them.
+final class AtomicFileTests: XCTestCase {
+    func testDevicesFIFOsAndSymlinksAreWrittenThrough() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomic-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // A character device stays a device.
+        try AtomicFile.write(Data("x".utf8), to: URL(fileURLWithPath: "/dev/null"))
+        var info = stat()
+        XCTAssertEqual(stat("/dev/null", &info), 0)
+        XCTAssertEqual(info.st_mode & S_IFMT, S_IFCHR)
+        // A symlink keeps pointing at its target, which gets the bytes.
+        let target = dir.appendingPathComponent("target.txt")
+        let link = dir.appendingPathComponent("link.txt")
+        try Data("old".utf8).write(to: target)
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: target)
+        try AtomicFile.write(Data("new".utf8), to: link)
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: link.path), target.path)
+        XCTAssertEqual(try String(contentsOf: target, encoding: .utf8), "new")
+        // A FIFO is written directly (a reader on the other end gets the bytes).
+        let fifo = dir.appendingPathComponent("pipe")
+        XCTAssertEqual(mkfifo(fifo.path, 0o600), 0)
+        final class Received: @unchecked Sendable { var data = Data() }
+        let received = Received()
+        let done = DispatchSemaphore(value: 0)
+        let reader = Thread {
+            if let handle = FileHandle(forReadingAtPath: fifo.path) { received.data = handle.readDataToEndOfFile() }
+            done.signal()
+        }
+        reader.start()
+        try AtomicFile.write(Data("through".utf8), to: fifo)
+        done.wait()
+        XCTAssertEqual(String(decoding: received.data, as: UTF8.self), "through")
+        XCTAssertEqual(stat(fifo.path, &info), 0)
+        XCTAssertEqual(info.st_mode & S_IFMT, S_IFIFO)
+        // A missing folder is a clear error.
+        XCTAssertThrowsError(try AtomicFile.write(Data(), to: dir.appendingPathComponent("no/such/file"))) {
+            XCTAssertEqual(CLIError(from: $0).code, .cannotCreate)
+        }
+    }
+}

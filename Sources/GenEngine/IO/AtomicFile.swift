@@ -1,16 +1,32 @@
 import Foundation
 
-/// Writes files so that a crash never leaves a partial one: data goes to a temporary file in the
-/// same folder, is flushed to disk, then renamed over the destination. `-` (a URL made with
-/// `URL(fileURLWithPath: "-")`, whose relative path is `-`) means standard output, or input.
+/// Writes and reads files as Unix tools do. `-` (a URL made with `URL(fileURLWithPath: "-")`,
+/// whose relative path is `-`) is standard output, or input. A character device or FIFO
+/// (`/dev/null`, `/dev/stdout`, a named pipe) is written directly. A symbolic link's target is
+/// written, and the link kept. A regular file is written atomically: the data goes to a temporary
+/// file in the same folder, is flushed to disk, then renamed over the destination, so a crash
+/// never leaves a partial file.
 public enum AtomicFile {
+    /// Writes `data` to `url`. Throws `IOFailure.cannotCreate` naming the path and the reason.
     public static func write(_ data: Data, to url: URL) throws {
         if url.relativePath == "-" {
             FileHandle.standardOutput.write(data)
             return
         }
-        let dir = url.deletingLastPathComponent()
-        let temp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
+        let target = url.resolvingSymlinksInPath()
+        var info = stat()
+        if stat(target.path, &info) == 0 && (info.st_mode & S_IFMT == S_IFCHR || info.st_mode & S_IFMT == S_IFIFO) {
+            guard let handle = FileHandle(forWritingAtPath: target.path) else {
+                throw IOFailure.cannotCreate(url.path, reason: String(cString: strerror(errno)))
+            }
+            defer { try? handle.close() }
+            do { try handle.write(contentsOf: data) } catch {
+                throw IOFailure.cannotCreate(url.path, reason: error.localizedDescription)
+            }
+            return
+        }
+        let dir = target.deletingLastPathComponent()
+        let temp = dir.appendingPathComponent(".\(target.lastPathComponent).tmp-\(getpid())")
         guard FileManager.default.createFile(atPath: temp.path, contents: nil) else {
             throw IOFailure.cannotCreate(url.path, reason: "cannot create a file in \(dir.path)")
         }
@@ -23,7 +39,7 @@ public enum AtomicFile {
             try? FileManager.default.removeItem(at: temp)
             throw IOFailure.cannotCreate(url.path, reason: error.localizedDescription)
         }
-        guard rename(temp.path, url.path) == 0 else {
+        guard rename(temp.path, target.path) == 0 else {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(at: temp)
             throw IOFailure.cannotCreate(url.path, reason: reason)
