@@ -6,7 +6,7 @@ RELEASE := .build/release
 SHELL := /bin/bash
 
 PREFIX ?= /usr/local
-TOOLS := gen-image gen-music gen-text gen-bench engine-demo
+TOOLS := gen-image gen-music gen-text gen-level gen-bench engine-demo
 
 .PHONY: all deps build release lint test demo bench install clean
 
@@ -60,6 +60,10 @@ demo: release
 	mkdir -p demo/gen-text
 	$(RELEASE)/gen-text "ROMEO:" --max-tokens 300 --seed 7 | tee demo/gen-text/romeo.txt
 	$(RELEASE)/gen-text --model text-ko "대한민국은" --max-tokens 150 --seed 7 | tee demo/gen-text/korean.txt
+	mkdir -p demo/gen-level
+	$(RELEASE)/gen-level --seed 7 --force --out demo/gen-level/level.txt
+	$(RELEASE)/gen-level --seed 7 --force --format png --out demo/gen-level/level.png
+	$(RELEASE)/gen-level check demo/gen-level/level.txt
 
 bench: release
 	$(RELEASE)/gen-bench --json bench.json

@@ -6,7 +6,7 @@ import PackageDescription
 let optimise: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
 
 /// The executables: one folder of Apps/ each, on the engine.
-let tools = ["gen-bench", "gen-image", "gen-music", "gen-text", "engine-demo"]
+let tools = ["gen-bench", "gen-image", "gen-music", "gen-text", "gen-level", "engine-demo"]
 
 let package = Package(
     name: "GenSuite",
@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "gen-image", targets: ["gen-image"]),
         .executable(name: "gen-music", targets: ["gen-music"]),
         .executable(name: "gen-text", targets: ["gen-text"]),
+        .executable(name: "gen-level", targets: ["gen-level"]),
     ],
     targets: [
         .systemLibrary(
@@ -40,6 +41,7 @@ let package = Package(
         .testTarget(name: "GenImageTests", dependencies: ["gen-image", "GenEngine"], path: "Tests/GenImageTests"),
         .testTarget(name: "GenMusicTests", dependencies: ["gen-music", "GenEngine"], path: "Tests/GenMusicTests"),
         .testTarget(name: "GenTextTests", dependencies: ["gen-text", "GenEngine"], path: "Tests/GenTextTests"),
+        .testTarget(name: "GenLevelTests", dependencies: ["gen-level", "GenEngine"], path: "Tests/GenLevelTests"),
         .testTarget(
             name: "ToolOutputTests", dependencies: ["GenEngine", "gen-image", "gen-music", "engine-demo"],
             path: "Tests/ToolOutputTests", exclude: ["record_hashes.sh", "output-hashes.txt"]),

@@ -1,0 +1,52 @@
+// gen-level's command line: every subcommand, its typed options and defaults.
+import GenEngine
+
+let version = "0.1.0"
+
+/// The default model.
+let defaultModel = "level-smb-markov"
+
+enum GenerateOptions {
+    static let model = Opt.string(
+        "model", "BUNDLE", help: "Model bundle folder, or a shipped model's name (level-smb-markov, the default).")
+    static let width = Opt.int("width", "COLUMNS", default: 200, in: 8...100_000, help: "Columns of each level.")
+    static let format = Opt.choice(
+        "format", "FORMAT", default: LevelFormat.txt, help: "Output format (csv: tile ids from 1; png: a preview, 8 pixels a tile).")
+    static let output = OutputOptionGroup(
+        outPlaceholder: "PATH", outHelp: "File to write (default: standard output); with --count, a folder for level-<seed>-<i> files.")
+    static let sampling = SamplingOptionGroup(
+        count: 1, maxCount: 100_000, seedHelp: "Random seed; the same seed gives the same level.",
+        temperatureHelp: "Sampling temperature of the column model: below 1 stays closer to the training levels.",
+        countHelp: "Levels to write; level i uses the seed's stream i.", tokenFilters: false)
+    static let require = Opt.list("require", "RULE", help: "A tile count the level must meet, e.g. \"E>=5\" or \"o<=20\" (repeatable).")
+    static let noPath = Opt.flag("no-require-path", help: "Do not require the A* agent to reach the right edge (on by default).")
+    static let maxAttempts = Opt.int(
+        "max-attempts", default: 100, in: 1...1_000_000, help: "Levels drawn per written level before giving up (exit 3).")
+    static let all: [any OptionConvertible] = [model, width, format, require, noPath, maxAttempts] + sampling.options + output.options
+}
+
+enum TrainOptions {
+    static let data = Opt.string("data", "DIR", help: "A folder of VGLC text levels (*.txt), all of one height.")
+    static let order = Opt.int("order", default: 3, in: 1...12, help: "Markov order: columns of context plus one.")
+    static let out = Opt.string("out", "DIR", help: "Bundle folder to write.")
+    static let force = Opt.flag("force", help: "Replace an existing bundle in --out.")
+}
+
+let trainCommand = Command(
+    "train", abstract: "Train a column Markov model on a folder of VGLC levels.",
+    options: [TrainOptions.data, TrainOptions.order, TrainOptions.out, TrainOptions.force]
+) { try train($0) }
+
+let checkCommand = Command(
+    "check", abstract: "Check level files: format, legend, and whether the A* agent can play them; exit 0 only if all pass.",
+    positionals: [Positional("FILE...", help: "VGLC text levels.", variadic: true)]
+) { try check($0) }
+
+let root = Command(
+    "gen-level", abstract: "Procedural game levels for build scripts: always playable, the same bytes for the same seed.",
+    discussion: """
+        With no arguments: one Super-Mario-like level, 14 rows by 200 columns, as VGLC text on standard output. \
+        Example: gen-level --width 300 --seed 7 --require "E>=5" --format png --out level.png
+        """,
+    options: GenerateOptions.all, subcommands: [trainCommand, checkCommand]
+) { try generateCommand($0) }

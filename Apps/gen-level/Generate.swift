@@ -1,0 +1,95 @@
+// gen-level (the default command): draw levels from the column model until one is playable and
+// meets every --require rule, within the attempt budget.
+import Foundation
+import GenEngine
+
+/// A tile-count rule: `E>=5`, `o<=20`, `?==3`.
+struct TileRule: Equatable {
+    var tile: Character, relation: String, count: Int
+
+    init(_ text: String) throws {
+        for relation in [">=", "<=", "=="] {
+            let parts = text.components(separatedBy: relation)
+            if parts.count == 2, parts[0].count == 1, let n = Int(parts[1]), n >= 0 {
+                (tile, self.relation, count) = (parts[0].first!, relation, n)
+                return
+            }
+        }
+        throw CLIError.usage("--require '\(text)' is not a tile rule such as \"E>=5\", \"o<=20\" or \"?==3\"")
+    }
+
+    func holds(_ n: Int) -> Bool { relation == ">=" ? n >= count : relation == "<=" ? n <= count : n == count }
+}
+
+/// What `--stats` writes.
+struct GenerationStats: Encodable {
+    var seed: UInt64, model: String, width: Int
+    var levels: [Entry]
+    struct Entry: Encodable {
+        var file: String, attempts: Int
+        var metrics: LevelMetrics
+    }
+}
+
+func generateCommand(_ args: Arguments) throws {
+    typealias O = GenerateOptions
+    let rules = try args[O.require].map(TileRule.init)
+    let legend = Legend.smb
+    for rule in rules where legend.tiles[rule.tile] == nil {
+        throw CLIError.usage("--require names tile '\(rule.tile)', which the legend lacks")
+    }
+    let count = args[O.sampling.count]
+    let seed = args[O.sampling.seed]
+    let width = args[O.width]
+    let format = args[O.format]
+    var targets: [String]
+    if count > 1 {
+        guard let folder = args[O.output.out] else { throw CLIError.usage("--count \(count) needs --out FOLDER") }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        targets = OutputOptionGroup.numberedPaths(
+            folder + "/level." + format.rawValue, count: count, seed: seed, extension: format.rawValue)
+    } else {
+        targets = [args[O.output.out] ?? "-"]
+    }
+    try O.output.check(targets + (args[O.output.stats].map { [$0] } ?? []), args)
+    let model = try ColumnModel.load(try ModelBundle.resolve(args[O.model], default: defaultModel))
+    let base = RNG(seed: seed, stream: "gen-level")
+    var entries: [GenerationStats.Entry] = []
+    for (i, target) in targets.enumerated() {
+        var rng = base.stream("level-\(i)")
+        var attempts = 0
+        var failed: String?
+        var accepted: (Level, PlatformerAgent.Outcome)?
+        while attempts < args[O.maxAttempts] && accepted == nil {
+            attempts += 1
+            let level = model.sample(width: width, temperature: args[O.sampling.temperature], rng: &rng)
+            let counts = Dictionary(level.rows.joined().map { ($0, 1) }, uniquingKeysWith: +)
+            if let broken = rules.first(where: { !$0.holds(counts[$0.tile] ?? 0) }) {
+                failed = "\(broken.tile)\(broken.relation)\(broken.count) not met"
+                continue
+            }
+            let outcome = PlatformerAgent(level: level, solid: legend.solid).run()
+            if !args[O.noPath] && !outcome.playable {
+                failed = "the path breaks at column \(outcome.furthestColumn)"
+                continue
+            }
+            accepted = (level, outcome)
+        }
+        guard let (level, outcome) = accepted else {
+            throw CLIError(
+                "no level in \(attempts) attempts met the constraints (seed \(seed), level \(i); last: \(failed ?? "?")); "
+                    + "relax --require or raise --max-attempts", code: .constraintsUnsatisfied)
+        }
+        try AtomicFile.write(try level.encoded(format, legend: legend), to: URL(fileURLWithPath: target))
+        entries.append(
+            GenerationStats.Entry(
+                file: target, attempts: attempts, metrics: LevelMetrics(level, legend: legend, outcome: outcome)))
+        if !args[O.output.quiet] && target != "-" {
+            printError("gen-level: wrote \(target) (\(level.width)×\(level.height), \(attempts) attempt\(attempts == 1 ? "" : "s"))")
+        }
+    }
+    if let path = args[O.output.stats] {
+        try JSONOutput.write(
+            GenerationStats(seed: seed, model: model.source, width: width, levels: entries), to: URL(fileURLWithPath: path))
+    }
+}

@@ -1,0 +1,96 @@
+// Tile levels: a grid of one-character tiles in rows, as the Video Game Level Corpus (VGLC) stores
+// them (Summerville et al. 2016), with a legend that says what each tile is.
+import Foundation
+import GenEngine
+
+/// A rectangular grid of tiles, row 0 at the top.
+struct Level: Equatable {
+    /// Rows of tiles, all the same width.
+    var rows: [[Character]]
+
+    var height: Int { rows.count }
+    var width: Int { rows.first?.count ?? 0 }
+
+    /// Column `x`, top to bottom, as a string (the unit the column Markov model learns).
+    func column(_ x: Int) -> String { String(rows.map { $0[x] }) }
+
+    /// A level from columns (each one tile per row, top to bottom).
+    init(columns: [String]) {
+        let height = columns.first?.count ?? 0
+        let grid = columns.map(Array.init)
+        rows = (0..<height).map { y in grid.map { $0[y] } }
+    }
+
+    init(rows: [[Character]]) { self.rows = rows }
+
+    /// The VGLC text: one line per row.
+    var text: String { rows.map { String($0) + "\n" }.joined() }
+
+    /// Reads VGLC text. Throws `LevelError` naming the file and line for ragged rows, tiles the
+    /// legend does not know, an empty file or a level over `maxTiles` tiles.
+    static func read(_ text: String, source: String, legend: Legend) throws -> Level {
+        var rows: [[Character]] = []
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let row = Array(line.hasSuffix("\r") ? line.dropLast() : line)
+            if row.isEmpty { continue }
+            if let width = rows.first?.count, row.count != width {
+                throw LevelError(source: source, line: number + 1, message: "the row has \(row.count) tiles, the first row \(width)")
+            }
+            if let unknown = row.first(where: { legend.tiles[$0] == nil }) {
+                throw LevelError(
+                    source: source, line: number + 1,
+                    message: "tile '\(unknown)' is not in the legend (it knows \(String(legend.tiles.keys.sorted())))")
+            }
+            rows.append(row)
+            guard rows.count * row.count <= Level.maxTiles else {
+                throw LevelError(source: source, line: number + 1, message: "the level is over \(Level.maxTiles) tiles")
+            }
+        }
+        guard !rows.isEmpty else { throw LevelError(source: source, line: 1, message: "no tiles") }
+        return Level(rows: rows)
+    }
+
+    /// Largest level read or written (tiles): a bound on memory for any input.
+    static let maxTiles = 4_000_000
+}
+
+/// A level file that cannot be used: exit code 65.
+struct LevelError: UserFacingError {
+    let source: String, line: Int, message: String
+    var description: String { "\(source), line \(line): \(message)" }
+    var exitCode: ExitCode { .dataError }
+}
+
+/// What each tile is, as the VGLC's JSON legends say it (`{"tiles": {"X": ["solid", "ground"]}}`).
+struct Legend: Equatable {
+    var tiles: [Character: [String]]
+
+    /// Tiles the player stands on and cannot enter.
+    var solid: Set<Character> { Set(tiles.filter { $0.value.contains("solid") }.keys) }
+    /// Enemies and other hazards.
+    var enemies: Set<Character> { Set(tiles.filter { $0.value.contains("enemy") }.keys) }
+
+    /// Reads a VGLC legend. Throws `LevelError` naming the problem.
+    static func read(_ data: Data, source: String) throws -> Legend {
+        guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let tiles = json["tiles"] as? [String: Any] else {
+            throw LevelError(source: source, line: 1, message: "not a legend: a JSON object with \"tiles\" {\"X\": [\"solid\", …]}")
+        }
+        var out: [Character: [String]] = [:]
+        for (key, value) in tiles {
+            guard key.count == 1, let properties = value as? [String] else {
+                throw LevelError(source: source, line: 1, message: "legend entry '\(key)' must be one character with a list of properties")
+            }
+            out[key.first!] = properties
+        }
+        return Legend(tiles: out)
+    }
+
+    /// The VGLC's Super Mario Bros legend (`smb.json`).
+    static let smb = Legend(tiles: [
+        "X": ["solid", "ground"], "S": ["solid", "breakable"], "-": ["passable", "empty"],
+        "?": ["solid", "question block", "full question block"], "Q": ["solid", "question block", "empty question block"],
+        "E": ["enemy", "damaging", "hazard", "moving"], "<": ["solid", "top-left pipe", "pipe"], ">": ["solid", "top-right pipe", "pipe"],
+        "[": ["solid", "left pipe", "pipe"], "]": ["solid", "right pipe", "pipe"], "o": ["coin", "collectable", "passable"],
+        "B": ["Cannon top", "cannon", "solid", "hazard"], "b": ["Cannon bottom", "cannon", "solid"],
+    ])
+}

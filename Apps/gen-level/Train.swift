@@ -1,0 +1,41 @@
+// gen-level train: a column Markov model from a folder of VGLC levels.
+import Foundation
+import GenEngine
+
+/// The levels of a folder (`*.txt`, in name order), checked against the legend.
+func readLevels(_ folder: String, legend: Legend) throws -> [(name: String, level: Level)] {
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) else { throw IOFailure.missing(folder) }
+    let names =
+        isFolder.boolValue
+        ? try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".txt") && !$0.hasPrefix(".") }.sorted() : [""]
+    guard !names.isEmpty else { throw CLIError.badData("\(folder): no .txt levels") }
+    return try names.map { name in
+        let path = name.isEmpty ? folder : folder + "/" + name
+        let text = String(decoding: try AtomicFile.read(URL(fileURLWithPath: path)), as: UTF8.self)
+        return (path, try Level.read(text, source: path, legend: legend))
+    }
+}
+
+func train(_ args: Arguments) throws {
+    typealias O = TrainOptions
+    guard let data = args[O.data] else { throw CLIError.usage("--data DIR is required (a folder of VGLC text levels)") }
+    guard let outPath = args[O.out] else { throw CLIError.usage("--out DIR is required (the bundle folder to write)") }
+    let out = URL(fileURLWithPath: outPath)
+    if FileManager.default.fileExists(atPath: out.path) && !args[O.force] { throw IOFailure.exists(out.path) }
+    try OutputOptionGroup.checkWritable(out)
+    let levels = try readLevels(data, legend: Legend.smb)
+    if let other = levels.first(where: { $0.level.height != levels[0].level.height }) {
+        throw CLIError.badData(
+            "\(other.name): \(other.level.height) rows, but \(levels[0].name) has \(levels[0].level.height); levels must share a height")
+    }
+    let started = Date()
+    let (domain, sequences) = LevelDomain.make(game: "smb", levels: levels.map(\.level))
+    let model = NGramModel(NGramConfig(order: args[O.order], vocabSize: domain.vocabularySize))
+    model.fit(sequences)
+    let command = (["gen-level"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+    let manifest = BundleManifest(
+        domain: domain, training: TrainingRecord(command: command, data: data, steps: 0, seconds: Date().timeIntervalSince(started)))
+    try ModelBundle.save(model, manifest: manifest, to: out, overwrite: true)
+    printError("gen-level: wrote \(out.path): \(levels.count) levels, \(domain.columns.count) distinct columns, order \(args[O.order])")
+}

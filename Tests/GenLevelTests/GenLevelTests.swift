@@ -1,0 +1,111 @@
+import Foundation
+import XCTest
+
+@testable import GenEngine
+@testable import gen_level
+
+final class GenLevelTests: XCTestCase {
+    let vglc = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("samples/data/vglc/smb1")
+
+    /// A flat level of `width` columns: ground everywhere but `gaps` (column ranges), plus extra tiles.
+    func flat(_ width: Int, gaps: [Range<Int>] = [], walls: [(x: Int, height: Int)] = []) -> Level {
+        var rows = [[Character]](repeating: [Character](repeating: "-", count: width), count: 14)
+        for x in 0..<width where !gaps.contains(where: { $0.contains(x) }) { rows[13][x] = "X" }
+        for (x, height) in walls { for y in (13 - height)..<13 { rows[y][x] = "X" } }
+        return Level(rows: rows)
+    }
+
+    func playable(_ level: Level) -> Bool { PlatformerAgent(level: level, solid: Legend.smb.solid).run().playable }
+
+    func testEveryVGLCLevelIsPlayable() throws {
+        let levels = try readLevels(vglc.path, legend: .smb)
+        XCTAssertEqual(levels.count, 15)
+        for (name, level) in levels { XCTAssertTrue(playable(level), name) }
+    }
+
+    func testJumpPhysicsAsTheVGLCAgent() {
+        XCTAssertTrue(playable(flat(40)))
+        // Running jumps clear an 8-wide pit (mario-8-1 has a 6-wide one); a 10-wide pit is too far.
+        XCTAssertTrue(playable(flat(40, gaps: [15..<21])))
+        XCTAssertTrue(playable(flat(40, gaps: [15..<23])))
+        let tooWide = PlatformerAgent(level: flat(40, gaps: [15..<25]), solid: Legend.smb.solid).run()
+        XCTAssertFalse(tooWide.playable)
+        XCTAssertEqual(tooWide.furthestColumn, 14 + 8 + 2)  // the jump's reach, then two diagonal falls into the pit
+        // A wall of 4 tiles can be climbed; one of 5 cannot (jumps rise 4 tiles).
+        XCTAssertTrue(playable(flat(30, walls: [(10, 4)])))
+        XCTAssertFalse(playable(flat(30, walls: [(10, 5)])))
+    }
+
+    func testReadersNameTheFileAndLine() {
+        XCTAssertThrowsError(try Level.read("---\n--\n", source: "a.txt", legend: .smb)) {
+            XCTAssertEqual("\($0)", "a.txt, line 2: the row has 2 tiles, the first row 3")
+        }
+        XCTAssertThrowsError(try Level.read("---\n-Z-\n", source: "b.txt", legend: .smb)) {
+            XCTAssertTrue("\($0)".contains("b.txt, line 2: tile 'Z' is not in the legend"), "\($0)")
+            XCTAssertEqual(CLIError(from: $0).code, .dataError)
+        }
+        XCTAssertThrowsError(try Level.read("\n\n", source: "c.txt", legend: .smb)) { XCTAssertTrue("\($0)".contains("no tiles")) }
+        XCTAssertThrowsError(try Legend.read(Data("{\"tiles\": {\"XY\": [\"solid\"]}}".utf8), source: "l.json")) {
+            XCTAssertTrue("\($0)".contains("'XY' must be one character"), "\($0)")
+        }
+        XCTAssertEqual(try TileRule("E>=5"), try TileRule("E>=5"))
+        XCTAssertThrowsError(try TileRule("E>>5"))
+        XCTAssertEqual(Level(columns: ["-X", "-X", "oX"]).text, "--o\nXXX\n")
+    }
+
+    /// gen-level as a user runs it.
+    func run(_ args: [String], in dir: URL) throws -> (out: Data, err: String, status: Int32) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "gen-level")
+        process.arguments = args
+        process.currentDirectoryURL = dir
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (o, String(decoding: e, as: UTF8.self), process.terminationStatus)
+    }
+
+    func testTrainGenerateCheckEndToEnd() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gen-level-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let model = dir.appendingPathComponent("m").path
+        XCTAssertEqual(try run(["train", "--data", vglc.path, "--order", "2", "--out", model], in: dir).status, 0)
+        let a = try run(["--model", model, "--seed", "4", "--width", "80"], in: dir)
+        XCTAssertEqual(a.status, 0, a.err)
+        XCTAssertEqual(a.out, try run(["--model", model, "--seed", "4", "--width", "80"], in: dir).out)
+        let level = try Level.read(String(decoding: a.out, as: UTF8.self), source: "out", legend: .smb)
+        XCTAssertEqual(level.width, 80)
+        XCTAssertTrue(playable(level))
+        // Several levels, every format, and the checker on what was written.
+        for format in ["txt", "json", "csv", "png"] {
+            let r = try run(
+                ["--model", model, "--count", "3", "--format", format, "--out", dir.appendingPathComponent(format).path], in: dir)
+            XCTAssertEqual(r.status, 0, r.err)
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent(format).path).count, 3)
+        }
+        let txt = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("txt").path).sorted().map {
+            dir.appendingPathComponent("txt/" + $0).path
+        }
+        XCTAssertEqual(try run(["check"] + txt, in: dir).status, 0)
+        // An impossible rule: exit 3 within the budget, nothing written.
+        let impossible = try run(
+            ["--model", model, "--require", "E>=1000", "--max-attempts", "3", "--out", dir.appendingPathComponent("x.txt").path], in: dir)
+        XCTAssertEqual(impossible.status, 3, impossible.err)
+        XCTAssertTrue(impossible.err.contains("no level in 3 attempts"), impossible.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("x.txt").path))
+        // A level that cannot be played fails the check, saying where.
+        let pit = dir.appendingPathComponent("pit.txt")
+        try Data(flat(40, gaps: [15..<25]).text.utf8).write(to: pit)
+        let checked = try run(["check", pit.path], in: dir)
+        XCTAssertEqual(checked.status, 65)
+        XCTAssertTrue(String(decoding: checked.out, as: UTF8.self).contains("the path breaks at column 24"))
+    }
+}
