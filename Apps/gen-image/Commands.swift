@@ -52,8 +52,9 @@ enum SampleOptions {
     static let grid = Opt.string("grid", "PNG", help: "Write one grid image (default samples.png when --out is not given).")
     static let out = Opt.string("out", "DIR", help: "Write one PNG per image, named sample-<seed>-<i>.png, with tEXt metadata.")
     static let columns = Opt.int("columns", in: 1...1000, help: "Images per grid row (default: square).")
+    static let stats = Opt.string("stats", "FILE.json", help: "Write what was done (model, seed, count, labels, files, seconds) as JSON.")
     static let all: [any OptionConvertible] =
-        [Shared.model, Shared.label, grid, out, columns] + sampling.options + [Shared.force, Shared.quiet]
+        [Shared.model, Shared.label, grid, out, columns, stats] + sampling.options + [Shared.force, Shared.quiet]
 }
 
 enum InterpolateOptions {

@@ -53,7 +53,8 @@ func sample(_ args: Arguments) throws {
             throw IOFailure.cannotCreate(out.path, reason: error.localizedDescription)
         }
     }
-    for target in targets { try checkOutput(target, args) }
+    for target in targets + (args[O.stats].map { [$0] } ?? []) { try checkOutput(target, args) }
+    let started = Date()
     let folder = try modelFolder(args, default: defaultGenerator)
     let (model, _) = try loadImageGenerator(folder, for: "generate images")
     let chosen = try labels(args, classes: model.classes, count: count)
@@ -74,6 +75,21 @@ func sample(_ args: Arguments) throws {
         try PNG.write(grid, to: URL(fileURLWithPath: targets[0]))
         if !args[Shared.quiet] { printError("gen-image: wrote \(count) samples as a grid to \(targets[0])") }
     }
+    if let path = args[O.stats] {
+        let stats = SampleStats(
+            model: folder.path, seed: seed, count: count, labels: chosen?.map(Int.init), files: targets,
+            temperature: Double(args[O.sampling.temperature]), seconds: Date().timeIntervalSince(started))
+        try JSONOutput.write(stats, to: URL(fileURLWithPath: path))
+    }
+}
+
+/// What `sample --stats` writes.
+struct SampleStats: Encodable {
+    var model: String, seed: UInt64, count: Int
+    /// The class of each image (nil: an unconditional model).
+    var labels: [Int]?
+    var files: [String]
+    var temperature: Double, seconds: Double
 }
 
 func interpolate(_ args: Arguments) throws {

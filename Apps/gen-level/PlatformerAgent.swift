@@ -5,6 +5,7 @@
 // it, and falls straight or diagonally when nothing is below. Falling out of the bottom ends a
 // path. The goal is any tile of the rightmost column.
 import Foundation
+import GenEngine
 
 struct PlatformerAgent {
     /// The jump arcs, as offsets from the take-off tile (x forward, y up is negative).
@@ -28,6 +29,14 @@ struct PlatformerAgent {
         var playable: Bool
         var furthestColumn: Int
         var pathLength: Int?
+    }
+
+    /// A state waiting in the search, by priority, ties in the order they were found (so searches
+    /// are deterministic).
+    struct Candidate: Comparable {
+        var priority: Double, order: Int, state: State
+        static func < (a: Self, b: Self) -> Bool { (a.priority, a.order) < (b.priority, b.order) }
+        static func == (a: Self, b: Self) -> Bool { (a.priority, a.order) == (b.priority, b.order) }
     }
 
     /// One search state: position, and the jump under way (arc, step, direction) or none.
@@ -95,11 +104,16 @@ struct PlatformerAgent {
         while isSolid(start.x, start.y) && start.y > 0 { start.y -= 1 }
         var cost: [State: Double] = [start: 0]
         var steps: [State: Int] = [start: 0]
-        var heap = MinHeap()
-        heap.push(Double(goal - start.x), start)
+        var heap = MinHeap<Candidate>()
+        var order = 0
+        func push(_ priority: Double, _ state: State) {
+            heap.push(Candidate(priority: priority, order: order, state: state))
+            order += 1
+        }
+        push(Double(goal - start.x), start)
         var furthest = start.x
         var expanded = 0
-        while let (_, state) = heap.pop() {
+        while let state = heap.pop()?.state {
             expanded += 1
             if expanded > budget { break }
             if state.x == goal { return Outcome(playable: true, furthestColumn: goal, pathLength: steps[state]) }
@@ -110,48 +124,9 @@ struct PlatformerAgent {
                 cost[next] = total
                 steps[next] = steps[state]! + 1
                 furthest = max(furthest, next.x)
-                heap.push(total + Double(goal - next.x), next)
+                push(total + Double(goal - next.x), next)
             }
         }
         return Outcome(playable: false, furthestColumn: furthest, pathLength: nil)
     }
-}
-
-/// A binary min-heap of (priority, state); ties pop in insertion order, so searches are
-/// deterministic.
-struct MinHeap {
-    private var items: [(Double, Int, PlatformerAgent.State)] = []
-    private var counter = 0
-
-    mutating func push(_ priority: Double, _ state: PlatformerAgent.State) {
-        items.append((priority, counter, state))
-        counter += 1
-        var i = items.count - 1
-        while i > 0 {
-            let parent = (i - 1) / 2
-            guard less(i, parent) else { break }
-            items.swapAt(i, parent)
-            i = parent
-        }
-    }
-
-    mutating func pop() -> (Double, PlatformerAgent.State)? {
-        guard !items.isEmpty else { return nil }
-        items.swapAt(0, items.count - 1)
-        let top = items.removeLast()
-        var i = 0
-        while true {
-            let l = 2 * i + 1
-            let r = l + 1
-            var m = i
-            if l < items.count && less(l, m) { m = l }
-            if r < items.count && less(r, m) { m = r }
-            if m == i { break }
-            items.swapAt(i, m)
-            i = m
-        }
-        return (top.0, top.2)
-    }
-
-    private func less(_ a: Int, _ b: Int) -> Bool { (items[a].0, items[a].1) < (items[b].0, items[b].1) }
 }

@@ -517,41 +517,6 @@ extension ByteLevelBPE {
         static func == (x: Self, y: Self) -> Bool { x.count == y.count && x.pair == y.pair }
     }
 
-    /// A binary min-heap.
-    struct MinHeap<Element: Comparable> {
-        private var items: [Element] = []
-        var isEmpty: Bool { items.isEmpty }
-
-        mutating func push(_ item: Element) {
-            items.append(item)
-            var i = items.count - 1
-            while i > 0 {
-                let parent = (i - 1) / 2
-                guard items[i] < items[parent] else { break }
-                items.swapAt(i, parent)
-                i = parent
-            }
-        }
-
-        mutating func pop() -> Element? {
-            guard !items.isEmpty else { return nil }
-            items.swapAt(0, items.count - 1)
-            let top = items.removeLast()
-            var i = 0
-            while true {
-                let l = 2 * i + 1
-                let r = l + 1
-                var best = i
-                if l < items.count && items[l] < items[best] { best = l }
-                if r < items.count && items[r] < items[best] { best = r }
-                if best == i { break }
-                items.swapAt(i, best)
-                i = best
-            }
-            return top
-        }
-    }
-
     /// Encoded pre-tokens, shared by copies of a tokenizer (a pure function of its merges). Like
     /// `tokenizers`' BPE cache it stops growing at 10,000 entries.
     final class PreTokenCache: @unchecked Sendable {

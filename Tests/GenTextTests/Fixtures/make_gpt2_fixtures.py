@@ -25,22 +25,12 @@ import torch
 from transformers import GPT2Config, GPT2LMHeadModel
 
 here = os.path.dirname(os.path.abspath(__file__))
+# GPT-2's byte -> printable character map, from the engine's tokenizer fixture script.
+sys.path.insert(0, os.path.join(here, "..", "..", "GenEngineTests", "Fixtures", "tokenizer"))
+from gpt2_bytes import bytes_to_unicode  # noqa: E402
 
 # GPT-2's pre-tokenisation pattern (openai/gpt-2 encoder.py; tiktoken_ext/openai_public.py).
 PATTERN = r"""'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
-
-
-def bytes_to_unicode():
-    """GPT-2's reversible byte -> printable character map (encoder.py)."""
-    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
-    cs = bs[:]
-    n = 0
-    for b in range(256):
-        if b not in bs:
-            bs.append(b)
-            cs.append(256 + n)
-            n += 1
-    return dict(zip(bs, map(chr, cs)))
 
 
 def tokenizer_fixture(rank_file):

@@ -20,6 +20,7 @@ import random
 
 import regex
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+from gpt2_bytes import bytes_to_unicode
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GPT2_PATTERN = r"""'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
@@ -70,18 +71,6 @@ def hf_split(s):
     pre = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)
     decode = {c: b for b, c in bytes_to_unicode().items()}
     return [bytes(decode[c] for c in piece).decode("utf-8", errors="surrogatepass") for piece, _ in pre.pre_tokenize_str(s)]
-
-
-def bytes_to_unicode():
-    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
-    cs = bs[:]
-    n = 0
-    for b in range(256):
-        if b not in bs:
-            bs.append(b)
-            cs.append(256 + n)
-            n += 1
-    return dict(zip(bs, map(chr, cs)))
 
 
 def split(s):
