@@ -27,7 +27,7 @@ enum GenerateOptions {
 
 enum TrainOptions {
     static let data = Opt.string("data", "DIR", help: "A folder of VGLC text levels (*.txt), all of one height.")
-    static let order = Opt.int("order", default: 3, in: 1...12, help: "Markov order: columns of context plus one.")
+    static let order = Opt.int("order", default: 4, in: 1...12, help: "Markov order: columns of context plus one (the shipped model: 4).")
     static let out = Opt.string("out", "DIR", help: "Bundle folder to write.")
     static let force = Opt.flag("force", help: "Replace an existing bundle in --out.")
 }
