@@ -51,7 +51,6 @@ extension Score {
                 }
             }.filter { !$0.isEmpty }
         }
-        let step = { (tick: Int) in Int((Double(tick) * Double(Score.stepsPerQuarter) / Double(midi.division)).rounded()) }
         let parts = groups.prefix(count).map { g in
             Score.voice(
                 fromQuarters: g.map { ($0.pitch, Double($0.start) / Double(midi.division), Double($0.duration) / Double(midi.division)) },
