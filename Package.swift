@@ -40,7 +40,7 @@ let package = Package(
             path: "Tests/GenEngineTests", resources: [.copy("Fixtures")]),
         .testTarget(name: "GenImageTests", dependencies: ["gen-image", "GenEngine"], path: "Tests/GenImageTests"),
         .testTarget(name: "GenMusicTests", dependencies: ["gen-music", "GenEngine"], path: "Tests/GenMusicTests"),
-        .testTarget(name: "GenTextTests", dependencies: ["gen-text", "GenEngine"], path: "Tests/GenTextTests"),
+        .testTarget(name: "GenTextTests", dependencies: ["gen-text", "GenEngine"], path: "Tests/GenTextTests", exclude: ["Fixtures"]),
         .testTarget(name: "GenLevelTests", dependencies: ["gen-level", "GenEngine"], path: "Tests/GenLevelTests"),
         .testTarget(
             name: "ToolOutputTests", dependencies: ["GenEngine", "gen-image", "gen-music", "engine-demo"],
