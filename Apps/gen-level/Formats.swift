@@ -1,14 +1,15 @@
-// Level files out: VGLC text (default), JSON, CSV of tile ids, and a PNG preview.
+// Level files out: VGLC text (default), JSON, Tiled's TMX and JSON maps, CSV of tile ids, and a
+// PNG preview.
 import Foundation
 import GenEngine
 
 /// The output formats of `gen-level --format`.
-enum LevelFormat: String, CaseIterable { case txt, json, csv, png }
+enum LevelFormat: String, CaseIterable { case txt, json, tmx, tmj, csv, png }
 
 extension Level {
     /// The bytes of this level in `format`. JSON: `{"width", "height", "rows": [...], "legend":
-    /// {tile: properties}}`; CSV: one line per row of tile ids (the legend's tiles in sorted order,
-    /// from 1, as Tiled numbers tiles); PNG: one colour per tile, `scale` pixels a side.
+    /// {tile: properties}}`; TMX and TMJ: a Tiled map (see `tiledMap`); CSV: one line per row of
+    /// Tiled tile ids (`TiledMap.gids`); PNG: one colour per tile, `scale` pixels a side.
     func encoded(_ format: LevelFormat, legend: Legend, scale: Int = 8) throws -> Data {
         switch format {
         case .txt:
@@ -22,9 +23,13 @@ extension Level {
                 width: width, height: height, rows: rows.map { String($0) },
                 legend: Dictionary(uniqueKeysWithValues: legend.tiles.filter { used.contains($0.key) }.map { (String($0.key), $0.value) }))
             return try JSONOutput.encode(file)
+        case .tmx:
+            return Data(TiledMap(self, legend: legend).tmx.utf8)
+        case .tmj:
+            return try TiledMap(self, legend: legend).tmj()
         case .csv:
-            let ids = Dictionary(uniqueKeysWithValues: legend.tiles.keys.sorted().enumerated().map { ($1, $0 + 1) })
-            return Data(rows.map { $0.map { String(ids[$0]!) }.joined(separator: ",") + "\n" }.joined().utf8)
+            let gids = TiledMap(self, legend: legend).gids
+            return Data(gids.map { $0.map(String.init).joined(separator: ",") + "\n" }.joined().utf8)
         case .png:
             return try PNG.encode(preview(legend: legend, scale: scale))
         }

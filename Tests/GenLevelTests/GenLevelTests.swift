@@ -85,7 +85,7 @@ final class GenLevelTests: XCTestCase {
         XCTAssertEqual(level.width, 80)
         XCTAssertTrue(playable(level))
         // Several levels, every format, and the checker on what was written.
-        for format in ["txt", "json", "csv", "png"] {
+        for format in ["txt", "json", "tmx", "tmj", "csv", "png"] {
             let r = try run(
                 ["--model", model, "--count", "3", "--format", format, "--out", dir.appendingPathComponent(format).path], in: dir)
             XCTAssertEqual(r.status, 0, r.err)
@@ -107,5 +107,40 @@ final class GenLevelTests: XCTestCase {
         let checked = try run(["check", pit.path], in: dir)
         XCTAssertEqual(checked.status, 65)
         XCTAssertTrue(String(decoding: checked.out, as: UTF8.self).contains("the path breaks at column 24"))
+    }
+
+    /// Tiled's own reader conventions, through pytmx where it is installed (an optional oracle).
+    func testTMXReadsInPytmxWhenInstalled() throws {
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        check.arguments = ["python3", "-c", "import pytmx"]
+        check.standardError = FileHandle.nullDevice
+        guard (try? check.run()) != nil else { throw XCTSkip("no python3") }
+        check.waitUntilExit()
+        try XCTSkipUnless(check.terminationStatus == 0, "pytmx is not installed")
+        let level = flat(20, gaps: [8..<10])
+        var rows = level.rows
+        rows[12][5] = "E"
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("gen-level-\(UUID().uuidString).tmx")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Level(rows: rows).encoded(.tmx, legend: .smb).write(to: url)
+        let script = """
+            import pytmx, sys
+            m = pytmx.TiledMap(sys.argv[1])
+            layer = m.get_layer_by_name("tiles")
+            chars = "".join(m.get_tile_properties_by_gid(layer.data[13][x])["char"] if layer.data[13][x] else "-" for x in range(m.width))
+            print(m.width, m.height, chars, [(o.name, int(o.x), int(o.y)) for o in m.get_layer_by_name("objects")])
+            """
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = ["python3", "-c", script, url.path]
+        let out = Pipe()
+        python.standardOutput = out
+        python.standardError = FileHandle.nullDevice
+        try python.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        python.waitUntilExit()
+        XCTAssertEqual(
+            text, "20 14 XXXXXXXX--XXXXXXXXXX [('start', 32, 192), ('goal', 304, 0), ('enemy', 80, 192)]\n")
     }
 }

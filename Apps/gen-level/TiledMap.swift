@@ -1,0 +1,117 @@
+// Tiled maps (mapeditor.org; TMX format 1.10, `docs/reference/tmx-map-format.rst`, and its JSON
+// form): one orthogonal tile layer with CSV data, an embedded tileset whose tiles carry the VGLC
+// character and properties, and an object layer with the start, the goal and the enemies in
+// pixels, so an engine's import step finds them without reading tiles.
+import Foundation
+import GenEngine
+
+struct TiledMap {
+    let level: Level
+    let legend: Legend
+    /// Tile size in pixels.
+    let tileSize = 16
+
+    init(_ level: Level, legend: Legend) {
+        self.level = level
+        self.legend = legend
+    }
+
+    /// The legend's tiles but the empty one, sorted: tile id i is global id i + 1 (`firstgid="1"`).
+    var tiles: [Character] { legend.tiles.keys.filter { $0 != "-" }.sorted() }
+
+    /// Global tile ids by row; 0 (no tile) for the empty tile `-`. Checked: every id is in range.
+    var gids: [[Int]] {
+        let index = Dictionary(uniqueKeysWithValues: tiles.enumerated().map { ($1, $0 + 1) })
+        let ids = level.rows.map { $0.map { $0 == "-" ? 0 : index[$0]! } }
+        precondition(
+            ids.count == level.height && ids.allSatisfy { $0.count == level.width && $0.allSatisfy { (0...tiles.count).contains($0) } })
+        return ids
+    }
+
+    /// Start (column 2, on the first solid tile from the top), goal (the right edge) and each enemy.
+    var objects: [(name: String, x: Int, y: Int)] {
+        let solid = legend.solid
+        let startRow = (0..<level.height).first { solid.contains(level.rows[$0][min(2, level.width - 1)]) } ?? level.height
+        var out = [("start", min(2, level.width - 1) * tileSize, (startRow - 1) * tileSize), ("goal", (level.width - 1) * tileSize, 0)]
+        for (y, row) in level.rows.enumerated() {
+            for (x, tile) in row.enumerated() where legend.enemies.contains(tile) { out.append(("enemy", x * tileSize, y * tileSize)) }
+        }
+        return out
+    }
+
+    func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
+            of: ">", with: "&gt;"
+        )
+        .replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    /// The TMX document.
+    var tmx: String {
+        let objects = objects
+        var out = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <map version="1.10" orientation="orthogonal" renderorder="right-down" width="\(level.width)" height="\(level.height)" \
+            tilewidth="\(tileSize)" tileheight="\(tileSize)" infinite="0" nextlayerid="3" nextobjectid="\(objects.count + 1)">
+             <tileset firstgid="1" name="vglc" tilewidth="\(tileSize)" tileheight="\(tileSize)" tilecount="\(tiles.count)" columns="0">
+
+            """
+        for (id, tile) in tiles.enumerated() {
+            out += "  <tile id=\"\(id)\">\n   <properties>\n    <property name=\"char\" value=\"\(escape(String(tile)))\"/>\n"
+            out +=
+                "    <property name=\"kinds\" value=\"\(escape(legend.tiles[tile]!.joined(separator: ",")))\"/>\n   </properties>\n  </tile>\n"
+        }
+        out +=
+            " </tileset>\n <layer id=\"1\" name=\"tiles\" width=\"\(level.width)\" height=\"\(level.height)\">\n  <data encoding=\"csv\">\n"
+        out += gids.map { $0.map(String.init).joined(separator: ",") }.joined(separator: ",\n") + "\n  </data>\n </layer>\n"
+        out += " <objectgroup id=\"2\" name=\"objects\">\n"
+        for (i, o) in objects.enumerated() {
+            out +=
+                "  <object id=\"\(i + 1)\" name=\"\(o.name)\" type=\"\(o.name)\" x=\"\(o.x)\" y=\"\(o.y)\" width=\"\(tileSize)\" height=\"\(tileSize)\"/>\n"
+        }
+        return out + " </objectgroup>\n</map>\n"
+    }
+
+    /// The same map in Tiled's JSON format (`"type": "map"`).
+    func tmj() throws -> Data {
+        struct Property: Encodable { var name: String, type = "string", value: String }
+        struct Tile: Encodable { var id: Int, properties: [Property] }
+        struct Tileset: Encodable {
+            var firstgid = 1, name = "vglc", tilewidth: Int, tileheight: Int, tilecount: Int, columns = 0, tiles: [Tile]
+        }
+        struct Object: Encodable { var id: Int, name: String, type: String, x: Int, y: Int, width: Int, height: Int, visible = true }
+        struct Layer: Encodable {
+            var type: String, id: Int, name: String, x = 0, y = 0, opacity = 1, visible = true
+            var width: Int?, height: Int?, data: [Int]?, objects: [Object]?, draworder: String?
+        }
+        struct Map: Encodable {
+            var type = "map", version = "1.10", orientation = "orthogonal", renderorder = "right-down", infinite = false
+            var width: Int, height: Int, tilewidth: Int, tileheight: Int, nextlayerid = 3, nextobjectid: Int
+            var tilesets: [Tileset], layers: [Layer]
+        }
+        let objects = objects.enumerated().map {
+            Object(id: $0 + 1, name: $1.name, type: $1.name, x: $1.x, y: $1.y, width: tileSize, height: tileSize)
+        }
+        let tileset = Tileset(
+            tilewidth: tileSize, tileheight: tileSize, tilecount: tiles.count,
+            tiles: tiles.enumerated().map { id, tile in
+                Tile(
+                    id: id,
+                    properties: [
+                        Property(name: "char", value: String(tile)),
+                        Property(name: "kinds", value: legend.tiles[tile]!.joined(separator: ",")),
+                    ])
+            })
+        let map = Map(
+            width: level.width, height: level.height, tilewidth: tileSize, tileheight: tileSize, nextobjectid: objects.count + 1,
+            tilesets: [tileset],
+            layers: [
+                Layer(
+                    type: "tilelayer", id: 1, name: "tiles", width: level.width, height: level.height, data: gids.flatMap { $0 },
+                    objects: nil, draworder: nil),
+                Layer(
+                    type: "objectgroup", id: 2, name: "objects", width: nil, height: nil, data: nil, objects: objects, draworder: "topdown"),
+            ])
+        return try JSONOutput.encode(map)
+    }
+}
