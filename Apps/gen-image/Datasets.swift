@@ -50,15 +50,13 @@ enum IDX {
 }
 
 enum ImageFolder {
-    /// Every PNG under `folder/<class>/`; classes sorted by name. Wrong-sized images are an error
-    /// unless `resize`; unreadable files are an error naming the file unless `skipBad` (then counted).
+    /// Every PNG under `folder/<class>/`; classes sorted by name. Hidden files and macOS leftovers
+    /// are never data nor a class (`DataFolder`). Wrong-sized images are an error unless `resize`;
+    /// anything unreadable (a corrupt PNG, a folder named `x.png`, a FIFO, a dangling symlink, a
+    /// file without read permission) is an error naming it, or with `skipBad` is named on stderr,
+    /// skipped and counted. Alpha is composited over black, MNIST's background.
     static func read(_ folder: URL, size: Int, channels: Int, resize: Bool, skipBad: Bool) throws -> (ImageDataset, skipped: Int) {
-        let fm = FileManager.default
-        let classes = try fm.contentsOfDirectory(atPath: folder.path).filter {
-            var isDir: ObjCBool = false
-            return fm.fileExists(atPath: folder.appendingPathComponent($0).path, isDirectory: &isDir) && isDir.boolValue
-                && !$0.hasPrefix(".")
-        }.sorted()
+        let classes = try DataFolder.entries(folder).filter { DataFolder.isFolder(folder.appendingPathComponent($0)) }
         guard !classes.isEmpty else {
             throw CLIError.badData("\(folder.path): no class subfolders; put each class's PNGs in a subfolder named after it")
         }
@@ -66,11 +64,11 @@ enum ImageFolder {
         var labels: [Int32] = []
         var skipped = 0
         for (label, name) in classes.enumerated() {
-            let files = try fm.contentsOfDirectory(atPath: folder.appendingPathComponent(name).path)
-                .filter { $0.lowercased().hasSuffix(".png") }.sorted()
+            let files = try DataFolder.entries(folder.appendingPathComponent(name)).filter { $0.lowercased().hasSuffix(".png") }
             for file in files {
                 let url = folder.appendingPathComponent(name).appendingPathComponent(file)
                 do {
+                    if let problem = DataFolder.problem(url) { throw CLIError.badData("\(url.path): \(problem)") }
                     var image = try PNG.read(url)
                     if image.width != size || image.height != size {
                         guard resize else {
@@ -82,9 +80,11 @@ enum ImageFolder {
                     }
                     pixels += image.tensor(channels: channels).scalars
                     labels.append(Int32(label))
-                } catch let e as PNGError {
-                    guard skipBad else { throw CLIError.badData("\(url.path): \(e.message); fix or remove it, or pass --skip-bad") }
+                } catch  where skipBad && (error is PNGError || error is IOFailure || error is CLIError) {
+                    printError("gen-image: skipped \(url.path): \(CLIError(from: error).message)")
                     skipped += 1
+                } catch let e as PNGError {
+                    throw CLIError.badData("\(url.path): \(e.message); fix or remove it, or pass --skip-bad")
                 }
             }
         }
@@ -97,9 +97,10 @@ enum ImageFolder {
 
 extension Image {
     /// `[C, H, W]` in [0, 1] with `channels` channels: gray from colour by luminance, colour from
-    /// gray by repetition; alpha is dropped.
+    /// gray by repetition; alpha is composited over black (MNIST's background), so a digit drawn
+    /// only in alpha keeps its shape.
     func tensor(channels wanted: Int) -> Tensor {
-        let t = tensor()
+        let t = channels == 2 || channels == 4 ? converted(toChannels: channels - 1, background: (0, 0, 0)).tensor() : tensor()
         let colour = channels >= 3
         if wanted == 1 {
             guard colour else { return t.slice(0..<1) }

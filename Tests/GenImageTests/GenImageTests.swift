@@ -152,4 +152,31 @@ final class GenImageTests: XCTestCase {
             XCTAssertEqual(CLIError(from: $0).code, .noInput)
         }
     }
+
+    /// Users' folders: junk is never data nor a class; whatever cannot be read is named and, with
+    /// --skip-bad, skipped; alpha is composited over black.
+    func testFoldersAsUsersHaveThem() throws {
+        let fm = FileManager.default
+        let three = dir.appendingPathComponent("3")
+        try fm.createDirectory(at: three, withIntermediateDirectories: true)
+        // A 4x4 gray+alpha digit: white everywhere, opaque only on the diagonal.
+        var pixels: [UInt8] = []
+        for y in 0..<4 { for x in 0..<4 { pixels += [255, x == y ? 255 : 0] } }
+        try PNG.write(Image(width: 4, height: 4, channels: 2, pixels: pixels), to: three.appendingPathComponent("alpha.png"))
+        try fm.createDirectory(at: three.appendingPathComponent("x.png"), withIntermediateDirectories: true)
+        XCTAssertEqual(mkfifo(three.appendingPathComponent("pipe.png").path, 0o600), 0)
+        try fm.createSymbolicLink(atPath: three.appendingPathComponent("gone.png").path, withDestinationPath: "/nonexistent/gone.png")
+        try Data("junk".utf8).write(to: three.appendingPathComponent("._alpha.png"))
+        try Data("junk".utf8).write(to: dir.appendingPathComponent(".DS_Store"))
+        try fm.createDirectory(at: dir.appendingPathComponent("__MACOSX/3"), withIntermediateDirectories: true)
+        try Data("junk".utf8).write(to: dir.appendingPathComponent("__MACOSX/3/._alpha.png"))
+
+        XCTAssertThrowsError(try ImageFolder.read(dir, size: 4, channels: 1, resize: false, skipBad: false)) { error in
+            XCTAssertTrue("\(error)".contains("gone.png: a symbolic link to nothing"), "\(error)")
+        }
+        let (data, skipped) = try ImageFolder.read(dir, size: 4, channels: 1, resize: false, skipBad: true)
+        XCTAssertEqual(data.classNames, ["3"])
+        XCTAssertEqual(skipped, 3)  // x.png (a folder), pipe.png (a FIFO, never opened), gone.png
+        XCTAssertEqual(data.images.scalars, (0..<16).map { $0 % 5 == 0 ? 1 : 0 })
+    }
 }
