@@ -77,9 +77,14 @@ int cpng_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int chan
         texts = calloc((size_t)count, sizeof(png_text));
         if (!texts) png_error(png, "out of memory");
         for (int i = 0; i < count; i++) {
-            texts[i].compression = PNG_TEXT_COMPRESSION_NONE;
+            // tEXt holds Latin-1; a value with any byte above 0x7F is UTF-8 and goes in iTXt.
+            int ascii = 1;
+            for (const unsigned char *c = (const unsigned char *)values[i]; *c; c++) if (*c > 0x7F) ascii = 0;
+            texts[i].compression = ascii ? PNG_TEXT_COMPRESSION_NONE : PNG_ITXT_COMPRESSION_NONE;
             texts[i].key = (png_charp)keys[i];
             texts[i].text = (png_charp)values[i];
+            texts[i].lang = (png_charp)"";
+            texts[i].lang_key = (png_charp)"";
         }
         png_set_text(png, info, texts, count);
     }
@@ -105,7 +110,7 @@ static void source_read(png_structp png, png_bytep bytes, png_size_t length) {
 }
 
 int cpng_decode(const uint8_t *data, size_t size, uint64_t max_pixels, cpng_image *out,
-                void (*text_cb)(void *ctx, const char *key, const char *value), void *ctx,
+                void (*text_cb)(void *ctx, const char *key, const char *value, int utf8), void *ctx,
                 char error[256]) {
     error[0] = 0;
     out->pixels = NULL;
@@ -153,7 +158,9 @@ int cpng_decode(const uint8_t *data, size_t size, uint64_t max_pixels, cpng_imag
     if (text_cb) {
         png_textp texts; int n = 0;
         if (png_get_text(png, info, &texts, &n) > 0)
-            for (int i = 0; i < n; i++) text_cb(ctx, texts[i].key, texts[i].text ? texts[i].text : "");
+            for (int i = 0; i < n; i++)
+                text_cb(ctx, texts[i].key, texts[i].text ? texts[i].text : "",
+                        texts[i].compression == PNG_ITXT_COMPRESSION_NONE || texts[i].compression == PNG_ITXT_COMPRESSION_zTXt);
     }
     out->width = w; out->height = h; out->channels = channels;
     png_destroy_read_struct(&png, &info, NULL);

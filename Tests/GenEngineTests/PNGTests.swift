@@ -66,4 +66,19 @@ final class PNGTests: XCTestCase {
                 Image(width: 1, height: 1, channels: 1, pixels: [0]),
                 to: dir.appendingPathComponent("missing/dir/x.png")))
     }
+
+    /// ASCII text goes in tEXt; anything else in iTXt as UTF-8 (tEXt holds only Latin-1);
+    /// Latin-1 keys survive; both read back as written.
+    func testTextChunksKeepNonLatinText() throws {
+        let text = [PNGText("model", "/data/models"), PNGText("Größe", "Données 한국 😀")]
+        let data = try PNG.encode(Image(width: 1, height: 1, channels: 1, pixels: [7], text: text))
+        let bytes = [UInt8](data)
+        func has(_ chunk: String) -> Bool {
+            let id = Array(chunk.utf8)
+            return (0..<(bytes.count - 4)).contains { Array(bytes[$0..<($0 + 4)]) == id }
+        }
+        XCTAssertTrue(has("tEXt"))
+        XCTAssertTrue(has("iTXt"))
+        XCTAssertEqual(try PNG.decode(data).text, text)
+    }
 }

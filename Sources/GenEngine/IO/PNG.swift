@@ -21,7 +21,8 @@ public enum PNG {
     /// Largest image accepted on read (pixels), so a forged header cannot ask for gigabytes.
     public static let defaultMaxPixels: UInt64 = 1 << 28
 
-    /// Encodes `image` with zlib `compression` 0-9 and its text chunks as `tEXt`.
+    /// Encodes `image` with zlib `compression` 0-9 and its text chunks: `tEXt` for ASCII values,
+    /// `iTXt` (UTF-8) for any other (tEXt holds only Latin-1; PNG 1.2 §4.2.3). Keys are Latin-1.
     public static func encode(_ image: Image, compression: Int = 6) throws -> Data {
         for t in image.text {
             guard (1...79).contains(t.key.utf8.count), t.key.unicodeScalars.allSatisfy({ $0.value >= 32 && $0.value <= 255 }) else {
@@ -30,7 +31,13 @@ public enum PNG {
         }
         var error = [CChar](repeating: 0, count: 256)
         var buffer = cpng_buffer(data: nil, size: 0)
-        let keys = image.text.map { strdup($0.key) }
+        // Keys go to libpng as Latin-1 bytes, values as UTF-8.
+        let keys = image.text.map { t -> UnsafeMutablePointer<CChar>? in
+            let bytes = t.key.unicodeScalars.map { CChar(bitPattern: UInt8($0.value)) } + [0]
+            let pointer = malloc(bytes.count)?.assumingMemoryBound(to: CChar.self)
+            pointer?.initialize(from: bytes, count: bytes.count)
+            return pointer
+        }
         let values = image.text.map { strdup($0.value) }
         defer { for pointer in keys + values { free(pointer) } }
         let status = image.pixels.withUnsafeBufferPointer { px in
@@ -58,9 +65,15 @@ public enum PNG {
             let ctx = Unmanaged.passUnretained(sink).toOpaque()
             return cpng_decode(
                 raw.bindMemory(to: UInt8.self).baseAddress, raw.count, maxPixels, &out,
-                { ctx, key, value in
+                { ctx, key, value, utf8 in
+                    // tEXt and zTXt hold Latin-1, iTXt UTF-8; keys are always Latin-1.
+                    func latin1(_ c: UnsafePointer<CChar>) -> String {
+                        String(
+                            String.UnicodeScalarView(
+                                UnsafeBufferPointer(start: c, count: strlen(c)).map { Unicode.Scalar(UInt8(bitPattern: $0)) }))
+                    }
                     let sink = Unmanaged<TextSink>.fromOpaque(ctx!).takeUnretainedValue()
-                    sink.items.append(PNGText(String(cString: key!), String(cString: value!)))
+                    sink.items.append(PNGText(latin1(key!), utf8 != 0 ? String(cString: value!) : latin1(value!)))
                 }, ctx, &error)
         }
         guard status == 0, let px = out.pixels else { throw PNGError(message: String(cString: error)) }
