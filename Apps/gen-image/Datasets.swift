@@ -9,6 +9,21 @@ struct ImageDataset {
     var classNames: [String]
     var count: Int { images.shape[0] }
 
+    /// The same images with labels mapped by class name onto `names` (the model's classes, in the
+    /// model's order): a folder holding only `3/` and `7/` is scored as 3s and 7s. A class the model
+    /// does not know is an error naming it.
+    func relabelled(as names: [String], source: String) throws -> ImageDataset {
+        let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, Int32($0)) })
+        var mapping: [Int32] = []
+        for name in classNames {
+            guard let i = index[name] else {
+                throw CLIError.badData("\(source): class '\(name)' is not one the model knows (\(names.joined(separator: ", ")))")
+            }
+            mapping.append(i)
+        }
+        return ImageDataset(images: images, labels: labels.map { mapping[Int($0)] }, classNames: names)
+    }
+
     /// Rows `indices` as a batch.
     func batch(_ indices: [Int]) -> (images: Tensor, labels: [Int32]) {
         (images.gathered(rows: indices.map(Int32.init)), indices.map { labels[$0] })

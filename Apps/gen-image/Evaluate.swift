@@ -11,7 +11,8 @@ func evaluate(_ args: Arguments) throws {
         throw CLIError.usage("--data TEST is required (test images: a folder or MNIST t10k files)")
     }
     let test = try loadImages(
-        dataPath, size: c.size, channels: c.channels, resize: args[Shared.resize], skipBad: args[Shared.skipBad], test: true)
+        dataPath, size: c.size, channels: c.channels, resize: args[Shared.resize], skipBad: args[Shared.skipBad], test: true
+    ).relabelled(as: c.classNames, source: dataPath)
     let seed = args[Shared.seed]
     var results: [(String, Double)] = []
     if let vae = model as? VAE {

@@ -179,4 +179,14 @@ final class GenImageTests: XCTestCase {
         XCTAssertEqual(skipped, 3)  // x.png (a folder), pipe.png (a FIFO, never opened), gone.png
         XCTAssertEqual(data.images.scalars, (0..<16).map { $0 % 5 == 0 ? 1 : 0 })
     }
+
+    /// Classes map by name onto the model's: a folder of only 3s and 7s is scored as 3s and 7s.
+    func testFolderClassesMapByName() throws {
+        let data = ImageDataset(images: Tensor.zeros([3, 1, 2, 2]), labels: [0, 1, 1], classNames: ["3", "7"])
+        let mapped = try data.relabelled(as: (0...9).map(String.init), source: "test/")
+        XCTAssertEqual(mapped.labels, [3, 7, 7])
+        XCTAssertThrowsError(try data.relabelled(as: ["0", "1", "3"], source: "test/")) {
+            XCTAssertTrue("\($0)".contains("class '7' is not one the model knows"), "\($0)")
+        }
+    }
 }
