@@ -17,6 +17,9 @@ enum Shared {
     static let quiet = Opt.flag("quiet", help: "Do not report the written files on stderr.")
     static let resize = Opt.flag("resize", help: "Scale images of another size to the model's size instead of stopping.")
     static let skipBad = Opt.flag("skip-bad", help: "Skip (and count) unreadable image files instead of stopping.")
+    static let maxPixels = Opt.int(
+        "max-pixels", default: 1 << 24, in: 1...(1 << 31),
+        help: "Largest input image read, in pixels (a bound on memory: 4096x4096 by default).")
 }
 
 /// The architectures `train --arch` offers.
@@ -40,7 +43,7 @@ enum TrainOptions {
         "beta", "B", default: 1, in: 0...100,
         help: "VAE weight of the KL term (above 1 pushes class information out of a CVAE's latent).")
     static let all: [any OptionConvertible] =
-        [data, arch, size, channels, latent, layout, hidden, beta, Shared.resize, Shared.skipBad]
+        [data, arch, size, channels, latent, layout, hidden, beta, Shared.resize, Shared.skipBad, Shared.maxPixels]
         + group.options
 }
 
@@ -99,7 +102,7 @@ let interpolateCommand = Command(
     "interpolate", abstract: "A latent-space walk (spherical interpolation) drawn as a strip.",
     options: [
         Shared.model, InterpolateOptions.fromSeed, InterpolateOptions.toSeed, InterpolateOptions.from, InterpolateOptions.to,
-        InterpolateOptions.steps, Shared.label, InterpolateOptions.out, Shared.force, Shared.quiet,
+        InterpolateOptions.steps, Shared.label, InterpolateOptions.out, Shared.force, Shared.quiet, Shared.maxPixels,
     ]
 ) { try interpolate($0) }
 
@@ -107,7 +110,7 @@ let reconstructCommand = Command(
     "reconstruct", abstract: "Encode and decode an image; with a mask, inpaint the masked region.",
     options: [
         Shared.model, ReconstructOptions.input, ReconstructOptions.mask, ReconstructOptions.steps, Shared.label, ReconstructOptions.out,
-        Shared.force, Shared.quiet,
+        Shared.force, Shared.quiet, Shared.maxPixels,
     ]
 ) { try reconstruct($0) }
 
@@ -115,7 +118,7 @@ let evalCommand = Command(
     "eval", abstract: "Quality numbers: negative ELBO, test accuracy, label accuracy, Fréchet distance.",
     options: [
         Shared.model, EvalOptions.data, EvalOptions.classifier, EvalOptions.samples, EvalOptions.json, EvalOptions.record, Shared.seed,
-        Shared.resize, Shared.skipBad,
+        Shared.resize, Shared.skipBad, Shared.maxPixels,
     ]
 ) { try evaluate($0) }
 

@@ -70,7 +70,9 @@ enum ImageFolder {
     /// anything unreadable (a corrupt PNG, a folder named `x.png`, a FIFO, a dangling symlink, a
     /// file without read permission) is an error naming it, or with `skipBad` is named on stderr,
     /// skipped and counted. Alpha is composited over black, MNIST's background.
-    static func read(_ folder: URL, size: Int, channels: Int, resize: Bool, skipBad: Bool) throws -> (ImageDataset, skipped: Int) {
+    static func read(
+        _ folder: URL, size: Int, channels: Int, resize: Bool, skipBad: Bool, maxPixels: UInt64 = PNG.defaultMaxPixels
+    ) throws -> (ImageDataset, skipped: Int) {
         let classes = try DataFolder.entries(folder).filter { DataFolder.isFolder(folder.appendingPathComponent($0)) }
         guard !classes.isEmpty else {
             throw CLIError.badData("\(folder.path): no class subfolders; put each class's PNGs in a subfolder named after it")
@@ -84,7 +86,7 @@ enum ImageFolder {
                 let url = folder.appendingPathComponent(name).appendingPathComponent(file)
                 do {
                     if let problem = DataFolder.problem(url) { throw CLIError.badData("\(url.path): \(problem)") }
-                    var image = try PNG.read(url)
+                    var image = try PNG.read(url, maxPixels: maxPixels)
                     if image.width != size || image.height != size {
                         guard resize else {
                             throw CLIError.badData(
@@ -99,7 +101,7 @@ enum ImageFolder {
                     printError("gen-image: skipped \(url.path): \(CLIError(from: error).message)")
                     skipped += 1
                 } catch let e as PNGError {
-                    throw CLIError.badData("\(url.path): \(e.message); fix or remove it, or pass --skip-bad")
+                    throw CLIError.badData("\(url.path): \(e.message); fix or remove it, or pass --skip-bad\(sizeHint(e))")
                 }
             }
         }
@@ -127,7 +129,9 @@ extension Image {
 
 /// Reads `--data`: a folder of class subfolders, an MNIST idx3 file, or a folder holding MNIST's
 /// `train-images-idx3-ubyte[.gz]` (or `t10k-…` when `test`).
-func loadImages(_ path: String, size: Int, channels: Int, resize: Bool, skipBad: Bool, test: Bool = false) throws -> ImageDataset {
+func loadImages(
+    _ path: String, size: Int, channels: Int, resize: Bool, skipBad: Bool, maxPixels: UInt64, test: Bool = false
+) throws -> ImageDataset {
     let url = URL(fileURLWithPath: path)
     var isDir: ObjCBool = false
     guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else { throw IOFailure.missing(path) }
@@ -136,7 +140,8 @@ func loadImages(_ path: String, size: Int, channels: Int, resize: Bool, skipBad:
         for name in [prefix + ".gz", prefix] where FileManager.default.fileExists(atPath: url.appendingPathComponent(name).path) {
             return try checkedMNIST(url.appendingPathComponent(name), size: size, channels: channels)
         }
-        let (data, skipped) = try ImageFolder.read(url, size: size, channels: channels, resize: resize, skipBad: skipBad)
+        let (data, skipped) = try ImageFolder.read(
+            url, size: size, channels: channels, resize: resize, skipBad: skipBad, maxPixels: maxPixels)
         if skipped > 0 { printError("gen-image: skipped \(skipped) unreadable file\(skipped == 1 ? "" : "s") (--skip-bad)") }
         return data
     }
@@ -151,4 +156,9 @@ private func checkedMNIST(_ url: URL, size: Int, channels: Int) throws -> ImageD
         )
     }
     return data
+}
+
+/// The option that raises the pixel limit, when that is what a PNG error is about.
+func sizeHint(_ error: PNGError) -> String {
+    error.message.contains("exceeds the limit") ? " (--max-pixels raises the limit)" : ""
 }

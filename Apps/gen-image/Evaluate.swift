@@ -11,7 +11,8 @@ func evaluate(_ args: Arguments) throws {
         throw CLIError.usage("--data TEST is required (test images: a folder or MNIST t10k files)")
     }
     let test = try loadImages(
-        dataPath, size: c.size, channels: c.channels, resize: args[Shared.resize], skipBad: args[Shared.skipBad], test: true
+        dataPath, size: c.size, channels: c.channels, resize: args[Shared.resize], skipBad: args[Shared.skipBad],
+        maxPixels: UInt64(args[Shared.maxPixels]), test: true
     ).relabelled(as: c.classNames, source: dataPath)
     let seed = args[Shared.seed]
     var results: [(String, Double)] = []
@@ -52,7 +53,9 @@ func evaluate(_ args: Arguments) throws {
         let testFeatures = features(net, test.images)
         results.append(("frechet_distance", frechetDistance(features(net, samples), testFeatures)))
         // Floor: real training images against the test set; ceiling: uniform noise.
-        let train = try loadImages(dataPath, size: c.size, channels: c.channels, resize: false, skipBad: true, test: false)
+        let train = try loadImages(
+            dataPath, size: c.size, channels: c.channels, resize: false, skipBad: true,
+            maxPixels: UInt64(args[Shared.maxPixels]), test: false)
         results.append(
             ("frechet_floor_train_vs_test", frechetDistance(features(net, train.images.slice(0..<min(n, train.count))), testFeatures)))
         var noiseRNG = RNG(seed: seed, stream: "noise")

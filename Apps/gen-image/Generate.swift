@@ -107,7 +107,8 @@ func interpolate(_ args: Arguments) throws {
             throw CLIError.usage("--from/--to need a VAE (a GAN has no encoder); use --from-seed/--to-seed")
         }
         func encode(_ path: String) throws -> Tensor {
-            let image = try loadSingle(path, size: vae.config.height, channels: vae.config.channels)
+            let image = try loadSingle(
+                path, size: vae.config.height, channels: vae.config.channels, maxPixels: UInt64(args[Shared.maxPixels]))
             return noGrad { vae.encode(image, labels: chosen.map { [$0[0]] }).mean.reshaped([vae.config.latent]) }
         }
         latents = interpolateLatents(try encode(from), try encode(to), steps: steps)
@@ -124,10 +125,10 @@ func interpolate(_ args: Arguments) throws {
 }
 
 /// One PNG as a batch of one `[1, C, size, size]`.
-func loadSingle(_ path: String, size: Int, channels: Int) throws -> Tensor {
+func loadSingle(_ path: String, size: Int, channels: Int, maxPixels: UInt64) throws -> Tensor {
     var image: Image
-    do { image = try PNG.read(URL(fileURLWithPath: path)) } catch let e as PNGError {
-        throw CLIError.badData("\(path): \(e.message); pass a readable PNG image")
+    do { image = try PNG.read(URL(fileURLWithPath: path), maxPixels: maxPixels) } catch let e as PNGError {
+        throw CLIError.badData("\(path): \(e.message); pass a readable PNG image\(sizeHint(e))")
     }
     if image.width != size || image.height != size {
         printError("gen-image: \(path) is \(image.width)x\(image.height); scaling it to \(size)x\(size)")
@@ -145,12 +146,12 @@ func reconstruct(_ args: Arguments) throws {
     let (model, _) = try loadImageModel(folder)
     guard let vae = model as? VAE else { throw CLIError.usage("reconstruct needs a VAE bundle (it encodes the image)") }
     let c = vae.config
-    let x = try loadSingle(input, size: c.height, channels: c.channels)
+    let x = try loadSingle(input, size: c.height, channels: c.channels, maxPixels: UInt64(args[Shared.maxPixels]))
     let label = try labels(args, classes: vae.classes, count: 1)
     var output: Tensor
     if let maskPath = args[O.mask] {
         // Inpainting: fit the latent to the visible pixels (mask white = missing), then fill the hole.
-        let mask = try loadSingle(maskPath, size: c.height, channels: 1).expanded(to: x.shape)
+        let mask = try loadSingle(maskPath, size: c.height, channels: 1, maxPixels: UInt64(args[Shared.maxPixels])).expanded(to: x.shape)
         let visible = Tensor.where(mask .< 0.5, 1, 0)
         var z = noGrad { vae.encode(x * visible, labels: label).mean }
         let optimizer = Adam(learningRate: 0.05)

@@ -14,7 +14,9 @@ func train(_ args: Arguments) throws {
     let batch = args[O.group.batch]
     let seed = args[O.group.seed]
     let resume = args[O.group.resume]
-    let data = try loadImages(dataPath, size: size, channels: channels, resize: args[Shared.resize], skipBad: args[Shared.skipBad])
+    let data = try loadImages(
+        dataPath, size: size, channels: channels, resize: args[Shared.resize], skipBad: args[Shared.skipBad],
+        maxPixels: UInt64(args[Shared.maxPixels]))
     let classes = data.classNames.count
     let (trainIndices, validationIndices) = trainValidationSplit(count: data.count, validationFraction: 0.05, seed: seed)
     let batches = ShuffledBatches(examples: trainIndices, batchSize: batch, seed: seed)

@@ -81,4 +81,14 @@ final class PNGTests: XCTestCase {
         XCTAssertTrue(has("iTXt"))
         XCTAssertEqual(try PNG.decode(data).text, text)
     }
+
+    /// An image over the pixel limit is refused from its header, before any pixel is decoded.
+    func testImagesOverThePixelLimitAreRefused() throws {
+        let data = try PNG.encode(Image(width: 100, height: 60, channels: 1, pixels: [UInt8](repeating: 0, count: 6000)))
+        XCTAssertThrowsError(try PNG.decode(data, maxPixels: 5999)) {
+            XCTAssertTrue("\($0)".contains("image of 100x60 pixels exceeds the limit of 5999"), "\($0)")
+        }
+        XCTAssertEqual(try PNG.decode(data, maxPixels: 6000).width, 100)
+        XCTAssertEqual(PNG.defaultMaxPixels, 4096 * 4096)
+    }
 }

@@ -57,15 +57,19 @@ final class GenImageTests: XCTestCase {
 
     func testFolderReaderNamesBadFilesAndWrongSizes() throws {
         let root = try makeFolder()
-        let data = try loadImages(root.path, size: 8, channels: 1, resize: false, skipBad: false)
+        let data = try loadImages(root.path, size: 8, channels: 1, resize: false, skipBad: false, maxPixels: PNG.defaultMaxPixels)
         XCTAssertEqual(data.count, 12)
         XCTAssertEqual(data.classNames, ["circle", "cross"])
         XCTAssertEqual(data.labels.filter { $0 == 1 }.count, 6)
-        XCTAssertEqual(try loadImages(root.path, size: 8, channels: 3, resize: false, skipBad: false).images.shape, [12, 3, 8, 8])
+        XCTAssertEqual(
+            try loadImages(root.path, size: 8, channels: 3, resize: false, skipBad: false, maxPixels: PNG.defaultMaxPixels).images.shape,
+            [12, 3, 8, 8])
 
         let bad = root.appendingPathComponent("cross/broken.png")
         try Data([137, 80, 78, 71, 13, 10, 26, 10, 0, 0]).write(to: bad)
-        XCTAssertThrowsError(try loadImages(root.path, size: 8, channels: 1, resize: false, skipBad: false)) { error in
+        XCTAssertThrowsError(
+            try loadImages(root.path, size: 8, channels: 1, resize: false, skipBad: false, maxPixels: PNG.defaultMaxPixels)
+        ) { error in
             XCTAssertTrue("\(error)".contains("broken.png"), "\(error)")
             XCTAssertEqual(CLIError(from: error).code, .dataError)
         }
@@ -77,10 +81,12 @@ final class GenImageTests: XCTestCase {
         try PNG.write(
             Image(width: 10, height: 10, channels: 3, pixels: [UInt8](repeating: 200, count: 300)),
             to: root.appendingPathComponent("circle/big.png"))
-        XCTAssertThrowsError(try loadImages(root.path, size: 8, channels: 1, resize: false, skipBad: false)) { error in
+        XCTAssertThrowsError(
+            try loadImages(root.path, size: 8, channels: 1, resize: false, skipBad: false, maxPixels: PNG.defaultMaxPixels)
+        ) { error in
             XCTAssertTrue("\(error)".contains("--resize"), "\(error)")
         }
-        let resized = try loadImages(root.path, size: 8, channels: 1, resize: true, skipBad: false)
+        let resized = try loadImages(root.path, size: 8, channels: 1, resize: true, skipBad: false, maxPixels: PNG.defaultMaxPixels)
         XCTAssertEqual(resized.count, 13)
     }
 
@@ -171,7 +177,9 @@ final class GenImageTests: XCTestCase {
         try fm.createDirectory(at: dir.appendingPathComponent("__MACOSX/3"), withIntermediateDirectories: true)
         try Data("junk".utf8).write(to: dir.appendingPathComponent("__MACOSX/3/._alpha.png"))
 
-        XCTAssertThrowsError(try ImageFolder.read(dir, size: 4, channels: 1, resize: false, skipBad: false)) { error in
+        XCTAssertThrowsError(
+            try ImageFolder.read(dir, size: 4, channels: 1, resize: false, skipBad: false, maxPixels: PNG.defaultMaxPixels)
+        ) { error in
             XCTAssertTrue("\(error)".contains("gone.png: a symbolic link to nothing"), "\(error)")
         }
         let (data, skipped) = try ImageFolder.read(dir, size: 4, channels: 1, resize: false, skipBad: true)

@@ -18,8 +18,9 @@ public struct PNGError: Error, CustomStringConvertible {
 
 /// PNG reading and writing through libpng (the CPNG wrappers).
 public enum PNG {
-    /// Largest image accepted on read (pixels), so a forged header cannot ask for gigabytes.
-    public static let defaultMaxPixels: UInt64 = 1 << 28
+    /// Largest image accepted on read by default: 4096 × 4096 pixels (64 MiB decoded as RGBA), so a
+    /// small file with a forged or huge header cannot ask for gigabytes; a caller may raise it.
+    public static let defaultMaxPixels: UInt64 = 1 << 24
 
     /// Encodes `image` with zlib `compression` 0-9 and its text chunks: `tEXt` for ASCII values,
     /// `iTXt` (UTF-8) for any other (tEXt holds only Latin-1; PNG 1.2 §4.2.3). Keys are Latin-1.
@@ -84,8 +85,10 @@ public enum PNG {
             pixels: Array(UnsafeBufferPointer(start: px, count: count)), text: sink.items)
     }
 
-    public static func read(_ url: URL) throws -> Image {
-        try decode(AtomicFile.read(url))
+    /// Reads a PNG file (`-`: standard input); images over `maxPixels` are refused before their
+    /// pixels are decoded.
+    public static func read(_ url: URL, maxPixels: UInt64 = defaultMaxPixels) throws -> Image {
+        try decode(AtomicFile.read(url), maxPixels: maxPixels)
     }
 
     public static func write(_ image: Image, to url: URL, compression: Int = 6) throws {
