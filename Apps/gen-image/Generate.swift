@@ -59,16 +59,32 @@ func sample(_ args: Arguments) throws {
     let (model, _) = try loadImageGenerator(folder, for: "generate images")
     let chosen = try labels(args, classes: model.classes, count: count)
     var rng = RNG(seed: seed, stream: "sample")
-    let images = model.sampleImages(count, labels: chosen, temperature: args[O.sampling.temperature], rng: &rng)
+    let temperature = args[O.sampling.temperature]
     if toFiles {
-        for i in 0..<count {
-            try PNG.write(
-                Image(
-                    tensor: images.slice(i..<(i + 1)).reshaped(Array(images.shape.dropFirst())),
-                    text: metadata(model: folder, seed: seed, label: chosen?[i], index: i)), to: URL(fileURLWithPath: targets[i]))
+        // In chunks, each image written as soon as it is made: memory stays flat in --count, and
+        // an interrupted run keeps what it wrote. The latents are drawn in the same order as in
+        // one batch, so the images are the same.
+        let chunk = 256
+        let progress = Progress(total: count, label: "sampling", quiet: args[Shared.quiet] || count <= chunk)
+        Interrupt.begin()
+        for start in stride(from: 0, to: count, by: chunk) {
+            let n = min(chunk, count - start)
+            let images = model.sampleImages(n, labels: chosen.map { Array($0[start..<(start + n)]) }, temperature: temperature, rng: &rng)
+            for j in 0..<n {
+                let i = start + j
+                try PNG.write(
+                    Image(
+                        tensor: images.slice(j..<(j + 1)).reshaped(Array(images.shape.dropFirst())),
+                        text: metadata(model: folder, seed: seed, label: chosen?[i], index: i)), to: URL(fileURLWithPath: targets[i]))
+            }
+            progress.update(start + n)
+            if Interrupt.requested && start + n < count {
+                throw CLIError("interrupted: \(start + n) of \(count) images written to \(args[O.out]!)", code: .interrupted)
+            }
         }
         if !args[Shared.quiet] { printError("gen-image: wrote \(count) images to \(args[O.out]!)/sample-\(seed)-*.png") }
     } else {
+        let images = model.sampleImages(count, labels: chosen, temperature: temperature, rng: &rng)
         let columns = args[O.columns] ?? Int(Double(count).squareRoot().rounded(.up))
         var grid = Image.grid(images, columns: columns)
         grid.text = metadata(model: folder, seed: seed, label: args[Shared.label].map(Int32.init), index: nil)
