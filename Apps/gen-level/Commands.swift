@@ -8,7 +8,15 @@ let defaultModel = "level-smb-markov"
 
 enum GenerateOptions {
     static let model = Opt.string(
-        "model", "BUNDLE", help: "Model bundle folder, or a shipped model's name (level-smb-markov, the default).")
+        "model", "BUNDLE",
+        help: "Model bundle folder, a shipped model's name (level-smb-markov, the default), or wfc: WaveFunctionCollapse learning --sample."
+    )
+    static let sample = Opt.string("sample", "LEVEL.txt", help: "wfc: the example level to learn N×N patterns from.")
+    static let patternSize = Opt.int(
+        "pattern-size", "N", default: 2, in: 2...6,
+        help: "wfc: the side of the overlapping patterns (3 and up contradict often on SMB levels).")
+    static let height = Opt.int(
+        "height", "ROWS", default: 14, in: 4...1000, help: "wfc: rows of each level (the column model keeps its own).")
     static let width = Opt.int("width", "COLUMNS", default: 200, in: 8...100_000, help: "Columns of each level.")
     static let format = Opt.choice(
         "format", "FORMAT", default: LevelFormat.txt, help: "Output format (csv: tile ids from 1; png: a preview, 8 pixels a tile).")
@@ -22,7 +30,8 @@ enum GenerateOptions {
     static let noPath = Opt.flag("no-require-path", help: "Do not require the A* agent to reach the right edge (on by default).")
     static let maxAttempts = Opt.int(
         "max-attempts", default: 100, in: 1...1_000_000, help: "Levels drawn per written level before giving up (exit 3).")
-    static let all: [any OptionConvertible] = [model, width, format, require, noPath, maxAttempts] + sampling.options + output.options
+    static let all: [any OptionConvertible] =
+        [model, sample, patternSize, width, height, format, require, noPath, maxAttempts] + sampling.options + output.options
 }
 
 enum TrainOptions {

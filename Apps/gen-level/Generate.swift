@@ -52,7 +52,20 @@ func generateCommand(_ args: Arguments) throws {
         targets = [args[O.output.out] ?? "-"]
     }
     try O.output.check(targets + (args[O.output.stats].map { [$0] } ?? []), args)
-    let model = try ColumnModel.load(try ModelBundle.resolve(args[O.model], default: defaultModel))
+    // The generator: the column model of a bundle, or WFC learning the --sample level.
+    let source: String
+    let draw: (inout RNG) -> Level?
+    if args[O.model] == "wfc" {
+        guard let sample = args[O.sample] else { throw CLIError.usage("--model wfc needs --sample LEVEL.txt (the example to learn from)") }
+        let text = String(decoding: try AtomicFile.read(URL(fileURLWithPath: sample)), as: UTF8.self)
+        let wfc = try OverlappingModel(example: try Level.read(text, source: sample, legend: legend), n: args[O.patternSize])
+        let height = args[O.height]
+        (source, draw) = ("wfc:\(sample)", { rng in wfc.run(width: width, height: height, rng: &rng) })
+    } else {
+        let model = try ColumnModel.load(try ModelBundle.resolve(args[O.model], default: defaultModel))
+        let temperature = args[O.sampling.temperature]
+        (source, draw) = (model.source, { rng in model.sample(width: width, temperature: temperature, rng: &rng) })
+    }
     let base = RNG(seed: seed, stream: "gen-level")
     var entries: [GenerationStats.Entry] = []
     for (i, target) in targets.enumerated() {
@@ -62,7 +75,10 @@ func generateCommand(_ args: Arguments) throws {
         var accepted: (Level, PlatformerAgent.Outcome)?
         while attempts < args[O.maxAttempts] && accepted == nil {
             attempts += 1
-            let level = model.sample(width: width, temperature: args[O.sampling.temperature], rng: &rng)
+            guard let level = draw(&rng) else {
+                failed = "the pattern constraints contradicted each other"
+                continue
+            }
             let counts = Dictionary(level.rows.joined().map { ($0, 1) }, uniquingKeysWith: +)
             if let broken = rules.first(where: { !$0.holds(counts[$0.tile] ?? 0) }) {
                 failed = "\(broken.tile)\(broken.relation)\(broken.count) not met"
@@ -90,6 +106,6 @@ func generateCommand(_ args: Arguments) throws {
     }
     if let path = args[O.output.stats] {
         try JSONOutput.write(
-            GenerationStats(seed: seed, model: model.source, width: width, levels: entries), to: URL(fileURLWithPath: path))
+            GenerationStats(seed: seed, model: source, width: width, levels: entries), to: URL(fileURLWithPath: path))
     }
 }

@@ -143,4 +143,29 @@ final class GenLevelTests: XCTestCase {
         XCTAssertEqual(
             text, "20 14 XXXXXXXX--XXXXXXXXXX [('start', 32, 192), ('goal', 304, 0), ('enemy', 80, 192)]\n")
     }
+
+    /// WFC's overlapping model: every N×N window of an output is a pattern of the example, the
+    /// ground and sky rows stay ground and sky, and the same seed gives the same level.
+    func testWaveFunctionCollapseKeepsTheExamplesPatterns() throws {
+        let example = flat(24, gaps: [10..<12], walls: [(5, 2)])
+        let model = try OverlappingModel(example: example, n: 2)
+        var rng = RNG(seed: 3)
+        var again = RNG(seed: 3)
+        var level: Level?
+        for _ in 0..<20 where level == nil { level = model.run(width: 40, height: 14, rng: &rng) }
+        var second: Level?
+        for _ in 0..<20 where second == nil { second = model.run(width: 40, height: 14, rng: &again) }
+        let out = try XCTUnwrap(level)
+        XCTAssertEqual(out, second)
+        XCTAssertEqual(out.width, 40)
+        let known = Set(model.patterns)
+        for y in 0..<(out.height - 1) {
+            for x in 0..<(out.width - 1) {
+                XCTAssertTrue(
+                    known.contains([out.rows[y][x], out.rows[y][x + 1], out.rows[y + 1][x], out.rows[y + 1][x + 1]]), "\(x),\(y)")
+            }
+        }
+        XCTAssertEqual(String(out.rows[0]), String(repeating: "-", count: 40))
+        XCTAssertThrowsError(try OverlappingModel(example: Level(rows: [["X"]]), n: 2))
+    }
 }

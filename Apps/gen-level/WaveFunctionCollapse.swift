@@ -1,0 +1,158 @@
+// WaveFunctionCollapse, overlapping model (Maxim Gumin, github.com/mxgmn/WaveFunctionCollapse,
+// `OverlappingModel.cs`): the N×N patterns of an example with their counts; an output grid whose
+// cells each hold the set of patterns still possible; repeatedly the cell of lowest entropy is
+// collapsed to one pattern drawn by count, and the choice is propagated to neighbours, which keep
+// only patterns that agree on the overlap. A contradiction (a cell with no pattern left) restarts
+// the attempt. The example wraps horizontally, not vertically; the output's top and bottom rows may only hold
+// patterns seen at the example's top and bottom, so a side-scroller keeps its sky and ground.
+import Foundation
+import GenEngine
+
+struct OverlappingModel {
+    /// Pattern side.
+    let n: Int
+    /// Each pattern's tiles, row-major, `n × n`.
+    let patterns: [[Character]]
+    /// How often each pattern occurs in the example.
+    let weights: [Double]
+    /// `compatible[d][p]`: patterns that may sit at offset `directions[d]` from pattern `p`.
+    let compatible: [[[Int]]]
+    /// Patterns seen at the example's top and bottom.
+    let top: Set<Int>, bottom: Set<Int>
+    static let directions = [(-1, 0), (0, 1), (1, 0), (0, -1)]
+
+    /// Learns the patterns of `example` (at least `n` rows and columns).
+    init(example: Level, n: Int) throws {
+        guard example.width >= n, example.height >= n else {
+            throw LevelError(source: "the sample", line: 1, message: "it is smaller than the \(n)×\(n) patterns")
+        }
+        self.n = n
+        var index: [[Character]: Int] = [:]
+        var patterns: [[Character]] = []
+        var weights: [Double] = []
+        var top = Set<Int>()
+        var bottom = Set<Int>()
+        for y in 0...(example.height - n) {
+            for x in 0..<example.width {
+                // Horizontally the example wraps around (its end meets its start, as a level's
+                // ground and sky do), which gives every column a right neighbour.
+                let p = (0..<(n * n)).map { example.rows[y + $0 / n][(x + $0 % n) % example.width] }
+                let id: Int
+                if let known = index[p] {
+                    id = known
+                    weights[id] += 1
+                } else {
+                    id = patterns.count
+                    index[p] = id
+                    patterns.append(p)
+                    weights.append(1)
+                }
+                if y == 0 { top.insert(id) }
+                if y == example.height - n { bottom.insert(id) }
+            }
+        }
+        func agrees(_ a: [Character], _ b: [Character], _ dx: Int, _ dy: Int) -> Bool {
+            for y in max(0, dy)..<min(n, n + dy) {
+                for x in max(0, dx)..<min(n, n + dx) where a[y * n + x] != b[(y - dy) * n + (x - dx)] { return false }
+            }
+            return true
+        }
+        compatible = OverlappingModel.directions.map { (dx, dy) in
+            patterns.map { a in patterns.indices.filter { agrees(a, patterns[$0], dx, dy) } }
+        }
+        (self.patterns, self.weights, self.top, self.bottom) = (patterns, weights, top, bottom)
+    }
+
+    /// One output of `width × height` tiles, or nil after a contradiction (the caller draws again).
+    /// `budget` bounds the propagation steps.
+    func run(width: Int, height: Int, rng: inout RNG, budget: Int = 50_000_000) -> Level? {
+        let cw = width - n + 1
+        let ch = height - n + 1
+        guard cw > 0, ch > 0 else { return nil }
+        let count = patterns.count
+        let cells = cw * ch
+        var wave = [Bool](repeating: true, count: cells * count)
+        var remaining = [Int](repeating: count, count: cells)
+        // compatibleCount[(cell * count + p) * 4 + d]: supports of p at cell from direction d.
+        var support = [Int32](repeating: 0, count: cells * count * 4)
+        for cell in 0..<cells {
+            for p in 0..<count {
+                for d in 0..<4 { support[(cell * count + p) * 4 + d] = Int32(compatible[(d + 2) % 4][p].count) }
+            }
+        }
+        var stack: [(Int, Int)] = []
+        var steps = 0
+        func ban(_ cell: Int, _ p: Int) -> Bool {
+            guard wave[cell * count + p] else { return true }
+            wave[cell * count + p] = false
+            remaining[cell] -= 1
+            for d in 0..<4 { support[(cell * count + p) * 4 + d] = 0 }
+            stack.append((cell, p))
+            return remaining[cell] > 0
+        }
+        func propagate() -> Bool {
+            while let (cell, p) = stack.popLast() {
+                let x = cell % cw
+                let y = cell / cw
+                for (d, (dx, dy)) in OverlappingModel.directions.enumerated() {
+                    let nx = x + dx
+                    let ny = y + dy
+                    guard nx >= 0, nx < cw, ny >= 0, ny < ch else { continue }
+                    let neighbour = ny * cw + nx
+                    for q in compatible[d][p] {
+                        steps += 1
+                        let k = (neighbour * count + q) * 4 + d
+                        support[k] -= 1
+                        if support[k] == 0 && !ban(neighbour, q) { return false }
+                    }
+                    if steps > budget { return false }
+                }
+            }
+            return true
+        }
+        // Sky and ground: the top and bottom cell rows keep only the example's top and bottom patterns.
+        for x in 0..<cw {
+            for p in 0..<count where !top.contains(p) { if !ban(x, p) { return nil } }
+            for p in 0..<count where !bottom.contains(p) { if !ban((ch - 1) * cw + x, p) { return nil } }
+        }
+        guard propagate() else { return nil }
+        while true {
+            // The undecided cell of lowest entropy, ties broken by a little noise from the generator.
+            var best = -1
+            var bestEntropy = Double.infinity
+            for cell in 0..<cells where remaining[cell] > 1 {
+                var sum = 0.0
+                var sumLog = 0.0
+                for p in 0..<count where wave[cell * count + p] {
+                    sum += weights[p]
+                    sumLog += weights[p] * log(weights[p])
+                }
+                let entropy = log(sum) - sumLog / sum + 1e-6 * Double(rng.uniform())
+                if entropy < bestEntropy { (best, bestEntropy) = (cell, entropy) }
+            }
+            guard best >= 0 else { break }
+            let options = (0..<count).filter { wave[best * count + $0] }
+            var r = Double(rng.uniform()) * options.reduce(0) { $0 + weights[$1] }
+            var chosen = options.last!
+            for p in options {
+                r -= weights[p]
+                if r <= 0 {
+                    chosen = p
+                    break
+                }
+            }
+            for p in options where p != chosen { if !ban(best, p) { return nil } }
+            guard propagate() else { return nil }
+        }
+        var rows = [[Character]](repeating: [Character](repeating: "-", count: width), count: height)
+        for y in 0..<height {
+            for x in 0..<width {
+                let cx = min(x, cw - 1)
+                let cy = min(y, ch - 1)
+                let p = (0..<count).first { wave[(cy * cw + cx) * count + $0] }!
+                rows[y][x] = patterns[p][(y - cy) * n + (x - cx)]
+            }
+        }
+        return Level(rows: rows)
+    }
+}
