@@ -133,7 +133,9 @@ func composeCommand(_ args: Arguments) throws {
     let rolls = args[O.pianoRoll].map { OutputOptionGroup.numberedPaths($0, count: count, seed: seed, extension: "png") }
     try O.output.check(names + (rolls ?? []) + (args[O.output.stats].map { [$0] } ?? []), args)
     let folder = try ModelBundle.resolve(args[O.model], default: defaultModel)
+    let loading = Date()
     let (model, _) = try loadMusicModel(folder)
+    let loadSeconds = Date().timeIntervalSince(loading)
 
     let started = Date()
     let scores = compose(model, request, count: count, seed: seed)
@@ -154,7 +156,7 @@ func composeCommand(_ args: Arguments) throws {
         printError(
             "gen-music: wrote " + (count == 1 ? names[0] : "\(count) pieces as \(names[0]) …")
                 + ", \(request.bars) bars of \(request.beatsPerBar)/4"
-                + String(format: " in %.2f s", seconds) + (args.has(O.output.out) ? "" : " (pass --out to choose the file)"))
+                + String(format: " in %.2f s (model loaded in %.2f s)", seconds, loadSeconds) + (args.has(O.output.out) ? "" : " (pass --out to choose the file)"))
     }
     if let statsPath = args[O.output.stats] {
         let stats = CompositionStats(
