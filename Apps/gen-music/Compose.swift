@@ -156,7 +156,8 @@ func composeCommand(_ args: Arguments) throws {
         printError(
             "gen-music: wrote " + (count == 1 ? names[0] : "\(count) pieces as \(names[0]) …")
                 + ", \(request.bars) bars of \(request.beatsPerBar)/4"
-                + String(format: " in %.2f s (model loaded in %.2f s)", seconds, loadSeconds) + (args.has(O.output.out) ? "" : " (pass --out to choose the file)"))
+                + String(format: " in %.2f s (model loaded in %.2f s)", seconds, loadSeconds)
+                + (args.has(O.output.out) ? "" : " (pass --out to choose the file)"))
     }
     if let statsPath = args[O.output.stats] {
         let stats = CompositionStats(
