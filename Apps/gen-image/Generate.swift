@@ -22,8 +22,12 @@ func labels(_ args: Arguments, classes: Int, count: Int) throws -> [Int32]? {
     return classes > 0 ? (0..<count).map { Int32($0 % classes) } : nil
 }
 
-/// Refuses an existing output without --force, and a folder that cannot take it, before any work.
+/// Refuses an output not named .png, an existing output without --force, and a folder that cannot
+/// take it, before any work.
 func checkOutput(_ path: String, _ args: Arguments) throws {
+    guard path == "-" || path.lowercased().hasSuffix(".png") else {
+        throw CLIError.usage("\(path): gen-image writes PNG files; name the output with .png (or - for standard output)")
+    }
     if FileManager.default.fileExists(atPath: path) && !args[Shared.force] { throw IOFailure.exists(path) }
     try OutputOptionGroup.checkWritable(URL(fileURLWithPath: path))
 }
