@@ -265,10 +265,8 @@ let run = Command(
     }
     if "tool".hasPrefix(only) || only.hasPrefix("tool") { results += toolBenchmarks(only: only) }
     printTable(results)
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     let report = Report(machine: machineDescription(threads: Threads.count), results: results)
-    try AtomicFile.write(encoder.encode(report) + Data("\n".utf8), to: URL(fileURLWithPath: args[Options.json]))
+    try JSONOutput.write(report, to: URL(fileURLWithPath: args[Options.json]))
 }
 
 CLI.main(version: "0.1.0", root: run)

@@ -139,9 +139,7 @@ public enum ModelBundle {
         let file = ManifestFile(
             format: manifest.format, family: M.family, config: model.config, domain: manifest.domain,
             tensors: manifest.tensors, training: manifest.training, metrics: manifest.metrics)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try AtomicFile.write(encoder.encode(file) + Data("\n".utf8), to: folder.appendingPathComponent(configFile))
+        try JSONOutput.write(file, to: folder.appendingPathComponent(configFile))
     }
 
     /// Loads the bundle in `folder`: the family named in its `config.json` (one of `families`),

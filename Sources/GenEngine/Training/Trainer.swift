@@ -1,4 +1,3 @@
-import CKernels
 import Foundation
 
 /// Settings of the training loop shared by every model family.
@@ -145,8 +144,7 @@ public final class Trainer<M: Module> {
         let previousSeconds = records.last?.seconds ?? 0
         var lastLoss: Double?
         var stoppedEarly = false
-        gk_clear_interrupt()
-        gk_install_interrupt_handler()
+        Interrupt.begin()
         model.train(true)
         while state.step < config.steps {
             let step = state.step
@@ -184,7 +182,7 @@ public final class Trainer<M: Module> {
                 stoppedEarly = true
                 break
             }
-            if gk_interrupted() != 0 {
+            if Interrupt.requested {
                 try saveCheckpoint(state)
                 try drawCurve(records)
                 throw TrainingInterrupted(step: state.step, checkpoint: checkpointFolder.path)
@@ -259,29 +257,22 @@ public final class Trainer<M: Module> {
     // MARK: metrics
 
     func readMetrics() throws -> [MetricsRecord] {
-        guard let text = try? String(contentsOf: metricsURL, encoding: .utf8) else { return [] }
-        return try text.split(separator: "\n").map { try JSONDecoder().decode(MetricsRecord.self, from: Data($0.utf8)) }
+        guard let data = FileManager.default.contents(atPath: metricsURL.path) else { return [] }
+        return try JSONLines.decode(MetricsRecord.self, from: data, source: metricsURL.path)
     }
 
     func writeMetrics(_ records: [MetricsRecord]) throws {
-        let lines = try records.map { String(decoding: try Trainer.lineEncoder.encode($0), as: UTF8.self) + "\n" }
-        try AtomicFile.write(Data(lines.joined().utf8), to: metricsURL)
+        try AtomicFile.write(records.reduce(Data()) { $0 + (try JSONLines.line($1)) }, to: metricsURL)
     }
 
     func appendMetrics(_ record: MetricsRecord) throws {
-        let line = try Trainer.lineEncoder.encode(record) + Data("\n".utf8)
+        let line = try JSONLines.line(record)
         guard let handle = FileHandle(forWritingAtPath: metricsURL.path) else {
             throw IOFailure.cannotCreate(metricsURL.path, reason: "cannot append")
         }
         defer { try? handle.close() }
         try handle.seekToEnd()
         try handle.write(contentsOf: line)
-    }
-
-    static var lineEncoder: JSONEncoder {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys]
-        return e
     }
 
     /// Train and validation loss against step, to `curve.png`.
