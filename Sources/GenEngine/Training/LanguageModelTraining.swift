@@ -52,6 +52,8 @@ public struct TrainingDataError: UserFacingError {
 /// writes checkpoints, `metrics.jsonl` and `curve.png` into the folder.
 public struct LanguageModelTraining {
     public let train: [[Int32]], validation: [[Int32]]
+    /// The training documents joined, in order: what the batches read (made once).
+    let stream: [Int32]
     public var plan: LanguageModelPlan
     /// No progress output.
     public var quiet = false
@@ -60,16 +62,16 @@ public struct LanguageModelTraining {
         self.train = train
         self.validation = validation
         self.plan = plan
+        stream = train.flatMap { $0 }
     }
 
     /// Steps of one pass over the training stream with the plan's batch shape.
-    public var stepsPerEpoch: Int { stream().count > plan.batch * (plan.length + 1) ? batches().stepsPerEpoch : 0 }
+    public var stepsPerEpoch: Int { stream.count > plan.batch * (plan.length + 1) ? batches().stepsPerEpoch : 0 }
 
     /// The optimiser steps the plan asks for.
     public var totalSteps: Int { plan.steps ?? plan.epochs * stepsPerEpoch }
 
-    func stream() -> [Int32] { train.flatMap { $0 } }
-    func batches() -> StreamBatches { StreamBatches(tokens: stream(), batch: plan.batch, length: plan.length) }
+    func batches() -> StreamBatches { StreamBatches(tokens: stream, batch: plan.batch, length: plan.length) }
 
     /// Trains a model of `architecture` (initial weights from `RNG(seed: plan.seed, stream: "init")`),
     /// checkpointing into `folder`; with `resume`, continues the checkpoint there. Throws
@@ -129,7 +131,7 @@ public struct LanguageModelTraining {
     }
 
     func checkedBatches() throws -> StreamBatches {
-        let tokens = stream().count
+        let tokens = stream.count
         guard tokens > plan.batch * (plan.length + 1) else {
             throw TrainingDataError(message: "\(tokens) training tokens are too few for batches of \(plan.batch) × \(plan.length)")
         }
