@@ -28,8 +28,7 @@ func checkOutput(_ path: String, _ args: Arguments) throws {
     guard path == "-" || path.lowercased().hasSuffix(".png") else {
         throw CLIError.usage("\(path): gen-image writes PNG files; name the output with .png (or - for standard output)")
     }
-    if FileManager.default.fileExists(atPath: path) && !args[Shared.force] { throw IOFailure.exists(path) }
-    try OutputOptionGroup.checkWritable(URL(fileURLWithPath: path))
+    try OutputOptionGroup.check([path], force: args[Shared.force])
 }
 
 func metadata(model: URL, seed: UInt64, label: Int32?, index: Int?) -> [PNGText] {

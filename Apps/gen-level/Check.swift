@@ -7,8 +7,7 @@ func check(_ args: Arguments) throws {
     var failures = 0
     for path in args.positionals {
         do {
-            let text = String(decoding: try AtomicFile.read(URL(fileURLWithPath: path)), as: UTF8.self)
-            let level = try Level.read(text, source: path, legend: Legend.smb)
+            let level = try Level.read(contentsOf: path, legend: Legend.smb)
             let outcome = PlatformerAgent(level: level, solid: Legend.smb.solid).run()
             if outcome.playable {
                 print("\(path): playable (\(level.width)×\(level.height), path of \(outcome.pathLength ?? 0) moves)")

@@ -57,8 +57,7 @@ func generateCommand(_ args: Arguments) throws {
     let draw: (inout RNG) -> Level?
     if args[O.model] == "wfc" {
         guard let sample = args[O.sample] else { throw CLIError.usage("--model wfc needs --sample LEVEL.txt (the example to learn from)") }
-        let text = String(decoding: try AtomicFile.read(URL(fileURLWithPath: sample)), as: UTF8.self)
-        let wfc = try OverlappingModel(example: try Level.read(text, source: sample, legend: legend), n: args[O.patternSize])
+        let wfc = try OverlappingModel(example: try Level.read(contentsOf: sample, legend: legend), n: args[O.patternSize])
         let height = args[O.height]
         (source, draw) = ("wfc:\(sample)", { rng in wfc.run(width: width, height: height, rng: &rng) })
     } else {

@@ -50,6 +50,11 @@ struct Level: Equatable {
         return Level(rows: rows)
     }
 
+    /// Reads the VGLC text file at `path`; throws as `read` and `IOFailure`.
+    static func read(contentsOf path: String, legend: Legend) throws -> Level {
+        try read(String(decoding: try AtomicFile.read(URL(fileURLWithPath: path)), as: UTF8.self), source: path, legend: legend)
+    }
+
     /// Largest level read or written (tiles): a bound on memory for any input.
     static let maxTiles = 4_000_000
 }

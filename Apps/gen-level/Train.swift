@@ -4,17 +4,10 @@ import GenEngine
 
 /// The levels of a folder (`*.txt`, in name order), checked against the legend.
 func readLevels(_ folder: String, legend: Legend) throws -> [(name: String, level: Level)] {
-    var isFolder: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) else { throw IOFailure.missing(folder) }
-    let names =
-        isFolder.boolValue
-        ? try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".txt") && !$0.hasPrefix(".") }.sorted() : [""]
-    guard !names.isEmpty else { throw CLIError.badData("\(folder): no .txt levels") }
-    return try names.map { name in
-        let path = name.isEmpty ? folder : folder + "/" + name
-        let text = String(decoding: try AtomicFile.read(URL(fileURLWithPath: path)), as: UTF8.self)
-        return (path, try Level.read(text, source: path, legend: legend))
-    }
+    let url = URL(fileURLWithPath: folder)
+    let paths = DataFolder.isFolder(url) ? try DataFolder.entries(url).filter { $0.hasSuffix(".txt") }.map { folder + "/" + $0 } : [folder]
+    guard !paths.isEmpty else { throw CLIError.badData("\(folder): no .txt levels") }
+    return try paths.map { ($0, try Level.read(contentsOf: $0, legend: legend)) }
 }
 
 func train(_ args: Arguments) throws {
