@@ -21,8 +21,10 @@ enum Corpus {
         for f in files {
             // Unreadable or too long: an error, or with skipBad named and skipped.
             let score: Score
+            let metre: (numerator: Int, denominator: Int)
             do {
-                score = try Score(midi: try readMIDI(f.path), voices: 4)
+                let midi = try readMIDI(f.path)
+                (score, metre) = (try Score(midi: midi, voices: 4), midi.timeSignature)
             } catch  where skipBad {
                 printError("gen-music: skipped \(f.path): \(CLIError(from: error).message)")
                 skipped += 1
@@ -31,7 +33,7 @@ enum Corpus {
                 throw CLIError.badData("\(f.path): \(error.message); pass --skip-bad to leave such files out")
             }
             if ![3, 4].contains(score.beatsPerBar) {
-                printError("gen-music: skipped \(f.path): metre \(score.timeSignature) (gen-music reads 4/4 and 3/4)")
+                printError("gen-music: skipped \(f.path): metre \(metre.numerator)/\(metre.denominator) (gen-music reads 4/4 and 3/4)")
                 skipped += 1
             } else if score.voices.allSatisfy(\.isEmpty) {
                 printError("gen-music: skipped \(f.path): no notes outside the drum channel")
