@@ -1,9 +1,10 @@
 // Wall time of the tools' own commands, start-up included: each run is a fresh process of the
 // executable built beside gen-bench, as a user runs it.
 import Foundation
+import GenEngine
 
 func toolBenchmarks(only: String) -> [Result] {
-    let bin = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    let bin = CLI.executableFolder
     let out = FileManager.default.temporaryDirectory.appendingPathComponent("gen-bench-\(getpid())")
     try? FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: out) }

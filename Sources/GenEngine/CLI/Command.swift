@@ -301,6 +301,12 @@ public enum CLI {
         }
     }
 
+    /// The folder of the running executable, symlinks resolved. From the process itself
+    /// (`Bundle.main`), not `argv[0]`, which is a bare name when the tool is found on `PATH`.
+    public static var executableFolder: URL {
+        (Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])).resolvingSymlinksInPath().deletingLastPathComponent()
+    }
+
     static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a)
         let b = Array(b)

@@ -266,7 +266,7 @@ public enum ModelBundle {
     public static func locateDefault(_ name: String) throws -> URL {
         var roots: [URL] = []
         if let env = ProcessInfo.processInfo.environment["GENSUITE_MODELS"] { roots.append(URL(fileURLWithPath: env)) }
-        var exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        var exe = CLI.executableFolder
         roots.append(exe.deletingLastPathComponent().appendingPathComponent("share/gensuite/models"))
         var dir = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         for _ in 0..<5 {
