@@ -6,7 +6,7 @@ import PackageDescription
 let optimise: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
 
 /// The executables: one folder of Apps/ each, on the engine.
-let tools = ["gen-bench", "gen-image", "gen-music", "gen-text", "gen-level", "engine-demo"]
+let tools = ["gen-bench", "gen-image", "gen-music", "gen-text", "gen-level", "gen-molecule", "engine-demo"]
 
 let package = Package(
     name: "GenSuite",
@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "gen-music", targets: ["gen-music"]),
         .executable(name: "gen-text", targets: ["gen-text"]),
         .executable(name: "gen-level", targets: ["gen-level"]),
+        .executable(name: "gen-molecule", targets: ["gen-molecule"]),
     ],
     targets: [
         .systemLibrary(
@@ -42,6 +43,8 @@ let package = Package(
         .testTarget(name: "GenMusicTests", dependencies: ["gen-music", "GenEngine"], path: "Tests/GenMusicTests"),
         .testTarget(name: "GenTextTests", dependencies: ["gen-text", "GenEngine"], path: "Tests/GenTextTests", exclude: ["Fixtures"]),
         .testTarget(name: "GenLevelTests", dependencies: ["gen-level", "GenEngine"], path: "Tests/GenLevelTests"),
+        .testTarget(
+            name: "GenMoleculeTests", dependencies: ["gen-molecule", "GenEngine"], path: "Tests/GenMoleculeTests", exclude: ["Fixtures"]),
         .testTarget(
             name: "ToolOutputTests", dependencies: ["GenEngine", "gen-image", "gen-music", "engine-demo"],
             path: "Tests/ToolOutputTests", exclude: ["record_hashes.sh", "output-hashes.txt"]),

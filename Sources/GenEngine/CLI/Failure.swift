@@ -3,6 +3,8 @@ import Foundation
 /// Process exit codes shared by every GenSuite tool (BSD `sysexits.h` where one fits).
 public enum ExitCode: Int32 {
     case success = 0
+    /// A check ran and found problems (as `grep`, `diff` and `cmp` exit 1).
+    case checkFailed = 1
     /// Constraints could not be satisfied within the attempt budget.
     case constraintsUnsatisfied = 3
     case usage = 64

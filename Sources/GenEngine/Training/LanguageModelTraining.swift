@@ -27,6 +27,9 @@ public struct LanguageModelPlan {
     public var patience: Int?
     /// Seed of the initial weights, the batches and dropout.
     public var seed: UInt64 = 0
+    /// Steps between validations, which are also the checkpoints (nil: twice per epoch). Long runs
+    /// on a large corpus set it so that an interruption loses little.
+    public var validateEvery: Int?
 
     public init(batch: Int, length: Int, learningRate: Float) {
         (self.batch, self.length, self.learningRate) = (batch, length, learningRate)
@@ -109,7 +112,8 @@ public struct LanguageModelTraining {
                     return loss
                 }, validate: { m in m.negativeLogLikelihood(validation) })
             trainer.extraState = (
-                save: { carried.map { [("h", $0.h), ("c", $0.c!)] } ?? [] },
+                // A GRU has no cell state: only an LSTM saves "c".
+                save: { carried.map { [("h", $0.h)] + ($0.c.map { [("c", $0)] } ?? []) } ?? [] },
                 load: { t in carried = t["h"].map { RecurrentLM.State(h: $0, c: t["c"]) } }
             )
             trainer.quiet = quiet
@@ -140,7 +144,7 @@ public struct LanguageModelTraining {
 
     func trainerConfig(_ batches: StreamBatches) -> TrainerConfig {
         let steps = plan.steps ?? plan.epochs * batches.stepsPerEpoch
-        let evalEvery = max(1, min(steps, batches.stepsPerEpoch / 2))
+        let evalEvery = max(1, min(steps, plan.validateEvery ?? batches.stepsPerEpoch / 2))
         return TrainerConfig(
             steps: steps, learningRate: plan.learningRate, warmupSteps: min(100, steps / 10), clipNorm: 1,
             evalEvery: evalEvery, patience: plan.patience, checkpointEvery: evalEvery, seed: plan.seed)

@@ -1,0 +1,87 @@
+// Aromaticity perception on a Kekulé structure: which rings are aromatic, by Hückel's 4n+2 rule
+// as RDKit's default model applies it.
+
+extension Molecule {
+    /// The π electrons an atom gives to a ring, or nil when it cannot be part of an aromatic ring
+    /// (RDKit's default aromaticity model, RDKit Book "Aromaticity"): 1 for an atom with a double
+    /// bond on a ring; 0 for one with an exocyclic double bond to a more electronegative atom (the
+    /// C of pyridone's C=O) or a cation/boron with an empty orbital; 2 for an atom whose lone pair
+    /// can join (N with three connections, O, S, Se, Te with two, a carbanion); nil for sp3 atoms,
+    /// atoms with triple bonds or an exocyclic C=C. Needs `sanitize()` first (hydrogens known).
+    func piElectrons(_ a: Int, _ ringBonds: [Bool]) -> Int? {
+        let atom = atoms[a]
+        var ringDouble = false
+        var exocyclicDouble: Int?
+        for (n, b) in neighbours[a] {
+            switch bonds[b].order {
+            case .double: if ringBonds[b] { ringDouble = true } else { exocyclicDouble = n }
+            case .triple, .quadruple: return nil
+            default: break
+            }
+        }
+        let connections = degree(a) + hydrogens(a)
+        if ringDouble { return connections <= 3 ? 1 : nil }
+        if let n = exocyclicDouble {
+            let partner = atoms[n].element
+            // More electronegative partners: N, O, S, Se and the halogens (not C).
+            guard atom.element == 6 || atom.element == 7 || atom.element == 16, [7, 8, 16, 34, 9, 17, 35].contains(partner)
+            else { return nil }
+            return 0
+        }
+        switch (atom.element, atom.charge) {
+        case (6, 1), (5, 0): return connections <= 3 ? 0 : nil
+        case (6, -1): return connections <= 3 ? 2 : nil
+        case (7, 0), (15, 0), (33, 0): return connections == 3 ? 2 : nil
+        case (7, -1): return connections == 2 ? 2 : nil
+        case (8, 0), (16, 0), (34, 0), (52, 0): return connections == 2 ? 2 : nil
+        case (0, _): return 1
+        default: return nil
+        }
+    }
+
+    /// Marks aromatic atoms and bonds (`atoms[i].aromatic`, `BondOrder.aromatic`): a ring of the
+    /// SSSR is aromatic when every atom can join and its π electrons number 4n+2; so is the union
+    /// of two fused rings that share a bond (azulene, or a ring aromatic only with its neighbour),
+    /// as RDKit checks fused systems. Atoms off aromatic rings lose the flag, and aromatic bonds
+    /// that were written but are not perceived become their Kekulé orders.
+    mutating func perceiveAromaticity() {
+        let ringBonds = ringBondFlags()
+        let rings = smallestRings()
+        for i in atoms.indices { atoms[i].aromatic = false }
+        guard !rings.isEmpty else { return }
+        let electrons = atoms.indices.map { piElectrons($0, ringBonds) }
+        var aromaticBonds = Set<Int>()
+        func ringBondIndices(_ ring: [Int]) -> [Int] {
+            ring.indices.map { bond(between: ring[$0], ring[($0 + 1) % ring.count])! }
+        }
+        func hueckel(_ members: Set<Int>) -> Bool {
+            var total = 0
+            for a in members {
+                guard let e = electrons[a] else { return false }
+                total += e
+            }
+            return total % 4 == 2
+        }
+        let ringBondSets = rings.map { Set(ringBondIndices($0)) }
+        var aromaticRing = [Bool](repeating: false, count: rings.count)
+        for (k, ring) in rings.enumerated() where hueckel(Set(ring)) {
+            aromaticRing[k] = true
+            aromaticBonds.formUnion(ringBondSets[k])
+        }
+        // Pairs of fused rings (sharing a bond), not both aromatic already, up to 24 atoms.
+        for i in rings.indices {
+            for j in rings.indices where j > i && !(aromaticRing[i] && aromaticRing[j]) {
+                guard !ringBondSets[i].isDisjoint(with: ringBondSets[j]) else { continue }
+                let members = Set(rings[i]).union(rings[j])
+                if members.count <= 24 && hueckel(members) { aromaticBonds.formUnion(ringBondSets[i].union(ringBondSets[j])) }
+            }
+        }
+        for b in bonds.indices {
+            if aromaticBonds.contains(b) {
+                bonds[b].order = .aromatic
+                atoms[bonds[b].a].aromatic = true
+                atoms[bonds[b].b].aromatic = true
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+// gen-molecule's command line: every subcommand, its typed options and defaults.
+import GenEngine
+
+let version = "0.1.0"
+
+/// The default model.
+let defaultModel = "molecule-moses-gru"
+
+/// The architectures `gen-molecule train --arch` offers.
+enum MoleculeArchitecture: String, CaseIterable { case ngram, lstm, gru, gpt }
+
+/// Output formats of sampling.
+enum MoleculeFormat: String, CaseIterable { case smi, csv }
+
+/// The options of sampling (the default command).
+enum GenerateOptions {
+    static let model = Opt.string(
+        "model", "BUNDLE", help: "Model bundle folder or a shipped model's name (molecule-moses-gru, the default; molecule-moses-ngram).")
+    static let sampling = SamplingOptionGroup(
+        count: 100, maxCount: 10_000_000, seedHelp: "Random seed; the same seed gives the same molecules.",
+        temperatureHelp: "Sampling temperature: below 1 gives more valid but less diverse molecules.",
+        countHelp: "Molecules to write (valid and distinct unless --raw).", tokenFilters: true)
+    static let maxLength = Opt.int(
+        "max-length", "TOKENS", default: 100, in: 1...10_000, help: "Longest SMILES in tokens; longer draws count as invalid.")
+    static let raw = Opt.flag(
+        "raw", help: "Write every draw as the model wrote it, valid or not, duplicates included (the MOSES protocol).")
+    static let constrained = Opt.flag(
+        "constrained", help: "Decode under the SMILES grammar: balanced branches, closed rings, valence budgets.")
+    static let novel = Opt.flag("novel", help: "Only molecules absent from --train.")
+    static let train = Opt.string("train", "FILE.smi", help: "The training molecules, for --novel.")
+    static let maxAttempts = Opt.int(
+        "max-attempts", in: 1...1_000_000_000, help: "Draws before giving up (default: 50 per molecule, at least 1,000).")
+    static let format = Opt.choice(
+        "format", "FORMAT", default: MoleculeFormat.smi, help: "smi: canonical SMILES per line; csv: smiles,canonical,nll,valid,reason.")
+    static let shard = Opt.shard(help: "Write the K-th of N slices of the job (0-based); the slices together make the whole.")
+    static let output = OutputOptionGroup(outPlaceholder: "FILE", outHelp: "File to write (default: standard output).")
+    static let all: [any OptionConvertible] =
+        [model, maxLength, raw, constrained, novel, train, maxAttempts, format, shard] + sampling.options + output.options
+}
+
+/// The options of `train`.
+enum TrainOptions {
+    static let group = TrainingOptionGroup(epochs: 1, learningRate: 0.001, batch: 32, batchHelp: "Sequences per step.")
+    static let data = Opt.string("data", "FILE.smi", help: "Training molecules: one SMILES per line (.smi or .smi.gz; a title may follow).")
+    static let arch = Opt.choice("arch", "ARCH", default: MoleculeArchitecture.gpt, help: "The model family.")
+    static let order = Opt.int("order", default: 10, in: 1...16, help: "N-gram: longest context in tokens plus one (MOSES uses 10).")
+    static let steps = Opt.int("steps", in: 1...100_000_000, help: "Neural: optimiser steps (overrides --epochs).")
+    static let length = Opt.int("length", "T", default: 64, in: 8...8192, help: "Neural: tokens per sequence (a GPT's context).")
+    static let layers = Opt.int("layers", default: 4, in: 1...48, help: "Neural: layers.")
+    static let width = Opt.int("width", "D", default: 256, in: 8...8192, help: "GPT width, or LSTM/GRU hidden size.")
+    static let heads = Opt.int("heads", default: 4, in: 1...64, help: "GPT attention heads.")
+    static let dropout = Opt.float("dropout", "P", default: 0.1, in: 0...0.9, help: "Neural: dropout probability.")
+    static let patience = Opt.int("patience", in: 1...1000, help: "Stop after this many validations without improvement.")
+    static let validateEvery = Opt.int(
+        "validate-every", "STEPS", in: 1...100_000_000,
+        help: "Neural: steps between validations and checkpoints (default: twice per epoch).")
+    static let validation = Opt.float(
+        "validation", "F", default: 0.02, in: 0.001...0.5, help: "Share of the molecules held out for validation.")
+    static let all: [any OptionConvertible] =
+        [data, arch, order, steps, length, layers, width, heads, dropout, patience, validateEvery, validation] + group.options
+}
+
+/// The options of `eval`.
+enum EvalOptions {
+    static let input = Opt.string(
+        "in", "GEN.smi", help: "Generated SMILES, one per line (every line is a sample; empty lines are invalid ones).")
+    static let train = Opt.string("train", "TRAIN.smi", help: "Training molecules: novelty and scaffold novelty.")
+    static let test = Opt.string("test", "TEST.smi", help: "Test molecules: SNN/Test, Scaf/Test and the reference diversity.")
+    static let json = Opt.string("json", "FILE", help: "Also write the numbers as JSON (- for standard output).")
+}
+
+let evalCommand = Command(
+    "eval", abstract: "MOSES metrics of generated SMILES: validity, unique@1k/10k, novelty, internal diversity, scaffold novelty.",
+    options: [EvalOptions.input, EvalOptions.train, EvalOptions.test, EvalOptions.json],
+    positionals: [Positional("GEN.smi", help: "The generated SMILES (instead of --in).", optional: true)]
+) { try evaluateMolecules($0) }
+
+let trainCommand = Command(
+    "train", abstract: "Train an n-gram, LSTM, GRU or GPT model on a SMILES file (atom-level tokens).",
+    options: TrainOptions.all
+) { try train($0) }
+
+let checkCommand = Command(
+    "check", abstract: "Say for each SMILES line whether it is a valid molecule (as RDKit would), and why not; exit 1 if any is invalid.",
+    options: [], positionals: [Positional("FILE", help: "SMILES file, or - for standard input (default).", optional: true)]
+) { try check($0) }
+
+let canonicalCommand = Command(
+    "canonical", abstract: "Write each SMILES line in canonical form (one spelling per molecule), or why it is invalid.",
+    options: [], positionals: [Positional("FILE", help: "SMILES file, or - for standard input (default).", optional: true)]
+) { try canonical($0) }
+
+let root = Command(
+    "gen-molecule", abstract: "Generate valid, unique molecules as SMILES; check, canonicalise and describe SMILES.",
+    discussion: """
+        With no arguments: 100 valid, distinct molecules from the shipped MOSES model, one SMILES per line. \
+        Example: gen-molecule --count 1000 --seed 7 --format csv --out molecules.csv
+        """,
+    options: GenerateOptions.all, subcommands: [trainCommand, evalCommand, checkCommand, canonicalCommand]
+) { try generateMolecules($0) }

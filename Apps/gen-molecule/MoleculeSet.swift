@@ -1,0 +1,72 @@
+// A set of molecules as the distribution metrics need them: canonical forms, fingerprints,
+// scaffolds.
+import Foundation
+
+/// What the metrics need of one valid molecule.
+struct DescribedMolecule: Sendable {
+    let canonical: String
+    let fingerprint: Fingerprint
+    /// Canonical SMILES of the Bemis–Murcko scaffold ("" for an acyclic molecule).
+    let scaffold: String
+}
+
+extension DescribedMolecule {
+    /// Describes a SMILES, or nil when it is not a valid molecule.
+    init?(_ smiles: String) {
+        guard case .success(let molecule) = readMolecule(smiles), let canonical = try? molecule.canonicalSMILES() else { return nil }
+        var aromatic = molecule.withoutExplicitHydrogens()
+        let scaffold = aromatic.murckoScaffold()
+        aromatic.perceiveAromaticity()
+        self.canonical = canonical
+        fingerprint = Fingerprint(aromatic)
+        self.scaffold = scaffold.atoms.isEmpty ? "" : (try? scaffold.canonicalSMILES()) ?? ""
+    }
+
+    /// Describes many SMILES on every core; nil where a SMILES is invalid. Order is kept.
+    static func describe(_ smiles: [String]) -> [DescribedMolecule?] {
+        let chunk = 1024
+        let chunks = stride(from: 0, to: smiles.count, by: chunk).map { $0..<min($0 + chunk, smiles.count) }
+        var parts = [[DescribedMolecule?]](repeating: [], count: chunks.count)
+        parts.withUnsafeMutableBufferPointer { out in
+            DispatchQueue.concurrentPerform(iterations: chunks.count) { c in out[c] = chunks[c].map { DescribedMolecule(smiles[$0]) } }
+        }
+        return Array(parts.joined())
+    }
+}
+
+/// Similarity aggregates over fingerprint sets, on every core.
+enum Similarity {
+    /// Mean over `a` of the mean (`power` 1) or root-mean-power Tanimoto to all of `b`: the
+    /// `average_agg_tanimoto` of MOSES's `internal_diversity` (molecularsets/moses `metrics/utils.py`).
+    static func meanTanimoto(_ a: [Fingerprint], _ b: [Fingerprint], power: Double) -> Double {
+        guard !a.isEmpty, !b.isEmpty else { return 0 }
+        var sums = [Double](repeating: 0, count: a.count)
+        sums.withUnsafeMutableBufferPointer { out in
+            DispatchQueue.concurrentPerform(iterations: a.count) { i in
+                var s = 0.0
+                for f in b { s += power == 1 ? a[i].tanimoto(f) : pow(a[i].tanimoto(f), power) }
+                out[i] = s / Double(b.count)
+            }
+        }
+        return sums.reduce(0) { $0 + (power == 1 ? $1 : pow($1, 1 / power)) } / Double(a.count)
+    }
+
+    /// Mean over `a` of the largest Tanimoto to any of `b` (MOSES's SNN).
+    static func meanNearest(_ a: [Fingerprint], _ b: [Fingerprint]) -> Double {
+        guard !a.isEmpty, !b.isEmpty else { return 0 }
+        var best = [Double](repeating: 0, count: a.count)
+        best.withUnsafeMutableBufferPointer { out in
+            DispatchQueue.concurrentPerform(iterations: a.count) { i in out[i] = b.reduce(0) { max($0, a[i].tanimoto($1)) } }
+        }
+        return best.reduce(0, +) / Double(a.count)
+    }
+
+    /// Cosine similarity of two count vectors (MOSES's Scaf and Frag metrics).
+    static func cosine(_ x: [String: Int], _ y: [String: Int]) -> Double {
+        var dot = 0.0
+        for (k, v) in x { dot += Double(v * (y[k] ?? 0)) }
+        let nx = sqrt(x.values.reduce(0.0) { $0 + Double($1 * $1) })
+        let ny = sqrt(y.values.reduce(0.0) { $0 + Double($1 * $1) })
+        return nx == 0 || ny == 0 ? 0 : dot / (nx * ny)
+    }
+}

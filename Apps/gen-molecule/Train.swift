@@ -1,0 +1,68 @@
+// gen-molecule train: a SMILES language model from a file of molecules, as a bundle with a model card.
+import Foundation
+import GenEngine
+
+func train(_ args: Arguments) throws {
+    typealias O = TrainOptions
+    let out = try O.group.outputFolder(args)
+    let seed = args[O.group.seed]
+    let arch = args[O.arch]
+    guard let path = args[O.data] else { throw CLIError.usage("--data FILE.smi is required (one SMILES per line)") }
+    let molecules = try SMILESFile(path).entries.map(\.smiles)
+    guard molecules.count >= 2 else {
+        throw CLIError.badData("\(path): holds \(molecules.count) SMILES; pass a file with one SMILES per line (at least 2)")
+    }
+    let (trainIndices, validationIndices) = trainValidationSplit(
+        count: molecules.count, validationFraction: Double(args[O.validation]), seed: seed)
+    let tokenizer: RegexTokenizer
+    do {
+        tokenizer = try SMILESTokens.tokenizer(corpus: trainIndices.map { molecules[$0] })
+    } catch let error as TokenizerError {
+        throw CLIError.badData("\(path): \(error.message); is it a SMILES file?")
+    }
+    let train = try trainIndices.map { try SMILESTokens.document(molecules[$0], tokenizer) }
+    // Each held-out molecule is scored after an end token, as the training stream and sampling see it.
+    let validation = try validationIndices.map {
+        [tokenizer.specialTokenID(SMILESTokens.end)!] + (try SMILESTokens.document(molecules[$0], tokenizer))
+    }
+    printError(
+        "gen-molecule: \(molecules.count) molecules, \(trainIndices.count) for training (\(train.reduce(0) { $0 + $1.count }) tokens "
+            + "of a \(tokenizer.vocabSize)-token vocabulary), \(validationIndices.count) held out")
+
+    var plan = LanguageModelPlan(batch: args[O.group.batch], length: args[O.length], learningRate: args[O.group.learningRate])
+    (plan.epochs, plan.steps, plan.patience, plan.seed) = (args[O.group.epochs], args[O.steps], args[O.patience], seed)
+    plan.validateEvery = args[O.validateEvery]
+    let vocabulary = tokenizer.vocabSize
+    let (width, layers, dropout) = (args[O.width], args[O.layers], args[O.dropout])
+    let architecture: LanguageModelArchitecture
+    switch arch {
+    case .ngram: architecture = .ngram(NGramConfig(order: args[O.order], vocabSize: vocabulary))
+    case .lstm, .gru:
+        architecture = .recurrent(
+            RecurrentLMConfig(
+                vocabSize: vocabulary, embedding: min(width, 256), hidden: width, layers: layers, cell: arch == .lstm ? .lstm : .gru,
+                dropout: dropout))
+    case .gpt:
+        guard width % args[O.heads] == 0 else { throw CLIError.usage("--width \(width) must be a multiple of --heads \(args[O.heads])") }
+        architecture = .transformer(
+            TransformerLMConfig(
+                vocabSize: vocabulary, contextLength: plan.length, layers: layers, heads: args[O.heads], width: width, dropout: dropout))
+    }
+    var recipe = LanguageModelTraining(train: train, validation: validation, plan: plan)
+    recipe.quiet = args[O.group.quiet]
+    if arch != .ngram {
+        printError("gen-molecule: training \(arch.rawValue), \(recipe.totalSteps) steps of \(plan.batch)×\(plan.length) tokens")
+    }
+    let (model, summary) = try recipe.run(architecture, folder: out, resume: args[O.group.resume])
+    let nll = model.negativeLogLikelihood(validation)
+    let command = (["gen-molecule"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+    let manifest = BundleManifest(
+        domain: MoleculeDomain(tokenization: SMILESTokens.pattern, randomised: false),
+        training: TrainingRecord(command: command, data: path, steps: summary.steps, seconds: summary.seconds),
+        metrics: ["validation_nats_per_token": nll])
+    try ModelBundle.save(model, manifest: manifest, to: out, overwrite: true)
+    try TokenizerFile.write(tokenizer, to: out.appendingPathComponent(TokenizerFile.fileName))
+    printError(
+        "gen-molecule: wrote \(out.path) after \(summary.steps) steps in \(Int(summary.seconds)) s; validation "
+            + String(format: "%.4f nats per token", nll))
+}

@@ -1,0 +1,107 @@
+import Foundation
+import XCTest
+
+@testable import gen_molecule
+
+/// gen-molecule as a user runs it.
+final class ToolTests: XCTestCase {
+    var dir: URL!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("gen-molecule-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    func run(_ args: [String], stdin: String? = nil) throws -> (out: String, err: String, status: Int32) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "gen-molecule")
+        process.arguments = args
+        process.currentDirectoryURL = dir
+        let (out, err, input) = (Pipe(), Pipe(), Pipe())
+        (process.standardOutput, process.standardError, process.standardInput) = (out, err, input)
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self), process.terminationStatus)
+    }
+
+    /// 3,000 MOSES molecules as a training file.
+    func trainingFile() throws -> String {
+        let lines = try SMILESFile(Fixtures.root.appendingPathComponent("samples/data/moses/train-100k.smi.gz").path).entries.prefix(3000)
+        let path = dir.appendingPathComponent("train.smi").path
+        try (lines.map(\.smiles).joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// Train a tiny GRU for a few steps (checkpoints included), sample with a seed twice: the same
+    /// bytes; every molecule written is valid and distinct; raw shards put together are the whole.
+    func testTrainAndSampleAreReproducible() throws {
+        let data = try trainingFile()
+        let trained = try run([
+            "train", "--data", data, "--arch", "gru", "--width", "32", "--layers", "1", "--batch", "8", "--length", "32",
+            "--steps", "12", "--validate-every", "6", "--out", "gru", "--quiet",
+        ])
+        XCTAssertEqual(trained.status, 0, trained.err)
+        let first = try run(["--model", "gru", "--count", "5", "--seed", "3", "--max-attempts", "5000", "--quiet"])
+        let second = try run(["--model", "gru", "--count", "5", "--seed", "3", "--max-attempts", "5000", "--quiet"])
+        XCTAssertEqual(first.status, 0, first.err)
+        XCTAssertEqual(first.out, second.out)
+        let molecules = first.out.split(separator: "\n").map(String.init)
+        XCTAssertEqual(molecules.count, 5)
+        XCTAssertEqual(Set(molecules).count, 5)
+        for m in molecules { XCTAssertEqual(try readMolecule(m).get().canonicalSMILES(), m) }
+        let whole = try run(["--model", "gru", "--count", "9", "--raw", "--seed", "1", "--quiet"]).out
+        let parts = try (0..<3).map {
+            try run(["--model", "gru", "--count", "9", "--raw", "--seed", "1", "--shard", "\($0)/3", "--quiet"]).out
+        }
+        XCTAssertEqual(parts.joined(), whole)
+        XCTAssertEqual(whole.split(separator: "\n", omittingEmptySubsequences: false).count, 10)
+    }
+
+    /// The n-gram baseline, constrained: more valid draws than unconstrained from the same model.
+    func testConstrainedDecodingRaisesValidity() throws {
+        let data = try trainingFile()
+        XCTAssertEqual(try run(["train", "--data", data, "--arch", "ngram", "--order", "8", "--out", "ngram"]).status, 0)
+        func validity(_ extra: [String]) throws -> Double {
+            let csv = try run(["--model", "ngram", "--count", "300", "--raw", "--format", "csv", "--quiet"] + extra)
+            XCTAssertEqual(csv.status, 0, csv.err)
+            let rows = csv.out.split(separator: "\n").dropFirst()
+            XCTAssertEqual(rows.count, 300)
+            return Double(rows.filter { $0.contains(",1,") }.count) / 300
+        }
+        let plain = try validity([])
+        let constrained = try validity(["--constrained"])
+        XCTAssertGreaterThan(constrained, plain + 0.05, "constrained \(constrained), plain \(plain)")
+    }
+
+    func testCheckAndCanonicalOnStandardInput() throws {
+        let check = try run(["check", "-"], stdin: "CCO\nC1CC\nc1ccccc1\n\u{FF}\u{00}x\n")
+        XCTAssertEqual(check.status, 1)
+        XCTAssertEqual(
+            check.out,
+            "valid\ninvalid: ring bond 1 is never closed at position 2\nvalid\ninvalid: unexpected byte 0xC3 at position 1\n")
+        XCTAssertTrue(check.err.contains("2 of 4 SMILES are invalid"), check.err)
+        let canonical = try run(["canonical"], stdin: "OCC\nC1=CC=CC=C1\n")
+        XCTAssertEqual(canonical.status, 0, canonical.err)
+        XCTAssertEqual(canonical.out, "CCO\nc1ccccc1\n")
+    }
+
+    func testBadTrainingData() throws {
+        try "".write(to: dir.appendingPathComponent("empty.smi"), atomically: true, encoding: .utf8)
+        let empty = try run(["train", "--data", "empty.smi", "--out", "m"])
+        XCTAssertEqual(empty.status, 65)
+        XCTAssertTrue(empty.err.contains("holds 0 SMILES"), empty.err)
+        try "Hello, world! This is not SMILES.\nNor is this line.\n".write(
+            to: dir.appendingPathComponent("text.smi"), atomically: true, encoding: .utf8)
+        let text = try run(["train", "--data", "text.smi", "--out", "m"])
+        XCTAssertEqual(text.status, 65)
+        XCTAssertTrue(text.err.contains("is it a SMILES file?"), text.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("m").path))
+    }
+}
