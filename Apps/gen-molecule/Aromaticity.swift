@@ -6,8 +6,8 @@ extension Molecule {
     /// (RDKit's default aromaticity model, RDKit Book "Aromaticity"): 1 for an atom with a double
     /// bond on a ring; 0 for one with an exocyclic double bond to a more electronegative atom (the
     /// C of pyridone's C=O) or a cation/boron with an empty orbital; 2 for an atom whose lone pair
-    /// can join (N with three connections, O, S, Se, Te with two, a carbanion); nil for sp3 atoms,
-    /// atoms with triple bonds or an exocyclic C=C. Needs `sanitize()` first (hydrogens known).
+    /// can join (N with three connections, O, S, Se, Te with two, a carbanion); nil for atoms with
+    /// four or more connections (sp3, or a sulfone's S) and atoms with triple bonds. Needs `sanitize()` first (hydrogens known).
     func piElectrons(_ a: Int, _ ringBonds: [Bool]) -> Int? {
         let atom = atoms[a]
         var ringDouble = false
@@ -20,13 +20,13 @@ extension Molecule {
             }
         }
         let connections = degree(a) + hydrogens(a)
-        if ringDouble { return connections <= 3 ? 1 : nil }
+        guard connections <= 3 else { return nil }
+        if ringDouble { return 1 }
         if let n = exocyclicDouble {
-            let partner = atoms[n].element
-            // More electronegative partners: N, O, S, Se and the halogens (not C).
-            guard atom.element == 6 || atom.element == 7 || atom.element == 16, [7, 8, 16, 34, 9, 17, 35].contains(partner)
-            else { return nil }
-            return 0
+            // An exocyclic double bond to a more electronegative atom (N, O, S, Se) takes the
+            // electron away; one to carbon leaves it.
+            guard atom.element == 6 || atom.element == 7 else { return nil }
+            return [7, 8, 16, 34].contains(atoms[n].element) ? 0 : 1
         }
         switch (atom.element, atom.charge) {
         case (6, 1), (5, 0): return connections <= 3 ? 0 : nil

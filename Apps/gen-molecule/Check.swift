@@ -62,3 +62,19 @@ func canonical(_ args: Arguments) throws {
     }
     if invalid > 0 { throw CLIError("\(invalid) of \(lines.count) SMILES are invalid", code: .checkFailed) }
 }
+
+func properties(_ args: Arguments) throws {
+    let lines = try readLines(args.positionals.first)
+    print(CSV.line(["smiles", "valid", "reason"] + propertyColumns.map(\.rawValue)), terminator: "")
+    var invalid = 0
+    for line in lines {
+        let smiles = String(decoding: line.prefix { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }, as: UTF8.self)
+        switch readMolecule(smiles) {
+        case .success(let molecule): print(CSV.line([smiles, "1", ""] + propertyFields(MolecularProperties(molecule))), terminator: "")
+        case .failure(let error):
+            invalid += 1
+            print(CSV.line([smiles, "0", error.description] + propertyColumns.map { _ in "" }), terminator: "")
+        }
+    }
+    if invalid > 0 { throw CLIError("\(invalid) of \(lines.count) SMILES are invalid", code: .checkFailed) }
+}

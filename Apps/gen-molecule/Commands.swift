@@ -9,6 +9,9 @@ let defaultModel = "molecule-moses-gru"
 /// The architectures `gen-molecule train --arch` offers.
 enum MoleculeArchitecture: String, CaseIterable { case ngram, lstm, gru, gpt }
 
+/// Named property filters of sampling.
+enum MoleculeFilterRule: String, CaseIterable { case lipinski }
+
 /// Output formats of sampling.
 enum MoleculeFormat: String, CaseIterable { case smi, csv }
 
@@ -30,12 +33,17 @@ enum GenerateOptions {
     static let train = Opt.string("train", "FILE.smi", help: "The training molecules, for --novel.")
     static let maxAttempts = Opt.int(
         "max-attempts", in: 1...1_000_000_000, help: "Draws before giving up (default: 50 per molecule, at least 1,000).")
+    static let filter: Opt<MoleculeFilterRule?> = .choice(
+        "filter", "RULE", help: "lipinski: only molecules within Lipinski's rule of five.")
+    static let require = Opt.list(
+        "require", "BOUND", help: "A property bound each molecule must meet, e.g. \"MW<=500\", \"logP<=5\", \"HBD<=5\" (repeatable).")
     static let format = Opt.choice(
-        "format", "FORMAT", default: MoleculeFormat.smi, help: "smi: canonical SMILES per line; csv: smiles,canonical,nll,valid,reason.")
+        "format", "FORMAT", default: MoleculeFormat.smi,
+        help: "smi: canonical SMILES per line; csv: smiles,canonical,nll,valid,reason and the properties.")
     static let shard = Opt.shard(help: "Write the K-th of N slices of the job (0-based); the slices together make the whole.")
     static let output = OutputOptionGroup(outPlaceholder: "FILE", outHelp: "File to write (default: standard output).")
     static let all: [any OptionConvertible] =
-        [model, maxLength, raw, constrained, novel, train, maxAttempts, format, shard] + sampling.options + output.options
+        [model, maxLength, raw, constrained, novel, train, filter, require, maxAttempts, format, shard] + sampling.options + output.options
 }
 
 /// The options of `train`.
@@ -90,11 +98,22 @@ let canonicalCommand = Command(
     options: [], positionals: [Positional("FILE", help: "SMILES file, or - for standard input (default).", optional: true)]
 ) { try canonical($0) }
 
+let propsCommand = Command(
+    "props", abstract: "Molecular properties of each SMILES line as CSV: MW, logP, TPSA, HBD, HBA, rotatable bonds, rings, heavy atoms.",
+    discussion: """
+        MW: average molecular weight (g/mol); logP: Wildman–Crippen (J. Chem. Inf. Comput. Sci. 39, 868, 1999); \
+        TPSA: Ertl's N and O contributions (J. Med. Chem. 43, 3714, 2000); HBD/HBA: Lipinski's N–H/O–H hydrogens \
+        and N/O atoms; rotatable: RDKit's strict definition; rings: RDKit's symmetrized SSSR. Values agree with \
+        RDKit 2026.09 (see the README).
+        """,
+    options: [], positionals: [Positional("FILE", help: "SMILES file, or - for standard input (default).", optional: true)]
+) { try properties($0) }
+
 let root = Command(
     "gen-molecule", abstract: "Generate valid, unique molecules as SMILES; check, canonicalise and describe SMILES.",
     discussion: """
         With no arguments: 100 valid, distinct molecules from the shipped MOSES model, one SMILES per line. \
         Example: gen-molecule --count 1000 --seed 7 --format csv --out molecules.csv
         """,
-    options: GenerateOptions.all, subcommands: [trainCommand, evalCommand, checkCommand, canonicalCommand]
+    options: GenerateOptions.all, subcommands: [trainCommand, evalCommand, checkCommand, canonicalCommand, propsCommand]
 ) { try generateMolecules($0) }

@@ -23,6 +23,8 @@ struct MoleculeMetrics: Encodable {
     /// similarity of scaffold counts with the test set's (Scaf/Test).
     var nearestNeighbourSimilarity: Double?
     var scaffoldSimilarity: Double?
+    /// Wasserstein-1 distance of each property's distribution (valid molecules) to the test set's.
+    var propertyDistances: [String: Double]?
 }
 
 /// The first field of each line (empty lines kept: they are invalid samples), without a
@@ -70,6 +72,13 @@ func evaluateMolecules(_ args: Arguments) throws {
         reference = DescribedMolecule.describe(try SMILESFile(test).entries.map(\.smiles)).compactMap { $0 }
         let testPrints = reference.map(\.fingerprint)
         metrics.nearestNeighbourSimilarity = Similarity.meanNearest(fingerprints, testPrints)
+        metrics.propertyDistances = Dictionary(
+            uniqueKeysWithValues: propertyColumns.map { name in
+                (
+                    name.rawValue,
+                    Similarity.wasserstein(valid.map { $0.properties.value(name) }, reference.map { $0.properties.value(name) })
+                )
+            })
         metrics.scaffoldSimilarity = Similarity.cosine(
             Dictionary(valid.map { ($0.scaffold, 1) }, uniquingKeysWith: +),
             Dictionary(reference.map { ($0.scaffold, 1) }, uniquingKeysWith: +))
@@ -78,6 +87,20 @@ func evaluateMolecules(_ args: Arguments) throws {
         let prints = reference.map(\.fingerprint)
         metrics.referenceInternalDiversity = 1 - Similarity.meanTanimoto(prints, prints, power: 1)
     }
+    // With --json -, standard output carries the JSON alone.
+    if args[O.json] != "-" { printTable(metrics) }
+    if let json = args[O.json] {
+        if json == "-" {
+            print(String(decoding: try JSONOutput.encode(metrics), as: UTF8.self))
+        } else {
+            try JSONOutput.write(metrics, to: URL(fileURLWithPath: json))
+        }
+    }
+    printError("gen-molecule: evaluated \(generated.count) samples in " + String(format: "%.1f s", Date().timeIntervalSince(started)))
+}
+
+/// The metrics as an aligned table on standard output.
+func printTable(_ metrics: MoleculeMetrics) {
     func row(_ name: String, _ value: Double?) {
         if let value { print(name.padding(toLength: 34, withPad: " ", startingAt: 0) + String(format: "%.4f", value)) }
     }
@@ -92,12 +115,5 @@ func evaluateMolecules(_ args: Arguments) throws {
     row("scaffold novelty", metrics.scaffoldNovelty)
     row("SNN/Test", metrics.nearestNeighbourSimilarity)
     row("Scaf/Test", metrics.scaffoldSimilarity)
-    if let json = args[O.json] {
-        if json == "-" {
-            FileHandle.standardOutput.write(try JSONOutput.encode(metrics))
-        } else {
-            try JSONOutput.write(metrics, to: URL(fileURLWithPath: json))
-        }
-    }
-    printError("gen-molecule: evaluated \(generated.count) samples in " + String(format: "%.1f s", Date().timeIntervalSince(started)))
+    for name in propertyColumns { row("W1 \(name.rawValue) to test", metrics.propertyDistances?[name.rawValue]) }
 }

@@ -42,6 +42,9 @@ func generateMolecules(_ args: Arguments) throws {
     let out = args[O.output.out] ?? "-"
     try O.output.check([out] + (args[O.output.stats].map { [$0] } ?? []), args)
     if args[O.novel] && args[O.train] == nil { throw CLIError.usage("--novel needs --train FILE.smi (the molecules to be new against)") }
+    let bounds = try args[O.require].map(PropertyBound.init) + (args[O.filter] == .lipinski ? PropertyBound.lipinski : [])
+    if raw && !bounds.isEmpty { throw CLIError.usage("--raw writes every draw; it cannot be combined with --require or --filter") }
+    if raw && args[O.novel] { throw CLIError.usage("--raw writes every draw; it cannot be combined with --novel") }
     let model = try MoleculeModel(loading: args[O.model])
     let known = try args[O.train].map(canonicalForms) ?? []
     let sampler = MoleculeSampler(
@@ -49,22 +52,27 @@ func generateMolecules(_ args: Arguments) throws {
         seed: args[O.sampling.seed])
     let csv = args[O.format] == .csv
     let toStdout = out == "-"
-    var text = csv ? CSV.line(["smiles", "canonical", "nll", "valid", "reason"]) + "\n" : ""
+    var text = csv ? CSV.line(["smiles", "canonical", "nll", "valid", "reason"] + propertyColumns.map(\.rawValue)) : ""
+    /// Writes one line (a CSV record already ends in its newline).
     func emit(_ line: String) {
+        let ended = line.hasSuffix("\n") ? line : line + "\n"
         if toStdout {
-            print(line)
+            print(ended, terminator: "")
         } else {
-            text += line + "\n"
+            text += ended
         }
     }
     if toStdout && csv {
         print(text, terminator: "")
         text = ""
     }
-    func row(_ m: DrawnMolecule) -> String {
+    func row(_ m: DrawnMolecule, _ p: MolecularProperties?) -> String {
         switch m.verdict {
-        case .success(let v): return CSV.line([m.smiles, v.canonical, String(format: "%.4f", m.nll), "1", ""])
-        case .failure(let e): return CSV.line([m.smiles, "", String(format: "%.4f", m.nll), "0", e.description])
+        case .success(let v):
+            let fields = propertyFields(p ?? MolecularProperties(v.molecule))
+            return CSV.line([m.smiles, v.canonical, String(format: "%.4f", m.nll), "1", ""] + fields)
+        case .failure(let e):
+            return CSV.line([m.smiles, "", String(format: "%.4f", m.nll), "0", e.description] + propertyColumns.map { _ in "" })
         }
     }
 
@@ -84,7 +92,7 @@ func generateMolecules(_ args: Arguments) throws {
                     valid += 1
                     seen.insert(v.canonical)
                 }
-                emit(csv ? row(m) : m.smiles)
+                emit(csv ? row(m, nil) : m.smiles)
                 written += 1
             }
             progress.update(written)
@@ -100,7 +108,13 @@ func generateMolecules(_ args: Arguments) throws {
                 guard case .success(let v) = m.verdict else { continue }
                 valid += 1
                 guard seen.insert(v.canonical).inserted, !known.contains(v.canonical) else { continue }
-                emit(csv ? row(m) : v.canonical)
+                var properties: MolecularProperties?
+                if !bounds.isEmpty || csv {
+                    let p = MolecularProperties(v.molecule)
+                    guard bounds.allSatisfy({ $0.holds(p) }) else { continue }
+                    properties = p
+                }
+                emit(csv ? row(m, properties) : v.canonical)
                 written += 1
             }
             progress.update(written)

@@ -8,6 +8,7 @@ struct DescribedMolecule: Sendable {
     let fingerprint: Fingerprint
     /// Canonical SMILES of the Bemis–Murcko scaffold ("" for an acyclic molecule).
     let scaffold: String
+    let properties: MolecularProperties
 }
 
 extension DescribedMolecule {
@@ -20,6 +21,7 @@ extension DescribedMolecule {
         self.canonical = canonical
         fingerprint = Fingerprint(aromatic)
         self.scaffold = scaffold.atoms.isEmpty ? "" : (try? scaffold.canonicalSMILES()) ?? ""
+        properties = MolecularProperties(aromatic)
     }
 
     /// Describes many SMILES on every core; nil where a SMILES is invalid. Order is kept.
@@ -59,6 +61,23 @@ enum Similarity {
             DispatchQueue.concurrentPerform(iterations: a.count) { i in out[i] = b.reduce(0) { max($0, a[i].tanimoto($1)) } }
         }
         return best.reduce(0, +) / Double(a.count)
+    }
+
+    /// The Wasserstein-1 (earth mover's) distance between two samples of a number: the area
+    /// between their empirical distribution functions (MOSES's property metrics use it).
+    static func wasserstein(_ x: [Double], _ y: [Double]) -> Double {
+        guard !x.isEmpty, !y.isEmpty else { return 0 }
+        let (a, b) = (x.sorted(), y.sorted())
+        var (i, j) = (0, 0)
+        var last = min(a[0], b[0])
+        var area = 0.0
+        while i < a.count || j < b.count {
+            let next = j == b.count || (i < a.count && a[i] <= b[j]) ? a[i] : b[j]
+            area += abs(Double(i) / Double(a.count) - Double(j) / Double(b.count)) * (next - last)
+            last = next
+            if j == b.count || (i < a.count && a[i] <= b[j]) { i += 1 } else { j += 1 }
+        }
+        return area
     }
 
     /// Cosine similarity of two count vectors (MOSES's Scaf and Frag metrics).

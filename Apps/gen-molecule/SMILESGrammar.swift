@@ -1,11 +1,23 @@
 // Constrained decoding: a per-sequence processor that keeps a SMILES being sampled well formed.
 import GenEngine
 
+/// What an aromatic atom can give a ring's π system, for the ring-size rules of `SMILESGrammar`.
+enum AromaticRole: Equatable {
+    case aliphatic
+    /// `c`: one electron.
+    case carbon
+    /// `n`: one electron, or two once it has a third bond (pyrrole-type when substituted).
+    case nitrogen
+    /// `o`, `s`, `[nH]`, `[se]`: a lone pair, two electrons.
+    case donor
+    case other
+}
+
 /// What one vocabulary token does in a SMILES.
 enum SMILESTokenKind: Equatable {
     /// An atom, and the bonds it can still make (its largest allowed valence less its hydrogens;
     /// one less for an aromatic carbon, whose π bond is spoken for).
-    case atom(budget: Int)
+    case atom(budget: Int, role: AromaticRole)
     case bond(order: Int)
     case open, close, dot
     case ring(label: Int)
@@ -41,7 +53,15 @@ enum SMILESTokenKind: Equatable {
             let atom = molecule.atoms[0]
             let top = atom.allowedValences?.last ?? 8
             let hydrogens = atom.bracket ? (atom.hydrogens ?? 0) : 0
-            self = .atom(budget: max(0, top - hydrogens - (atom.aromatic && atom.element == 6 ? 1 : 0)))
+            let role: AromaticRole =
+                !atom.aromatic
+                ? .aliphatic
+                : atom.element == 6 && atom.charge == 0
+                    ? .carbon
+                    : atom.element == 7 && atom.charge == 0 && hydrogens == 0
+                        ? .nitrogen
+                        : [7, 8, 16, 34, 52].contains(atom.element) && atom.charge <= 0 ? .donor : .other
+            self = .atom(budget: max(0, top - hydrogens - (atom.aromatic && atom.element == 6 ? 1 : 0)), role: role)
         }
     }
 }
@@ -50,8 +70,10 @@ enum SMILESTokenKind: Equatable {
 /// project's n-gram experiment, plus a valence budget): branches open only after an atom and
 /// close only when open; ring-bond labels close on a different atom not yet bonded to it; a bond
 /// symbol is followed by an atom or a ring label; no atom gets more bonds than its valence
-/// allows; the end token comes only when every branch and ring is closed; and near `maxLength`
-/// nothing new is opened. Tokens of kind `.other` (`<unk>`) are never drawn.
+/// allows; an aromatic atom placed outside any open ring opens one at once (aromatic atoms lie on
+/// rings); the end token comes only when every branch and ring is closed; and past a soft limit
+/// (three quarters of `maxLength`, at most 64 tokens) nothing new is opened and the chain grows
+/// only while a ring or branch is open, so a sampler stuck in a loop is wound up instead of cut. Tokens of kind `.other` (`<unk>`) are never drawn.
 final class SMILESGrammar: LogitsProcessor {
     let kinds: [SMILESTokenKind]
     let maxLength: Int
@@ -63,9 +85,21 @@ final class SMILESGrammar: LogitsProcessor {
     private var rings: [Int: (atom: Int, order: Int)] = [:]
     private var bonded = Set<Int>()  // atom pairs a * 65_536 + b
     private var length = 0
+    /// An aromatic atom was placed with no ring open: a ring label must come next.
+    private var needsRing = false
     private var started = false
+    /// Per atom: aromatic role, the atom it was bonded to when written (-1 for none), and depth.
+    private var roles: [AromaticRole] = []
+    private var parents: [Int] = []
+    private var depths: [Int] = []
 
-    init(kinds: [SMILESTokenKind], maxLength: Int) { (self.kinds, self.maxLength) = (kinds, maxLength) }
+    /// Tokens after which the sequence winds down (the longest MOSES molecule has 54 tokens).
+    let softLimit: Int
+
+    init(kinds: [SMILESTokenKind], maxLength: Int) {
+        (self.kinds, self.maxLength) = (kinds, maxLength)
+        softLimit = min(maxLength * 3 / 4, 64)
+    }
 
     /// The kinds of every token of a tokenizer's vocabulary.
     static func kinds(of tokenizer: any Tokenizer) -> [SMILESTokenKind] {
@@ -83,9 +117,13 @@ final class SMILESGrammar: LogitsProcessor {
         }
         length += 1
         switch kind {
-        case .atom(let budget):
+        case .atom(let budget, let role):
             let index = budgets.count
+            needsRing = role != .aliphatic && rings.isEmpty
             budgets.append(budget)
+            roles.append(role)
+            parents.append(current ?? -1)
+            depths.append(current.map { depths[$0] + 1 } ?? 0)
             if let from = current {
                 let order = pendingOrder ?? 1
                 budgets[from] -= order
@@ -95,7 +133,9 @@ final class SMILESGrammar: LogitsProcessor {
             current = index
             pendingOrder = nil
             branchStart = false
-        case .bond(let order): pendingOrder = order
+        case .bond(let order):
+            pendingOrder = order
+            needsRing = false
         case .open:
             branches.append(current!)
             branchStart = true
@@ -114,6 +154,7 @@ final class SMILESGrammar: LogitsProcessor {
                 budgets[atom] -= 1
             }
             pendingOrder = nil
+            needsRing = false
         case .end, .other: break
         }
     }
@@ -126,24 +167,61 @@ final class SMILESGrammar: LogitsProcessor {
         let order = pendingOrder ?? 1
         let room = current.map { budgets[$0] } ?? 0
         let left = maxLength - length - branches.count - rings.count
+        // Past the soft limit, nothing new is opened and the chain only grows to close rings.
+        let winding = length >= softLimit
+        if needsRing {
+            if case .ring(let label) = kind, rings[label] == nil { return room >= 1 }
+            return false
+        }
         switch kind {
-        case .atom(let budget):
+        case .atom(let budget, _):
             guard current != nil else { return pendingOrder == nil && budget >= 0 }
+            // Winding down: a new atom only when no open ring can close here.
+            if winding && pendingOrder == nil && (rings.isEmpty || rings.keys.contains { allowed(.ring(label: $0)) }) { return false }
+            // An atom that would end the chain while a ring is open and no branch returns is a dead end.
+            if budget - order < 1 && !rings.isEmpty && branches.isEmpty { return false }
             return room >= order && budget >= order
-        case .bond(let o): return current != nil && pendingOrder == nil && room >= o
-        case .open: return current != nil && pendingOrder == nil && !branchStart && room >= 2 && left > 3
+        case .bond(let o): return current != nil && pendingOrder == nil && room >= o && !winding
+        case .open: return current != nil && pendingOrder == nil && !branchStart && room >= 2 && left > 3 && !winding
         case .close: return !branches.isEmpty && !branchStart && pendingOrder == nil
         case .dot: return false
         case .ring(let label):
             guard let atom = current, !branchStart else { return false }
             if let open = rings[label] {
                 let o = pendingOrder ?? open.order
+                let leavesWayOn = room - o >= 1 || rings.count == 1 || !branches.isEmpty
                 return open.atom != atom && !bonded.contains(min(open.atom, atom) * 65_536 + max(open.atom, atom))
-                    && room >= o && budgets[open.atom] >= o - 1
+                    && room >= o && budgets[open.atom] >= o - 1 && leavesWayOn && (pendingOrder != nil || aromaticRingFits(open.atom, atom))
             }
-            return room >= 2 && left > 4 && rings.count < 4
+            return room >= 2 && left > 4 && rings.count < 4 && !winding
         case .end: return current != nil && branches.isEmpty && rings.isEmpty && pendingOrder == nil && !branchStart
         case .other: return false
+        }
+    }
+
+    /// Whether closing a ring between aromatic atoms `a` and `b` can give a ring that kekulises,
+    /// judged by its atoms along the written path (up to their common ancestor): an all-aromatic
+    /// ring must have 5 atoms with one lone-pair donor (`o`, `s`, `[nH]`) or an `n`, or 6 atoms
+    /// without a donor (the aromatic rings of MOSES). Rings with an aliphatic atom, and rings too
+    /// long to judge cheaply, pass.
+    private func aromaticRingFits(_ a: Int, _ b: Int) -> Bool {
+        guard roles[a] != .aliphatic, roles[b] != .aliphatic else { return true }
+        var (x, y) = (a, b)
+        var members = [a, b]
+        while x != y {
+            if depths[x] >= depths[y] { x = parents[x] } else { y = parents[y] }
+            guard x >= 0, y >= 0 else { return true }
+            if x != y { members.append(depths[x] >= depths[y] ? x : y) }
+            if members.count > 8 { return true }
+        }
+        members.append(x)
+        let kinds = Set(members).map { roles[$0] }
+        if kinds.contains(.aliphatic) || kinds.contains(.other) { return true }
+        let donors = kinds.filter { $0 == .donor }.count
+        switch kinds.count {
+        case 5: return donors == 1 || (donors == 0 && kinds.contains(.nitrogen))
+        case 6: return donors == 0
+        default: return false
         }
     }
 }

@@ -72,6 +72,8 @@ struct MoleculeSampler {
             let verdict: Result<(canonical: String, molecule: Molecule), SMILESError>
             if let unknown = model.tokenizer.specialTokenID(SMILESTokens.unknown), result.tokens.contains(unknown) {
                 verdict = .failure(SMILESError("the model drew the unknown token", at: 0))
+            } else if result.stop == .noAllowedToken {
+                verdict = .failure(SMILESError("constrained decoding left no token to draw", at: smiles.utf8.count))
             } else if result.stop != .stopSequence {
                 verdict = .failure(SMILESError("no end within \(maxLength) tokens", at: smiles.utf8.count))
             } else {

@@ -105,3 +105,41 @@ final class ToolTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("m").path))
     }
 }
+
+extension ToolTests {
+    func testPropsAndFilters() throws {
+        let props = try run(["props", "-"], stdin: "CCO\nC1CC\n")
+        XCTAssertEqual(props.status, 1)
+        let lines = props.out.split(separator: "\n")
+        XCTAssertEqual(lines[0], "smiles,valid,reason,MW,logP,TPSA,HBD,HBA,rotatable,rings,aromaticRings,heavyAtoms")
+        XCTAssertEqual(lines[1], "CCO,1,,46.07,-0.0014,20.23,1,1,0,0,0,3")  // RDKit: 46.069, -0.0014, 20.23
+        XCTAssertTrue(lines[2].hasPrefix("C1CC,0,ring bond 1 is never closed"))
+        let bad = try run(["--require", "Mass<3"])
+        XCTAssertEqual(bad.status, 64)
+        XCTAssertTrue(bad.err.contains("unknown property 'Mass'"), bad.err)
+        let data = try trainingFile()
+        XCTAssertEqual(try run(["train", "--data", data, "--arch", "ngram", "--order", "8", "--out", "ngram"]).status, 0)
+        let filtered = try run(["--model", "ngram", "--count", "20", "--require", "MW<=250", "--format", "csv", "--quiet"])
+        XCTAssertEqual(filtered.status, 0, filtered.err)
+        let rows = filtered.out.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        XCTAssertEqual(rows.count, 20)
+        for row in rows { XCTAssertLessThanOrEqual(Double(row[5])!, 250) }
+        let impossible = try run(["--model", "ngram", "--count", "3", "--require", "MW<=1", "--max-attempts", "200", "--quiet"])
+        XCTAssertEqual(impossible.status, 3)
+        XCTAssertTrue(impossible.err.contains("only 0 of 3 molecules passed within 256 attempts"), impossible.err)
+    }
+
+    func testEvalReportsTheMOSESMetrics() throws {
+        try "CCO\nCCO\nC1CC\n\nc1ccccc1\n".write(to: dir.appendingPathComponent("gen.smi"), atomically: true, encoding: .utf8)
+        try "CCO\nCCN\n".write(to: dir.appendingPathComponent("train.smi"), atomically: true, encoding: .utf8)
+        let eval = try run(["eval", "gen.smi", "--train", "train.smi", "--json", "-"])
+        XCTAssertEqual(eval.status, 0, eval.err)
+        let json = try XCTUnwrap(eval.out.range(of: "{").map { String(eval.out[$0.lowerBound...]) })
+        let metrics = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
+        XCTAssertEqual(metrics["samples"] as? Int, 5)
+        XCTAssertEqual(metrics["validity"] as! Double, 0.6, accuracy: 1e-12)  // the empty line is an invalid sample
+        XCTAssertEqual(metrics["unique1k"] as! Double, 2.0 / 3.0, accuracy: 1e-12)
+        XCTAssertEqual(metrics["novelty"] as! Double, 0.5, accuracy: 1e-12)  // benzene is new, ethanol is not
+        XCTAssertEqual(metrics["scaffoldNovelty"] as! Double, 1, accuracy: 1e-12)
+    }
+}
