@@ -6,7 +6,7 @@ RELEASE := .build/release
 SHELL := /bin/bash
 
 PREFIX ?= /usr/local
-TOOLS := gen-image gen-music gen-text gen-level gen-bench engine-demo
+TOOLS := gen-image gen-music gen-text gen-level gen-molecule gen-bench engine-demo
 
 .PHONY: all deps build release lint test demo bench install clean
 
@@ -65,6 +65,10 @@ demo: release
 	$(RELEASE)/gen-level --seed 7 --force --out demo/gen-level/level.txt
 	$(RELEASE)/gen-level --seed 7 --force --format png --out demo/gen-level/level.png
 	$(RELEASE)/gen-level check demo/gen-level/level.txt
+	mkdir -p demo/gen-molecule
+	$(RELEASE)/gen-molecule --count 20 --seed 7 | tee demo/gen-molecule/molecules.smi
+	$(RELEASE)/gen-molecule --count 100 --seed 7 --format csv --force --out demo/gen-molecule/molecules.csv
+	$(RELEASE)/gen-molecule check demo/gen-molecule/molecules.smi > /dev/null && echo "all 20 molecules valid"
 
 bench: release
 	$(RELEASE)/gen-bench --json bench.json

@@ -12,6 +12,8 @@ func toolBenchmarks(only: String) -> [Result] {
     let stats = out.appendingPathComponent("stats.json").path
     let text = ["--stats", stats, "--force", "--quiet", "--seed", "0"]
     let oneMB = "samples/data/shakespeare/shakespeare_1mb.txt.gz"
+    let moses100k = "samples/data/moses/train-100k.smi.gz"
+    let mosesTest = "samples/data/moses/test-10k.smi.gz"
     let cases: [(name: String, tool: String, args: [String], items: Double)] = [
         ("tool.gen-music.16bars", "gen-music", ["--bars", "16", "--out", song, "--force"], 1),
         ("tool.gen-music.100pieces", "gen-music", ["--bars", "16", "--count", "100", "--out", song, "--force"], 100),
@@ -19,6 +21,10 @@ func toolBenchmarks(only: String) -> [Result] {
         ("tool.gen-text.gpt.count64", "gen-text", ["ROMEO:", "--max-tokens", "200", "--count", "64"] + text, 64 * 200),
         ("tool.gen-text.ngram.2000tokens", "gen-text", ["--model", "text-shakespeare-ngram", "--max-tokens", "2000"] + text, 2000),
         ("tool.gen-text.eval.1mb", "gen-text", ["eval", "--text", oneMB], 1),
+        ("tool.gen-molecule.10k", "gen-molecule", ["--count", "10000", "--out", out.appendingPathComponent("m.smi").path] + text, 10_000),
+        ("tool.gen-molecule.check.100k", "gen-molecule", ["check", moses100k], 100_000),
+        ("tool.gen-molecule.canonical.100k", "gen-molecule", ["canonical", moses100k], 100_000),
+        ("tool.gen-molecule.eval.10k", "gen-molecule", ["eval", mosesTest, "--train", moses100k], 10_000),
     ]
     var results: [Result] = []
     for c in cases where c.name.hasPrefix(only) {
@@ -41,11 +47,11 @@ func toolBenchmarks(only: String) -> [Result] {
         var usage = rusage()
         getrusage(RUSAGE_CHILDREN.rawValue, &usage)
         var notes = ["fastest_seconds": times.min()!, "items": c.items]
-        // gen-text's own figures of the last run (--stats): generation speed without start-up.
+        // The tool's own figures of the last run (--stats): generation speed without start-up.
         if c.args.contains(stats), let data = FileManager.default.contents(atPath: stats),
             let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
         {
-            for key in ["tokensPerSecond", "charactersPerSecond", "timeToFirstTokenSeconds", "loadSeconds"] {
+            for key in ["tokensPerSecond", "charactersPerSecond", "timeToFirstTokenSeconds", "loadSeconds", "moleculesPerSecond", "validity"] {
                 if let value = json[key] as? Double { notes[key] = value }
             }
         }

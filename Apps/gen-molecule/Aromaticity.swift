@@ -2,6 +2,9 @@
 // as RDKit's default model applies it.
 
 extension Molecule {
+    /// Elements with an aromatic SMILES symbol (b c n o p s, and se as te si in brackets) and the wildcard.
+    static let aromaticElements: Set<Int> = [0, 5, 6, 7, 8, 14, 15, 16, 33, 34, 52]
+
     /// The π electrons an atom gives to a ring, or nil when it cannot be part of an aromatic ring
     /// (RDKit's default aromaticity model, RDKit Book "Aromaticity"): 1 for an atom with a double
     /// bond on a ring; 0 for one with an exocyclic double bond to a more electronegative atom (the
@@ -10,6 +13,8 @@ extension Molecule {
     /// four or more connections (sp3, or a sulfone's S) and atoms with triple bonds. Needs `sanitize()` first (hydrogens known).
     func piElectrons(_ a: Int, _ ringBonds: [Bool]) -> Int? {
         let atom = atoms[a]
+        // Only the elements SMILES can write aromatic (and the wildcard) join aromatic rings.
+        guard Self.aromaticElements.contains(atom.element) else { return nil }
         var ringDouble = false
         var exocyclicDouble: Int?
         for (n, b) in neighbours[a] {
@@ -40,13 +45,13 @@ extension Molecule {
     }
 
     /// Marks aromatic atoms and bonds (`atoms[i].aromatic`, `BondOrder.aromatic`): a ring of the
-    /// SSSR is aromatic when every atom can join and its π electrons number 4n+2; so is the union
+    /// symmetrized SSSR (RDKit's ring set) is aromatic when every atom can join and its π electrons number 4n+2; so is the union
     /// of two fused rings that share a bond (azulene, or a ring aromatic only with its neighbour),
     /// as RDKit checks fused systems. Atoms off aromatic rings lose the flag, and aromatic bonds
     /// that were written but are not perceived become their Kekulé orders.
     mutating func perceiveAromaticity() {
         let ringBonds = ringBondFlags()
-        let rings = smallestRings()
+        let rings = symmetrizedRings()
         for i in atoms.indices { atoms[i].aromatic = false }
         guard !rings.isEmpty else { return }
         let electrons = atoms.indices.map { piElectrons($0, ringBonds) }

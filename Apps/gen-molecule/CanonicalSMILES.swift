@@ -1,4 +1,5 @@
 // Canonical SMILES: one spelling per molecule, so that two spellings compare equal.
+import GenEngine
 
 extension Molecule {
     /// Largest molecule canonicalised (heavy atoms); rank refinement grows with the square of a
@@ -30,7 +31,7 @@ extension Molecule {
     }
 
     /// Canonical ranks 0..<atoms.count: atoms are ordered by an invariant (degree, element,
-    /// isotope, charge, hydrogens, aromaticity, ring membership), refined by their neighbours'
+    /// isotope, charge, hydrogens, aromaticity, ring membership, atom class), refined by their neighbours'
     /// ranks and bond orders until stable (the iterative refinement of Weininger, Weininger and
     /// Weininger, "SMILES. 2. Algorithm for generation of unique SMILES notation", J. Chem. Inf.
     /// Comput. Sci. 29, 97, 1989), with ties broken one at a time and refined again.
@@ -38,7 +39,7 @@ extension Molecule {
         let ringAtoms = ringAtomFlags(ringBondFlags())
         let invariants = atoms.indices.map { i -> [Int] in
             let a = atoms[i]
-            return [degree(i), a.element, a.isotope ?? -1, a.charge, hydrogens(i), a.aromatic ? 1 : 0, ringAtoms[i] ? 1 : 0]
+            return [degree(i), a.element, a.isotope ?? -1, a.charge, hydrogens(i), a.aromatic ? 1 : 0, ringAtoms[i] ? 1 : 0, a.atomClass]
         }
         var ranks = denseRanks(atoms.indices.map { invariants[$0] })
         ranks = refine(ranks)
@@ -115,6 +116,23 @@ extension Molecule {
         molecule.perceiveAromaticity()
         let ranks = molecule.canonicalRanks()
         var writer = SMILESWriter(molecule: molecule, ranks: ranks, kekuleValence: kekuleValence)
+        return writer.write()
+    }
+}
+
+extension Molecule {
+    /// A SMILES of this sanitised molecule written from a random atom order (a "randomised
+    /// SMILES": Arús-Pous et al., "Randomized SMILES strings improve the quality of molecular
+    /// generative models", J. Cheminform. 11, 71, 2019): aromatic form, no stereo, components
+    /// sorted by their text. Throws as `canonicalSMILES` does.
+    func randomSMILES(_ rng: inout RNG) throws -> String {
+        var molecule = withoutExplicitHydrogens()
+        guard molecule.atoms.count <= Self.maxCanonicalAtoms else {
+            throw SMILESError("molecule of \(molecule.atoms.count) atoms is larger than \(Self.maxCanonicalAtoms) to write", at: 0)
+        }
+        let kekuleValence = molecule.atoms.indices.map { molecule.bondValence($0) }
+        molecule.perceiveAromaticity()
+        var writer = SMILESWriter(molecule: molecule, ranks: rng.permutation(molecule.atoms.count), kekuleValence: kekuleValence)
         return writer.write()
     }
 }

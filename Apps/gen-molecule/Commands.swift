@@ -36,11 +36,14 @@ enum GenerateOptions {
     static let filter: Opt<MoleculeFilterRule?> = .choice(
         "filter", "RULE", help: "lipinski: only molecules within Lipinski's rule of five.")
     static let require = Opt.list(
-        "require", "BOUND", help: "A property bound each molecule must meet, e.g. \"MW<=500\", \"logP<=5\", \"HBD<=5\" (repeatable).")
+        "require", "BOUND", help: "A property bound each molecule must meet, e.g. \"MW<=500\", \"logP<=5\", \"HBD<=5\".")
     static let format = Opt.choice(
         "format", "FORMAT", default: MoleculeFormat.smi,
         help: "smi: canonical SMILES per line; csv: smiles,canonical,nll,valid,reason and the properties.")
-    static let shard = Opt.shard(help: "Write the K-th of N slices of the job (0-based); the slices together make the whole.")
+    static let shard = Opt.shard(
+        help:
+            "Write the K-th of N slices (0-based). With --raw the slices together are the whole run; otherwise each slice is distinct within itself (deduplicate after merging)."
+    )
     static let output = OutputOptionGroup(outPlaceholder: "FILE", outHelp: "File to write (default: standard output).")
     static let all: [any OptionConvertible] =
         [model, maxLength, raw, constrained, novel, train, filter, require, maxAttempts, format, shard] + sampling.options + output.options
@@ -48,16 +51,19 @@ enum GenerateOptions {
 
 /// The options of `train`.
 enum TrainOptions {
-    static let group = TrainingOptionGroup(epochs: 1, learningRate: 0.001, batch: 32, batchHelp: "Sequences per step.")
+    static let group = TrainingOptionGroup(epochs: 1, learningRate: 0.0015, batch: 64, batchHelp: "Sequences per step.")
     static let data = Opt.string("data", "FILE.smi", help: "Training molecules: one SMILES per line (.smi or .smi.gz; a title may follow).")
-    static let arch = Opt.choice("arch", "ARCH", default: MoleculeArchitecture.gpt, help: "The model family.")
+    static let arch = Opt.choice(
+        "arch", "ARCH", default: MoleculeArchitecture.gru, help: "The model family (the shipped default is a GRU).")
     static let order = Opt.int("order", default: 10, in: 1...16, help: "N-gram: longest context in tokens plus one (MOSES uses 10).")
     static let steps = Opt.int("steps", in: 1...100_000_000, help: "Neural: optimiser steps (overrides --epochs).")
     static let length = Opt.int("length", "T", default: 64, in: 8...8192, help: "Neural: tokens per sequence (a GPT's context).")
-    static let layers = Opt.int("layers", default: 4, in: 1...48, help: "Neural: layers.")
-    static let width = Opt.int("width", "D", default: 256, in: 8...8192, help: "GPT width, or LSTM/GRU hidden size.")
+    static let layers = Opt.int("layers", default: 2, in: 1...48, help: "Neural: layers.")
+    static let width = Opt.int("width", "D", default: 512, in: 8...8192, help: "GPT width, or LSTM/GRU hidden size.")
     static let heads = Opt.int("heads", default: 4, in: 1...64, help: "GPT attention heads.")
-    static let dropout = Opt.float("dropout", "P", default: 0.1, in: 0...0.9, help: "Neural: dropout probability.")
+    static let dropout = Opt.float("dropout", "P", default: 0, in: 0...0.9, help: "Neural: dropout probability.")
+    static let randomised = Opt.flag(
+        "randomised", help: "Train on a random spelling of each molecule (randomised SMILES; Arús-Pous et al. 2019) instead of the file's.")
     static let patience = Opt.int("patience", in: 1...1000, help: "Stop after this many validations without improvement.")
     static let validateEvery = Opt.int(
         "validate-every", "STEPS", in: 1...100_000_000,
@@ -65,7 +71,7 @@ enum TrainOptions {
     static let validation = Opt.float(
         "validation", "F", default: 0.02, in: 0.001...0.5, help: "Share of the molecules held out for validation.")
     static let all: [any OptionConvertible] =
-        [data, arch, order, steps, length, layers, width, heads, dropout, patience, validateEvery, validation] + group.options
+        [data, arch, order, steps, length, layers, width, heads, dropout, randomised, patience, validateEvery, validation] + group.options
 }
 
 /// The options of `eval`.

@@ -30,10 +30,7 @@ struct MoleculeMetrics: Encodable {
 /// The first field of each line (empty lines kept: they are invalid samples), without a
 /// `SMILES` header.
 func sampleLines(_ path: String) throws -> [String] {
-    let lines = try readLines(path).map { line -> String in
-        let field = line.prefix { $0 != 0x20 && $0 != 0x09 && $0 != 0x2C && $0 != 0x0D }
-        return String(decoding: field, as: UTF8.self)
-    }
+    let lines = try readLines(path).map(smilesField)
     return lines.first?.lowercased() == "smiles" ? Array(lines.dropFirst()) : lines
 }
 
@@ -79,9 +76,11 @@ func evaluateMolecules(_ args: Arguments) throws {
                     Similarity.wasserstein(valid.map { $0.properties.value(name) }, reference.map { $0.properties.value(name) })
                 )
             })
-        metrics.scaffoldSimilarity = Similarity.cosine(
-            Dictionary(valid.map { ($0.scaffold, 1) }, uniquingKeysWith: +),
-            Dictionary(reference.map { ($0.scaffold, 1) }, uniquingKeysWith: +))
+        // MOSES counts scaffolds of two rings or more (`compute_scaffolds(min_rings=2)`).
+        func counts(_ set: [DescribedMolecule]) -> [String: Int] {
+            Dictionary(set.filter { $0.scaffoldRings >= 2 }.map { ($0.scaffold, 1) }, uniquingKeysWith: +)
+        }
+        metrics.scaffoldSimilarity = Similarity.cosine(counts(valid), counts(reference))
     }
     if !reference.isEmpty {
         let prints = reference.map(\.fingerprint)

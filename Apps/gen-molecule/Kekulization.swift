@@ -12,16 +12,17 @@ extension Molecule {
         return target - used >= 1
     }
 
-    /// Replaces every aromatic bond by a single or double bond so that each aromatic atom that
-    /// needs one (`needsDoubleBond`) has exactly one double bond: a perfect matching of those atoms
-    /// over aromatic bonds. Forced choices (an atom with one free partner) are taken first; the
-    /// rest is a depth-first search bounded by `budget` steps, so pathological inputs end with an
-    /// error instead of running long. Throws `SMILESError` ("cannot kekulise") at the first atom
-    /// of a ring that has no such assignment.
     /// Largest connected aromatic system kekulised (atoms needing a double bond).
     static let maxAromaticSystem = 5_000
 
-    mutating func kekulize(budget: Int = 200_000) throws {
+    /// Replaces every aromatic bond by a single or double bond so that each aromatic atom that
+    /// needs one (`needsDoubleBond`) has exactly one double bond: a perfect matching of those atoms
+    /// over aromatic bonds. A system with an odd number of such atoms (and no wildcard) has none;
+    /// otherwise forced choices (an atom with one free partner) are taken first and the rest is a
+    /// depth-first search. `budget` bounds the work of each system (atoms visited), so a
+    /// pathological input ends with an error within milliseconds instead of running long. Throws
+    /// `SMILESError` ("cannot kekulise") at the first atom of a ring that has no such assignment.
+    mutating func kekulize(budget: Int = 2_000_000) throws {
         let aromaticBonds = bonds.indices.filter { bonds[$0].order == .aromatic }
         guard !aromaticBonds.isEmpty else { return }
         // Atoms on an aromatic bond that need a double bond; a wildcard `*` may take one or not.
@@ -99,6 +100,7 @@ extension Molecule {
                 at: atoms[system.min()!].position)
         }
         var open = system.filter { candidate[$0] }.sorted()
+        if open.count % 2 == 1 && !system.contains(where: { atoms[$0].element == 0 }) { return false }
         var steps = 0
         return try match(&open, &partner, options, &steps, budget, depth: 0)
     }
@@ -114,6 +116,8 @@ extension Molecule {
         var changed = true
         while changed {
             changed = false
+            steps += open.count
+            if steps > budget || depth > 1_000 { throw SMILESError("aromatic system too large to kekulise", at: atoms[open[0]].position) }
             for a in open where partner[a] < 0 {
                 let free = options[a].filter { partner[$0] < 0 }
                 if free.isEmpty {
@@ -131,8 +135,6 @@ extension Molecule {
         open.removeAll { partner[$0] >= 0 }
         guard let a = open.first else { return true }
         for b in options[a] where partner[b] < 0 {
-            steps += 1
-            if steps > budget || depth > 1_000 { throw SMILESError("aromatic system too large to kekulise", at: atoms[a].position) }
             partner[a] = b
             partner[b] = a
             var rest = open

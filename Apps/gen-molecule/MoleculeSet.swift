@@ -8,6 +8,8 @@ struct DescribedMolecule: Sendable {
     let fingerprint: Fingerprint
     /// Canonical SMILES of the Bemis–Murcko scaffold ("" for an acyclic molecule).
     let scaffold: String
+    /// Rings of the scaffold (its cycle rank).
+    let scaffoldRings: Int
     let properties: MolecularProperties
 }
 
@@ -21,6 +23,7 @@ extension DescribedMolecule {
         self.canonical = canonical
         fingerprint = Fingerprint(aromatic)
         self.scaffold = scaffold.atoms.isEmpty ? "" : (try? scaffold.canonicalSMILES()) ?? ""
+        scaffoldRings = scaffold.atoms.isEmpty ? 0 : scaffold.bonds.count - scaffold.atoms.count + 1
         properties = MolecularProperties(aromatic)
     }
 

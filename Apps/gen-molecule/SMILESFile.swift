@@ -18,7 +18,7 @@ struct SMILESFile {
         var number = 0
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             number += 1
-            let field = line.prefix { $0 != " " && $0 != "\t" && $0 != "," && $0 != "\r" }
+            let field = line.drop { $0 == " " || $0 == "\t" }.prefix { $0 != " " && $0 != "\t" && $0 != "," && $0 != "\r" }
             if field.isEmpty || (number == 1 && field.lowercased() == "smiles") { continue }
             entries.append((String(field), number))
         }

@@ -70,8 +70,8 @@ enum SMILESTokenKind: Equatable {
 /// project's n-gram experiment, plus a valence budget): branches open only after an atom and
 /// close only when open; ring-bond labels close on a different atom not yet bonded to it; a bond
 /// symbol is followed by an atom or a ring label; no atom gets more bonds than its valence
-/// allows; an aromatic atom placed outside any open ring opens one at once (aromatic atoms lie on
-/// rings); the end token comes only when every branch and ring is closed; and past a soft limit
+/// allows; an aromatic atom placed while no ring is open opens one at once (aromatic atoms lie on
+/// rings; one placed in a branch off an open ring is not checked); the end token comes only when every branch and ring is closed; and past a soft limit
 /// (three quarters of `maxLength`, at most 64 tokens) nothing new is opened and the chain grows
 /// only while a ring or branch is open, so a sampler stuck in a loop is wound up instead of cut. Tokens of kind `.other` (`<unk>`) are never drawn.
 final class SMILESGrammar: LogitsProcessor {
@@ -82,7 +82,7 @@ final class SMILESGrammar: LogitsProcessor {
     private var pendingOrder: Int?
     private var branches: [Int] = []
     private var branchStart = false
-    private var rings: [Int: (atom: Int, order: Int)] = [:]
+    private var rings: [Int: (atom: Int, order: Int?)] = [:]  // the bond order written at the opening, if any
     private var bonded = Set<Int>()  // atom pairs a * 65_536 + b
     private var length = 0
     /// An aromatic atom was placed with no ring open: a ring label must come next.
@@ -144,13 +144,12 @@ final class SMILESGrammar: LogitsProcessor {
         case .ring(let label):
             let atom = current!
             if let open = rings.removeValue(forKey: label) {
-                let order = pendingOrder ?? open.order
+                let order = open.order ?? pendingOrder ?? 1  // the opening symbol wins, as in the parser
                 budgets[open.atom] -= order - 1  // one unit was reserved at the opening
                 budgets[atom] -= order
                 bonded.insert(min(open.atom, atom) * 65_536 + max(open.atom, atom))
             } else {
-                let order = pendingOrder ?? 1
-                rings[label] = (atom, order)
+                rings[label] = (atom, pendingOrder)
                 budgets[atom] -= 1
             }
             pendingOrder = nil
@@ -188,7 +187,7 @@ final class SMILESGrammar: LogitsProcessor {
         case .ring(let label):
             guard let atom = current, !branchStart else { return false }
             if let open = rings[label] {
-                let o = pendingOrder ?? open.order
+                let o = open.order ?? pendingOrder ?? 1
                 let leavesWayOn = room - o >= 1 || rings.count == 1 || !branches.isEmpty
                 return open.atom != atom && !bonded.contains(min(open.atom, atom) * 65_536 + max(open.atom, atom))
                     && room >= o && budgets[open.atom] >= o - 1 && leavesWayOn && (pendingOrder != nil || aromaticRingFits(open.atom, atom))

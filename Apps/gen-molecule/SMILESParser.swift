@@ -52,9 +52,11 @@ struct SMILESParser {
     }
 
     mutating func parse() throws -> Molecule {
-        var end = bytes.firstIndex { $0 == 0x20 || $0 == 0x09 } ?? bytes.count
+        // Leading spaces and tabs are skipped (RDKit reads " CCO"); the SMILES ends at the next one.
+        i = bytes.firstIndex { $0 != 0x20 && $0 != 0x09 } ?? bytes.count
+        var end = bytes[i...].firstIndex { $0 == 0x20 || $0 == 0x09 } ?? bytes.count
         if end == bytes.count, let cr = bytes.lastIndex(of: 0x0D), cr == bytes.count - 1 { end = cr }
-        guard end > 0 else { throw SMILESError("empty SMILES", at: 0) }
+        guard end > i else { throw SMILESError("empty SMILES", at: i) }
         var previous: Int?  // the atom the next atom bonds to
         var pending: PendingBond?  // a bond symbol waiting for its second atom
         var afterDot = false
@@ -184,6 +186,7 @@ struct SMILESParser {
         guard i + 1 < end, let d1 = digit(bytes[i]), let d2 = digit(bytes[i + 1]) else {
             throw SMILESError("'%' must be followed by two digits", at: start)
         }
+        guard d1 * 10 + d2 > 0 else { throw SMILESError("ring-bond label %00 is not allowed (RDKit refuses it)", at: start) }
         i += 2
         return d1 * 10 + d2
     }

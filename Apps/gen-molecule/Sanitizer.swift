@@ -17,6 +17,13 @@ extension Molecule {
         }
         cleanUpValences()
         for i in atoms.indices { try checkValence(i) }
+        for i in atoms.indices
+        where atoms[i].aromatic && atoms[i].bracket && atoms[i].element != 0 && needsDoubleBond(i)
+            && !neighbours[i].contains(where: { bonds[$0.bond].order == .aromatic })
+        {
+            throw SMILESError(
+                "cannot kekulise atom \(i + 1) (\(atoms[i].symbol)): aromatic, but none of its bonds is", at: atoms[i].position)
+        }
         try kekulize()
         for i in atoms.indices where !atoms[i].bracket {
             let used = explicitValence(i)
@@ -30,7 +37,7 @@ extension Molecule {
     /// bond), a sum up to 1.5 above an allowed valence counts as that valence (the N of
     /// `c1cccn1C`, benzyne's `c#c`). Single bonds to metals are left out when the atom would
     /// otherwise exceed its valence (RDKit makes them dative: `[NH3]->[Pt]`).
-    private func checkValence(_ i: Int) throws {
+    private mutating func checkValence(_ i: Int) throws {
         let atom = atoms[i]
         guard let valences = atom.allowedValences else { return }
         var halves = neighbours[i].reduce(0) { $0 + (bonds[$1.bond].order == .aromatic ? 3 : 2 * bonds[$1.bond].order.rawValue) }
@@ -40,10 +47,19 @@ extension Molecule {
             halves -= 2 * neighbours[i].filter { isMetal($0.atom) && bonds[$0.bond].order == .single }.count
         }
         if halves == 0 && atom.charge != 0 { return }  // a bare ion: [H+], [Na+], [Cl-]
-        let aromatic = atom.aromatic || neighbours[i].contains { bonds[$0.bond].order == .aromatic }
-        if aromatic, let first = valences.first, halves > 2 * first {
+        let onAromaticBond = neighbours[i].contains { bonds[$0.bond].order == .aromatic }
+        if atom.aromatic || onAromaticBond, let first = valences.first, halves > 2 * first {
             let allowed = valences.last { 2 * $0 <= halves } ?? first
-            if halves - 2 * allowed <= 3 { return }
+            if halves - 2 * allowed <= 3 {
+                // Off any aromatic bond, only written hydrogens can give way (RDKit reads
+                // `C1CN[nH](C)C1` as an N with no hydrogen, and refuses `C1CCc(C)(C)(C)C1`).
+                guard !onAromaticBond else { return }
+                let written = 2 * (atom.bracket ? (atom.hydrogens ?? 0) : 0)
+                if halves - written <= 2 * allowed {
+                    atoms[i].hydrogens = max(0, (atom.hydrogens ?? 0) - (halves - 2 * allowed + 1) / 2)
+                    return
+                }
+            }
         }
         let used = (halves + 1) / 2
         if used > top {

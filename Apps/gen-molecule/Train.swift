@@ -8,7 +8,21 @@ func train(_ args: Arguments) throws {
     let seed = args[O.group.seed]
     let arch = args[O.arch]
     guard let path = args[O.data] else { throw CLIError.usage("--data FILE.smi is required (one SMILES per line)") }
-    let molecules = try SMILESFile(path).entries.map(\.smiles)
+    var molecules = try SMILESFile(path).entries.map(\.smiles)
+    if args[O.randomised] {
+        // Each molecule spelled from a random atom order (its own stream of the seed); lines that
+        // are not molecules stay as they are.
+        var spelled = molecules
+        spelled.withUnsafeMutableBufferPointer { out in
+            DispatchQueue.concurrentPerform(iterations: (molecules.count + 4095) / 4096) { chunk in
+                for i in (chunk * 4096)..<min(molecules.count, chunk * 4096 + 4096) {
+                    var rng = RNG(seed: seed, stream: "randomise-\(i)")
+                    if let s = try? readMolecule(molecules[i]).get().randomSMILES(&rng) { out[i] = s }
+                }
+            }
+        }
+        molecules = spelled
+    }
     guard molecules.count >= 2 else {
         throw CLIError.badData("\(path): holds \(molecules.count) SMILES; pass a file with one SMILES per line (at least 2)")
     }
@@ -57,7 +71,7 @@ func train(_ args: Arguments) throws {
     let nll = model.negativeLogLikelihood(validation)
     let command = (["gen-molecule"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
     let manifest = BundleManifest(
-        domain: MoleculeDomain(tokenization: SMILESTokens.pattern, randomised: false),
+        domain: MoleculeDomain(tokenization: SMILESTokens.pattern, randomised: args[O.randomised]),
         training: TrainingRecord(command: command, data: path, steps: summary.steps, seconds: summary.seconds),
         metrics: ["validation_nats_per_token": nll])
     try ModelBundle.save(model, manifest: manifest, to: out, overwrite: true)

@@ -48,6 +48,10 @@ final class CanonicalTests: XCTestCase {
         XCTAssertEqual(try canonical("C[N+](C)(C)C"), "C[N+](C)(C)C")
         XCTAssertEqual(try canonical("F/C=C/F"), try canonical("F/C=C\\F"))  // stereo is left out
         XCTAssertNotEqual(try canonical("[13CH4]"), try canonical("C"))  // isotopes are kept
+        XCTAssertEqual(try canonical("[CH3:1]C[CH3:2]"), try canonical("[CH3:2]C[CH3:1]"))  // classes rank atoms
+        // Only elements with an aromatic symbol are perceived aromatic; the form reads back.
+        let germole = try canonical("[Ge]1=CC=CC=C1")
+        XCTAssertEqual(try canonical(germole), germole)
         // Eleven nested rings: labels past 9 read back to the same molecule.
         let labels = (1...11).map { $0 < 10 ? "\($0)" : "%\($0)" }
         let nested = "C" + labels.map { "C" + "C\($0)" }.joined() + labels.reversed().map { "CC\($0)" }.joined()

@@ -143,3 +143,41 @@ extension ToolTests {
         XCTAssertEqual(metrics["scaffoldNovelty"] as! Double, 1, accuracy: 1e-12)
     }
 }
+
+extension ToolTests {
+    /// Every molecule gen-molecule writes parses in RDKit, and distinct ones stay distinct (an
+    /// optional oracle: skipped where `python3 -c "import rdkit"` fails).
+    func testRDKitReadsEveryWrittenMolecule() throws {
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        probe.arguments = ["python3", "-c", "import rdkit"]
+        (probe.standardOutput, probe.standardError) = (FileHandle.nullDevice, FileHandle.nullDevice)
+        guard (try? probe.run()) != nil else { throw XCTSkip("python3 is not installed") }
+        probe.waitUntilExit()
+        guard probe.terminationStatus == 0 else { throw XCTSkip("RDKit is not installed (pip install rdkit)") }
+        let data = try trainingFile()
+        XCTAssertEqual(try run(["train", "--data", data, "--arch", "ngram", "--order", "8", "--out", "ngram"]).status, 0)
+        let written = try run(["--model", "ngram", "--count", "300", "--constrained", "--seed", "5", "--out", "mols.smi", "--quiet"])
+        XCTAssertEqual(written.status, 0, written.err)
+        let script = """
+            import sys
+            from rdkit import Chem, RDLogger
+            RDLogger.DisableLog("rdApp.*")
+            lines = open("mols.smi").read().split()
+            mols = [Chem.MolFromSmiles(s) for s in lines]
+            bad = [s for s, m in zip(lines, mols) if m is None]
+            forms = {Chem.MolToSmiles(m, isomericSmiles=False) for m in mols if m is not None}
+            print(len(lines), len(bad), len(forms), bad[:5])
+            """
+        let oracle = Process()
+        oracle.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        oracle.arguments = ["python3", "-c", script]
+        oracle.currentDirectoryURL = dir
+        let pipe = Pipe()
+        oracle.standardOutput = pipe
+        try oracle.run()
+        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        oracle.waitUntilExit()
+        XCTAssertEqual(out.split(separator: " ").prefix(3).joined(separator: " "), "300 0 300", out)
+    }
+}

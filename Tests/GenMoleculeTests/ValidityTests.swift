@@ -57,6 +57,12 @@ final class ValidityTests: XCTestCase {
         XCTAssertTrue(reason("CC\u{1F600}").hasPrefix("unexpected byte 0xF0 at position 3"))
         XCTAssertEqual(reason("C.1CC1"), "ring-bond label right after '.' at position 3")
         XCTAssertEqual(reason("CCO methanol"), "valid")  // a title after a space
+        XCTAssertEqual(reason(" CCO"), "valid")  // leading blanks, as RDKit
+        XCTAssertEqual(reason("C%00CC%00"), "ring-bond label %00 is not allowed (RDKit refuses it) at position 2")
+        // An aromatic atom with no aromatic bond: written hydrogens may give way, bonds may not (RDKit).
+        XCTAssertEqual(reason("C1CN[nH](C)C1"), "valid")
+        XCTAssertEqual(reason("C1CCc(C)(C)(C)C1"), "atom 4 (C) has valence 5, more than the 4 it allows at position 5")
+        XCTAssertEqual(reason("C1CC[cH]C1"), "cannot kekulise atom 4 (C): aromatic, but none of its bonds is at position 5")
     }
 
     /// Any bytes give a verdict, in time proportional to the length: 1 MB lines, 10,000 nested
@@ -69,6 +75,14 @@ final class ValidityTests: XCTestCase {
         XCTAssertTrue(verdict(String(repeating: "C9CC9", count: 50_000)))
         XCTAssertTrue(verdict(String(repeating: "c1ccccc1", count: 20_000)))
         XCTAssertFalse(verdict(String(repeating: "c1cccc1", count: 20_000)))
+        // Graphene-like aromatic sheets (made with RDKit, which refuses the first two): an odd
+        // system, an even one with no Kekulé structure, and a valid 40-ring sheet, each in well
+        // under a second.
+        for row in try! Fixtures.rows("hostile-aromatic-sheets.tsv") {
+            let start = Date()
+            XCTAssertEqual(verdict(row[0]), row[1] == "1")
+            XCTAssertLessThan(Date().timeIntervalSince(start), 2)
+        }
         // Random bytes drawn from the SMILES alphabet and beyond (a fixed xorshift stream).
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         func next() -> Int {

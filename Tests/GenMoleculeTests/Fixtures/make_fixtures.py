@@ -13,6 +13,10 @@ Writes, beside this script:
   two other spellings of the same molecule: a random atom order (aromatic) and a random atom
   order in Kekulé form. Two spellings of one molecule must canonicalise equal, different
   molecules differently.
+
+hostile-aromatic-sheets.tsv (SMILES <tab> RDKit verdict) holds three graphene-like aromatic sheets
+made with RDKit by a reviewer (an odd system, an even one without a Kekulé structure, and a valid
+40-ring sheet); it is committed as it is, not made by this script.
 """
 import gzip, os, random
 from rdkit import Chem, RDLogger
