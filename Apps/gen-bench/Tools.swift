@@ -51,7 +51,9 @@ func toolBenchmarks(only: String) -> [Result] {
         if c.args.contains(stats), let data = FileManager.default.contents(atPath: stats),
             let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
         {
-            for key in ["tokensPerSecond", "charactersPerSecond", "timeToFirstTokenSeconds", "loadSeconds", "moleculesPerSecond", "validity"] {
+            for key in [
+                "tokensPerSecond", "charactersPerSecond", "timeToFirstTokenSeconds", "loadSeconds", "moleculesPerSecond", "validity",
+            ] {
                 if let value = json[key] as? Double { notes[key] = value }
             }
         }
