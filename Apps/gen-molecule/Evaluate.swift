@@ -57,13 +57,15 @@ func evaluateMolecules(_ args: Arguments) throws {
         internalDiversity2: 1 - Similarity.meanTanimoto(fingerprints, fingerprints, power: 2))
     var reference: [DescribedMolecule] = []
     if let train = args[O.train] {
-        let trainSet = DescribedMolecule.describe(try SMILESFile(train).entries.map(\.smiles)).compactMap { $0 }
+        let trainSMILES = try SMILESFile(train).entries.map(\.smiles)
+        // Only canonical forms and scaffolds are needed of the (large) training set.
+        let trainSet = MoleculeForms.describe(trainSMILES).compactMap { $0 }
         let trainForms = Set(trainSet.map(\.canonical))
         metrics.novelty = Double(distinct.subtracting(trainForms).count) / Double(max(distinct.count, 1))
         let scaffolds = Set(valid.map(\.scaffold).filter { !$0.isEmpty })
         let trainScaffolds = Set(trainSet.map(\.scaffold))
         metrics.scaffoldNovelty = Double(scaffolds.subtracting(trainScaffolds).count) / Double(max(scaffolds.count, 1))
-        reference = Array(trainSet.prefix(10_000))
+        reference = DescribedMolecule.describe(Array(trainSMILES.prefix(10_000))).compactMap { $0 }
     }
     if let test = args[O.test] {
         reference = DescribedMolecule.describe(try SMILESFile(test).entries.map(\.smiles)).compactMap { $0 }

@@ -23,14 +23,7 @@ struct SamplingStats: Encodable {
 /// The canonical forms of a SMILES file's valid molecules (for `--novel`), on every core.
 func canonicalForms(_ path: String) throws -> Set<String> {
     let entries = try SMILESFile(path).entries
-    let chunks = stride(from: 0, to: entries.count, by: 4096).map { $0..<min($0 + 4096, entries.count) }
-    var forms = [[String]](repeating: [], count: chunks.count)
-    forms.withUnsafeMutableBufferPointer { out in
-        DispatchQueue.concurrentPerform(iterations: chunks.count) { c in
-            out[c] = chunks[c].compactMap { try? readMolecule(entries[$0].smiles).get().canonicalSMILES() }
-        }
-    }
-    return Set(forms.joined())
+    return Set(parallelMap(entries) { try? readMolecule($0.smiles).get().canonicalSMILES() }.compactMap { $0 })
 }
 
 func generateMolecules(_ args: Arguments) throws {

@@ -28,15 +28,34 @@ extension DescribedMolecule {
     }
 
     /// Describes many SMILES on every core; nil where a SMILES is invalid. Order is kept.
-    static func describe(_ smiles: [String]) -> [DescribedMolecule?] {
-        let chunk = 1024
-        let chunks = stride(from: 0, to: smiles.count, by: chunk).map { $0..<min($0 + chunk, smiles.count) }
-        var parts = [[DescribedMolecule?]](repeating: [], count: chunks.count)
-        parts.withUnsafeMutableBufferPointer { out in
-            DispatchQueue.concurrentPerform(iterations: chunks.count) { c in out[c] = chunks[c].map { DescribedMolecule(smiles[$0]) } }
-        }
-        return Array(parts.joined())
+    static func describe(_ smiles: [String]) -> [DescribedMolecule?] { parallelMap(smiles, DescribedMolecule.init) }
+}
+
+/// A molecule's canonical form and its scaffold's: what novelty needs of a training set.
+struct MoleculeForms: Sendable {
+    let canonical: String
+    let scaffold: String
+
+    init?(_ smiles: String) {
+        guard case .success(let molecule) = readMolecule(smiles), let canonical = try? molecule.canonicalSMILES() else { return nil }
+        let scaffold = molecule.withoutExplicitHydrogens().murckoScaffold()
+        self.canonical = canonical
+        self.scaffold = scaffold.atoms.isEmpty ? "" : (try? scaffold.canonicalSMILES()) ?? ""
     }
+
+    /// The forms of many SMILES on every core; nil where a SMILES is invalid. Order is kept.
+    static func describe(_ smiles: [String]) -> [MoleculeForms?] { parallelMap(smiles, MoleculeForms.init) }
+}
+
+/// `transform` of every element on every core, in chunks of 1,024, the order kept.
+func parallelMap<T, U>(_ items: [T], _ transform: (T) -> U) -> [U] {
+    let chunk = 1024
+    let chunks = stride(from: 0, to: items.count, by: chunk).map { $0..<min($0 + chunk, items.count) }
+    var parts = [[U]](repeating: [], count: chunks.count)
+    parts.withUnsafeMutableBufferPointer { out in
+        DispatchQueue.concurrentPerform(iterations: chunks.count) { c in out[c] = chunks[c].map { transform(items[$0]) } }
+    }
+    return Array(parts.joined())
 }
 
 /// Similarity aggregates over fingerprint sets, on every core.

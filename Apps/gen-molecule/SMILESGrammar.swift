@@ -15,8 +15,8 @@ enum AromaticRole: Equatable {
 
 /// What one vocabulary token does in a SMILES.
 enum SMILESTokenKind: Equatable {
-    /// An atom, and the bonds it can still make (its largest allowed valence less its hydrogens;
-    /// one less for an aromatic carbon, whose π bond is spoken for).
+    /// An atom, and the bonds it can still make (its largest allowed valence less its written
+    /// hydrogens; an aromatic carbon keeps all four, as pyridone's `c(=O)` uses them).
     case atom(budget: Int, role: AromaticRole)
     case bond(order: Int)
     case open, close, dot
@@ -61,7 +61,7 @@ enum SMILESTokenKind: Equatable {
                     : atom.element == 7 && atom.charge == 0 && hydrogens == 0
                         ? .nitrogen
                         : [7, 8, 16, 34, 52].contains(atom.element) && atom.charge <= 0 ? .donor : .other
-            self = .atom(budget: max(0, top - hydrogens - (atom.aromatic && atom.element == 6 ? 1 : 0)), role: role)
+            self = .atom(budget: max(0, top - hydrogens), role: role)
         }
     }
 }

@@ -12,16 +12,10 @@ func train(_ args: Arguments) throws {
     if args[O.randomised] {
         // Each molecule spelled from a random atom order (its own stream of the seed); lines that
         // are not molecules stay as they are.
-        var spelled = molecules
-        spelled.withUnsafeMutableBufferPointer { out in
-            DispatchQueue.concurrentPerform(iterations: (molecules.count + 4095) / 4096) { chunk in
-                for i in (chunk * 4096)..<min(molecules.count, chunk * 4096 + 4096) {
-                    var rng = RNG(seed: seed, stream: "randomise-\(i)")
-                    if let s = try? readMolecule(molecules[i]).get().randomSMILES(&rng) { out[i] = s }
-                }
-            }
+        molecules = parallelMap(Array(molecules.enumerated())) { i, smiles in
+            var rng = RNG(seed: seed, stream: "randomise-\(i)")
+            return (try? readMolecule(smiles).get().randomSMILES(&rng)) ?? smiles
         }
-        molecules = spelled
     }
     guard molecules.count >= 2 else {
         throw CLIError.badData("\(path): holds \(molecules.count) SMILES; pass a file with one SMILES per line (at least 2)")
