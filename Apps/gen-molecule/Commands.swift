@@ -6,9 +6,6 @@ let version = "0.1.0"
 /// The default model.
 let defaultModel = "molecule-moses-gru"
 
-/// The architectures `gen-molecule train --arch` offers.
-enum MoleculeArchitecture: String, CaseIterable { case ngram, lstm, gru, gpt }
-
 /// Named property filters of sampling.
 enum MoleculeFilterRule: String, CaseIterable { case lipinski }
 
@@ -54,7 +51,7 @@ enum TrainOptions {
     static let group = TrainingOptionGroup(epochs: 1, learningRate: 0.0015, batch: 64, batchHelp: "Sequences per step.")
     static let data = Opt.string("data", "FILE.smi", help: "Training molecules: one SMILES per line (.smi or .smi.gz; a title may follow).")
     static let arch = Opt.choice(
-        "arch", "ARCH", default: MoleculeArchitecture.gru, help: "The model family (the shipped default is a GRU).")
+        "arch", "ARCH", default: LanguageModelFamily.gru, help: "The model family (the shipped default is a GRU).")
     static let order = Opt.int("order", default: 10, in: 1...16, help: "N-gram: longest context in tokens plus one (MOSES uses 10).")
     static let steps = Opt.int("steps", in: 1...100_000_000, help: "Neural: optimiser steps (overrides --epochs).")
     static let length = Opt.int("length", "T", default: 64, in: 8...8192, help: "Neural: tokens per sequence (a GPT's context).")

@@ -40,22 +40,9 @@ func train(_ args: Arguments) throws {
     var plan = LanguageModelPlan(batch: args[O.group.batch], length: args[O.length], learningRate: args[O.group.learningRate])
     (plan.epochs, plan.steps, plan.patience, plan.seed) = (args[O.group.epochs], args[O.steps], args[O.patience], seed)
     plan.validateEvery = args[O.validateEvery]
-    let vocabulary = tokenizer.vocabSize
-    let (width, layers, dropout) = (args[O.width], args[O.layers], args[O.dropout])
-    let architecture: LanguageModelArchitecture
-    switch arch {
-    case .ngram: architecture = .ngram(NGramConfig(order: args[O.order], vocabSize: vocabulary))
-    case .lstm, .gru:
-        architecture = .recurrent(
-            RecurrentLMConfig(
-                vocabSize: vocabulary, embedding: min(width, 256), hidden: width, layers: layers, cell: arch == .lstm ? .lstm : .gru,
-                dropout: dropout))
-    case .gpt:
-        guard width % args[O.heads] == 0 else { throw CLIError.usage("--width \(width) must be a multiple of --heads \(args[O.heads])") }
-        architecture = .transformer(
-            TransformerLMConfig(
-                vocabSize: vocabulary, contextLength: plan.length, layers: layers, heads: args[O.heads], width: width, dropout: dropout))
-    }
+    let architecture = try LanguageModelArchitecture(
+        arch, vocabSize: tokenizer.vocabSize, contextLength: plan.length, order: args[O.order], width: args[O.width],
+        layers: args[O.layers], heads: args[O.heads], dropout: args[O.dropout])
     var recipe = LanguageModelTraining(train: train, validation: validation, plan: plan)
     recipe.quiet = args[O.group.quiet]
     if arch != .ngram {

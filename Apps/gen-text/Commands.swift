@@ -3,9 +3,6 @@ import GenEngine
 
 let version = "0.1.0"
 
-/// The architectures `gen-text train --arch` offers.
-enum TextArchitecture: String, CaseIterable { case ngram, lstm, gru, gpt }
-
 /// The tokenizers `gen-text train --tokenizer` offers.
 enum TextTokenizerKind: String, CaseIterable { case char, bpe }
 
@@ -43,7 +40,7 @@ enum GenerateOptions {
 enum TrainOptions {
     static let group = TrainingOptionGroup(epochs: 1, learningRate: 0.001, batch: 16, batchHelp: "Sequences per step.")
     static let corpus = Opt.list("corpus", "FILE", help: "A UTF-8 text file (.txt or .txt.gz); each file is one document.")
-    static let arch = Opt.choice("arch", "ARCH", default: TextArchitecture.gpt, help: "The model family.")
+    static let arch = Opt.choice("arch", "ARCH", default: LanguageModelFamily.gpt, help: "The model family.")
     static let tokenizer = Opt.choice("tokenizer", "KIND", default: TextTokenizerKind.char, help: "Characters, or byte-level BPE.")
     static let vocabSize = Opt.int("vocab-size", "V", default: 1000, in: 260...100_000, help: "BPE: tokens, the 256 bytes included.")
     static let order = Opt.int("order", default: 6, in: 1...12, help: "N-gram: longest context in tokens plus one.")

@@ -10,6 +10,34 @@ public enum LanguageModelArchitecture {
     case transformer(TransformerLMConfig)
 }
 
+/// The families a tool's `train --arch` offers, by the names the tools use.
+public enum LanguageModelFamily: String, CaseIterable, Sendable { case ngram, lstm, gru, gpt }
+
+extension LanguageModelArchitecture {
+    /// The architecture of `family` over `vocabSize` tokens: an n-gram of `order`; an LSTM/GRU of
+    /// `layers` × `width` with a min(`width`, 256)-wide embedding; a GPT of `layers` blocks of
+    /// `width` with `heads` heads and a context of `contextLength`. `dropout` applies to the
+    /// neural families. Throws `CLIError.usage` when a GPT's width is not a multiple of its heads.
+    public init(
+        _ family: LanguageModelFamily, vocabSize: Int, contextLength: Int, order: Int, width: Int, layers: Int, heads: Int,
+        dropout: Float
+    ) throws {
+        switch family {
+        case .ngram: self = .ngram(NGramConfig(order: order, vocabSize: vocabSize))
+        case .lstm, .gru:
+            self = .recurrent(
+                RecurrentLMConfig(
+                    vocabSize: vocabSize, embedding: min(width, 256), hidden: width, layers: layers, cell: family == .lstm ? .lstm : .gru,
+                    dropout: dropout))
+        case .gpt:
+            guard width % heads == 0 else { throw CLIError.usage("the GPT's width \(width) must be a multiple of its heads (\(heads))") }
+            self = .transformer(
+                TransformerLMConfig(
+                    vocabSize: vocabSize, contextLength: contextLength, layers: layers, heads: heads, width: width, dropout: dropout))
+        }
+    }
+}
+
 /// Sizes and schedule of a neural language model's training; the settings without a parameter in
 /// `init` keep their defaults unless set.
 public struct LanguageModelPlan {
