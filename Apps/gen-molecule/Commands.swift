@@ -48,27 +48,17 @@ enum GenerateOptions {
 
 /// The options of `train`.
 enum TrainOptions {
-    static let group = TrainingOptionGroup(epochs: 1, learningRate: 0.0015, batch: 64, batchHelp: "Sequences per step.")
+    static let model = LanguageModelOptionGroup(
+        family: .gru, familyHelp: "The model family (the shipped default is a GRU).", order: 10,
+        orderHelp: "N-gram: longest context in tokens plus one (MOSES uses 10).", length: 64, layers: 2, width: 512, dropout: 0,
+        epochs: 1, learningRate: 0.0015, batch: 64)
+    static let group = model.training
     static let data = Opt.string("data", "FILE.smi", help: "Training molecules: one SMILES per line (.smi or .smi.gz; a title may follow).")
-    static let arch = Opt.choice(
-        "arch", "ARCH", default: LanguageModelFamily.gru, help: "The model family (the shipped default is a GRU).")
-    static let order = Opt.int("order", default: 10, in: 1...16, help: "N-gram: longest context in tokens plus one (MOSES uses 10).")
-    static let steps = Opt.int("steps", in: 1...100_000_000, help: "Neural: optimiser steps (overrides --epochs).")
-    static let length = Opt.int("length", "T", default: 64, in: 8...8192, help: "Neural: tokens per sequence (a GPT's context).")
-    static let layers = Opt.int("layers", default: 2, in: 1...48, help: "Neural: layers.")
-    static let width = Opt.int("width", "D", default: 512, in: 8...8192, help: "GPT width, or LSTM/GRU hidden size.")
-    static let heads = Opt.int("heads", default: 4, in: 1...64, help: "GPT attention heads.")
-    static let dropout = Opt.float("dropout", "P", default: 0, in: 0...0.9, help: "Neural: dropout probability.")
     static let randomised = Opt.flag(
         "randomised", help: "Train on a random spelling of each molecule (randomised SMILES; Arús-Pous et al. 2019) instead of the file's.")
-    static let patience = Opt.int("patience", in: 1...1000, help: "Stop after this many validations without improvement.")
-    static let validateEvery = Opt.int(
-        "validate-every", "STEPS", in: 1...100_000_000,
-        help: "Neural: steps between validations and checkpoints (default: twice per epoch).")
     static let validation = Opt.float(
         "validation", "F", default: 0.02, in: 0.001...0.5, help: "Share of the molecules held out for validation.")
-    static let all: [any OptionConvertible] =
-        [data, arch, order, steps, length, layers, width, heads, dropout, randomised, patience, validateEvery, validation] + group.options
+    static let all: [any OptionConvertible] = [data, randomised, validation] + model.options
 }
 
 /// The options of `eval`.

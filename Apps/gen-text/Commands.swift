@@ -38,25 +38,17 @@ enum GenerateOptions {
 
 /// The options of `train`.
 enum TrainOptions {
-    static let group = TrainingOptionGroup(epochs: 1, learningRate: 0.001, batch: 16, batchHelp: "Sequences per step.")
+    static let model = LanguageModelOptionGroup(
+        family: .gpt, order: 6, orderHelp: "N-gram: longest context in tokens plus one.", length: 256, layers: 4, width: 256,
+        dropout: 0.1, epochs: 1, learningRate: 0.001, batch: 16)
+    static let group = model.training
     static let corpus = Opt.list("corpus", "FILE", help: "A UTF-8 text file (.txt or .txt.gz); each file is one document.")
-    static let arch = Opt.choice("arch", "ARCH", default: LanguageModelFamily.gpt, help: "The model family.")
     static let tokenizer = Opt.choice("tokenizer", "KIND", default: TextTokenizerKind.char, help: "Characters, or byte-level BPE.")
     static let vocabSize = Opt.int("vocab-size", "V", default: 1000, in: 260...100_000, help: "BPE: tokens, the 256 bytes included.")
-    static let order = Opt.int("order", default: 6, in: 1...12, help: "N-gram: longest context in tokens plus one.")
-    static let steps = Opt.int("steps", in: 1...100_000_000, help: "Neural: optimiser steps (overrides --epochs).")
-    static let length = Opt.int("length", "T", default: 256, in: 8...8192, help: "Neural: tokens per sequence (a GPT's context).")
-    static let layers = Opt.int("layers", default: 4, in: 1...48, help: "Neural: layers.")
-    static let width = Opt.int("width", "D", default: 256, in: 8...8192, help: "GPT width, or LSTM/GRU hidden size.")
-    static let heads = Opt.int("heads", default: 4, in: 1...64, help: "GPT attention heads.")
-    static let dropout = Opt.float("dropout", "P", default: 0.1, in: 0...0.9, help: "Neural: dropout probability.")
-    static let patience = Opt.int("patience", in: 1...1000, help: "Stop after this many validations without improvement.")
     static let validation = Opt.float(
         "validation", "F", default: 0.1, in: 0.01...0.5,
         help: "Share of the documents held out for validation (a single file is cut into 20 documents at blank lines).")
-    static let all: [any OptionConvertible] =
-        [corpus, arch, tokenizer, vocabSize, order, steps, length, layers, width, heads, dropout, patience, validation, Shared.lossy]
-        + group.options
+    static let all: [any OptionConvertible] = [corpus, tokenizer, vocabSize, validation, Shared.lossy] + model.options
 }
 
 /// The options of `eval`.

@@ -33,7 +33,7 @@ func train(_ args: Arguments) throws {
     typealias O = TrainOptions
     let out = try O.group.outputFolder(args)
     let seed = args[O.group.seed]
-    let arch = args[O.arch]
+    let arch = args[O.model.family]
     let documents = try corpusDocuments(args[O.corpus] + args.positionals, lossy: args[Shared.lossy])
     guard documents.count >= 2 else { throw CLIError.badData("the corpus is too short to hold out any text for validation") }
     let (trainIndices, validationIndices) = trainValidationSplit(
@@ -54,11 +54,8 @@ func train(_ args: Arguments) throws {
             + "\(train.reduce(0) { $0 + $1.count }) tokens of a \(tokenizer.vocabSize)-token vocabulary), \(validationIndices.count) held out"
     )
 
-    var plan = LanguageModelPlan(batch: args[O.group.batch], length: args[O.length], learningRate: args[O.group.learningRate])
-    (plan.epochs, plan.steps, plan.patience, plan.seed) = (args[O.group.epochs], args[O.steps], args[O.patience], seed)
-    let architecture = try LanguageModelArchitecture(
-        arch, vocabSize: tokenizer.vocabSize, contextLength: plan.length, order: args[O.order], width: args[O.width],
-        layers: args[O.layers], heads: args[O.heads], dropout: args[O.dropout])
+    let plan = O.model.plan(args)
+    let architecture = try O.model.architecture(args, vocabSize: tokenizer.vocabSize)
     var recipe = LanguageModelTraining(train: train, validation: validation, plan: plan)
     recipe.quiet = args[O.group.quiet]
     if arch != .ngram {

@@ -122,3 +122,55 @@ public struct OutputOptionGroup {
         }
     }
 }
+
+/// The options of every `train` command that fits a language model (the family, its sizes, the
+/// schedule and the shared training options), declared once; the defaults are each tool's.
+public struct LanguageModelOptionGroup {
+    public let training: TrainingOptionGroup
+    public let family: Opt<LanguageModelFamily>
+    public let order: Opt<Int>
+    public let steps = Opt.int("steps", in: 1...100_000_000, help: "Neural: optimiser steps (overrides --epochs).")
+    public let length: Opt<Int>
+    public let layers: Opt<Int>
+    public let width: Opt<Int>
+    public let heads: Opt<Int>
+    public let dropout: Opt<Float>
+    public let patience = Opt.int("patience", in: 1...1000, help: "Stop after this many validations without improvement.")
+    public let validateEvery = Opt.int(
+        "validate-every", "STEPS", in: 1...100_000_000,
+        help: "Neural: steps between validations and checkpoints (default: twice per epoch).")
+
+    public init(
+        family: LanguageModelFamily, familyHelp: String = "The model family.", order: Int, orderHelp: String, length: Int,
+        layers: Int, width: Int, heads: Int = 4, dropout: Float, epochs: Int, learningRate: Float, batch: Int
+    ) {
+        training = TrainingOptionGroup(epochs: epochs, learningRate: learningRate, batch: batch, batchHelp: "Sequences per step.")
+        self.family = .choice("arch", "ARCH", default: family, help: familyHelp)
+        self.order = .int("order", default: order, in: 1...16, help: orderHelp)
+        self.length = .int("length", "T", default: length, in: 8...8192, help: "Neural: tokens per sequence (a GPT's context).")
+        self.layers = .int("layers", default: layers, in: 1...48, help: "Neural: layers.")
+        self.width = .int("width", "D", default: width, in: 8...8192, help: "GPT width, or LSTM/GRU hidden size.")
+        self.heads = .int("heads", default: heads, in: 1...64, help: "GPT attention heads.")
+        self.dropout = .float("dropout", "P", default: dropout, in: 0...0.9, help: "Neural: dropout probability.")
+    }
+
+    public var options: [any OptionConvertible] {
+        [family, order, steps, length, layers, width, heads, dropout, patience, validateEvery] + training.options
+    }
+
+    /// The schedule the command line asks for.
+    public func plan(_ args: Arguments) -> LanguageModelPlan {
+        var plan = LanguageModelPlan(batch: args[training.batch], length: args[length], learningRate: args[training.learningRate])
+        (plan.epochs, plan.steps, plan.patience, plan.seed) = (args[training.epochs], args[steps], args[patience], args[training.seed])
+        plan.validateEvery = args[validateEvery]
+        return plan
+    }
+
+    /// The model the command line asks for, over `vocabSize` tokens. Throws `CLIError.usage` for a
+    /// GPT whose width is not a multiple of its heads.
+    public func architecture(_ args: Arguments, vocabSize: Int) throws -> LanguageModelArchitecture {
+        try LanguageModelArchitecture(
+            args[family], vocabSize: vocabSize, contextLength: args[length], order: args[order], width: args[width],
+            layers: args[layers], heads: args[heads], dropout: args[dropout])
+    }
+}
