@@ -51,7 +51,13 @@ extension Molecule {
     /// that were written but are not perceived become their Kekulé orders.
     mutating func perceiveAromaticity() {
         let ringBonds = ringBondFlags()
-        let rings = symmetrizedRings()
+        // RDKit's symmetrized ring set differs from the SSSR only where an atom has three or more
+        // ring bonds (fused and bridged systems); elsewhere the cheaper SSSR is the same set.
+        var ringDegree = [Int](repeating: 0, count: atoms.count)
+        for b in bonds.indices where ringBonds[b] {
+            (ringDegree[bonds[b].a], ringDegree[bonds[b].b]) = (ringDegree[bonds[b].a] + 1, ringDegree[bonds[b].b] + 1)
+        }
+        let rings = ringDegree.contains { $0 >= 3 } ? symmetrizedRings() : smallestRings()
         for i in atoms.indices { atoms[i].aromatic = false }
         guard !rings.isEmpty else { return }
         let electrons = atoms.indices.map { piElectrons($0, ringBonds) }

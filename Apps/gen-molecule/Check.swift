@@ -1,4 +1,5 @@
-// gen-molecule check: each line's verdict, as RDKit's MolFromSmiles would give it.
+// gen-molecule check: each line's verdict (`valid <canonical>` or `invalid: <reason> at <position>`),
+// as RDKit's MolFromSmiles would give it.
 import Foundation
 import GenEngine
 
@@ -75,9 +76,10 @@ func readMolecule(bytes line: [UInt8]) -> Result<Molecule, SMILESError> {
 func check(_ args: Arguments) throws {
     let lines = try readLines(args.positionals.first)
     let invalid = eachLine(lines) { line in
-        switch readMolecule(bytes: line) {
-        case .success: return ("valid\n", true)
-        case .failure(let error): return ("invalid: \(error)\n", false)
+        do {
+            return ("valid " + (try readMolecule(bytes: line).get().canonicalSMILES()) + "\n", true)
+        } catch {
+            return ("invalid: \(error)\n", false)
         }
     }
     if invalid > 0 { throw CLIError("\(invalid) of \(lines.count) SMILES are invalid", code: .checkFailed) }

@@ -82,7 +82,9 @@ let trainCommand = Command(
 ) { try train($0) }
 
 let checkCommand = Command(
-    "check", abstract: "Say for each SMILES line whether it is a valid molecule (as RDKit would), and why not; exit 1 if any is invalid.",
+    "check",
+    abstract:
+        "For each SMILES line: 'valid <canonical>' or 'invalid: <reason> at <position>', as RDKit would judge it; exit 1 if any is invalid.",
     options: [], positionals: [Positional("FILE", help: "SMILES file, or - for standard input (default).", optional: true)]
 ) { try check($0) }
 

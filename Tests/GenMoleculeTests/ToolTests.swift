@@ -85,7 +85,7 @@ final class ToolTests: XCTestCase {
         XCTAssertEqual(check.status, 1)
         XCTAssertEqual(
             check.out,
-            "valid\ninvalid: ring bond 1 is never closed at position 2\nvalid\ninvalid: unexpected byte 0xC3 at position 1\n")
+            "valid CCO\ninvalid: ring bond 1 is never closed at position 2\nvalid c1ccccc1\ninvalid: unexpected byte 0xC3 at position 1\n")
         XCTAssertTrue(check.err.contains("2 of 4 SMILES are invalid"), check.err)
         let canonical = try run(["canonical"], stdin: "OCC\nC1=CC=CC=C1\n")
         XCTAssertEqual(canonical.status, 0, canonical.err)
