@@ -47,9 +47,9 @@ func evaluateMolecules(_ args: Arguments) throws {
     let valid = described.compactMap { $0 }
     func unique(_ k: Int) -> Double {
         let first = valid.prefix(k)
-        return first.isEmpty ? 0 : Double(Set(first.map(\.canonical)).count) / Double(first.count)
+        return first.isEmpty ? 0 : Double(Set(first.map(\.forms.canonical)).count) / Double(first.count)
     }
-    let distinct = Set(valid.map(\.canonical))
+    let distinct = Set(valid.map(\.forms.canonical))
     let fingerprints = valid.map(\.fingerprint)
     var metrics = MoleculeMetrics(
         samples: generated.count, validity: Double(valid.count) / Double(generated.count), unique1k: unique(1000),
@@ -62,7 +62,7 @@ func evaluateMolecules(_ args: Arguments) throws {
         let trainSet = MoleculeForms.describe(trainSMILES).compactMap { $0 }
         let trainForms = Set(trainSet.map(\.canonical))
         metrics.novelty = Double(distinct.subtracting(trainForms).count) / Double(max(distinct.count, 1))
-        let scaffolds = Set(valid.map(\.scaffold).filter { !$0.isEmpty })
+        let scaffolds = Set(valid.map(\.forms.scaffold).filter { !$0.isEmpty })
         let trainScaffolds = Set(trainSet.map(\.scaffold))
         metrics.scaffoldNovelty = Double(scaffolds.subtracting(trainScaffolds).count) / Double(max(scaffolds.count, 1))
         reference = DescribedMolecule.describe(Array(trainSMILES.prefix(10_000))).compactMap { $0 }
@@ -80,7 +80,7 @@ func evaluateMolecules(_ args: Arguments) throws {
             })
         // MOSES counts scaffolds of two rings or more (`compute_scaffolds(min_rings=2)`).
         func counts(_ set: [DescribedMolecule]) -> [String: Int] {
-            Dictionary(set.filter { $0.scaffoldRings >= 2 }.map { ($0.scaffold, 1) }, uniquingKeysWith: +)
+            Dictionary(set.filter { $0.forms.scaffoldRings >= 2 }.map { ($0.forms.scaffold, 1) }, uniquingKeysWith: +)
         }
         metrics.scaffoldSimilarity = Similarity.cosine(counts(valid), counts(reference))
     }

@@ -4,26 +4,19 @@ import Foundation
 
 /// What the metrics need of one valid molecule.
 struct DescribedMolecule: Sendable {
-    let canonical: String
+    let forms: MoleculeForms
     let fingerprint: Fingerprint
-    /// Canonical SMILES of the Bemis–Murcko scaffold ("" for an acyclic molecule).
-    let scaffold: String
-    /// Rings of the scaffold (its cycle rank).
-    let scaffoldRings: Int
     let properties: MolecularProperties
 }
 
 extension DescribedMolecule {
     /// Describes a SMILES, or nil when it is not a valid molecule.
     init?(_ smiles: String) {
-        guard case .success(let molecule) = readMolecule(smiles), let canonical = try? molecule.canonicalSMILES() else { return nil }
+        guard case .success(let molecule) = readMolecule(smiles), let forms = MoleculeForms(molecule) else { return nil }
         var aromatic = molecule.withoutExplicitHydrogens()
-        let scaffold = aromatic.murckoScaffold()
         aromatic.perceiveAromaticity()
-        self.canonical = canonical
+        self.forms = forms
         fingerprint = Fingerprint(aromatic)
-        self.scaffold = scaffold.atoms.isEmpty ? "" : (try? scaffold.canonicalSMILES()) ?? ""
-        scaffoldRings = scaffold.atoms.isEmpty ? 0 : scaffold.bonds.count - scaffold.atoms.count + 1
         properties = MolecularProperties(aromatic)
     }
 
@@ -34,17 +27,24 @@ extension DescribedMolecule {
 /// A molecule's canonical form and its scaffold's: what novelty needs of a training set.
 struct MoleculeForms: Sendable {
     let canonical: String
+    /// Canonical SMILES of the Bemis–Murcko scaffold ("" for an acyclic molecule).
     let scaffold: String
+    /// Rings of the scaffold (its cycle rank).
+    let scaffoldRings: Int
 
-    init?(_ smiles: String) {
-        guard case .success(let molecule) = readMolecule(smiles), let canonical = try? molecule.canonicalSMILES() else { return nil }
+    /// The forms of a sanitised molecule; nil when it cannot be canonicalised.
+    init?(_ molecule: Molecule) {
+        guard let canonical = try? molecule.canonicalSMILES() else { return nil }
         let scaffold = molecule.withoutExplicitHydrogens().murckoScaffold()
         self.canonical = canonical
         self.scaffold = scaffold.atoms.isEmpty ? "" : (try? scaffold.canonicalSMILES()) ?? ""
+        scaffoldRings = scaffold.atoms.isEmpty ? 0 : scaffold.bonds.count - scaffold.atoms.count + 1
     }
 
     /// The forms of many SMILES on every core; nil where a SMILES is invalid. Order is kept.
-    static func describe(_ smiles: [String]) -> [MoleculeForms?] { parallelMap(smiles, MoleculeForms.init) }
+    static func describe(_ smiles: [String]) -> [MoleculeForms?] {
+        parallelMap(smiles) { (try? readMolecule($0).get()).flatMap(MoleculeForms.init) }
+    }
 }
 
 /// `transform` of every element on every core, in chunks of 1,024, the order kept.

@@ -169,14 +169,8 @@ struct SMILESParser {
         i += 1
         if i < end && bytes[i] == UInt8(ascii: "(") {
             i += 1
-            var value = 0
-            var digits = 0
-            while i < end, let d = digit(bytes[i]) {
-                value = value * 10 + d
-                digits += 1
-                i += 1
-                if digits > 5 { throw SMILESError("ring-bond label %(…) is too long", at: start) }
-            }
+            let (value, digits) = readNumber(before: end, maxDigits: 6)
+            if digits > 5 { throw SMILESError("ring-bond label %(…) is too long", at: start) }
             guard digits > 0, i < end, bytes[i] == UInt8(ascii: ")") else {
                 throw SMILESError("ring-bond label '%(' needs digits and ')'", at: start)
             }
@@ -192,6 +186,17 @@ struct SMILESParser {
     }
 
     private func digit(_ c: UInt8) -> Int? { c >= 0x30 && c <= 0x39 ? Int(c - 0x30) : nil }
+
+    /// Reads up to `maxDigits` decimal digits before `end`: their value and how many there were.
+    private mutating func readNumber(before end: Int, maxDigits: Int) -> (value: Int, digits: Int) {
+        var (value, digits) = (0, 0)
+        while i < end, digits < maxDigits, let d = digit(bytes[i]) {
+            value = value * 10 + d
+            digits += 1
+            i += 1
+        }
+        return (value, digits)
+    }
 
     private static let organic: [String: Int] = ["B": 5, "C": 6, "N": 7, "O": 8, "P": 15, "S": 16, "F": 9, "Cl": 17, "Br": 35, "I": 53]
     private static let aromaticOrganic: [UInt8: Int] = [0x62: 5, 0x63: 6, 0x6E: 7, 0x6F: 8, 0x70: 15, 0x73: 16]
@@ -294,13 +299,7 @@ struct SMILESParser {
                 ["TH", "AL", "SP", "TB", "OH"].contains(tag)
             {
                 i += 2
-                var n = 0
-                var nd = 0
-                while i < close, let d = digit(bytes[i]), nd < 2 {
-                    n = n * 10 + d
-                    nd += 1
-                    i += 1
-                }
+                let (n, nd) = readNumber(before: close, maxDigits: 2)
                 let limit = ["TH": 2, "AL": 2, "SP": 3, "TB": 20, "OH": 30][tag]!
                 guard nd > 0, n >= 1, n <= limit else { throw SMILESError("chirality @\(tag) needs a number from 1 to \(limit)", at: from) }
             }
@@ -339,14 +338,8 @@ struct SMILESParser {
         // class
         if i < close && bytes[i] == UInt8(ascii: ":") {
             i += 1
-            var n = 0
-            var nd = 0
-            while i < close, let d = digit(bytes[i]) {
-                n = n * 10 + d
-                nd += 1
-                i += 1
-                if nd > 9 { throw SMILESError("atom class too long", at: i) }
-            }
+            let (n, nd) = readNumber(before: close, maxDigits: 10)
+            if nd > 9 { throw SMILESError("atom class too long", at: i) }
             guard nd > 0 else { throw SMILESError("':' in a bracket atom needs a class number", at: i) }
             atom.atomClass = n
         }

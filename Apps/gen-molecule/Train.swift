@@ -6,7 +6,6 @@ func train(_ args: Arguments) throws {
     typealias O = TrainOptions
     let out = try O.group.outputFolder(args)
     let seed = args[O.group.seed]
-    let arch = args[O.model.family]
     guard let path = args[O.data] else { throw CLIError.usage("--data FILE.smi is required (one SMILES per line)") }
     var molecules = try SMILESFile(path).entries.map(\.smiles)
     if args[O.randomised] {
@@ -37,14 +36,8 @@ func train(_ args: Arguments) throws {
         "gen-molecule: \(molecules.count) molecules, \(trainIndices.count) for training (\(train.reduce(0) { $0 + $1.count }) tokens "
             + "of a \(tokenizer.vocabSize)-token vocabulary), \(validationIndices.count) held out")
 
-    let plan = O.model.plan(args)
-    let architecture = try O.model.architecture(args, vocabSize: tokenizer.vocabSize)
-    var recipe = LanguageModelTraining(train: train, validation: validation, plan: plan)
-    recipe.quiet = args[O.group.quiet]
-    if arch != .ngram {
-        printError("gen-molecule: training \(arch.rawValue), \(recipe.totalSteps) steps of \(plan.batch)×\(plan.length) tokens")
-    }
-    let (model, summary) = try recipe.run(architecture, folder: out, resume: args[O.group.resume])
+    let (model, summary) = try O.model.train(
+        args, train: train, validation: validation, vocabSize: tokenizer.vocabSize, folder: out, tool: "gen-molecule")
     let nll = model.negativeLogLikelihood(validation)
     let command = (["gen-molecule"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
     let manifest = BundleManifest(

@@ -33,7 +33,6 @@ func train(_ args: Arguments) throws {
     typealias O = TrainOptions
     let out = try O.group.outputFolder(args)
     let seed = args[O.group.seed]
-    let arch = args[O.model.family]
     let documents = try corpusDocuments(args[O.corpus] + args.positionals, lossy: args[Shared.lossy])
     guard documents.count >= 2 else { throw CLIError.badData("the corpus is too short to hold out any text for validation") }
     let (trainIndices, validationIndices) = trainValidationSplit(
@@ -54,14 +53,8 @@ func train(_ args: Arguments) throws {
             + "\(train.reduce(0) { $0 + $1.count }) tokens of a \(tokenizer.vocabSize)-token vocabulary), \(validationIndices.count) held out"
     )
 
-    let plan = O.model.plan(args)
-    let architecture = try O.model.architecture(args, vocabSize: tokenizer.vocabSize)
-    var recipe = LanguageModelTraining(train: train, validation: validation, plan: plan)
-    recipe.quiet = args[O.group.quiet]
-    if arch != .ngram {
-        printError("gen-text: training \(arch.rawValue), \(recipe.totalSteps) steps of \(plan.batch)×\(plan.length) tokens")
-    }
-    let (model, summary) = try recipe.run(architecture, folder: out, resume: args[O.group.resume])
+    let (model, summary) = try O.model.train(
+        args, train: train, validation: validation, vocabSize: tokenizer.vocabSize, folder: out, tool: "gen-text")
     let nll = model.negativeLogLikelihood(validation)
     let validationCharacters = validationIndices.reduce(0) { $0 + documents[$1].unicodeScalars.count }
     let validationTokens = validation.reduce(0) { $0 + max($1.count - 1, 0) }

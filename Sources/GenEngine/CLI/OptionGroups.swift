@@ -166,6 +166,23 @@ public struct LanguageModelOptionGroup {
         return plan
     }
 
+    /// Trains the model the command line asks for on `train` (validated on `validation`), with
+    /// checkpoints in `folder`, `--resume` and `--quiet` honoured; a neural run first says on
+    /// stderr, as `tool`, how many steps of what shape it will take. Throws what
+    /// `architecture` and `LanguageModelTraining.run` throw.
+    public func train(_ args: Arguments, train: [[Int32]], validation: [[Int32]], vocabSize: Int, folder: URL, tool: String)
+        throws -> (model: any SequenceModel, summary: TrainingSummary)
+    {
+        let plan = plan(args)
+        let model = try architecture(args, vocabSize: vocabSize)
+        var recipe = LanguageModelTraining(train: train, validation: validation, plan: plan)
+        recipe.quiet = args[training.quiet]
+        if args[family] != .ngram {
+            printError("\(tool): training \(args[family].rawValue), \(recipe.totalSteps) steps of \(plan.batch)×\(plan.length) tokens")
+        }
+        return try recipe.run(model, folder: folder, resume: args[training.resume])
+    }
+
     /// The model the command line asks for, over `vocabSize` tokens. Throws `CLIError.usage` for a
     /// GPT whose width is not a multiple of its heads.
     public func architecture(_ args: Arguments, vocabSize: Int) throws -> LanguageModelArchitecture {
