@@ -6,7 +6,7 @@ import PackageDescription
 let optimise: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
 
 /// The executables: one folder of Apps/ each, on the engine.
-let tools = ["gen-bench", "gen-image", "gen-music", "gen-text", "gen-level", "gen-molecule", "engine-demo"]
+let tools = ["gen-bench", "gen-image", "gen-music", "gen-text", "gen-level", "gen-molecule", "augment", "engine-demo"]
 
 let package = Package(
     name: "GenSuite",
@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "gen-text", targets: ["gen-text"]),
         .executable(name: "gen-level", targets: ["gen-level"]),
         .executable(name: "gen-molecule", targets: ["gen-molecule"]),
+        .executable(name: "augment", targets: ["augment"]),
     ],
     targets: [
         .systemLibrary(
@@ -45,6 +46,7 @@ let package = Package(
         .testTarget(name: "GenLevelTests", dependencies: ["gen-level", "GenEngine"], path: "Tests/GenLevelTests"),
         .testTarget(
             name: "GenMoleculeTests", dependencies: ["gen-molecule", "GenEngine"], path: "Tests/GenMoleculeTests", exclude: ["Fixtures"]),
+        .testTarget(name: "AugmentTests", dependencies: ["augment", "GenEngine"], path: "Tests/AugmentTests"),
         .testTarget(
             name: "ToolOutputTests", dependencies: ["GenEngine", "gen-image", "gen-music", "engine-demo"],
             path: "Tests/ToolOutputTests", exclude: ["record_hashes.sh", "output-hashes.txt"]),

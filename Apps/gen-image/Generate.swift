@@ -59,7 +59,7 @@ func sample(_ args: Arguments) throws {
     for target in targets + (args[O.stats].map { [$0] } ?? []) { try checkOutput(target, args) }
     let started = Date()
     let folder = try modelFolder(args, default: defaultGenerator)
-    let (model, _) = try loadImageGenerator(folder, for: "generate images")
+    let (model, _) = try loadImageGenerator(folder, for: "generate images", families: [Classifier.self])
     let chosen = try labels(args, classes: model.classes, count: count)
     var rng = RNG(seed: seed, stream: "sample")
     let temperature = args[O.sampling.temperature]
@@ -113,7 +113,7 @@ struct SampleStats: Encodable {
 
 func interpolate(_ args: Arguments) throws {
     let folder = try modelFolder(args, default: defaultGenerator)
-    let (model, _) = try loadImageGenerator(folder, for: "generate images")
+    let (model, _) = try loadImageGenerator(folder, for: "generate images", families: [Classifier.self])
     typealias O = InterpolateOptions
     let url = URL(fileURLWithPath: args[O.out])
     try checkOutput(url.path, args)

@@ -45,23 +45,7 @@ extension Classifier: GenerativeModel {
     var config: ClassifierConfig { ClassifierConfig(channels: channels, size: size, classes: output.weight.shape[0]) }
 }
 
-/// The `domain` of every gen-image bundle: the images it was trained on.
-struct ImageDomain: Codable, Equatable {
-    var channels: Int, size: Int
-    var classNames: [String]
-}
-
 /// Loads a gen-image bundle: an image generator (VAE, GAN) or the classifier.
 func loadImageModel(_ folder: URL) throws -> (model: any GenerativeModel, manifest: BundleManifest<ImageDomain>) {
     try ModelBundle.load(folder, domain: ImageDomain.self, families: [VAE.self, GAN.self, Classifier.self])
-}
-
-/// Loads a bundle that must hold an image generator; `command` names what needs it.
-func loadImageGenerator(_ folder: URL, for command: String) throws -> (model: any ImageGenerator, manifest: BundleManifest<ImageDomain>) {
-    let (model, manifest) = try loadImageModel(folder)
-    guard let generator = model as? any ImageGenerator else {
-        throw CLIError.usage(
-            "\(folder.path) holds a '\(manifest.family)' model, which cannot \(command); pass a VAE or GAN bundle with --model")
-    }
-    return (generator, manifest)
 }

@@ -20,14 +20,14 @@ func readLines(_ path: String?) throws -> [[UInt8]] {
     return lines
 }
 
-/// Runs `transform` on every line on every core (`parallelMap`, the order kept) and prints what
+/// Runs `transform` on every line on every core (`Threads.map`, the order kept) and prints what
 /// it returns, 32,768 lines at a time so that output starts early and memory stays flat; returns
 /// how many lines it called invalid.
 func eachLine(_ lines: [[UInt8]], header: String? = nil, _ transform: ([UInt8]) -> (text: String, valid: Bool)) -> Int {
     if let header { print(header, terminator: "") }
     var invalid = 0
     for start in stride(from: 0, to: lines.count, by: 32_768) {
-        for (text, valid) in parallelMap(Array(lines[start..<min(start + 32_768, lines.count)]), transform) {
+        for (text, valid) in Threads.map(Array(lines[start..<min(start + 32_768, lines.count)]), transform) {
             print(text, terminator: "")
             if !valid { invalid += 1 }
         }

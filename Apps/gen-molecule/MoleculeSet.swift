@@ -1,6 +1,7 @@
 // A set of molecules as the distribution metrics need them: canonical forms, fingerprints,
 // scaffolds.
 import Foundation
+import GenEngine
 
 /// What the metrics need of one valid molecule.
 struct DescribedMolecule: Sendable {
@@ -21,7 +22,7 @@ extension DescribedMolecule {
     }
 
     /// Describes many SMILES on every core; nil where a SMILES is invalid. Order is kept.
-    static func describe(_ smiles: [String]) -> [DescribedMolecule?] { parallelMap(smiles, DescribedMolecule.init) }
+    static func describe(_ smiles: [String]) -> [DescribedMolecule?] { Threads.map(smiles, DescribedMolecule.init) }
 }
 
 /// A molecule's canonical form and its scaffold's: what novelty needs of a training set.
@@ -43,19 +44,8 @@ struct MoleculeForms: Sendable {
 
     /// The forms of many SMILES on every core; nil where a SMILES is invalid. Order is kept.
     static func describe(_ smiles: [String]) -> [MoleculeForms?] {
-        parallelMap(smiles) { (try? readMolecule($0).get()).flatMap(MoleculeForms.init) }
+        Threads.map(smiles) { (try? readMolecule($0).get()).flatMap(MoleculeForms.init) }
     }
-}
-
-/// `transform` of every element on every core, in chunks of 1,024, the order kept.
-func parallelMap<T, U>(_ items: [T], _ transform: (T) -> U) -> [U] {
-    let chunk = 1024
-    let chunks = stride(from: 0, to: items.count, by: chunk).map { $0..<min($0 + chunk, items.count) }
-    var parts = [[U]](repeating: [], count: chunks.count)
-    parts.withUnsafeMutableBufferPointer { out in
-        DispatchQueue.concurrentPerform(iterations: chunks.count) { c in out[c] = chunks[c].map { transform(items[$0]) } }
-    }
-    return Array(parts.joined())
 }
 
 /// Similarity aggregates over fingerprint sets, on every core.

@@ -11,7 +11,7 @@ func train(_ args: Arguments) throws {
     if args[O.randomised] {
         // Each molecule spelled from a random atom order (its own stream of the seed); lines that
         // are not molecules stay as they are.
-        molecules = parallelMap(Array(molecules.enumerated())) { i, smiles in
+        molecules = Threads.map(Array(molecules.enumerated())) { i, smiles in
             var rng = RNG(seed: seed, stream: "randomise-\(i)")
             return (try? readMolecule(smiles).get().randomSMILES(&rng)) ?? smiles
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A generative model of images with a latent space (VAE, GAN): it samples images, draws latents
 /// from its prior and decodes them, so a tool samples, and walks the latent space, without
 /// knowing the family.
@@ -41,4 +43,29 @@ extension GAN: ImageGenerator {
         let truncation: Float? = temperature < 1 ? Swift.max(temperature * 2, 0.1) : nil
         return (sample(count, labels: labels, truncation: truncation, rng: &rng) + 1) * 0.5
     }
+}
+
+/// The `domain` of every image bundle (gen-image writes them; augment reads them): the images it
+/// was trained on, `channels` × `size` × `size`, and the name of each class label.
+public struct ImageDomain: Codable, Equatable {
+    public var channels: Int, size: Int
+    public var classNames: [String]
+    public init(channels: Int, size: Int, classNames: [String]) {
+        (self.channels, self.size, self.classNames) = (channels, size, classNames)
+    }
+}
+
+/// Loads a bundle that must hold an image generator (a VAE or GAN bundle); `command` names what
+/// needs it; `families` may add a tool's other image families so that their bundles are named
+/// in the error. Throws `BundleError` for a damaged bundle and `CLIError.usage` for a model that
+/// is not a generator.
+public func loadImageGenerator(_ folder: URL, for command: String, families: [any GenerativeModel.Type] = [])
+    throws -> (model: any ImageGenerator, manifest: BundleManifest<ImageDomain>)
+{
+    let (model, manifest) = try ModelBundle.load(folder, domain: ImageDomain.self, families: [VAE.self, GAN.self] + families)
+    guard let generator = model as? any ImageGenerator else {
+        throw CLIError.usage(
+            "\(folder.path) holds a '\(manifest.family)' model, which cannot \(command); pass a VAE or GAN bundle with --model")
+    }
+    return (generator, manifest)
 }

@@ -34,3 +34,30 @@ public enum Threads {
         }
     }
 }
+
+extension Threads {
+    /// `transform` of every element of `items`, on `workers` threads (default: every core), the
+    /// order kept. Threads take chunks of `chunk` items in turn, so uneven items balance; the
+    /// result never depends on `workers`. `transform` must be safe to call concurrently.
+    public static func map<T, U>(_ items: [T], workers: Int = count, chunk: Int = 1024, _ transform: (T) -> U) -> [U] {
+        let chunks = stride(from: 0, to: items.count, by: max(1, chunk)).map { $0..<min($0 + max(1, chunk), items.count) }
+        var parts = [[U]](repeating: [], count: chunks.count)
+        let threads = max(1, min(workers, chunks.count))
+        if threads == 1 { return chunks.flatMap { $0.map { transform(items[$0]) } } }
+        let lock = NSLock()
+        var next = 0
+        parts.withUnsafeMutableBufferPointer { out in
+            DispatchQueue.concurrentPerform(iterations: threads) { _ in
+                while true {
+                    lock.lock()
+                    let c = next
+                    next += 1
+                    lock.unlock()
+                    guard c < chunks.count else { return }
+                    out[c] = chunks[c].map { transform(items[$0]) }
+                }
+            }
+        }
+        return Array(parts.joined())
+    }
+}
