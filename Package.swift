@@ -46,7 +46,9 @@ let package = Package(
         .testTarget(name: "GenLevelTests", dependencies: ["gen-level", "GenEngine"], path: "Tests/GenLevelTests"),
         .testTarget(
             name: "GenMoleculeTests", dependencies: ["gen-molecule", "GenEngine"], path: "Tests/GenMoleculeTests", exclude: ["Fixtures"]),
-        .testTarget(name: "AugmentTests", dependencies: ["augment", "GenEngine"], path: "Tests/AugmentTests"),
+        .target(name: "ToolTesting", path: "Tests/ToolTesting"),
+        .testTarget(
+            name: "AugmentTests", dependencies: ["augment", "GenEngine", "ToolTesting"], path: "Tests/AugmentTests", exclude: ["Fixtures"]),
         .testTarget(
             name: "ToolOutputTests", dependencies: ["GenEngine", "gen-image", "gen-music", "engine-demo"],
             path: "Tests/ToolOutputTests", exclude: ["record_hashes.sh", "output-hashes.txt"]),

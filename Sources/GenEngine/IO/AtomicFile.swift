@@ -8,7 +8,10 @@ import Foundation
 /// never leaves a partial file.
 public enum AtomicFile {
     /// Writes `data` to `url`. Throws `IOFailure.cannotCreate` naming the path and the reason.
-    public static func write(_ data: Data, to url: URL) throws {
+    /// `durable: false` skips the flush to disk: the file is still never seen half-written by a
+    /// reader or after the process is killed, only a power loss may lose it (for tools that write
+    /// thousands of small files and can redo them with `--resume`).
+    public static func write(_ data: Data, to url: URL, durable: Bool = true) throws {
         if url.relativePath == "-" {
             FileHandle.standardOutput.write(data)
             return
@@ -34,7 +37,7 @@ public enum AtomicFile {
             let handle = try FileHandle(forWritingTo: temp)
             defer { try? handle.close() }
             try handle.write(contentsOf: data)
-            try handle.synchronize()
+            if durable { try handle.synchronize() }
         } catch {
             try? FileManager.default.removeItem(at: temp)
             throw IOFailure.cannotCreate(url.path, reason: error.localizedDescription)
