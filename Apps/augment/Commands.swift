@@ -10,4 +10,4 @@ let root = Command(
         slices of a job (the slices' outputs together equal one run). Example: \
         augment images --in data/train --out data/train-aug --pipeline "hflip; rotate:limit=15" --copies 4
         """,
-    options: [], subcommands: [imagesCommand, previewCommand, textCommand, tabularCommand, generateCommand, mergeCommand])
+    options: [], subcommands: [imagesCommand, previewCommand, textCommand, tabularCommand, generateCommand, mergeCommand, benchCommand])

@@ -26,7 +26,14 @@ struct ElasticTransform: ImageOp {
             let i = (y * w + x) * 2
             return (Double(x) + 0.5 + Double(field[i]), Double(y) + 0.5 + Double(field[i + 1]))
         }
-        s.image = Warp.remap(s.image, width: w, height: h, border: .reflect, fill: [], interpolation: .bilinear, source: source)
+        var points = [Float](repeating: 0, count: w * h * 2)
+        for y in 0..<h {
+            for x in 0..<w {
+                let i = (y * w + x) * 2
+                (points[i], points[i + 1]) = (Float(x) + field[i], Float(y) + field[i + 1])
+            }
+        }
+        s.image = s.image.remapped(width: w, height: h, sourcePoints: points, border: .reflect)
         s.boxes = s.boxes.compactMap { box in
             var (x1, y1, x2, y2) = (Double(w), Double(h), 0.0, 0.0)
             for y in 0..<h {

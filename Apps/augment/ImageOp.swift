@@ -45,8 +45,7 @@ extension Sample {
         _ map: AffineMap, width: Int, height: Int, border: BorderMode = .constant, fill: [UInt8]? = nil,
         interpolation: Interpolation = .bilinear, rules: BoxRules
     ) {
-        let fillValues = fill ?? [UInt8](repeating: 0, count: image.channels)
-        image = Warp.affine(image, map, width: width, height: height, border: border, fill: fillValues, interpolation: interpolation)
+        image = image.warped(map, width: width, height: height, border: border, fill: fill, interpolation: interpolation)
         if !boxes.isEmpty { boxes = rules.moved(boxes, by: map, width: width, height: height) }
     }
 }

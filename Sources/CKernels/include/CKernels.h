@@ -135,4 +135,32 @@ int gk_blas_switch_core(const char *core);
 /// (0 without FMA). Timing it gives the core's FMA peak.
 double gk_fma_peak_loop(long iterations);
 
+
+/// 8-bit image kernels (image.c); `border`: 0 constant (`fill`, one value per channel),
+/// 1 replicate, 2 reflect-101, 3 wrap. Exact copy: output (x, y) takes source
+/// (x0 + dxx·x + dyx·y, y0 + dxy·x + dyy·y).
+void gk_copy_exact_u8(const uint8_t *src, int sw, int sh, int ch, uint8_t *dst, int dw, int dh, int x0, int y0, int dxx,
+                      int dxy, int dyx, int dyy, int border, const uint8_t *fill);
+/// Output pixel centre (x + ½, y + ½) read at inv·(x + ½, y + ½) − ½ (inv: a b c d e f),
+/// bilinearly with 11-bit weights, or from the nearest pixel.
+void gk_warp_affine_u8(const uint8_t *src, int sw, int sh, int ch, uint8_t *dst, int dw, int dh, const double *inv,
+                       int border, const uint8_t *fill, int nearest);
+/// Output pixel i read bilinearly at source (map[2i], map[2i+1]) (pixel centres at integers).
+void gk_remap_u8(const uint8_t *src, int sw, int sh, int ch, uint8_t *dst, int dw, int dh, const float *map, int border,
+                 const uint8_t *fill);
+/// Colour kernels, from src into dst (alpha copied): RGB blended with BT.601 luma (factor 1
+/// keeps, 0 grays); RGB set to its luma (OpenCV's fixed-point RGB2GRAY); RGB's HSV hue turned
+/// by `shift` turns.
+/// Colour samples set to clamp(round(gain·x + offset), 0, 255).
+void gk_linear_u8(const uint8_t *src, uint8_t *dst, size_t pixels, int ch, int colour, float gain, float offset);
+void gk_blend_gray_u8(const uint8_t *src, uint8_t *dst, size_t pixels, int ch, float factor);
+void gk_gray_u8(const uint8_t *src, uint8_t *dst, size_t pixels, int ch);
+void gk_shift_hue_u8(const uint8_t *src, uint8_t *dst, size_t pixels, int ch, float shift);
+/// Mean BT.601 luma (fixed point as gk_gray_u8), or the mean of the first sample for gray images.
+double gk_mean_luma_u8(const uint8_t *src, size_t pixels, int ch);
+/// Separable filtering with `kernel` (2r + 1 taps), mirrored borders; `scratch` holds w·h·stride
+/// floats (f32) or 2·w·h·ch floats (u8).
+void gk_gaussian_blur_f32(const float *src, int w, int h, int stride, float *dst, const float *kernel, int r, float *scratch);
+void gk_gaussian_blur_u8(const uint8_t *src, int w, int h, int ch, uint8_t *dst, const float *kernel, int r, float *scratch);
+
 #endif

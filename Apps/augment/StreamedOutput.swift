@@ -1,0 +1,87 @@
+// An output file written as it is produced that still appears whole or not at all.
+import Foundation
+import GenEngine
+
+/// Text written in pieces to `--out` with `AtomicFile`'s rules: `-` is standard output; a
+/// character device or FIFO is written directly; a symbolic link's target is written; a regular
+/// file is written to a temporary file beside it (`.<name>.tmp-<pid>`), flushed and renamed over
+/// the destination by `commit()`, so that an error or an interrupt never leaves a partial file
+/// (the temporary file is removed by `discard()` or when the object goes away uncommitted).
+/// Writes are buffered in 1 MiB pieces. Errors: `IOFailure.cannotCreate` (exit 73).
+final class StreamedOutput {
+    /// The destination as given.
+    let path: String
+    /// Whether the destination only changes at `commit()` (false for stdout, devices and FIFOs).
+    let isAtomic: Bool
+    private let handle: FileHandle
+    private let target: URL
+    private let temp: URL?
+    private var pending = Data()
+    private var finished = false
+
+    init(path: String) throws {
+        self.path = path
+        if path == "-" {
+            (handle, target, temp, isAtomic) = (FileHandle.standardOutput, URL(fileURLWithPath: "/dev/stdout"), nil, false)
+            return
+        }
+        target = URL(fileURLWithPath: path).resolvingSymlinksInPath()
+        var info = stat()
+        if stat(target.path, &info) == 0 && (info.st_mode & S_IFMT == S_IFCHR || info.st_mode & S_IFMT == S_IFIFO) {
+            guard let h = FileHandle(forWritingAtPath: target.path) else {
+                throw IOFailure.cannotCreate(path, reason: String(cString: strerror(errno)))
+            }
+            (handle, temp, isAtomic) = (h, nil, false)
+            return
+        }
+        let dir = target.deletingLastPathComponent()
+        let tempURL = dir.appendingPathComponent(".\(target.lastPathComponent).tmp-\(getpid())")
+        guard FileManager.default.createFile(atPath: tempURL.path, contents: nil), let h = FileHandle(forWritingAtPath: tempURL.path) else {
+            throw IOFailure.cannotCreate(path, reason: "cannot create a file in \(dir.path)")
+        }
+        (handle, temp, isAtomic) = (h, tempURL, true)
+    }
+
+    deinit { discard() }
+
+    /// Appends `text` (UTF-8).
+    func write(_ text: String) throws {
+        pending.append(contentsOf: text.utf8)
+        if pending.count >= 1 << 20 { try flush() }
+    }
+
+    private func flush() throws {
+        guard !pending.isEmpty else { return }
+        do { try handle.write(contentsOf: pending) } catch { throw IOFailure.cannotCreate(path, reason: error.localizedDescription) }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes what is buffered and, for a regular file, flushes it to disk and renames it over
+    /// the destination.
+    func commit() throws {
+        try flush()
+        finished = true
+        guard let temp else { return }
+        do {
+            try handle.synchronize()
+            try handle.close()
+        } catch {
+            try? FileManager.default.removeItem(at: temp)
+            throw IOFailure.cannotCreate(path, reason: error.localizedDescription)
+        }
+        guard rename(temp.path, target.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temp)
+            throw IOFailure.cannotCreate(path, reason: reason)
+        }
+    }
+
+    /// Drops a regular file's temporary file (the destination is left as it was); idempotent.
+    func discard() {
+        guard !finished else { return }
+        finished = true
+        guard let temp else { return }
+        try? handle.close()
+        try? FileManager.default.removeItem(at: temp)
+    }
+}

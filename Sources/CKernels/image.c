@@ -1,0 +1,417 @@
+// 8-bit image kernels for augmentation: exact copies, bilinear warps and remaps, lookup tables,
+// luma and hue, separable Gaussian blur. Images are interleaved, `ch` samples per pixel (1–4),
+// rows top first; "colour" samples are the first `colour` of each pixel (alpha excluded).
+#include "CKernels.h"
+#include "kernels_internal.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/// Source index of `i` on an axis of `n` under border mode `border` (0 constant → -1,
+/// 1 replicate, 2 reflect-101, 3 wrap); as BorderMode.index in augment.
+static inline int border_index(int i, int n, int border) {
+    if (i >= 0 && i < n) return i;
+    switch (border) {
+    case 0: return -1;
+    case 1: return i < 0 ? 0 : n - 1;
+    case 3: return ((i % n) + n) % n;
+    default: {
+        if (n == 1) return 0;
+        int period = 2 * (n - 1);
+        int j = ((i % period) + period) % period;
+        return j >= n ? period - j : j;
+    }
+    }
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+/// Five RGB pixels per 16-byte shuffle: d[0…3·n) takes the pixels s, s − 3, … in turn. A load
+/// reads one byte past its fifth pixel and a store writes one byte past it (restored at once),
+/// so the vector loop stops while those bytes lie inside the rows; the rest goes pixel by pixel.
+__attribute__((target("ssse3"))) static void reverse_rgb_ssse3(const uint8_t *s, uint8_t *d, int n, int rx, int sw) {
+    const __m128i mask = _mm_setr_epi8(12, 13, 14, 9, 10, 11, 6, 7, 8, 3, 4, 5, 0, 1, 2, -1);
+    int x = 0;
+    // Load window of pixels rx−x−4 … rx−x plus one byte of pixel rx−x+1 (must exist: rx−x+1 < sw).
+    while (x < n && rx - x + 1 >= sw) { d[3 * x] = s[-3 * x]; d[3 * x + 1] = s[-3 * x + 1]; d[3 * x + 2] = s[-3 * x + 2]; x++; }
+    // The blocks x, x + 5, … that fit, taken last first so that the source is read forwards
+    // (hardware prefetchers follow ascending streams best).
+    int blocks = 0;
+    while (x + 5 * (blocks + 1) + 1 <= n && rx - x - 5 * blocks - 4 >= 0) blocks++;
+    for (int b = blocks - 1; b >= 0; b--) {
+        int xb = x + 5 * b;
+        __m128i v = _mm_loadu_si128((const __m128i *)(s - 3 * xb - 12));
+        _mm_storeu_si128((__m128i *)(d + 3 * xb), _mm_shuffle_epi8(v, mask));
+        d[3 * xb + 15] = s[-3 * (xb + 5)];  // the byte of the next block the store overwrote
+    }
+    for (x += 5 * blocks; x < n; x++) { d[3 * x] = s[-3 * x]; d[3 * x + 1] = s[-3 * x + 1]; d[3 * x + 2] = s[-3 * x + 2]; }
+}
+#endif
+
+static void reverse_rgb_row(const uint8_t *s, uint8_t *d, int n, int rx, int sw) {
+#if defined(__x86_64__)
+    if (__builtin_cpu_supports("ssse3")) { reverse_rgb_ssse3(s, d, n, rx, sw); return; }
+#endif
+    for (int x = 0; x < n; x++) { d[3 * x] = s[-3 * x]; d[3 * x + 1] = s[-3 * x + 1]; d[3 * x + 2] = s[-3 * x + 2]; }
+}
+
+void gk_copy_exact_u8(const uint8_t *src, int sw, int sh, int ch, uint8_t *dst, int dw, int dh, int x0, int y0, int dxx,
+                      int dxy, int dyx, int dyy, int border, const uint8_t *fill) {
+    // Rows are taken in the order that reads the source forwards (prefetchers follow ascending
+    // streams best): bottom first when the map turns the image upside down.
+    for (int step = 0; step < dh; step++) {
+        int y = dyy < 0 ? dh - 1 - step : step;
+        int rx = x0 + dyx * y, ry = y0 + dyy * y;
+        uint8_t *d = dst + (size_t)y * dw * ch;
+        int lastX = rx + dxx * (dw - 1), lastY = ry + dxy * (dw - 1);
+        int inside = rx >= 0 && rx < sw && lastX >= 0 && lastX < sw && ry >= 0 && ry < sh && lastY >= 0 && lastY < sh;
+        if (inside && dxy == 0 && dxx == 1) {
+            memcpy(d, src + ((size_t)ry * sw + rx) * ch, (size_t)dw * ch);
+            continue;
+        }
+        if (inside && dxy == 0 && dxx == -1) {
+            const uint8_t *s = src + ((size_t)ry * sw + rx) * ch;
+            if (ch == 1) {
+                for (int x = 0; x < dw; x++) d[x] = s[-x];
+            } else if (ch == 3) {
+                reverse_rgb_row(s, d, dw, rx, sw);
+            } else if (ch == 4) {
+                uint32_t *d4 = (uint32_t *)d; const uint8_t *s4 = s;
+                for (int x = 0; x < dw; x++) { uint32_t v; memcpy(&v, s4 - 4 * x, 4); memcpy(d4 + x, &v, 4); }
+            } else {
+                for (int x = 0; x < dw; x++) for (int c = 0; c < ch; c++) d[x * ch + c] = s[-x * ch + c];
+            }
+            continue;
+        }
+        for (int x = 0; x < dw; x++) {
+            int sx = border_index(rx + dxx * x, sw, border), sy = border_index(ry + dxy * x, sh, border);
+            if (sx < 0 || sy < 0) { for (int c = 0; c < ch; c++) d[x * ch + c] = fill[c]; continue; }
+            const uint8_t *s = src + ((size_t)sy * sw + sx) * ch;
+            for (int c = 0; c < ch; c++) d[x * ch + c] = s[c];
+        }
+    }
+}
+
+/// One output pixel read bilinearly at source position (fx, fy) (pixel centres at integers),
+/// 11-bit fixed-point weights as OpenCV's 8-bit warps.
+static inline void bilinear_pixel(const uint8_t *src, int sw, int sh, int ch, float fx, float fy, int border,
+                                  const uint8_t *fill, uint8_t *out) {
+    float flx = floorf(fx), fly = floorf(fy);
+    int ix = (int)flx, iy = (int)fly;
+    int wx = (int)lrintf((fx - flx) * 2048.0f), wy = (int)lrintf((fy - fly) * 2048.0f);
+    if (ix >= 0 && iy >= 0 && ix + 1 < sw && iy + 1 < sh) {
+        const uint8_t *p = src + ((size_t)iy * sw + ix) * ch, *q = p + (size_t)sw * ch;
+        for (int c = 0; c < ch; c++) {
+            int top = p[c] * (2048 - wx) + p[c + ch] * wx, bottom = q[c] * (2048 - wx) + q[c + ch] * wx;
+            out[c] = (uint8_t)((top * (2048 - wy) + bottom * wy + (1 << 21)) >> 22);
+        }
+        return;
+    }
+    int xs[2] = {border_index(ix, sw, border), border_index(ix + 1, sw, border)};
+    int ys[2] = {border_index(iy, sh, border), border_index(iy + 1, sh, border)};
+    int wxs[2] = {2048 - wx, wx}, wys[2] = {2048 - wy, wy};
+    for (int c = 0; c < ch; c++) {
+        long acc = 0;
+        for (int j = 0; j < 2; j++)
+            for (int i = 0; i < 2; i++) {
+                int v = (xs[i] < 0 || ys[j] < 0) ? fill[c] : src[((size_t)ys[j] * sw + xs[i]) * ch + c];
+                acc += (long)v * wxs[i] * wys[j];
+            }
+        out[c] = (uint8_t)((acc + (1 << 21)) >> 22);
+    }
+}
+
+static inline void nearest_pixel(const uint8_t *src, int sw, int sh, int ch, float fx, float fy, int border,
+                                 const uint8_t *fill, uint8_t *out) {
+    int sx = border_index((int)lrintf(fx), sw, border), sy = border_index((int)lrintf(fy), sh, border);
+    if (sx < 0 || sy < 0) { for (int c = 0; c < ch; c++) out[c] = fill[c]; return; }
+    const uint8_t *s = src + ((size_t)sy * sw + sx) * ch;
+    for (int c = 0; c < ch; c++) out[c] = s[c];
+}
+
+/// The axis-aligned case of a bilinear warp (scales and translations: resizes and crops), as
+/// OpenCV's `resize`: each used source row is interpolated along x once into 11-bit fixed point,
+/// then rows are blended along y. Returns 0 (and writes nothing) when a sample would need the
+/// constant fill, which the general path handles.
+GK_DISPATCH
+static int warp_axis_aligned(const uint8_t *src, int sw, int sh, int ch, uint8_t *dst, int dw, int dh, const double *inv,
+                             int border) {
+    int *xs0 = malloc(sizeof(int) * (3 * (size_t)dw + 3 * (size_t)dh + 2 * (size_t)dw * ch));
+    if (!xs0) return 0;
+    int *xs1 = xs0 + dw, *wxs = xs1 + dw, *ys0 = wxs + dw, *ys1 = ys0 + dh, *wys = ys1 + dh;
+    int *rows[2] = {wys + dh, wys + dh + (size_t)dw * ch};
+    int ok = 1;
+    for (int x = 0; x < dw && ok; x++) {
+        double fx = inv[0] * (x + 0.5) + inv[2] - 0.5, fl = floor(fx);
+        xs0[x] = border_index((int)fl, sw, border); xs1[x] = border_index((int)fl + 1, sw, border);
+        wxs[x] = (int)lrint((fx - fl) * 2048.0);
+        ok = xs0[x] >= 0 && xs1[x] >= 0;
+    }
+    for (int y = 0; y < dh && ok; y++) {
+        double fy = inv[4] * (y + 0.5) + inv[5] - 0.5, fl = floor(fy);
+        ys0[y] = border_index((int)fl, sh, border); ys1[y] = border_index((int)fl + 1, sh, border);
+        wys[y] = (int)lrint((fy - fl) * 2048.0);
+        ok = ys0[y] >= 0 && ys1[y] >= 0;
+    }
+    if (!ok) { free(xs0); return 0; }
+    size_t n = (size_t)dw * ch;
+    int cached[2] = {-1, -1};
+    for (int y = 0; y < dh; y++) {
+        int want[2] = {ys0[y], ys1[y]};
+        const int *r[2];
+        for (int k = 0; k < 2; k++) {
+            int slot = cached[0] == want[k] ? 0 : cached[1] == want[k] ? 1 : -1;
+            if (slot < 0) {
+                slot = cached[0] == want[1 - k] ? 1 : 0;  // never evict the other row this line needs
+                const uint8_t *row = src + (size_t)want[k] * sw * ch;
+                int *out = rows[slot];
+                for (int x = 0; x < dw; x++) {
+                    const uint8_t *a = row + (size_t)xs0[x] * ch, *b = row + (size_t)xs1[x] * ch;
+                    int w = wxs[x];
+                    for (int c = 0; c < ch; c++) out[x * ch + c] = a[c] * (2048 - w) + b[c] * w;
+                }
+                cached[slot] = want[k];
+            }
+            r[k] = rows[slot];
+        }
+        int wy = wys[y];
+        uint8_t *d = dst + (size_t)y * n;
+        const int *top = r[0], *bottom = r[1];
+        for (size_t i = 0; i < n; i++) d[i] = (uint8_t)((top[i] * (2048 - wy) + bottom[i] * wy + (1 << 21)) >> 22);
+    }
+    free(xs0);
+    return 1;
+}
+
+GK_DISPATCH
+void gk_warp_affine_u8(const uint8_t *src, int sw, int sh, int ch, uint8_t *dst, int dw, int dh, const double *inv,
+                       int border, const uint8_t *fill, int nearest) {
+    if (!nearest && inv[1] == 0 && inv[3] == 0 &&
+        warp_axis_aligned(src, sw, sh, ch, dst, dw, dh, inv, border))
+        return;
+    if (!nearest) {
+        // OpenCV's scheme: source positions in 11-bit fixed point, the per-column part computed
+        // once per call and the per-row part once per row, so nothing accumulates rounding.
+        long *adx = malloc(sizeof(long) * 2 * (size_t)dw);
+        if (adx) {
+            long *ady = adx + dw;
+            for (int x = 0; x < dw; x++) { adx[x] = lrint(inv[0] * x * 2048.0); ady[x] = lrint(inv[3] * x * 2048.0); }
+            for (int y = 0; y < dh; y++) {
+                long bx = lrint((inv[0] * 0.5 + inv[1] * (y + 0.5) + inv[2] - 0.5) * 2048.0);
+                long by = lrint((inv[3] * 0.5 + inv[4] * (y + 0.5) + inv[5] - 0.5) * 2048.0);
+                uint8_t *d = dst + (size_t)y * dw * ch;
+                for (int x = 0; x < dw; x++) {
+                    long X = bx + adx[x], Y = by + ady[x];
+                    long ix = X >> 11, iy = Y >> 11;
+                    int wx = (int)(X & 2047), wy = (int)(Y & 2047);
+                    uint8_t *o = d + x * ch;
+                    if (ix >= 0 && iy >= 0 && ix + 1 < sw && iy + 1 < sh) {
+                        const uint8_t *p = src + ((size_t)iy * sw + ix) * ch, *q = p + (size_t)sw * ch;
+                        for (int c = 0; c < ch; c++) {
+                            int top = p[c] * (2048 - wx) + p[c + ch] * wx, bottom = q[c] * (2048 - wx) + q[c + ch] * wx;
+                            o[c] = (uint8_t)((top * (2048 - wy) + bottom * wy + (1 << 21)) >> 22);
+                        }
+                    } else {
+                        bilinear_pixel(src, sw, sh, ch, (float)X / 2048.0f, (float)Y / 2048.0f, border, fill, o);
+                    }
+                }
+            }
+            free(adx);
+            return;
+        }
+    }
+    for (int y = 0; y < dh; y++) {
+        double bx = inv[0] * 0.5 + inv[1] * (y + 0.5) + inv[2] - 0.5;
+        double by = inv[3] * 0.5 + inv[4] * (y + 0.5) + inv[5] - 0.5;
+        uint8_t *d = dst + (size_t)y * dw * ch;
+        for (int x = 0; x < dw; x++) {
+            float fx = (float)(bx + inv[0] * x), fy = (float)(by + inv[3] * x);
+            if (nearest) nearest_pixel(src, sw, sh, ch, fx, fy, border, fill, d + x * ch);
+            else bilinear_pixel(src, sw, sh, ch, fx, fy, border, fill, d + x * ch);
+        }
+    }
+}
+
+void gk_remap_u8(const uint8_t *src, int sw, int sh, int ch, uint8_t *dst, int dw, int dh, const float *map, int border,
+                 const uint8_t *fill) {
+    for (size_t i = 0; i < (size_t)dw * dh; i++)
+        bilinear_pixel(src, sw, sh, ch, map[2 * i], map[2 * i + 1], border, fill, dst + i * ch);
+}
+
+/// Copies the samples that are not colour (alpha) from src to dst.
+static inline void copy_alpha(const uint8_t *src, uint8_t *dst, size_t pixels, int ch, int colour) {
+    if (ch == colour) return;
+    for (size_t p = 0; p < pixels; p++)
+        for (int c = colour; c < ch; c++) dst[p * ch + c] = src[p * ch + c];
+}
+
+GK_DISPATCH
+void gk_linear_u8(const uint8_t *src, uint8_t *dst, size_t pixels, int ch, int colour, float gain, float offset) {
+    if (ch == colour) {
+        size_t n = pixels * ch;
+        for (size_t i = 0; i < n; i++) dst[i] = (uint8_t)(int)(fminf(fmaxf((float)src[i] * gain + offset, 0.0f), 255.0f) + 0.5f);
+        return;
+    }
+    for (size_t p = 0; p < pixels; p++)
+        for (int c = 0; c < colour; c++)
+            dst[p * ch + c] = (uint8_t)(int)(fminf(fmaxf((float)src[p * ch + c] * gain + offset, 0.0f), 255.0f) + 0.5f);
+    copy_alpha(src, dst, pixels, ch, colour);
+}
+
+/// BT.601 luma in 14-bit fixed point, OpenCV's RGB2GRAY coefficients (4899, 9617, 1868).
+static inline int luma(const uint8_t *p) { return (p[0] * 4899 + p[1] * 9617 + p[2] * 1868 + 8192) >> 14; }
+
+static inline uint8_t clamp_u8(float v) { return v <= 0 ? 0 : v >= 255 ? 255 : (uint8_t)(v + 0.5f); }
+
+/// Pixels are worked on in blocks of LANES, their channels gathered into lane arrays so that
+/// the per-pixel arithmetic vectorises.
+#define LANES 16
+
+static inline void gather_rgb(const uint8_t *q, int ch, int count, float *r, float *g, float *b) {
+    for (int i = 0; i < count; i++) { r[i] = q[i * ch]; g[i] = q[i * ch + 1]; b[i] = q[i * ch + 2]; }
+    for (int i = count; i < LANES; i++) { r[i] = 0; g[i] = 0; b[i] = 0; }
+}
+
+static inline void scatter_rgb(uint8_t *o, int ch, int count, const float *r, const float *g, const float *b) {
+    uint8_t R[LANES], G[LANES], B[LANES];
+    for (int i = 0; i < LANES; i++) {
+        R[i] = (uint8_t)(int)(fminf(fmaxf(r[i], 0.0f), 255.0f) + 0.5f);
+        G[i] = (uint8_t)(int)(fminf(fmaxf(g[i], 0.0f), 255.0f) + 0.5f);
+        B[i] = (uint8_t)(int)(fminf(fmaxf(b[i], 0.0f), 255.0f) + 0.5f);
+    }
+    for (int i = 0; i < count; i++) { o[i * ch] = R[i]; o[i * ch + 1] = G[i]; o[i * ch + 2] = B[i]; }
+}
+
+GK_DISPATCH
+double gk_mean_luma_u8(const uint8_t *src, size_t pixels, int ch) {
+    uint64_t sum = 0;
+    if (ch < 3) {
+        for (size_t p = 0; p < pixels; p++) sum += src[p * ch];
+    } else {
+        for (size_t p = 0; p < pixels; p++) sum += (uint64_t)luma(src + p * ch);
+    }
+    return pixels ? (double)sum / (double)pixels : 0;
+}
+
+GK_DISPATCH
+void gk_blend_gray_u8(const uint8_t *src, uint8_t *dst, size_t pixels, int ch, float factor) {
+    float r[LANES], g[LANES], b[LANES];
+    for (size_t p = 0; p < pixels; p += LANES) {
+        int count = pixels - p < LANES ? (int)(pixels - p) : LANES;
+        gather_rgb(src + p * ch, ch, count, r, g, b);
+        for (int i = 0; i < LANES; i++) {
+            float y = floorf((r[i] * 4899.0f + g[i] * 9617.0f + b[i] * 1868.0f + 8192.0f) * (1.0f / 16384.0f));
+            r[i] = y + (r[i] - y) * factor; g[i] = y + (g[i] - y) * factor; b[i] = y + (b[i] - y) * factor;
+        }
+        scatter_rgb(dst + p * ch, ch, count, r, g, b);
+    }
+    copy_alpha(src, dst, pixels, ch, 3);
+}
+
+GK_DISPATCH
+void gk_gray_u8(const uint8_t *src, uint8_t *dst, size_t pixels, int ch) {
+    if (ch == 3) {
+        for (size_t p = 0; p < pixels; p++) {
+            const uint8_t *q = src + 3 * p;
+            uint8_t y = (uint8_t)((q[0] * 4899 + q[1] * 9617 + q[2] * 1868 + 8192) >> 14);
+            dst[3 * p] = y; dst[3 * p + 1] = y; dst[3 * p + 2] = y;
+        }
+        return;
+    }
+    for (size_t p = 0; p < pixels; p++) {
+        uint8_t y = (uint8_t)luma(src + p * ch);
+        dst[p * ch] = y; dst[p * ch + 1] = y; dst[p * ch + 2] = y;
+    }
+    copy_alpha(src, dst, pixels, ch, 3);
+}
+
+/// Hue turned by `shift` of a turn in HSV (the model of torchvision's adjust_hue), value and
+/// saturation kept; branch-free: channel k of the result is v − (v − min)·clamp(min(t, 4 − t), 0, 1)
+/// with t = (k + 6h) mod 6 for k = 5, 3, 1 (red, green, blue).
+GK_DISPATCH
+void gk_shift_hue_u8(const uint8_t *src, uint8_t *dst, size_t pixels, int ch, float shift) {
+    float r[LANES], g[LANES], b[LANES];
+    for (size_t p = 0; p < pixels; p += LANES) {
+        int count = pixels - p < LANES ? (int)(pixels - p) : LANES;
+        gather_rgb(src + p * ch, ch, count, r, g, b);
+        for (int i = 0; i < LANES; i++) {
+            float mx = fmaxf(r[i], fmaxf(g[i], b[i])), mn = fminf(r[i], fminf(g[i], b[i]));
+            float delta = mx - mn, inv = 1.0f / fmaxf(delta, 1.0f);
+            float h = mx == r[i] ? (g[i] - b[i]) * inv : mx == g[i] ? 2.0f + (b[i] - r[i]) * inv : 4.0f + (r[i] - g[i]) * inv;
+            h += 6.0f * shift;
+            h -= 6.0f * floorf(h * (1.0f / 6.0f));
+            float out[3];
+            const float ks[3] = {5.0f, 3.0f, 1.0f};
+            for (int c = 0; c < 3; c++) {
+                float t = ks[c] + h;
+                t -= t >= 6.0f ? 6.0f : 0.0f;
+                t -= t >= 6.0f ? 6.0f : 0.0f;
+                float m = fminf(fmaxf(fminf(t, 4.0f - t), 0.0f), 1.0f);
+                out[c] = mx - delta * m;
+            }
+            r[i] = out[0]; g[i] = out[1]; b[i] = out[2];
+        }
+        scatter_rgb(dst + p * ch, ch, count, r, g, b);
+    }
+    copy_alpha(src, dst, pixels, ch, 3);
+}
+
+/// One separable pass along rows: out[i] = Σ_k kernel[k]·row[i + (k − r)·stride], the row
+/// mirrored (reflect-101) at its ends. The interior runs tap by tap over contiguous samples, so
+/// it vectorises; the 2r border pixels read through the mirror.
+static inline void blur_row(const float *row, float *out, int w, int stride, const float *kernel, int r) {
+    int lo = r < w ? r : w, hi = w - r > lo ? w - r : lo;
+    size_t a = (size_t)lo * stride, z = (size_t)hi * stride;
+    for (size_t i = a; i < z; i++) out[i] = 0;
+    for (int k = 0; k <= 2 * r; k++) {
+        float kk = kernel[k];
+        const float *src = row + (ptrdiff_t)(k - r) * stride;
+        for (size_t i = a; i < z; i++) out[i] += kk * src[i];
+    }
+    for (int x = 0; x < w; x++) {
+        if (x == lo) x = hi;
+        if (x >= w) break;
+        for (int c = 0; c < stride; c++) {
+            float acc = 0;
+            for (int k = 0; k <= 2 * r; k++) acc += kernel[k] * row[border_index(x + k - r, w, 2) * stride + c];
+            out[x * stride + c] = acc;
+        }
+    }
+}
+
+GK_DISPATCH
+void gk_gaussian_blur_f32(const float *src, int w, int h, int stride, float *dst, const float *kernel, int r, float *scratch) {
+    // scratch: w·h·stride floats holding the horizontal pass.
+    for (int y = 0; y < h; y++) blur_row(src + (size_t)y * w * stride, scratch + (size_t)y * w * stride, w, stride, kernel, r);
+    size_t rowLen = (size_t)w * stride;
+    for (int y = 0; y < h; y++) {
+        float *o = dst + (size_t)y * rowLen;
+        for (size_t i = 0; i < rowLen; i++) o[i] = 0;
+        for (int k = 0; k <= 2 * r; k++) {
+            const float *s = scratch + (size_t)border_index(y + k - r, h, 2) * rowLen;
+            float kk = kernel[k];
+            for (size_t i = 0; i < rowLen; i++) o[i] += kk * s[i];
+        }
+    }
+}
+
+GK_DISPATCH
+void gk_gaussian_blur_u8(const uint8_t *src, int w, int h, int ch, uint8_t *dst, const float *kernel, int r, float *scratch) {
+    // scratch: 2·w·h·ch floats.
+    size_t n = (size_t)w * h * ch;
+    float *in = scratch, *tmp = scratch + n;
+    for (size_t i = 0; i < n; i++) in[i] = src[i];
+    for (int y = 0; y < h; y++) blur_row(in + (size_t)y * w * ch, tmp + (size_t)y * w * ch, w, ch, kernel, r);
+    size_t rowLen = (size_t)w * ch;
+    float *acc = in;  // reused: one output row at a time
+    for (int y = 0; y < h; y++) {
+        for (size_t i = 0; i < rowLen; i++) acc[i] = 0;
+        for (int k = 0; k <= 2 * r; k++) {
+            const float *s = tmp + (size_t)border_index(y + k - r, h, 2) * rowLen;
+            float kk = kernel[k];
+            for (size_t i = 0; i < rowLen; i++) acc[i] += kk * s[i];
+        }
+        uint8_t *o = dst + (size_t)y * rowLen;
+        for (size_t i = 0; i < rowLen; i++) o[i] = clamp_u8(acc[i]);
+    }
+}
