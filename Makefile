@@ -6,7 +6,7 @@ RELEASE := .build/release
 SHELL := /bin/bash
 
 PREFIX ?= /usr/local
-TOOLS := gen-image gen-music gen-text gen-level gen-molecule gen-bench engine-demo
+TOOLS := gen-image gen-music gen-text gen-level gen-molecule augment gen-bench engine-demo
 
 .PHONY: all deps build release lint test demo bench install clean
 
@@ -69,6 +69,12 @@ demo: release
 	$(RELEASE)/gen-molecule --count 20 --seed 7 | tee demo/gen-molecule/molecules.smi
 	$(RELEASE)/gen-molecule --count 100 --seed 7 --format csv --force --out demo/gen-molecule/molecules.csv
 	$(RELEASE)/gen-molecule check demo/gen-molecule/molecules.smi > /dev/null && echo "all 20 molecules valid"
+	rm -rf demo/augment/mnist
+	$(RELEASE)/augment images --in samples/augment/mnist-100 --out demo/augment/mnist --copies 4 --seed 7 \
+	  --pipeline "rotate:limit=15,p=0.8; crop:scale=0.7-1,size=28; elastic:alpha=25,sigma=4,p=0.3; noise:std=0.03-0.08; cutout:holes=1,size=6-9; mixup:alpha=0.4,p=0.2"
+	head -3 demo/augment/mnist/manifest.jsonl
+	$(RELEASE)/augment preview --in samples/augment/detection/chelsea.png --boxes yolo --count 11 --seed 1 --force --out demo/augment/preview.png \
+	  --pipeline "hflip; affine:scale=0.8-1.2,rotate=20,shear=8,translate=0.08,border=reflect,p=0.9; crop:scale=0.5-1,size=224x160; jitter:brightness=0.3,contrast=0.3,saturation=0.4,hue=0.05,p=0.8; blur:p=0.2; cutout:holes=1-3,size=20-40"
 
 bench: release
 	$(RELEASE)/gen-bench --json bench.json

@@ -25,6 +25,24 @@ func toolBenchmarks(only: String) -> [Result] {
         ("tool.gen-molecule.check.100k", "gen-molecule", ["check", moses100k], 100_000),
         ("tool.gen-molecule.canonical.100k", "gen-molecule", ["canonical", moses100k], 100_000),
         ("tool.gen-molecule.eval.10k", "gen-molecule", ["eval", mosesTest, "--train", moses100k], 10_000),
+        (
+            "augment.images.mnist1000", "augment",
+            [
+                "images", "--in", "samples/augment/mnist-100", "--out", out.appendingPathComponent("aug").path, "--copies", "10", "--force",
+                "--quiet",
+                "--pipeline",
+                "rotate:limit=15; crop:scale=0.8-1,size=28; jitter:brightness=0.2,contrast=0.2; noise:std=0.05; cutout:holes=1,size=8",
+            ], 1000
+        ),
+        (
+            "augment.images.photos200", "augment",
+            [
+                "images", "--in", "samples/augment/detection", "--out", out.appendingPathComponent("det").path, "--copies", "100",
+                "--force",
+                "--quiet", "--boxes", "yolo", "--pipeline",
+                "hflip; rotate:limit=15; crop:scale=0.5-1,size=224; jitter:brightness=0.2,contrast=0.2",
+            ], 200
+        ),
     ]
     var results: [Result] = []
     for c in cases where c.name.hasPrefix(only) {

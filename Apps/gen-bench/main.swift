@@ -263,7 +263,7 @@ let run = Command(
     if ["generate", "ngram"].contains(where: { $0.hasPrefix(only) || only.hasPrefix($0) }) {
         results += generationBenchmarks(seconds: seconds, only: only)
     }
-    if "tool".hasPrefix(only) || only.hasPrefix("tool") { results += toolBenchmarks(only: only) }
+    if ["tool", "augment"].contains(where: { $0.hasPrefix(only) || only.hasPrefix($0) }) { results += toolBenchmarks(only: only) }
     printTable(results)
     let report = Report(machine: machineDescription(threads: Threads.count), results: results)
     try JSONOutput.write(report, to: URL(fileURLWithPath: args[Options.json]))
