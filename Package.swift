@@ -42,10 +42,12 @@ let package = Package(
             path: "Tests/GenEngineTests", resources: [.copy("Fixtures")]),
         .testTarget(name: "GenImageTests", dependencies: ["gen-image", "GenEngine"], path: "Tests/GenImageTests"),
         .testTarget(name: "GenMusicTests", dependencies: ["gen-music", "GenEngine"], path: "Tests/GenMusicTests"),
-        .testTarget(name: "GenTextTests", dependencies: ["gen-text", "GenEngine"], path: "Tests/GenTextTests", exclude: ["Fixtures"]),
-        .testTarget(name: "GenLevelTests", dependencies: ["gen-level", "GenEngine"], path: "Tests/GenLevelTests"),
         .testTarget(
-            name: "GenMoleculeTests", dependencies: ["gen-molecule", "GenEngine"], path: "Tests/GenMoleculeTests", exclude: ["Fixtures"]),
+            name: "GenTextTests", dependencies: ["gen-text", "GenEngine", "ToolTesting"], path: "Tests/GenTextTests", exclude: ["Fixtures"]),
+        .testTarget(name: "GenLevelTests", dependencies: ["gen-level", "GenEngine", "ToolTesting"], path: "Tests/GenLevelTests"),
+        .testTarget(
+            name: "GenMoleculeTests", dependencies: ["gen-molecule", "GenEngine", "ToolTesting"], path: "Tests/GenMoleculeTests",
+            exclude: ["Fixtures"]),
         .target(name: "ToolTesting", path: "Tests/ToolTesting"),
         .testTarget(
             name: "AugmentTests", dependencies: ["augment", "GenEngine", "ToolTesting"], path: "Tests/AugmentTests", exclude: ["Fixtures"]),

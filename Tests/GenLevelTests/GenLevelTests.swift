@@ -1,4 +1,5 @@
 import Foundation
+import ToolTesting
 import XCTest
 
 @testable import GenEngine
@@ -56,20 +57,8 @@ final class GenLevelTests: XCTestCase {
 
     /// gen-level as a user runs it.
     func run(_ args: [String], in dir: URL) throws -> (out: Data, err: String, status: Int32) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
-            "gen-level")
-        process.arguments = args
-        process.currentDirectoryURL = dir
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (o, String(decoding: e, as: UTF8.self), process.terminationStatus)
+        let r = try runTool("gen-level", args, in: dir)
+        return (r.out, r.err, r.status)
     }
 
     func testTrainGenerateCheckEndToEnd() throws {

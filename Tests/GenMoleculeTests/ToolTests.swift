@@ -1,4 +1,5 @@
 import Foundation
+import ToolTesting
 import XCTest
 
 @testable import gen_molecule
@@ -15,20 +16,8 @@ final class ToolTests: XCTestCase {
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
 
     func run(_ args: [String], stdin: String? = nil) throws -> (out: String, err: String, status: Int32) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
-            "gen-molecule")
-        process.arguments = args
-        process.currentDirectoryURL = dir
-        let (out, err, input) = (Pipe(), Pipe(), Pipe())
-        (process.standardOutput, process.standardError, process.standardInput) = (out, err, input)
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self), process.terminationStatus)
+        let r = try runTool("gen-molecule", args, in: dir, stdin: stdin.map { Data($0.utf8) })
+        return (r.text, r.err, r.status)
     }
 
     /// 3,000 MOSES molecules as a training file.

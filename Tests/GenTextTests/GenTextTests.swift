@@ -1,4 +1,5 @@
 import Foundation
+import ToolTesting
 import XCTest
 
 @testable import GenEngine
@@ -19,24 +20,8 @@ final class GenTextTests: XCTestCase {
     /// Runs gen-text with `args` (and `input` on stdin); returns stdout bytes, stderr text and status.
     @discardableResult
     func run(_ args: [String], input: Data? = nil) throws -> (out: Data, err: String, status: Int32) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
-            "gen-text")
-        process.arguments = args
-        process.currentDirectoryURL = dir
-        let out = Pipe()
-        let err = Pipe()
-        let inPipe = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = inPipe
-        try process.run()
-        if let input { inPipe.fileHandleForWriting.write(input) }
-        try inPipe.fileHandleForWriting.close()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (outData, String(decoding: errData, as: UTF8.self), process.terminationStatus)
+        let r = try runTool("gen-text", args, in: dir, stdin: input)
+        return (r.out, r.err, r.status)
     }
 
     func write(_ name: String, _ text: String) throws -> String {
