@@ -14,7 +14,10 @@ enum ImagesOptions {
     static let seed = Opt.seed(help: "Random seed; each file's stream derives from (seed, its path, the copy).")
     static let workers = Opt.int("workers", in: 1...256, help: "Images processed at once (default: every core).")
     static let boxes = Opt.choice(
-        "boxes", "FORMAT", default: BoxFormat.none, help: "yolo: read name.txt label files and write moved boxes beside the outputs.")
+        "boxes", "FORMAT", default: BoxFormat.none,
+        help: "yolo: read name.txt label files and write moved boxes beside the outputs; coco: read --coco, write annotations.json.")
+    static let coco = Opt.string(
+        "coco", "FILE.json", help: "The COCO detection file of --in (file_name relative to --in, or the file's name).")
     static let minVisibility = Opt.float(
         "min-visibility", "F", default: 0, in: 0...1, help: "Drop a box when less than this share of it stays in the image.")
     static let minArea = Opt.float("min-area", "PIXELS", default: 0, in: 0...1e9, help: "Drop a box smaller than this after clipping.")
@@ -27,18 +30,21 @@ enum ImagesOptions {
     static let stats = Opt.string("stats", "FILE.json", help: "Write the run's counts, timing and settings as JSON.")
     static let quiet = Opt.flag("quiet", help: "No progress or summary on stderr.")
     static let all: [any OptionConvertible] = [
-        input, out, pipeline, copies, includeOriginals, seed, workers, boxes, minVisibility, minArea, shard, resume, force, skipBad,
+        input, out, pipeline, copies, includeOriginals, seed, workers, boxes, coco, minVisibility, minArea, shard, resume, force, skipBad,
         pngLevel,
         stats, quiet,
     ]
 }
 
 /// How an image's boxes are stored.
-enum BoxFormat: String, CaseIterable { case none, yolo }
+enum BoxFormat: String, CaseIterable { case none, yolo, coco }
 
-/// What one input produced: its manifest lines, how many files were written, or why it failed.
+/// What one input produced: its manifest lines (and COCO records), how many files were
+/// written, or why it failed.
 private struct ItemResult {
     var lines: [String] = []
+    var cocoImages: [String] = []
+    var cocoAnnotations: [String] = []
     var written = 0
     var failure: String?
 }
@@ -53,6 +59,7 @@ private struct ImageRun {
     let seed: UInt64
     let includeOriginals: Bool
     let boxes: BoxFormat
+    let coco: COCOAnnotations?
     let resume: Bool
     let pngLevel: Int
 
@@ -67,6 +74,7 @@ private struct ImageRun {
             let text = String(decoding: try AtomicFile.read(entry.yoloURL), as: UTF8.self)
             sample.boxes = try YOLOLabels.read(text, path: entry.yoloURL.path, width: image.width, height: image.height)
         }
+        if let coco { sample.boxes = coco.boxes(entry.relative) ?? [] }
         return sample
     }
 
@@ -80,6 +88,17 @@ private struct ImageRun {
     }
 
     func labelName(_ relative: String) -> String { (relative as NSString).deletingPathExtension + ".txt" }
+
+    /// The COCO records of output `slot` of input `i` (0 the original, k + 1 copy k): its image
+    /// id depends only on (i, slot), so shards agree.
+    func addCOCO(_ result: inout ItemResult, _ i: Int, slot: Int, _ name: String, _ sample: Sample) {
+        guard coco != nil else { return }
+        let (image, annotations) = COCOAnnotations.records(
+            imageID: i * (copies + 1) + slot + 1, fileName: name, width: sample.image.width, height: sample.image.height,
+            boxes: sample.boxes)
+        result.cocoImages.append(image)
+        result.cocoAnnotations += annotations
+    }
 
     /// Every output of input `i` written, and its manifest lines.
     func process(_ i: Int) -> ItemResult {
@@ -110,6 +129,7 @@ private struct ImageRun {
                         labelName(entry.relative))
                 }
                 result.lines.append(record(entry.relative, copy: nil, original, ops: []))
+                addCOCO(&result, i, slot: 0, entry.relative, original)
             }
             for copy in 0..<copies {
                 var rng = RNG(seed: seed, stream: "image:\(entry.relative):\(copy)")
@@ -123,6 +143,7 @@ private struct ImageRun {
                     )
                 }
                 result.lines.append(record(output, copy: copy, sample, ops: ops))
+                addCOCO(&result, i, slot: copy + 1, output, sample)
             }
         } catch {
             result.failure = "\(error)"
@@ -161,12 +182,21 @@ func augmentImages(_ args: Arguments) throws {
                 + (listedBad.count > 1 ? " (and \(listedBad.count - 1) more)" : "") + "; fix it, or pass --skip-bad to leave such files out"
         )
     }
+    var coco: COCOAnnotations?
+    if boxes == .coco {
+        guard let path = args[ImagesOptions.coco] else {
+            throw CLIError.usage("--boxes coco needs --coco FILE.json, the annotations of --in")
+        }
+        coco = try COCOAnnotations(URL(fileURLWithPath: path))
+    } else if args.has(ImagesOptions.coco) {
+        throw CLIError.usage("--coco is read with --boxes coco")
+    }
     var rules = pipeline.boxRules ?? BoxRules()
     if args.has(ImagesOptions.minVisibility) { rules.minVisibility = Double(args[ImagesOptions.minVisibility]) }
     if args.has(ImagesOptions.minArea) { rules.minArea = Double(args[ImagesOptions.minArea]) }
     let run = ImageRun(
         images: images, outRoot: outRoot, pipeline: pipeline, context: OpContext(boxRules: rules), copies: args[ImagesOptions.copies],
-        seed: args[ImagesOptions.seed], includeOriginals: args[ImagesOptions.includeOriginals], boxes: boxes,
+        seed: args[ImagesOptions.seed], includeOriginals: args[ImagesOptions.includeOriginals], boxes: boxes, coco: coco,
         resume: args[ImagesOptions.resume],
         pngLevel: args[ImagesOptions.pngLevel])
     let mine = Array(shard.range(of: images.count))
@@ -190,6 +220,8 @@ func augmentImages(_ args: Arguments) throws {
     var written = 0
     var skipped: [String] = listedBad.map { "\($0.path): \($0.reason)" }
     var failed = 0
+    var cocoImages: [String] = []
+    var cocoAnnotations: [String] = []
     for chunkStart in stride(from: 0, to: mine.count, by: workers * 8) {
         let chunk = Array(mine[chunkStart..<min(chunkStart + workers * 8, mine.count)])
         let results = Threads.map(chunk, workers: workers, chunk: 1) { run.process($0) }
@@ -205,8 +237,16 @@ func augmentImages(_ args: Arguments) throws {
             }
             written += result.written
             try manifest.write(contentsOf: Data(result.lines.map { $0 + "\n" }.joined().utf8))
+            cocoImages += result.cocoImages
+            cocoAnnotations += result.cocoAnnotations
         }
         progress.update(chunkStart + chunk.count)
+    }
+    if let coco {
+        let name = shard.count == 1 ? "annotations.json" : "annotations.shard-\(shard.index)-of-\(shard.count).json"
+        try AtomicFile.write(
+            COCOAnnotations.file(categories: coco.categories, images: cocoImages, annotations: cocoAnnotations),
+            to: outRoot.appendingPathComponent(name))
     }
     try manifest.synchronize()
     guard rename(partial.path, manifestURL.path) == 0 else {

@@ -155,6 +155,46 @@ final class ImagesToolTests: XCTestCase {
         XCTAssertTrue(manifest.contains(#""label":null"#) && manifest.contains(#""boxes":1"#), manifest)
     }
 
+    /// COCO in, COCO out: boxes move with hflip; shards' annotation files merge into the one
+    /// file a whole run writes; a box outside its image is refused with its annotation id.
+    func testCOCOAnnotations() throws {
+        let input = dir.appendingPathComponent("coco")
+        try FileManager.default.createDirectory(at: input.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        for name in ["a.png", "sub/b.png", "c.png"] {
+            try PNG.write(
+                Image(width: 40, height: 20, channels: 3, pixels: [UInt8](repeating: 90, count: 2400)),
+                to: input.appendingPathComponent(name))
+        }
+        let coco = """
+            {"images": [{"id": 1, "file_name": "a.png", "width": 40, "height": 20}, {"id": 7, "file_name": "b.png", "width": 40, "height": 20}],
+             "annotations": [{"id": 1, "image_id": 1, "category_id": 3, "bbox": [4, 2, 10, 8], "area": 80, "iscrowd": 0},
+                             {"id": 2, "image_id": 7, "category_id": 1, "bbox": [30, 0, 10, 20], "area": 200, "iscrowd": 0}],
+             "categories": [{"id": 1, "name": "cat"}, {"id": 3, "name": "dog"}]}
+            """
+        try coco.write(to: dir.appendingPathComponent("coco.json"), atomically: true, encoding: .utf8)
+        let base = [
+            "images", "--in", "coco", "--boxes", "coco", "--coco", "coco.json", "--pipeline", "hflip:p=1", "--copies", "2", "--quiet",
+        ]
+        XCTAssertEqual(try augment(base + ["--out", "whole"]).status, 0)
+        for k in 0..<2 { XCTAssertEqual(try augment(base + ["--out", "parts", "--shard", "\(k)/2"]).status, 0) }
+        let merged = try augment(["merge-manifests", "parts/annotations.shard-1-of-2.json", "parts/annotations.shard-0-of-2.json"])
+        XCTAssertEqual(merged.status, 0, merged.err)
+        let whole = try Data(contentsOf: dir.appendingPathComponent("whole/annotations.json"))
+        XCTAssertEqual(whole, try Data(contentsOf: dir.appendingPathComponent("parts/annotations.json")))
+        let object = try JSONSerialization.jsonObject(with: whole) as! [String: Any]
+        XCTAssertEqual((object["images"] as! [Any]).count, 6)
+        let annotations = object["annotations"] as! [[String: Any]]
+        XCTAssertEqual(annotations.map { $0["id"] as! Int }, [1, 2, 3, 4])
+        XCTAssertEqual(annotations[0]["bbox"] as! [Double], [26, 2, 10, 8])
+        XCTAssertEqual(annotations[0]["category_id"] as! Int, 3)
+        XCTAssertEqual(annotations[2]["bbox"] as! [Double], [0, 0, 10, 20])
+        let bad = coco.replacingOccurrences(of: "[30, 0, 10, 20]", with: "[35, 0, 10, 20]")
+        try bad.write(to: dir.appendingPathComponent("bad.json"), atomically: true, encoding: .utf8)
+        let refused = try augment(["images", "--in", "coco", "--out", "o", "--boxes", "coco", "--coco", "bad.json", "--pipeline", "hflip"])
+        XCTAssertEqual(refused.status, 65)
+        XCTAssertTrue(refused.err.contains("annotation 2: the box"), refused.err)
+    }
+
     func testPreviewGrid() throws {
         let r = try augment([
             "preview", "--in", "in/cat/img 0.png", "--pipeline", "rotate:limit=30,p=1", "--count", "7", "--columns", "4", "--out",
