@@ -41,8 +41,10 @@ struct COCOAnnotations {
             guard [x, y, w, h].allSatisfy(\.isFinite), w > 0, h > 0 else {
                 throw CLIError.badData("\(place): the box has no area (\(bbox))")
             }
-            if let W = file.width, let H = file.height, x < -0.5 || y < -0.5 || x + w > W + 0.5 || y + h > H + 0.5 {
-                throw CLIError.badData("\(place): the box \(bbox) reaches outside its \(Int(W))x\(Int(H)) image")
+            if let imageWidth = file.width, let imageHeight = file.height,
+                x < -0.5 || y < -0.5 || x + w > imageWidth + 0.5 || y + h > imageHeight + 0.5
+            {
+                throw CLIError.badData("\(place): the box \(bbox) reaches outside its \(Int(imageWidth))x\(Int(imageHeight)) image")
             }
             let label = (a["category_id"] as? NSNumber)?.stringValue ?? "0"
             byName[file.name, default: []].append(Box(x1: max(0, x), y1: max(0, y), x2: x + w, y2: y + h, label: label))
