@@ -80,14 +80,27 @@ private struct ImageRun {
 
     /// Writes `data` to `relative` under the output folder unless resuming finds it there.
     func write(_ data: @autoclosure () throws -> Data, _ relative: String) throws -> Int {
-        let url = outRoot.appendingPathComponent(relative)
+        try write(data(), to: outRoot.appendingPathComponent(relative))
+    }
+
+    func write(_ data: @autoclosure () throws -> Data, to url: URL) throws -> Int {
         if resume && FileManager.default.fileExists(atPath: url.path) { return 0 }
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try makeFolder(url.deletingLastPathComponent())
         try AtomicFile.write(try data(), to: url, durable: false)
         return 1
     }
 
-    func labelName(_ relative: String) -> String { (relative as NSString).deletingPathExtension + ".txt" }
+    /// Writes the YOLO labels of output `relative` (input `entry`): beside it, or, when the input's
+    /// labels sit in Ultralytics' parallel `labels/` folder and the output folder has an `images`
+    /// folder in its path, in the parallel `labels/` folder of the output.
+    func writeLabels(_ sample: Sample, _ relative: String, _ entry: ImageEntry) throws -> Int {
+        let text = Data(YOLOLabels.write(sample.boxes, width: sample.image.width, height: sample.image.height).utf8)
+        var url = outRoot.appendingPathComponent((relative as NSString).deletingPathExtension + ".txt")
+        if entry.hasParallelLabels, let r = url.path.range(of: "/images/", options: .backwards) {
+            url = URL(fileURLWithPath: url.path.replacingCharacters(in: r, with: "/labels/"))
+        }
+        return try write(text, to: url)
+    }
 
     /// The COCO records of output `slot` of input `i` (0 the original, k + 1 copy k): its image
     /// id depends only on (i, slot), so shards agree.
@@ -123,11 +136,7 @@ private struct ImageRun {
             }
             if includeOriginals {
                 result.written += try write(try AtomicFile.read(entry.url), entry.relative)
-                if boxes == .yolo {
-                    result.written += try write(
-                        Data(YOLOLabels.write(original.boxes, width: original.image.width, height: original.image.height).utf8),
-                        labelName(entry.relative))
-                }
+                if boxes == .yolo { result.written += try writeLabels(original, entry.relative, entry) }
                 result.lines.append(record(entry.relative, copy: nil, original, ops: []))
                 addCOCO(&result, i, slot: 0, entry.relative, original)
             }
@@ -137,11 +146,7 @@ private struct ImageRun {
                 let ops = try pipeline.run(&sample, rng: &rng, context: context)
                 let output = ImageFolder.outputName(entry.relative, copy: copy)
                 result.written += try write(try PNG.encode(sample.image, compression: pngLevel), output)
-                if boxes == .yolo {
-                    result.written += try write(
-                        Data(YOLOLabels.write(sample.boxes, width: sample.image.width, height: sample.image.height).utf8), labelName(output)
-                    )
-                }
+                if boxes == .yolo { result.written += try writeLabels(sample, output, entry) }
                 result.lines.append(record(output, copy: copy, sample, ops: ops))
                 addCOCO(&result, i, slot: copy + 1, output, sample)
             }
@@ -156,6 +161,30 @@ private struct ImageRun {
 private struct ImagesStats: Encodable {
     var inputs: Int, processed: Int, written: Int, skipped: [String], copies: Int, seed: UInt64, shard: String, workers: Int
     var seconds: Double, imagesPerSecond: Double, pipeline: String, manifest: String
+}
+
+/// Creates `folder` (and its parents), or fails naming it: a file in the way, no permission.
+func makeFolder(_ folder: URL) throws {
+    if FileManager.default.fileExists(atPath: folder.path) && !DataFolder.isFolder(folder) {
+        throw IOFailure.cannotCreate(folder.path, reason: "a file of that name is in the way; choose another --out")
+    }
+    do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
+        throw IOFailure.cannotCreate(folder.path, reason: "cannot create the folder (\(String(cString: strerror(errno))))")
+    }
+}
+
+/// Deletes what a killed run's atomic writes left behind under `folder`: `.name.tmp-PID` files
+/// whose process is gone.
+func removeStaleTemporaryFiles(_ folder: URL) {
+    guard let walk = FileManager.default.enumerator(atPath: folder.path) else { return }
+    for case let path as String in walk {
+        let name = (path as NSString).lastPathComponent
+        guard name.hasPrefix("."), let r = name.range(of: ".tmp-", options: .backwards), let pid = Int32(name[r.upperBound...]) else {
+            continue
+        }
+        // A live process's file is another shard writing into the same folder: leave it.
+        if kill(pid, 0) != 0 { try? FileManager.default.removeItem(at: folder.appendingPathComponent(path)) }
+    }
 }
 
 func augmentImages(_ args: Arguments) throws {
@@ -204,10 +233,12 @@ func augmentImages(_ args: Arguments) throws {
     if !args[ImagesOptions.resume] && !args[ImagesOptions.force] {
         let firstTargets = mine.prefix(64).map { outRoot.appendingPathComponent(ImageFolder.outputName(images[$0].relative, copy: 0)).path }
         if let existing = ([manifestURL.path] + firstTargets).first(where: { FileManager.default.fileExists(atPath: $0) }) {
-            throw IOFailure.exists(existing)
+            throw CLIError(
+                "\(existing) exists from an earlier run: pass --resume to finish that run, or --force to overwrite it", code: .cannotCreate)
         }
     }
-    try FileManager.default.createDirectory(at: outRoot, withIntermediateDirectories: true)
+    try makeFolder(outRoot)
+    if args[ImagesOptions.resume] { removeStaleTemporaryFiles(outRoot) }
     let partial = outRoot.appendingPathComponent("." + Manifest.fileName(shard) + ".partial")
     guard FileManager.default.createFile(atPath: partial.path, contents: nil), let manifest = FileHandle(forWritingAtPath: partial.path)
     else { throw IOFailure.cannotCreate(partial.path, reason: "cannot create the manifest") }
@@ -279,7 +310,9 @@ let imagesCommand = Command(
         rotate:limit,border,fill; affine:scale,translate,rotate,shear; ssr:shift,scale,rotate; crop:size,scale,ratio \
         (random-resized); resize:size; centercrop:size; randomcrop:size; jitter:brightness,contrast,saturation,hue; \
         brightnesscontrast:brightness,contrast; grayscale; noise:std; blur:sigma; cutout:holes,size,fill; elastic:alpha,sigma; \
-        mixup:alpha; cutmix:alpha. Every op takes p; oneof(a | b):p=… applies one of its members.
+        mixup:alpha; cutmix:alpha. Every op takes p; oneof(a | b):p=… applies one of its members. Sizes are N or \
+        WxH, width first (albumentations writes height, width). Ranges are lo-hi or lo..hi; a single number is ±N \
+        for limits and angles.
         """,
     options: ImagesOptions.all
 ) { try augmentImages($0) }

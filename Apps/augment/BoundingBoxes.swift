@@ -52,12 +52,14 @@ struct BoxFileError: UserFacingError {
 /// YOLO (Darknet, Ultralytics) label files: one `class cx cy w h` line per object, the centre
 /// and size normalised by the image's width and height.
 enum YOLOLabels {
-    /// The boxes of `text` for a `width` × `height` image. Blank lines are skipped. Throws
-    /// `BoxFileError` for a line that is not five numbers (a segmentation polygon, say), a
-    /// normalised value outside 0…1, or a box of zero area.
+    /// The boxes of `text` for a `width` × `height` image. Blank lines are skipped; values up to
+    /// 0.001 outside 0…1 (rounding in the tool that wrote them) are clipped. Throws `BoxFileError`
+    /// for a line that is not five numbers (a segmentation polygon, say), a value or a box further
+    /// outside the image, or a box of zero area.
     static func read(_ text: String, path: String, width: Int, height: Int) throws -> [Box] {
         var boxes: [Box] = []
-        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Lines end in LF or CRLF (Swift reads "\r\n" as one character, so split on any newline).
+        for (i, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let fields = raw.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
             if fields.isEmpty { continue }
             guard fields.count == 5 else {
@@ -70,11 +72,11 @@ enum YOLOLabels {
                 throw BoxFileError(path: path, line: i + 1, message: "a coordinate is not a number")
             }
             let (cx, cy, w, h) = (v[0]!, v[1]!, v[2]!, v[3]!)
-            guard [cx, cy, w, h].allSatisfy({ (0...1).contains($0) }) else {
+            let slack = 1e-3
+            guard [cx, cy, w, h].allSatisfy({ (-slack...(1 + slack)).contains($0) }) else {
                 throw BoxFileError(path: path, line: i + 1, message: "YOLO coordinates are normalised to 0…1; found \(raw)")
             }
             guard w > 0, h > 0 else { throw BoxFileError(path: path, line: i + 1, message: "the box has zero area") }
-            let slack = 1e-4
             guard cx - w / 2 >= -slack, cy - h / 2 >= -slack, cx + w / 2 <= 1 + slack, cy + h / 2 <= 1 + slack else {
                 throw BoxFileError(path: path, line: i + 1, message: "the box reaches outside the image (\(raw)); fix or clip the label")
             }

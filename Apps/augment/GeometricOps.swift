@@ -77,7 +77,8 @@ struct Rotate: ImageOp {
     }
 }
 
-/// Scale, translate, rotate and shear about the centre, same size (`Affine`; its
+/// Scale, then rotate, then shear about the centre, then translate, same size (albumentations'
+/// `Affine`, in its order of composition; its
 /// `ShiftScaleRotate` form takes `shift`, `scale` as ±limit around 1, and `rotate`).
 struct RandomAffine: ImageOp {
     let name: String
@@ -115,13 +116,15 @@ struct RandomAffine: ImageOp {
         let sx = rng.uniform(in: shear)
         let sy = rng.uniform(in: shear)
         let (w, h) = (Double(s.image.width), Double(s.image.height))
-        let linear = AffineMap.rotation(degrees: angle).after(.shear(xDegrees: sx, yDegrees: sy)).after(.scale(k, k))
-        let map = AffineMap.translation(tx * w, ty * h).after(.about(w / 2, h / 2, linear))
+        let linear = AffineMap.shear(xDegrees: sx, yDegrees: sy).after(.rotation(degrees: angle)).after(.scale(k, k))
+        // Whole pixels, truncated as albumentations' Affine does (int(fraction · size)).
+        let (dx, dy) = ((tx * w).rounded(.towardZero), (ty * h).rounded(.towardZero))
+        let map = AffineMap.translation(dx, dy).after(.about(w / 2, h / 2, linear))
         s.warp(
             map, width: s.image.width, height: s.image.height, border: border.mode, fill: border.values(s.image.channels),
             rules: context.boxRules)
         return [
-            .init("scale", .number(k)), .init("translate", .array([.number(tx), .number(ty)])), .init("angle", .number(angle)),
+            .init("scale", .number(k)), .init("shift", .array([.int(Int(dx)), .int(Int(dy))])), .init("angle", .number(angle)),
             .init("shear", .array([.number(sx), .number(sy)])),
         ] + border.fields
     }

@@ -9,6 +9,9 @@ struct ImageEntry {
     let label: String?
     let url: URL
 
+    /// Whether the YOLO labels are in Ultralytics' parallel `labels/` folder rather than beside.
+    var hasParallelLabels: Bool { yoloURL != url.deletingPathExtension().appendingPathExtension("txt") }
+
     /// The YOLO label file: `name.txt` beside the image, or Ultralytics' layout, the same
     /// relative place under a `labels` folder parallel to the last `images` folder.
     var yoloURL: URL {

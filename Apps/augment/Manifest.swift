@@ -51,7 +51,10 @@ enum Manifest {
         guard let n = total else { throw CLIError.usage("no shard files given") }
         let missing = (0..<n).filter { byIndex[$0] == nil }
         guard missing.isEmpty else {
-            throw CLIError.badData("shards \(missing.map(String.init).joined(separator: ", ")) of \(n) are missing; run them, then merge")
+            let which = missing.map(String.init).joined(separator: ", ")
+            throw CLIError.badData(
+                (missing.count == 1 ? "shard \(which) of \(n) is missing" : "shards \(which) of \(n) are missing")
+                    + "; run them, then merge")
         }
         let files = try (0..<n).map { (path: byIndex[$0]!, data: try AtomicFile.read(URL(fileURLWithPath: byIndex[$0]!))) }
         if kind == "annotations" { return try COCOAnnotations.merge(files) }

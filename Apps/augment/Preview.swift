@@ -52,7 +52,10 @@ func preview(_ args: Arguments) throws {
     let out = args[PreviewOptions.output.out] ?? "preview.png"
     try PreviewOptions.output.check([out], args)
     let url = URL(fileURLWithPath: inPath)
-    var original = Sample(image: try PNG.read(url))
+    if let problem = DataFolder.problem(url) { throw IOFailure.unreadable(url.path, reason: problem) }
+    let image: Image
+    do { image = try PNG.read(url) } catch { throw CLIError.badData("\(url.path): \(error)") }
+    var original = Sample(image: image)
     if args[PreviewOptions.boxes] == .yolo {
         let labels = url.deletingPathExtension().appendingPathExtension("txt")
         let text = String(decoding: try AtomicFile.read(labels), as: UTF8.self)

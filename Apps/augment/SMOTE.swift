@@ -43,10 +43,13 @@ struct SMOTE {
             let members = data.rowsOfClass[c]
             guard members.count > k else {
                 let name = data.targetIndex == nil ? "the table" : "class '\(data.classes[c])'"
+                let advice =
+                    members.count >= 2
+                    ? "lower --k (to at most \(members.count - 1)) or use --method gmm"
+                    : "a single row has no neighbour to interpolate towards: add rows of that class, or use --method gmm"
                 throw CLIError.badData(
                     "\(data.source): \(name) has \(members.count) row\(members.count == 1 ? "" : "s"); SMOTE with k = \(k) "
-                        + "needs at least \(k + 1) rows per class it over-samples; lower --k (to at most \(max(members.count - 1, 0))) "
-                        + "or use --method gmm")
+                        + "needs at least \(k + 1) rows per class it over-samples; " + advice)
             }
             neighbours[c] = SMOTE.nearest(data, members: members, k: k)
         }

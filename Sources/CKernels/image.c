@@ -165,10 +165,22 @@ static int warp_axis_aligned(const uint8_t *src, int sw, int sh, int ch, uint8_t
                 slot = cached[0] == want[1 - k] ? 1 : 0;  // never evict the other row this line needs
                 const uint8_t *row = src + (size_t)want[k] * sw * ch;
                 int *out = rows[slot];
-                for (int x = 0; x < dw; x++) {
-                    const uint8_t *a = row + (size_t)xs0[x] * ch, *b = row + (size_t)xs1[x] * ch;
-                    int w = wxs[x];
-                    for (int c = 0; c < ch; c++) out[x * ch + c] = a[c] * (2048 - w) + b[c] * w;
+                if (ch == 3) {
+                    for (int x = 0; x < dw; x++) {
+                        const uint8_t *a = row + (size_t)xs0[x] * 3, *b = row + (size_t)xs1[x] * 3;
+                        int w = wxs[x], v = 2048 - w;
+                        out[3 * x] = a[0] * v + b[0] * w;
+                        out[3 * x + 1] = a[1] * v + b[1] * w;
+                        out[3 * x + 2] = a[2] * v + b[2] * w;
+                    }
+                } else if (ch == 1) {
+                    for (int x = 0; x < dw; x++) out[x] = row[xs0[x]] * (2048 - wxs[x]) + row[xs1[x]] * wxs[x];
+                } else {
+                    for (int x = 0; x < dw; x++) {
+                        const uint8_t *a = row + (size_t)xs0[x] * ch, *b = row + (size_t)xs1[x] * ch;
+                        int w = wxs[x];
+                        for (int c = 0; c < ch; c++) out[x * ch + c] = a[c] * (2048 - w) + b[c] * w;
+                    }
                 }
                 cached[slot] = want[k];
             }

@@ -26,6 +26,11 @@ final class AlbumentationsOracleTests: XCTestCase {
                 "rotate:limit=-17..-17,border=constant,fill=9,p=1",
                 "A.Rotate(limit=(-17, -17), border_mode=cv2.BORDER_CONSTANT, fill=9, p=1)"
             ),
+            ("affine:shear=7..7,rotate=10..10,scale=1.1..1.1,p=1", "A.Affine(shear=(7, 7), rotate=(10, 10), scale=(1.1, 1.1), p=1)"),
+            (
+                "affine:shear=-7..-7,rotate=-25..-25,scale=0.9..0.9,translate=0.1..0.1,p=1",
+                "A.Affine(shear=(-7, -7), rotate=(-25, -25), scale=(0.9, 0.9), translate_percent=(0.1, 0.1), p=1)"
+            ),
             ("resize:size=40x90", "A.Resize(90, 40, p=1)"),
             ("centercrop:size=31x20", "A.CenterCrop(20, 31, p=1)"),
             ("grayscale:p=1", "A.ToGray(p=1)"),

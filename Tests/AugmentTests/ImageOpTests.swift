@@ -148,6 +148,10 @@ final class ImageOpTests: XCTestCase {
     func testYOLOReadWriteAndBadLines() throws {
         let boxes = try YOLOLabels.read("3 0.5 0.5 0.25 0.5\n\n", path: "a.txt", width: 80, height: 40)
         XCTAssertEqual(boxes, [Box(x1: 30, y1: 10, x2: 50, y2: 30, label: "3")])
+        // Windows line ends, trailing blanks, and a value a rounding step past 1 (clipped).
+        let crlf = try YOLOLabels.read("3 0.5 0.5 0.25 0.5 \r\n1 0.9 0.5 0.2000001 1.0000001\r\n", path: "w.txt", width: 80, height: 40)
+        XCTAssertEqual(crlf.count, 2)
+        XCTAssertEqual(crlf[1].y2, 40)
         XCTAssertEqual(YOLOLabels.write(boxes, width: 80, height: 40), "3 0.500000 0.500000 0.250000 0.500000\n")
         for (text, message) in [
             ("1 0.5 0.5 0.2", "5 fields"), ("1 0.5 0.5 0 0.3", "zero area"), ("1 0.9 0.5 0.4 0.3", "outside the image"),

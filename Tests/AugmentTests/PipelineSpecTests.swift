@@ -56,6 +56,41 @@ final class PipelineSpecTests: XCTestCase {
             [[28, 24], [24, 28]].contains([sample.image.width, sample.image.height]), "RandomResizedCrop size=(24, 28) is height, width")
     }
 
+    /// A 1.x pipeline (always_apply, max_holes, var_limit, height/width) reads as 1.x meant it; a
+    /// parameter augment would silently not honour is refused by name.
+    func testAlbumentationsParameters() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("albu-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: url) }
+        func load(_ transforms: String) throws -> Pipeline {
+            try Data(
+                #"{"__version__": "1.4.0", "transform": {"__class_fullname__": "Compose", "p": 1.0, "transforms": [\#(transforms)]}}"#.utf8
+            )
+            .write(to: url)
+            return try Pipeline.parse(url.path)
+        }
+        let old = try load(
+            #"{"__class_fullname__": "Rotate", "always_apply": true, "p": 0.0, "limit": [-10, 10], "border_mode": 4, "value": 255},"#
+                + #"{"__class_fullname__": "CoarseDropout", "p": 1.0, "max_holes": 4, "min_holes": 2, "max_height": 6, "min_height": 3, "#
+                + #""max_width": 6, "min_width": 3, "fill_value": 255, "mask_fill_value": null},"#
+                + #"{"__class_fullname__": "GaussNoise", "p": 1.0, "var_limit": [100.0, 100.0], "mean": 0, "per_channel": true}"#)
+        var sample = Sample(image: Image(width: 32, height: 32, channels: 1, pixels: [UInt8](repeating: 100, count: 1024)))
+        var rng = RNG(seed: 1)
+        let ops = try old.run(&sample, rng: &rng, context: OpContext()).map(\.json)
+        XCTAssertEqual(ops.count, 3)
+        XCTAssertTrue(ops[0].hasPrefix(#"{"op":"rotate""#), "always_apply runs the op whatever its p")
+        XCTAssertTrue(ops[1].contains(#""fill":255"#), ops[1])
+        XCTAssertTrue(ops[2].contains(#""std":0.039216"#), ops[2])
+        for (transform, message) in [
+            (#"{"__class_fullname__": "Affine", "p": 1, "translate_px": {"x": [-3, 3], "y": [-3, 3]}}"#, "translate_px"),
+            (#"{"__class_fullname__": "Affine", "p": 1, "fit_output": true}"#, "fit_output=false only, not true"),
+            (#"{"__class_fullname__": "Rotate", "p": 1, "limit": [-5, 5], "fill": [255, 0, 0], "border_mode": 0}"#, "not one value"),
+            (#"{"__class_fullname__": "Resize", "p": 1, "height": 9, "width": 9, "interpolation": 3}"#, "interpolation=3"),
+            (#"{"__class_fullname__": "HorizontalFlip", "p": 1, "sparkle": 2}"#, "no counterpart for its parameter sparkle=2"),
+        ] {
+            XCTAssertThrowsError(try load(transform), transform) { XCTAssertTrue("\($0)".contains(message), "\($0)") }
+        }
+    }
+
     func testAlbumentationsPipelineNamesMissingOps() {
         let m = message(fixtures.appendingPathComponent("albumentations-unsupported.json").path)
         XCTAssertTrue(m.contains("no counterpart for CLAHE, Perspective"), m)

@@ -26,9 +26,11 @@ public struct AffineMap: Equatable, Sendable {
         return AffineMap(a: cos(t), b: sin(t), c: 0, d: -sin(t), e: cos(t), f: 0)
     }
 
-    /// Shear by `x` degrees along x and `y` degrees along y (albumentations' `Affine(shear=)`).
+    /// Shear by `x` degrees along x and `y` degrees along y, as albumentations' `Affine(shear=)`
+    /// (and scikit-image's `AffineTransform`): positive x shear moves the top of the image right,
+    /// x′ = x − tan(x°)·y, y′ = y − tan(y°)·x (y points down).
     public static func shear(xDegrees: Double, yDegrees: Double) -> AffineMap {
-        AffineMap(a: 1, b: tan(xDegrees * .pi / 180), c: 0, d: tan(yDegrees * .pi / 180), e: 1, f: 0)
+        AffineMap(a: 1, b: -tan(xDegrees * .pi / 180), c: 0, d: -tan(yDegrees * .pi / 180), e: 1, f: 0)
     }
 
     /// `self` after `first`: (self ∘ first)(p) = self(first(p)).
