@@ -1,5 +1,6 @@
 // The values of manifest records, written with a fixed key order so runs compare byte for byte.
 import Foundation
+import GenEngine
 
 /// A JSON value whose objects keep their keys in the order given, so the same record always
 /// has the same bytes (Foundation's encoder orders keys by hash or sorts them).
@@ -25,7 +26,7 @@ enum ManifestValue: Equatable {
     /// The value as compact JSON on one line.
     var json: String {
         switch self {
-        case .string(let s): return Self.quoted(s)
+        case .string(let s): return jsonString(s)
         case .number(let v):
             if v == v.rounded() && abs(v) < 1e15 { return String(Int(v)) }
             return String(v)
@@ -33,24 +34,7 @@ enum ManifestValue: Equatable {
         case .bool(let b): return b ? "true" : "false"
         case .null: return "null"
         case .array(let items): return "[" + items.map(\.json).joined(separator: ",") + "]"
-        case .object(let fields): return "{" + fields.map { Self.quoted($0.key) + ":" + $0.value.json }.joined(separator: ",") + "}"
+        case .object(let fields): return "{" + fields.map { jsonString($0.key) + ":" + $0.value.json }.joined(separator: ",") + "}"
         }
-    }
-
-    /// `s` as a JSON string literal (RFC 8259 escapes; non-ASCII kept as UTF-8).
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20: out += String(format: "\\u%04x", u.value)
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        return out + "\""
     }
 }

@@ -160,7 +160,7 @@ struct TextRowWriter {
             return CSV.line(fields + [provenance])
         case .jsonl:
             let value = text.map(JSONObjectScanner.quote) ?? row.json.value
-            return row.json.head + value + row.json.tail + ",\"" + JSONObjectScanner.escape(provenanceField) + "\":"
+            return row.json.head + value + row.json.tail + "," + jsonString(provenanceField) + ":"
                 + JSONObjectScanner.quote(provenance) + "}\n"
         }
     }
@@ -249,28 +249,7 @@ enum JSONObjectScanner {
     }
 
     /// `text` as a JSON string token, quotes included.
-    static func quote(_ text: String) -> String { "\"" + escape(text) + "\"" }
-
-    /// `text` escaped for the inside of a JSON string: quote, backslash and control characters
-    /// (as `\n`, `\t`, … or `\u00XX`); everything else, non-ASCII included, as UTF-8.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case let s where s.value < 0x20: out += String(format: "\\u%04x", s.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    static func quote(_ text: String) -> String { jsonString(text) }
 }
 
 /// Reads a file's lines in 64 KiB chunks: each line's 1-based number and bytes without its LF

@@ -215,13 +215,13 @@ public struct SafeTensors {
     }
 }
 
-/// A JSON string literal for `s`, for the safetensors header only: `"`, `\\`, LF, CR and tab as
-/// short escapes, other controls as `\u00xx`, everything else as it is. The header is built by
-/// hand rather than through `JSONOutput`/`JSONEncoder` because its key order is the reference
-/// writer's (`__metadata__` first, then `dtype`, `shape`, `data_offsets`), not sorted, and because
-/// existing files must keep their bytes (JSONEncoder writes U+0008 and U+000C as `\b`, `\f`).
+/// A JSON string literal for `s` (RFC 8259): `"`, `\\`, LF, CR and tab as short escapes, other
+/// controls as `\u00xx`, everything else, non-ASCII included, as it is. For JSON written by hand
+/// with a fixed key order: the safetensors header (the reference writer's order, `__metadata__`
+/// first, then `dtype`, `shape`, `data_offsets`; existing files keep their bytes, where
+/// JSONEncoder would write U+0008 and U+000C as `\b`, `\f`) and the tools' manifests.
 /// Pinned by `JSONFilesTests.testSafeTensorsHeaderEscapesNamesByteForByte`.
-func jsonString(_ s: String) -> String {
+public func jsonString(_ s: String) -> String {
     var out = "\""
     for scalar in s.unicodeScalars {
         switch scalar {
