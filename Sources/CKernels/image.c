@@ -409,21 +409,29 @@ void gk_gaussian_blur_f32(const float *src, int w, int h, int stride, float *dst
 
 GK_DISPATCH
 void gk_gaussian_blur_u8(const uint8_t *src, int w, int h, int ch, uint8_t *dst, const float *kernel, int r, float *scratch) {
-    // scratch: 2·w·h·ch floats.
-    size_t n = (size_t)w * h * ch;
-    float *in = scratch, *tmp = scratch + n;
-    for (size_t i = 0; i < n; i++) in[i] = src[i];
-    for (int y = 0; y < h; y++) blur_row(in + (size_t)y * w * ch, tmp + (size_t)y * w * ch, w, ch, kernel, r);
+    // scratch: (2r + 3)·w·ch floats: one converted source row, a ring of the 2r + 1 horizontally
+    // filtered rows the current output row needs, and the output accumulator. Rows stay in cache.
     size_t rowLen = (size_t)w * ch;
-    float *acc = in;  // reused: one output row at a time
+    int taps = 2 * r + 1;
+    float *in = scratch, *acc = scratch + rowLen, *ring = scratch + 2 * rowLen;
+    int ringRow[taps];
+    for (int k = 0; k < taps; k++) ringRow[k] = -1;
     for (int y = 0; y < h; y++) {
         for (size_t i = 0; i < rowLen; i++) acc[i] = 0;
-        for (int k = 0; k <= 2 * r; k++) {
-            const float *s = tmp + (size_t)border_index(y + k - r, h, 2) * rowLen;
+        for (int k = 0; k < taps; k++) {
+            int sy = border_index(y + k - r, h, 2);
+            int slot = sy % taps;
+            float *row = ring + (size_t)slot * rowLen;
+            if (ringRow[slot] != sy) {
+                const uint8_t *s8 = src + (size_t)sy * rowLen;
+                for (size_t i = 0; i < rowLen; i++) in[i] = s8[i];
+                blur_row(in, row, w, ch, kernel, r);
+                ringRow[slot] = sy;
+            }
             float kk = kernel[k];
-            for (size_t i = 0; i < rowLen; i++) acc[i] += kk * s[i];
+            for (size_t i = 0; i < rowLen; i++) acc[i] += kk * row[i];
         }
         uint8_t *o = dst + (size_t)y * rowLen;
-        for (size_t i = 0; i < rowLen; i++) o[i] = clamp_u8(acc[i]);
+        for (size_t i = 0; i < rowLen; i++) o[i] = (uint8_t)(int)(fminf(fmaxf(acc[i], 0.0f), 255.0f) + 0.5f);
     }
 }

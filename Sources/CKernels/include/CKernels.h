@@ -159,7 +159,7 @@ void gk_shift_hue_u8(const uint8_t *src, uint8_t *dst, size_t pixels, int ch, fl
 /// Mean BT.601 luma (fixed point as gk_gray_u8), or the mean of the first sample for gray images.
 double gk_mean_luma_u8(const uint8_t *src, size_t pixels, int ch);
 /// Separable filtering with `kernel` (2r + 1 taps), mirrored borders; `scratch` holds w·h·stride
-/// floats (f32) or 2·w·h·ch floats (u8).
+/// floats (f32) or (2r + 3)·w·ch floats (u8).
 void gk_gaussian_blur_f32(const float *src, int w, int h, int stride, float *dst, const float *kernel, int r, float *scratch);
 void gk_gaussian_blur_u8(const uint8_t *src, int w, int h, int ch, uint8_t *dst, const float *kernel, int r, float *scratch);
 

@@ -26,7 +26,7 @@ public enum GaussianFilter {
     /// `image` blurred by a Gaussian of `sigma` pixels (every channel, alpha included), rounded.
     public static func blur(_ image: Image, sigma: Double) -> Image {
         let k = kernel(sigma: sigma)
-        var scratch = [Float](repeating: 0, count: 2 * image.pixels.count)
+        var scratch = [Float](repeating: 0, count: (k.count + 2) * image.width * image.channels)
         let out = [UInt8](unsafeUninitializedCapacity: image.pixels.count) { buffer, count in
             gk_gaussian_blur_u8(
                 image.pixels, Int32(image.width), Int32(image.height), Int32(image.channels), buffer.baseAddress, k, Int32(k.count / 2),
