@@ -8,7 +8,7 @@ SHELL := /bin/bash
 PREFIX ?= /usr/local
 TOOLS := gen-image gen-music gen-text gen-level gen-molecule augment gen-bench engine-demo
 
-.PHONY: all deps build release lint test demo bench install clean
+.PHONY: all deps build release lint test demo bench install readme-check clean
 
 all: build
 
@@ -92,6 +92,11 @@ install: release
 	  name=$$(basename $$m); install -d $(PREFIX)/share/gensuite/models/$$name; \
 	  find $$m -maxdepth 1 -type f ! -name '*.tmp*' -exec install -m 644 {} $(PREFIX)/share/gensuite/models/$$name/ \; ; \
 	done
+
+# Every ```sh block of README.md, as written and in order, in a temporary folder with the built
+# tools on PATH; blocks marked <!-- readme-check: skip (...) --> are skipped (scripts/readme_check.py).
+readme-check: release
+	python3 scripts/readme_check.py --bin $(RELEASE)
 
 clean:
 	rm -rf .build demo bench.json bench-pytorch.json

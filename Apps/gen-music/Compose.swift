@@ -131,7 +131,14 @@ func composeCommand(_ args: Arguments) throws {
     }
     let names = OutputOptionGroup.numberedPaths(outPath, count: count, seed: seed, extension: "mid")
     let rolls = args[O.pianoRoll].map { OutputOptionGroup.numberedPaths($0, count: count, seed: seed, extension: "png") }
-    try O.output.check(names + (rolls ?? []) + (args[O.output.stats].map { [$0] } ?? []), args)
+    let targets = names + (rolls ?? []) + (args[O.output.stats].map { [$0] } ?? [])
+    try O.output.check(targets, args)
+    // The folders of the outputs are made, as gen-image and gen-level make theirs.
+    for dir in Set(targets.filter { $0 != "-" }.map { URL(fileURLWithPath: $0).deletingLastPathComponent() }) {
+        do { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
+            throw IOFailure.cannotCreate(dir.path, reason: error.localizedDescription)
+        }
+    }
     let folder = try ModelBundle.resolve(args[O.model], default: defaultModel)
     let loading = Date()
     let (model, _) = try loadMusicModel(folder)
