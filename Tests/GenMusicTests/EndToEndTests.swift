@@ -51,9 +51,10 @@ final class EndToEndTests: XCTestCase {
                 "--data", data, "--arch", "transformer", "--steps", "2", "--batch", "2", "--length", "32", "--hidden", "16", "--heads", "2",
                 "--layers", "1", "--out", gpt, "--quiet",
             ], trainCommand)
-        let gptSong = dir.appendingPathComponent("gpt.mid").path
+        // The output's folder is made (pieces/ does not exist yet).
+        let gptSong = dir.appendingPathComponent("pieces/gpt.mid").path
         try run(["--model", gpt, "--bars", "3", "--count", "2", "--out", gptSong], root)
-        XCTAssertEqual(try bars(dir.appendingPathComponent("gpt-0-1.mid").path), 3)
+        XCTAssertEqual(try bars(dir.appendingPathComponent("pieces/gpt-0-1.mid").path), 3)
         for bundle in [lstm, markov, gpt] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: bundle + "/config.json"))
             XCTAssertNotNil(try loadMusicModel(URL(fileURLWithPath: bundle)).manifest.metrics["validation_nll_nats_per_token"])
