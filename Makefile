@@ -37,9 +37,10 @@ release: deps
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Apps Tests Package.swift
 
-# Lint, then XCTest only (the suite has no Swift Testing tests); the last line is a plain
-# 'N passed, N skipped, N failed' (skipped: optional Python oracles that are not installed).
-test: deps lint
+# Lint, the README's commands (readme-check), then XCTest only (the suite has no Swift Testing
+# tests); the last line is a plain 'N passed, N skipped, N failed' (skipped: optional Python
+# oracles that are not installed).
+test: deps lint readme-check
 	@set -o pipefail; mkdir -p .build; \
 	$(SWIFT) test --disable-swift-testing 2>&1 | tee .build/test.log; status=$$?; \
 	summary=$$(grep -E "Executed [0-9]+ tests?, with " .build/test.log | tail -1); \
@@ -96,7 +97,8 @@ install: release
 # Every ```sh block of README.md, as written and in order, in a temporary folder with the built
 # tools on PATH; blocks marked <!-- readme-check: skip (...) --> are skipped (scripts/readme_check.py).
 readme-check: release
-	python3 scripts/readme_check.py --bin $(RELEASE)
+	@if command -v python3 >/dev/null 2>&1; then python3 scripts/readme_check.py --bin $(RELEASE); \
+	else echo "python3 not found: the README check needs it (apt-get install python3)"; exit 1; fi
 
 clean:
 	rm -rf .build demo bench.json bench-pytorch.json

@@ -307,15 +307,16 @@ double gk_mean_luma_u8(const uint8_t *src, size_t pixels, int ch) {
 
 GK_DISPATCH
 void gk_blend_gray_u8(const uint8_t *src, uint8_t *dst, size_t pixels, int ch, float factor) {
-    float r[LANES], g[LANES], b[LANES];
-    for (size_t p = 0; p < pixels; p += LANES) {
-        int count = pixels - p < LANES ? (int)(pixels - p) : LANES;
-        gather_rgb(src + p * ch, ch, count, r, g, b);
-        for (int i = 0; i < LANES; i++) {
-            float y = floorf((r[i] * 4899.0f + g[i] * 9617.0f + b[i] * 1868.0f + 8192.0f) * (1.0f / 16384.0f));
-            r[i] = y + (r[i] - y) * factor; g[i] = y + (g[i] - y) * factor; b[i] = y + (b[i] - y) * factor;
+    // Fixed point: the factor in 1/4096ths, rounding half up as the float form would.
+    int f = (int)lrintf(factor * 4096.0f);
+    for (size_t p = 0; p < pixels; p++) {
+        const uint8_t *q = src + p * ch;
+        uint8_t *o = dst + p * ch;
+        int y = luma(q);
+        for (int c = 0; c < 3; c++) {
+            int v = y + ((((int)q[c] - y) * f + 2048) >> 12);
+            o[c] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
         }
-        scatter_rgb(dst + p * ch, ch, count, r, g, b);
     }
     copy_alpha(src, dst, pixels, ch, 3);
 }
