@@ -15,8 +15,9 @@ enum GenerateOptions {
         "temperature", "T", default: 1, in: 0.01...10, help: "Below 1 draws latents nearer the prior's mode (cleaner, less varied images).")
     static let shard = Opt.shard(help: "Generate the K-th of N contiguous slices of the (class, index) list.")
     static let force = Opt.flag("force", help: "Overwrite images that exist.")
+    static let resume = Opt.flag("resume", help: "Finish a killed run: make only the images that are missing.")
     static let quiet = Opt.flag("quiet", help: "No progress or summary on stderr.")
-    static let all: [any OptionConvertible] = [model, perClass, classes, out, seed, temperature, shard, force, quiet]
+    static let all: [any OptionConvertible] = [model, perClass, classes, out, seed, temperature, shard, force, resume, quiet]
 }
 
 func generateImages(_ args: Arguments) throws {
@@ -45,20 +46,22 @@ func generateImages(_ args: Arguments) throws {
         return "\(names[c])/gen_\(String(repeating: "0", count: width - index.count) + index).png"
     }
     let manifestURL = outRoot.appendingPathComponent(Manifest.fileName(shard))
-    if !args[GenerateOptions.force], let first = mine.first {
+    if !args[GenerateOptions.force], !args[GenerateOptions.resume], let first = mine.first {
         try OutputOptionGroup.check([manifestURL.path, outRoot.appendingPathComponent(name(first.0, first.1)).path], force: false)
     }
-    for c in classes {
-        try FileManager.default.createDirectory(at: outRoot.appendingPathComponent(names[c]), withIntermediateDirectories: true)
-    }
+    for c in classes { try makeFolder(outRoot.appendingPathComponent(names[c])) }
+    if args[GenerateOptions.resume] { removeStaleTemporaryFiles(outRoot) }
     let progress = Progress(total: mine.count, label: "generate", quiet: args[GenerateOptions.quiet])
     var lines = ""
     let start = Date()
     for (n, (c, i)) in mine.enumerated() {
-        var rng = RNG(seed: seed, stream: "generate:\(c):\(i)")
-        let batch = model.sampleImages(1, labels: [Int32(c)], temperature: temperature, rng: &rng)
-        let image = Image(tensor: batch.reshaped(Array(batch.shape.dropFirst())))
-        try AtomicFile.write(try PNG.encode(image), to: outRoot.appendingPathComponent(name(c, i)), durable: false)
+        let url = outRoot.appendingPathComponent(name(c, i))
+        if !(args[GenerateOptions.resume] && FileManager.default.fileExists(atPath: url.path)) {
+            var rng = RNG(seed: seed, stream: "generate:\(c):\(i)")
+            let batch = model.sampleImages(1, labels: [Int32(c)], temperature: temperature, rng: &rng)
+            let image = Image(tensor: batch.reshaped(Array(batch.shape.dropFirst())))
+            try AtomicFile.write(try PNG.encode(image), to: url, durable: false)
+        }
         let record: [ManifestValue.Field] = [
             .init("source", .null), .init("output", .string(name(c, i))), .init("label", .string(names[c])), .init("copy", .int(i)),
             .init("seed", .number(Double(seed))), .init("model", .string(folder.lastPathComponent)),

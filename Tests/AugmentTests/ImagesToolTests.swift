@@ -195,6 +195,29 @@ final class ImagesToolTests: XCTestCase {
         XCTAssertTrue(refused.err.contains("annotation 2: the box"), refused.err)
     }
 
+    /// Labelled digits from the shipped cDCGAN: shards merge into the one run, and --resume
+    /// remakes only a missing image.
+    func testGenerateShardsAndResume() throws {
+        let base = ["generate", "--per-class", "3", "--class", "3", "--class", "7", "--seed", "2", "--quiet"]
+        XCTAssertEqual(try augment(base + ["--out", "g1"]).status, 0)
+        for k in 0..<2 { XCTAssertEqual(try augment(base + ["--out", "g2", "--shard", "\(k)/2"]).status, 0) }
+        XCTAssertEqual(try augment(["merge-manifests", "g2/manifest.shard-0-of-2.jsonl", "g2/manifest.shard-1-of-2.jsonl"]).status, 0)
+        var sharded = try files("g2")
+        for k in 0..<2 { sharded["manifest.shard-\(k)-of-2.jsonl"] = nil }
+        let whole = try files("g1")
+        XCTAssertEqual(
+            whole.keys.sorted(),
+            ["3/gen_0.png", "3/gen_1.png", "3/gen_2.png", "7/gen_0.png", "7/gen_1.png", "7/gen_2.png", "manifest.jsonl"])
+        XCTAssertEqual(whole, sharded)
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("g1/7/gen_1.png"))
+        XCTAssertEqual(try augment(base + ["--out", "g1"]).status, 73)
+        XCTAssertEqual(try augment(base + ["--out", "g1", "--resume"]).status, 0)
+        XCTAssertEqual(try files("g1"), whole)
+        let unknown = try augment(["generate", "--class", "x", "--out", "g3"])
+        XCTAssertEqual(unknown.status, 64)
+        XCTAssertTrue(unknown.err.contains("no class 'x'"), unknown.err)
+    }
+
     func testPreviewGrid() throws {
         let r = try augment([
             "preview", "--in", "in/cat/img 0.png", "--pipeline", "rotate:limit=30,p=1", "--count", "7", "--columns", "4", "--out",
