@@ -7,6 +7,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+/// Asks for [p, p + n) (clamped to `end`) ahead of use. Hardware prefetchers stop at 4 KiB page
+/// boundaries, so an image larger than the caches is otherwise read cold page after page.
+static inline void prefetch_span(const uint8_t *p, const uint8_t *end, size_t n) {
+    for (size_t b = 0; b < n && p + b < end; b += 64) __builtin_prefetch(p + b);
+}
+
+/// Pixels per block of the colour kernels: each block prefetches the one two blocks ahead.
+#define BLOCK 1024
+
+/// Runs `body(offset, count)` over `pixels` in blocks, prefetching the source ahead.
+#define FOR_BLOCKS(src, pixels, ch, body)                                                       \
+    for (size_t start_ = 0; start_ < (pixels); start_ += BLOCK) {                               \
+        size_t count_ = (pixels) - start_ < BLOCK ? (pixels) - start_ : BLOCK;                  \
+        prefetch_span((src) + (start_ + 2 * BLOCK) * (ch), (src) + (pixels) * (ch), BLOCK * (ch)); \
+        body(start_, count_);                                                                   \
+    }
+
 /// Source index of `i` on an axis of `n` under border mode `border` (0 constant → -1,
 /// 1 replicate, 2 reflect-101, 3 wrap); as BorderMode.index in augment.
 static inline int border_index(int i, int n, int border) {
@@ -66,6 +83,8 @@ void gk_copy_exact_u8(const uint8_t *src, int sw, int sh, int ch, uint8_t *dst, 
         int lastX = rx + dxx * (dw - 1), lastY = ry + dxy * (dw - 1);
         int inside = rx >= 0 && rx < sw && lastX >= 0 && lastX < sw && ry >= 0 && ry < sh && lastY >= 0 && lastY < sh;
         if (inside && dxy == 0 && dxx == 1) {
+            int ahead = ry + 2 * dyy;
+            if (ahead >= 0 && ahead < sh) prefetch_span(src + ((size_t)ahead * sw + rx) * ch, src + (size_t)sw * sh * ch, (size_t)dw * ch);
             memcpy(d, src + ((size_t)ry * sw + rx) * ch, (size_t)dw * ch);
             continue;
         }
@@ -74,6 +93,9 @@ void gk_copy_exact_u8(const uint8_t *src, int sw, int sh, int ch, uint8_t *dst, 
             if (ch == 1) {
                 for (int x = 0; x < dw; x++) d[x] = s[-x];
             } else if (ch == 3) {
+                // The next source row is fetched while this one is reversed.
+                const uint8_t *next = s + 2 * (ptrdiff_t)dyy * sw * 3 - 3 * (ptrdiff_t)rx;
+                for (int b = 0; b < 3 * dw; b += 64) __builtin_prefetch(next + b);
                 reverse_rgb_row(s, d, dw, rx, sw);
             } else if (ch == 4) {
                 uint32_t *d4 = (uint32_t *)d; const uint8_t *s4 = s;
@@ -156,7 +178,10 @@ static int warp_axis_aligned(const uint8_t *src, int sw, int sh, int ch, uint8_t
     if (!ok) { free(xs0); return 0; }
     size_t n = (size_t)dw * ch;
     int cached[2] = {-1, -1};
+    int lo = xs0[0] < xs1[dw - 1] ? xs0[0] : xs1[dw - 1], hi = xs0[0] < xs1[dw - 1] ? xs1[dw - 1] : xs0[0];
     for (int y = 0; y < dh; y++) {
+        int ahead = ys1[y + 2 < dh ? y + 2 : dh - 1];
+        prefetch_span(src + ((size_t)ahead * sw + lo) * ch, src + (size_t)sw * sh * ch, (size_t)(hi - lo + 1) * ch);
         int want[2] = {ys0[y], ys1[y]};
         const int *r[2];
         for (int k = 0; k < 2; k++) {
@@ -257,8 +282,7 @@ static inline void copy_alpha(const uint8_t *src, uint8_t *dst, size_t pixels, i
         for (int c = colour; c < ch; c++) dst[p * ch + c] = src[p * ch + c];
 }
 
-GK_DISPATCH
-void gk_linear_u8(const uint8_t *src, uint8_t *dst, size_t pixels, int ch, int colour, float gain, float offset) {
+static inline __attribute__((always_inline)) void gk_linear_u8_block(const uint8_t *src, uint8_t *dst, size_t pixels, int ch, int colour, float gain, float offset) {
     if (ch == colour) {
         size_t n = pixels * ch;
         for (size_t i = 0; i < n; i++) dst[i] = (uint8_t)(int)(fminf(fmaxf((float)src[i] * gain + offset, 0.0f), 255.0f) + 0.5f);
@@ -269,6 +293,8 @@ void gk_linear_u8(const uint8_t *src, uint8_t *dst, size_t pixels, int ch, int c
             dst[p * ch + c] = (uint8_t)(int)(fminf(fmaxf((float)src[p * ch + c] * gain + offset, 0.0f), 255.0f) + 0.5f);
     copy_alpha(src, dst, pixels, ch, colour);
 }
+
+
 
 /// BT.601 luma in 14-bit fixed point, OpenCV's RGB2GRAY coefficients (4899, 9617, 1868).
 static inline int luma(const uint8_t *p) { return (p[0] * 4899 + p[1] * 9617 + p[2] * 1868 + 8192) >> 14; }
@@ -297,16 +323,19 @@ static inline void scatter_rgb(uint8_t *o, int ch, int count, const float *r, co
 GK_DISPATCH
 double gk_mean_luma_u8(const uint8_t *src, size_t pixels, int ch) {
     uint64_t sum = 0;
-    if (ch < 3) {
-        for (size_t p = 0; p < pixels; p++) sum += src[p * ch];
-    } else {
-        for (size_t p = 0; p < pixels; p++) sum += (uint64_t)luma(src + p * ch);
+    for (size_t start = 0; start < pixels; start += BLOCK) {
+        size_t end = pixels - start < BLOCK ? pixels : start + BLOCK;
+        prefetch_span(src + (start + 2 * BLOCK) * ch, src + pixels * ch, BLOCK * (size_t)ch);
+        if (ch < 3) {
+            for (size_t p = start; p < end; p++) sum += src[p * ch];
+        } else {
+            for (size_t p = start; p < end; p++) sum += (uint64_t)luma(src + p * ch);
+        }
     }
     return pixels ? (double)sum / (double)pixels : 0;
 }
 
-GK_DISPATCH
-void gk_blend_gray_u8(const uint8_t *src, uint8_t *dst, size_t pixels, int ch, float factor) {
+static inline __attribute__((always_inline)) void gk_blend_gray_u8_block(const uint8_t *src, uint8_t *dst, size_t pixels, int ch, float factor) {
     // Fixed point: the factor in 1/4096ths, rounding half up as the float form would.
     int f = (int)lrintf(factor * 4096.0f);
     for (size_t p = 0; p < pixels; p++) {
@@ -321,8 +350,9 @@ void gk_blend_gray_u8(const uint8_t *src, uint8_t *dst, size_t pixels, int ch, f
     copy_alpha(src, dst, pixels, ch, 3);
 }
 
-GK_DISPATCH
-void gk_gray_u8(const uint8_t *src, uint8_t *dst, size_t pixels, int ch) {
+
+
+static inline __attribute__((always_inline)) void gk_gray_u8_block(const uint8_t *src, uint8_t *dst, size_t pixels, int ch) {
     if (ch == 3) {
         for (size_t p = 0; p < pixels; p++) {
             const uint8_t *q = src + 3 * p;
@@ -338,11 +368,12 @@ void gk_gray_u8(const uint8_t *src, uint8_t *dst, size_t pixels, int ch) {
     copy_alpha(src, dst, pixels, ch, 3);
 }
 
+
+
 /// Hue turned by `shift` of a turn in HSV (the model of torchvision's adjust_hue), value and
 /// saturation kept; branch-free: channel k of the result is v − (v − min)·clamp(min(t, 4 − t), 0, 1)
 /// with t = (k + 6h) mod 6 for k = 5, 3, 1 (red, green, blue).
-GK_DISPATCH
-void gk_shift_hue_u8(const uint8_t *src, uint8_t *dst, size_t pixels, int ch, float shift) {
+static inline __attribute__((always_inline)) void gk_shift_hue_u8_block(const uint8_t *src, uint8_t *dst, size_t pixels, int ch, float shift) {
     float r[LANES], g[LANES], b[LANES];
     for (size_t p = 0; p < pixels; p += LANES) {
         int count = pixels - p < LANES ? (int)(pixels - p) : LANES;
@@ -367,6 +398,36 @@ void gk_shift_hue_u8(const uint8_t *src, uint8_t *dst, size_t pixels, int ch, fl
         scatter_rgb(dst + p * ch, ch, count, r, g, b);
     }
     copy_alpha(src, dst, pixels, ch, 3);
+}
+
+
+
+GK_DISPATCH
+void gk_linear_u8(const uint8_t *src, uint8_t *dst, size_t pixels, int ch, int colour, float gain, float offset) {
+#define RUN(o, n) gk_linear_u8_block(src + (o) * ch, dst + (o) * ch, n, ch, colour, gain, offset)
+    FOR_BLOCKS(src, pixels, (size_t)ch, RUN)
+#undef RUN
+}
+
+GK_DISPATCH
+void gk_blend_gray_u8(const uint8_t *src, uint8_t *dst, size_t pixels, int ch, float factor) {
+#define RUN(o, n) gk_blend_gray_u8_block(src + (o) * ch, dst + (o) * ch, n, ch, factor)
+    FOR_BLOCKS(src, pixels, (size_t)ch, RUN)
+#undef RUN
+}
+
+GK_DISPATCH
+void gk_gray_u8(const uint8_t *src, uint8_t *dst, size_t pixels, int ch) {
+#define RUN(o, n) gk_gray_u8_block(src + (o) * ch, dst + (o) * ch, n, ch)
+    FOR_BLOCKS(src, pixels, (size_t)ch, RUN)
+#undef RUN
+}
+
+GK_DISPATCH
+void gk_shift_hue_u8(const uint8_t *src, uint8_t *dst, size_t pixels, int ch, float shift) {
+#define RUN(o, n) gk_shift_hue_u8_block(src + (o) * ch, dst + (o) * ch, n, ch, shift)
+    FOR_BLOCKS(src, pixels, (size_t)ch, RUN)
+#undef RUN
 }
 
 /// One separable pass along rows: out[i] = Σ_k kernel[k]·row[i + (k − r)·stride], the row
@@ -425,6 +486,8 @@ void gk_gaussian_blur_u8(const uint8_t *src, int w, int h, int ch, uint8_t *dst,
             float *row = ring + (size_t)slot * rowLen;
             if (ringRow[slot] != sy) {
                 const uint8_t *s8 = src + (size_t)sy * rowLen;
+                int ahead = sy + 2 < h ? sy + 2 : h - 1;
+                prefetch_span(src + (size_t)ahead * rowLen, src + (size_t)h * rowLen, rowLen);
                 for (size_t i = 0; i < rowLen; i++) in[i] = s8[i];
                 blur_row(in, row, w, ch, kernel, r);
                 ringRow[slot] = sy;
