@@ -198,6 +198,11 @@ final class BundleAndCLITests: XCTestCase {
         XCTAssertEqual(train.map(\.name), ["tool", "train"])
         guard case .help(let help) = try CLI.parse(["--help"], root: tool) else { return XCTFail() }
         XCTAssertTrue(CLI.help(help).contains("--seed N"), CLI.help(help))
+        // A misspelt subcommand lands in the default one as an argument: the message names the
+        // subcommand meant.
+        XCTAssertThrowsError(try CLI.parse(["trian"], root: tool)) {
+            XCTAssertTrue("\($0)".contains("unexpected argument 'trian' (did you mean the subcommand 'train'?)"), "\($0)")
+        }
     }
 
     func testHelpShowsDefaultsChoicesAndWrapsAt80Columns() {

@@ -100,6 +100,9 @@ public enum CLI {
             return .help(path)
         }
         var path = [root]
+        // The command whose default subcommand was entered without being named (its other
+        // subcommands are suggested for a misspelt first argument).
+        var implicitParent: Command?
         // Subcommand names come first; a command with a default subcommand runs it when none is named.
         while true {
             let command = path.last!
@@ -107,6 +110,7 @@ public enum CLI {
                 path.append(sub)
                 rest = rest.dropFirst()
             } else if let name = command.defaultSubcommand, !(rest.first.map { $0 == "--help" || $0 == "-h" } ?? false) {
+                implicitParent = command
                 path.append(command.subcommands.first { $0.name == name }!)
             } else {
                 break
@@ -176,7 +180,11 @@ public enum CLI {
             throw CLIError.usage("missing \(command.positionals[parsed.positionals.count].name)")
         }
         if parsed.positionals.count > command.positionals.count && !(command.positionals.last?.variadic ?? false) {
-            throw CLIError.usage("unexpected argument '\(parsed.positionals[command.positionals.count])'")
+            let arg = parsed.positionals[command.positionals.count]
+            let siblings = implicitParent?.subcommands.map(\.name) ?? []
+            let near = siblings.min { editDistance($0, arg) < editDistance($1, arg) }
+            let hint = near.flatMap { editDistance($0, arg) <= 2 ? " (did you mean the subcommand '\($0)'?)" : nil } ?? ""
+            throw CLIError.usage("unexpected argument '\(arg)'\(hint)")
         }
         return .run(path, parsed)
     }
