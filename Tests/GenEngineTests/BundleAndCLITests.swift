@@ -50,6 +50,7 @@ final class BundleAndCLITests: XCTestCase {
         struct OtherDomain: Codable { var classNames: [String] }
         XCTAssertThrowsError(try ModelBundle.load(Net.self, from: folder, domain: OtherDomain.self)) { error in
             XCTAssertTrue("\(error)".contains("domain.classNames"), "\(error)")
+            XCTAssertTrue("\(error)".contains("(it holds a 'test-net' model, made by train)"), "\(error)")
         }
         // A config whose tensor list disagrees with the weights file, and a config of another size.
         let configURL = folder.appendingPathComponent(ModelBundle.configFile)

@@ -78,6 +78,9 @@ private struct ManifestFile<Config: Codable, Domain: Codable>: Codable {
 /// The `format` of a `config.json`, read first.
 private struct ManifestHeader: Codable {
     var format: String?
+    var family: String?
+    var training: Command?
+    struct Command: Codable { var command: String? }
 }
 
 /// Only the `config` of a `config.json`, decoded once the family is known.
@@ -205,7 +208,10 @@ public enum ModelBundle {
         do {
             return (data, try JSONDecoder().decode(BundleManifest<D>.self, from: data))
         } catch let error as DecodingError {
-            throw BundleError(path: folder.path, problems: ["\(configFile) does not fit this tool: \(error.summary)"])
+            // Say what the bundle holds and which tool made it (its training command's first word).
+            let maker = header.training?.command?.split(separator: " ").first.map { ", made by \($0)" } ?? ""
+            let holds = header.family.map { " (it holds a '\($0)' model\(maker))" } ?? ""
+            throw BundleError(path: folder.path, problems: ["\(configFile) does not fit this tool\(holds): \(error.summary)"])
         }
     }
 
