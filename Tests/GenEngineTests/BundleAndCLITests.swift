@@ -68,6 +68,14 @@ final class BundleAndCLITests: XCTestCase {
             XCTAssertTrue("\(error)".contains("'a.bias' is [2]"), "\(error)")
             XCTAssertTrue("\(error)".contains("lacks tensor 'ghost'"), "\(error)")
         }
+        // A folder where training stopped before writing the bundle says to resume it.
+        let unfinished = dir.appendingPathComponent("unfinished")
+        try FileManager.default.createDirectory(at: unfinished.appendingPathComponent("checkpoint"), withIntermediateDirectories: true)
+        try Data("{}".utf8).write(to: unfinished.appendingPathComponent("checkpoint/state.json"))
+        XCTAssertThrowsError(try ModelBundle.load(Net.self, from: unfinished, domain: Domain.self)) { error in
+            XCTAssertTrue("\(error)".contains("training has not finished here"), "\(error)")
+            XCTAssertTrue("\(error)".contains("--resume"), "\(error)")
+        }
         // A bundle of the previous format is named as such.
         try original.replacingOccurrences(of: ModelBundle.format, with: "gensuite-bundle/1").write(
             to: configURL, atomically: true, encoding: .utf8)

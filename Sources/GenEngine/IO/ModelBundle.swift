@@ -192,7 +192,15 @@ public enum ModelBundle {
         let url = folder.appendingPathComponent(configFile)
         guard FileManager.default.fileExists(atPath: folder.path) else { throw IOFailure.missing(folder.path) }
         guard FileManager.default.fileExists(atPath: url.path) else {
-            throw BundleError(path: folder.path, problems: ["no \(configFile) (is this a model bundle folder?)"])
+            // A training run writes its checkpoint first and the bundle at its end.
+            let training = FileManager.default.fileExists(atPath: folder.appendingPathComponent("checkpoint/state.json").path)
+            throw BundleError(
+                path: folder.path,
+                problems: [
+                    training
+                        ? "training has not finished here (a checkpoint, no \(configFile)): run the same train command with --resume"
+                        : "no \(configFile) (is this a model bundle folder?)"
+                ])
         }
         let data = try AtomicFile.read(url)
         let header = try? JSONDecoder().decode(ManifestHeader.self, from: data)
