@@ -56,8 +56,11 @@ enum SampleOptions {
     static let out = Opt.string("out", "DIR", help: "Write one PNG per image, named sample-<seed>-<i>.png, with tEXt metadata.")
     static let columns = Opt.int("columns", in: 1...1000, help: "Images per grid row (default: square).")
     static let stats = Opt.string("stats", "FILE.json", help: "Write what was done (model, seed, count, labels, files, seconds) as JSON.")
+    static let scale = Opt.int(
+        "scale", default: 1, in: 1...32, help: "Enlarge each output N times (nearest pixels; --smooth for bilinear).")
+    static let smooth = Opt.flag("smooth", help: "With --scale: bilinear enlargement instead of crisp pixels.")
     static let all: [any OptionConvertible] =
-        [Shared.model, Shared.label, grid, out, columns, stats] + sampling.options + [Shared.force, Shared.quiet]
+        [Shared.model, Shared.label, grid, out, columns, stats, scale, smooth] + sampling.options + [Shared.force, Shared.quiet]
 }
 
 enum InterpolateOptions {

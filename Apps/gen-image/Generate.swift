@@ -38,6 +38,17 @@ func metadata(model: URL, seed: UInt64, label: Int32?, index: Int?) -> [PNGText]
     return text
 }
 
+/// `image` enlarged `--scale` times (nearest pixels, or bilinear with `--smooth`), its text kept.
+func enlarged(_ image: Image, _ args: Arguments) -> Image {
+    let s = args[SampleOptions.scale]
+    guard s > 1 else { return image }
+    var big = image.warped(
+        .scale(Double(s), Double(s)), width: image.width * s, height: image.height * s, border: .replicate,
+        interpolation: args[SampleOptions.smooth] ? .bilinear : .nearest)
+    big.text = image.text
+    return big
+}
+
 func sample(_ args: Arguments) throws {
     typealias O = SampleOptions
     let count = args[O.sampling.count]
@@ -75,10 +86,10 @@ func sample(_ args: Arguments) throws {
             let images = model.sampleImages(n, labels: chosen.map { Array($0[start..<(start + n)]) }, temperature: temperature, rng: &rng)
             for j in 0..<n {
                 let i = start + j
-                try PNG.write(
-                    Image(
-                        tensor: images.slice(j..<(j + 1)).reshaped(Array(images.shape.dropFirst())),
-                        text: metadata(model: folder, seed: seed, label: chosen?[i], index: i)), to: URL(fileURLWithPath: targets[i]))
+                let image = Image(
+                    tensor: images.slice(j..<(j + 1)).reshaped(Array(images.shape.dropFirst())),
+                    text: metadata(model: folder, seed: seed, label: chosen?[i], index: i))
+                try PNG.write(enlarged(image, args), to: URL(fileURLWithPath: targets[i]))
             }
             progress.update(start + n)
             if Interrupt.requested && start + n < count {
@@ -91,7 +102,7 @@ func sample(_ args: Arguments) throws {
         let columns = args[O.columns] ?? Int(Double(count).squareRoot().rounded(.up))
         var grid = Image.grid(images, columns: columns)
         grid.text = metadata(model: folder, seed: seed, label: args[Shared.label].map(Int32.init), index: nil)
-        try PNG.write(grid, to: URL(fileURLWithPath: targets[0]))
+        try PNG.write(enlarged(grid, args), to: URL(fileURLWithPath: targets[0]))
         if !args[Shared.quiet] { printError("gen-image: wrote \(count) samples as a grid to \(targets[0])") }
     }
     if let path = args[O.stats] {

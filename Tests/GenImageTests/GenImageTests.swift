@@ -140,7 +140,20 @@ final class GenImageTests: XCTestCase {
         }
         let grid = dir.appendingPathComponent("grid.png")
         try run(["--model", bundle.path, "--count", "4", "--grid", grid.path], sampleCommand)
-        XCTAssertEqual(try PNG.read(grid).width, 2 * 10 + 2)
+        let small = try PNG.read(grid)
+        XCTAssertEqual(small.width, 2 * 10 + 2)
+        // --scale 3: each pixel a 3×3 block of the same grid.
+        let big = dir.appendingPathComponent("big.png")
+        try run(["--model", bundle.path, "--count", "4", "--grid", big.path, "--scale", "3"], sampleCommand)
+        let enlarged = try PNG.read(big)
+        XCTAssertEqual([enlarged.width, enlarged.height], [small.width * 3, small.height * 3])
+        for (x, y) in [(0, 0), (5, 7), (small.width - 1, small.height - 1)] {
+            for (dx, dy) in [(0, 0), (2, 1), (1, 2)] {
+                XCTAssertEqual(
+                    enlarged.pixels[((y * 3 + dy) * enlarged.width + x * 3 + dx) * enlarged.channels],
+                    small.pixels[(y * small.width + x) * small.channels])
+            }
+        }
         let strip = dir.appendingPathComponent("strip.png")
         try run(["--model", bundle.path, "--steps", "5", "--out", strip.path, "--label", "0"], interpolateCommand)
         XCTAssertEqual(try PNG.read(strip).width, 5 * 10 + 2)
