@@ -17,7 +17,9 @@ struct OpParameters {
     }
 
     private func fail(_ key: String, _ text: String, _ allowed: String) -> CLIError {
-        CLIError.usage("\(op): \(key)=\(text) is out of range; \(key) takes \(allowed)")
+        // A value with no digits at all is not a number, rather than a number out of range.
+        let what = text.contains(where: \.isNumber) || allowed.hasPrefix("one of") ? "is out of range" : "is not a number"
+        return CLIError.usage("\(op): \(key)=\(text) \(what); \(key) takes \(allowed)")
     }
 
     private static func number(_ text: String) -> Double? {

@@ -32,6 +32,7 @@ final class PNGTests: XCTestCase {
     func testCorruptFilesThrowLibpngErrors() throws {
         let good = try PNG.encode(Image(width: 8, height: 8, channels: 3, pixels: [UInt8](repeating: 100, count: 192)))
         XCTAssertThrowsError(try PNG.decode(Data("not a png at all".utf8))) { XCTAssertTrue("\($0)".contains("signature")) }
+        XCTAssertThrowsError(try PNG.decode(Data())) { XCTAssertTrue("\($0)".contains("the file is empty"), "\($0)") }
         for cut in [9, 20, 40, good.count - 13] {
             XCTAssertThrowsError(try PNG.decode(good.prefix(cut)), "truncated at \(cut)")
         }

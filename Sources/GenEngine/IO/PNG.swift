@@ -58,6 +58,7 @@ public enum PNG {
 
     /// Decodes any PNG libpng reads, converted to 8 bits per sample.
     public static func decode(_ data: Data, maxPixels: UInt64 = defaultMaxPixels) throws -> Image {
+        guard !data.isEmpty else { throw PNGError(message: "the file is empty (0 bytes)") }
         final class TextSink { var items: [PNGText] = [] }
         let sink = TextSink()
         var error = [CChar](repeating: 0, count: 256)
