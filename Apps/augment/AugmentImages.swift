@@ -239,10 +239,8 @@ func augmentImages(_ args: Arguments) throws {
     }
     try makeFolder(outRoot)
     if args[ImagesOptions.resume] { removeStaleTemporaryFiles(outRoot) }
-    let partial = outRoot.appendingPathComponent("." + Manifest.fileName(shard) + ".partial")
-    guard FileManager.default.createFile(atPath: partial.path, contents: nil), let manifest = FileHandle(forWritingAtPath: partial.path)
-    else { throw IOFailure.cannotCreate(partial.path, reason: "cannot create the manifest") }
-    defer { try? manifest.close() }
+    // Written as the images are, and renamed into place only when the run ends.
+    let manifest = try StreamedOutput(path: manifestURL.path)
 
     let workers = args[ImagesOptions.workers] ?? Threads.count
     let quiet = args[ImagesOptions.quiet]
@@ -267,7 +265,7 @@ func augmentImages(_ args: Arguments) throws {
                 continue
             }
             written += result.written
-            try manifest.write(contentsOf: Data(result.lines.map { $0 + "\n" }.joined().utf8))
+            try manifest.write(result.lines.map { $0 + "\n" }.joined())
             cocoImages += result.cocoImages
             cocoAnnotations += result.cocoAnnotations
         }
@@ -279,10 +277,7 @@ func augmentImages(_ args: Arguments) throws {
             COCOAnnotations.file(categories: coco.categories, images: cocoImages, annotations: cocoAnnotations),
             to: outRoot.appendingPathComponent(name))
     }
-    try manifest.synchronize()
-    guard rename(partial.path, manifestURL.path) == 0 else {
-        throw IOFailure.cannotCreate(manifestURL.path, reason: String(cString: strerror(errno)))
-    }
+    try manifest.commit()
     let seconds = Date().timeIntervalSince(start)
     let processed = mine.count - failed
     if !quiet {
