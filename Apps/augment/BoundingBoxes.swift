@@ -33,9 +33,15 @@ struct BoxRules: Equatable {
 
     /// `box` clipped to the image, or nil when the rules drop it.
     func kept(_ box: Box, width: Int, height: Int) -> Box? {
+        kept(box, within: (0, 0, Double(width), Double(height)))
+    }
+
+    /// `box` clipped to the region `[x1, x2] × [y1, y2]` (a pasted patch, say), or nil when the
+    /// rules drop it.
+    func kept(_ box: Box, within r: (x1: Double, y1: Double, x2: Double, y2: Double)) -> Box? {
         let clipped = Box(
-            x1: min(max(box.x1, 0), Double(width)), y1: min(max(box.y1, 0), Double(height)),
-            x2: min(max(box.x2, 0), Double(width)), y2: min(max(box.y2, 0), Double(height)), label: box.label)
+            x1: min(max(box.x1, r.x1), r.x2), y1: min(max(box.y1, r.y1), r.y2),
+            x2: min(max(box.x2, r.x1), r.x2), y2: min(max(box.y2, r.y1), r.y2), label: box.label)
         let area = clipped.area
         guard area > 0, area >= minArea, box.area > 0, area / box.area >= minVisibility else { return nil }
         return clipped

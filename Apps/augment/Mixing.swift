@@ -106,13 +106,8 @@ struct CutMix: ImageOp {
         }
         let kept = ManifestValue.rounded(1 - Double((x2 - x1) * max(0, y2 - y1)) / Double(w * h))
         s.label = s.blendedLabel(other, lambda: kept)
-        let patch = other.boxes.compactMap { b -> Box? in
-            let clipped = Box(
-                x1: max(b.x1, Double(x1)), y1: max(b.y1, Double(y1)), x2: min(b.x2, Double(x2)), y2: min(b.y2, Double(y2)), label: b.label)
-            guard clipped.area > 0, clipped.area >= context.boxRules.minArea, clipped.area / b.area >= context.boxRules.minVisibility else {
-                return nil
-            }
-            return clipped
+        let patch = other.boxes.compactMap {
+            context.boxRules.kept($0, within: (Double(x1), Double(y1), Double(x2), Double(y2)))
         }
         s.boxes += patch
         return [
