@@ -114,13 +114,12 @@ void gk_copy_exact_u8(const uint8_t *src, int sw, int sh, int ch, uint8_t *dst, 
     }
 }
 
-/// One output pixel read bilinearly at source position (fx, fy) (pixel centres at integers),
-/// 11-bit fixed-point weights as OpenCV's 8-bit warps.
-static inline void bilinear_pixel(const uint8_t *src, int sw, int sh, int ch, float fx, float fy, int border,
+/// One output pixel read bilinearly at source position (X, Y) in 11-bit fixed point (pixel
+/// centres at multiples of 2048), with OpenCV's 8-bit warps' weights and rounding.
+static inline void bilinear_fixed(const uint8_t *src, int sw, int sh, int ch, long X, long Y, int border,
                                   const uint8_t *fill, uint8_t *out) {
-    float flx = floorf(fx), fly = floorf(fy);
-    int ix = (int)flx, iy = (int)fly;
-    int wx = (int)lrintf((fx - flx) * 2048.0f), wy = (int)lrintf((fy - fly) * 2048.0f);
+    long ix = X >> 11, iy = Y >> 11;
+    int wx = (int)(X & 2047), wy = (int)(Y & 2047);
     if (ix >= 0 && iy >= 0 && ix + 1 < sw && iy + 1 < sh) {
         const uint8_t *p = src + ((size_t)iy * sw + ix) * ch, *q = p + (size_t)sw * ch;
         for (int c = 0; c < ch; c++) {
@@ -129,8 +128,8 @@ static inline void bilinear_pixel(const uint8_t *src, int sw, int sh, int ch, fl
         }
         return;
     }
-    int xs[2] = {border_index(ix, sw, border), border_index(ix + 1, sw, border)};
-    int ys[2] = {border_index(iy, sh, border), border_index(iy + 1, sh, border)};
+    int xs[2] = {border_index((int)ix, sw, border), border_index((int)ix + 1, sw, border)};
+    int ys[2] = {border_index((int)iy, sh, border), border_index((int)iy + 1, sh, border)};
     int wxs[2] = {2048 - wx, wx}, wys[2] = {2048 - wy, wy};
     for (int c = 0; c < ch; c++) {
         long acc = 0;
@@ -237,21 +236,7 @@ void gk_warp_affine_u8(const uint8_t *src, int sw, int sh, int ch, uint8_t *dst,
                 long bx = lrint((inv[0] * 0.5 + inv[1] * (y + 0.5) + inv[2] - 0.5) * 2048.0);
                 long by = lrint((inv[3] * 0.5 + inv[4] * (y + 0.5) + inv[5] - 0.5) * 2048.0);
                 uint8_t *d = dst + (size_t)y * dw * ch;
-                for (int x = 0; x < dw; x++) {
-                    long X = bx + adx[x], Y = by + ady[x];
-                    long ix = X >> 11, iy = Y >> 11;
-                    int wx = (int)(X & 2047), wy = (int)(Y & 2047);
-                    uint8_t *o = d + x * ch;
-                    if (ix >= 0 && iy >= 0 && ix + 1 < sw && iy + 1 < sh) {
-                        const uint8_t *p = src + ((size_t)iy * sw + ix) * ch, *q = p + (size_t)sw * ch;
-                        for (int c = 0; c < ch; c++) {
-                            int top = p[c] * (2048 - wx) + p[c + ch] * wx, bottom = q[c] * (2048 - wx) + q[c + ch] * wx;
-                            o[c] = (uint8_t)((top * (2048 - wy) + bottom * wy + (1 << 21)) >> 22);
-                        }
-                    } else {
-                        bilinear_pixel(src, sw, sh, ch, (float)X / 2048.0f, (float)Y / 2048.0f, border, fill, o);
-                    }
-                }
+                for (int x = 0; x < dw; x++) bilinear_fixed(src, sw, sh, ch, bx + adx[x], by + ady[x], border, fill, d + x * ch);
             }
             free(adx);
             return;
@@ -264,7 +249,7 @@ void gk_warp_affine_u8(const uint8_t *src, int sw, int sh, int ch, uint8_t *dst,
         for (int x = 0; x < dw; x++) {
             float fx = (float)(bx + inv[0] * x), fy = (float)(by + inv[3] * x);
             if (nearest) nearest_pixel(src, sw, sh, ch, fx, fy, border, fill, d + x * ch);
-            else bilinear_pixel(src, sw, sh, ch, fx, fy, border, fill, d + x * ch);
+            else bilinear_fixed(src, sw, sh, ch, lrintf(fx * 2048.0f), lrintf(fy * 2048.0f), border, fill, d + x * ch);
         }
     }
 }
@@ -272,7 +257,7 @@ void gk_warp_affine_u8(const uint8_t *src, int sw, int sh, int ch, uint8_t *dst,
 void gk_remap_u8(const uint8_t *src, int sw, int sh, int ch, uint8_t *dst, int dw, int dh, const float *map, int border,
                  const uint8_t *fill) {
     for (size_t i = 0; i < (size_t)dw * dh; i++)
-        bilinear_pixel(src, sw, sh, ch, map[2 * i], map[2 * i + 1], border, fill, dst + i * ch);
+        bilinear_fixed(src, sw, sh, ch, lrintf(map[2 * i] * 2048.0f), lrintf(map[2 * i + 1] * 2048.0f), border, fill, dst + i * ch);
 }
 
 /// Copies the samples that are not colour (alpha) from src to dst.
