@@ -1,5 +1,5 @@
-// 8-bit image kernels for augmentation: exact copies, bilinear warps and remaps, lookup tables,
-// luma and hue, separable Gaussian blur. Images are interleaved, `ch` samples per pixel (1–4),
+// 8-bit image kernels for augmentation: exact copies, bilinear warps and remaps, separable
+// Gaussian blur (the colour kernels are in colour.c). Images are interleaved, `ch` samples per pixel (1–4),
 // rows top first; "colour" samples are the first `colour` of each pixel (alpha excluded).
 #include "CKernels.h"
 #include "kernels_internal.h"
@@ -12,17 +12,6 @@
 static inline void prefetch_span(const uint8_t *p, const uint8_t *end, size_t n) {
     for (size_t b = 0; b < n && p + b < end; b += 64) __builtin_prefetch(p + b);
 }
-
-/// Pixels per block of the colour kernels: each block prefetches the one two blocks ahead.
-#define BLOCK 1024
-
-/// Runs `body(offset, count)` over `pixels` in blocks, prefetching the source ahead.
-#define FOR_BLOCKS(src, pixels, ch, body)                                                       \
-    for (size_t start_ = 0; start_ < (pixels); start_ += BLOCK) {                               \
-        size_t count_ = (pixels) - start_ < BLOCK ? (pixels) - start_ : BLOCK;                  \
-        prefetch_span((src) + (start_ + 2 * BLOCK) * (ch), (src) + (pixels) * (ch), BLOCK * (ch)); \
-        body(start_, count_);                                                                   \
-    }
 
 /// Source index of `i` on an axis of `n` under border mode `border` (0 constant → -1,
 /// 1 replicate, 2 reflect-101, 3 wrap); as BorderMode.index in augment.
@@ -63,10 +52,28 @@ __attribute__((target("ssse3"))) static void reverse_rgb_ssse3(const uint8_t *s,
     }
     for (x += 5 * blocks; x < n; x++) { d[3 * x] = s[-3 * x]; d[3 * x + 1] = s[-3 * x + 1]; d[3 * x + 2] = s[-3 * x + 2]; }
 }
+
+/// Twenty-one RGB pixels per 64-byte byte permute (AVX-512 VBMI): d[0…3·n) takes the pixels s,
+/// s − 3, … in turn; masked loads and stores touch only the 63 bytes of each block.
+__attribute__((target("avx512f,avx512bw,avx512vbmi"))) static void reverse_rgb_vbmi(const uint8_t *s, uint8_t *d, int n) {
+    uint8_t order[64] = {0};
+    for (int j = 0; j < 21; j++)
+        for (int c = 0; c < 3; c++) order[3 * j + c] = (uint8_t)(3 * (20 - j) + c);
+    const __m512i permutation = _mm512_loadu_si512(order);
+    const __mmask64 block = ~0ULL >> 1;
+    // Blocks last first, so that the source is read forwards.
+    int blocks = n / 21;
+    for (int b = blocks - 1; b >= 0; b--) {
+        __m512i v = _mm512_maskz_loadu_epi8(block, s - 3 * (21 * b + 20));
+        _mm512_mask_storeu_epi8(d + 63 * b, block, _mm512_permutexvar_epi8(permutation, v));
+    }
+    for (int x = 21 * blocks; x < n; x++) { d[3 * x] = s[-3 * x]; d[3 * x + 1] = s[-3 * x + 1]; d[3 * x + 2] = s[-3 * x + 2]; }
+}
 #endif
 
 static void reverse_rgb_row(const uint8_t *s, uint8_t *d, int n, int rx, int sw) {
 #if defined(__x86_64__)
+    if (__builtin_cpu_supports("avx512vbmi")) { reverse_rgb_vbmi(s, d, n); return; }
     if (__builtin_cpu_supports("ssse3")) { reverse_rgb_ssse3(s, d, n, rx, sw); return; }
 #endif
     for (int x = 0; x < n; x++) { d[3 * x] = s[-3 * x]; d[3 * x + 1] = s[-3 * x + 1]; d[3 * x + 2] = s[-3 * x + 2]; }
@@ -83,8 +90,6 @@ void gk_copy_exact_u8(const uint8_t *src, int sw, int sh, int ch, uint8_t *dst, 
         int lastX = rx + dxx * (dw - 1), lastY = ry + dxy * (dw - 1);
         int inside = rx >= 0 && rx < sw && lastX >= 0 && lastX < sw && ry >= 0 && ry < sh && lastY >= 0 && lastY < sh;
         if (inside && dxy == 0 && dxx == 1) {
-            int ahead = ry + 2 * dyy;
-            if (ahead >= 0 && ahead < sh) prefetch_span(src + ((size_t)ahead * sw + rx) * ch, src + (size_t)sw * sh * ch, (size_t)dw * ch);
             memcpy(d, src + ((size_t)ry * sw + rx) * ch, (size_t)dw * ch);
             continue;
         }
@@ -150,6 +155,52 @@ static inline void nearest_pixel(const uint8_t *src, int sw, int sh, int ch, flo
     for (int c = 0; c < ch; c++) out[c] = s[c];
 }
 
+/// One RGB pixel of the horizontal pass: out[0…3) = a·(2048 − w) + b·w.
+static inline void horizontal_rgb_pixel(const uint8_t *a, const uint8_t *b, int w, int *out) {
+    for (int c = 0; c < 3; c++) out[c] = a[c] * (2048 - w) + b[c] * w;
+}
+
+#if defined(__x86_64__)
+/// The horizontal pass over an RGB row, two pixels per step: 4 bytes loaded at each source
+/// pixel, interleaved into 16-bit (a, b) pairs, weighted by one pmaddwd and packed to six ints.
+/// A load's fourth byte belongs to the next pixel, so a pair reading the row's last source pixel
+/// goes the scalar way; the two spare lanes stored are overwritten by the next pair (or land in
+/// the row's two spare ints).
+__attribute__((target("avx2"))) static void horizontal_rgb_avx2(const uint8_t *row, int sw, const int *xs0,
+                                                                 const int *xs1, const int *wxs, int dw, int *out) {
+    const __m256i pack = _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 3, 7);
+    int x = 0;
+    for (; x + 1 < dw; x += 2) {
+        if (xs0[x] == sw - 1 || xs1[x] == sw - 1 || xs0[x + 1] == sw - 1 || xs1[x + 1] == sw - 1) {
+            horizontal_rgb_pixel(row + (size_t)xs0[x] * 3, row + (size_t)xs1[x] * 3, wxs[x], out + 3 * x);
+            horizontal_rgb_pixel(row + (size_t)xs0[x + 1] * 3, row + (size_t)xs1[x + 1] * 3, wxs[x + 1], out + 3 * x + 3);
+            continue;
+        }
+        uint32_t a0, b0, a1, b1;
+        memcpy(&a0, row + (size_t)xs0[x] * 3, 4);
+        memcpy(&b0, row + (size_t)xs1[x] * 3, 4);
+        memcpy(&a1, row + (size_t)xs0[x + 1] * 3, 4);
+        memcpy(&b1, row + (size_t)xs1[x + 1] * 3, 4);
+        __m128i p0 = _mm_unpacklo_epi8(_mm_cvtsi32_si128((int)a0), _mm_cvtsi32_si128((int)b0));
+        __m128i p1 = _mm_unpacklo_epi8(_mm_cvtsi32_si128((int)a1), _mm_cvtsi32_si128((int)b1));
+        __m256i pairs = _mm256_cvtepu8_epi16(_mm_unpacklo_epi64(p0, p1));
+        __m256i weights = _mm256_setr_m128i(_mm_set1_epi32((2048 - wxs[x]) | (wxs[x] << 16)),
+                                            _mm_set1_epi32((2048 - wxs[x + 1]) | (wxs[x + 1] << 16)));
+        _mm256_storeu_si256((__m256i *)(out + 3 * x), _mm256_permutevar8x32_epi32(_mm256_madd_epi16(pairs, weights), pack));
+    }
+    for (; x < dw; x++) horizontal_rgb_pixel(row + (size_t)xs0[x] * 3, row + (size_t)xs1[x] * 3, wxs[x], out + 3 * x);
+}
+#endif
+
+/// The horizontal pass over an RGB row: out[3x + c] = a[c]·(2048 − w) + b[c]·w for the source
+/// pixels xs0[x], xs1[x] and weight wxs[x].
+static void horizontal_rgb(const uint8_t *row, int sw, const int *xs0, const int *xs1, const int *wxs, int dw, int *out) {
+#if defined(__x86_64__)
+    if (__builtin_cpu_supports("avx2")) { horizontal_rgb_avx2(row, sw, xs0, xs1, wxs, dw, out); return; }
+#endif
+    for (int x = 0; x < dw; x++) horizontal_rgb_pixel(row + (size_t)xs0[x] * 3, row + (size_t)xs1[x] * 3, wxs[x], out + 3 * x);
+}
+
 /// The axis-aligned case of a bilinear warp (scales and translations: resizes and crops), as
 /// OpenCV's `resize`: each used source row is interpolated along x once into 11-bit fixed point,
 /// then rows are blended along y. Returns 0 (and writes nothing) when a sample would need the
@@ -157,10 +208,11 @@ static inline void nearest_pixel(const uint8_t *src, int sw, int sh, int ch, flo
 GK_DISPATCH
 static int warp_axis_aligned(const uint8_t *src, int sw, int sh, int ch, uint8_t *dst, int dw, int dh, const double *inv,
                              int border) {
-    int *xs0 = malloc(sizeof(int) * (3 * (size_t)dw + 3 * (size_t)dh + 2 * (size_t)dw * ch));
+    // Each row buffer has two spare ints: the RGB pass's 8-lane stores run two samples past a row.
+    int *xs0 = malloc(sizeof(int) * (3 * (size_t)dw + 3 * (size_t)dh + 2 * ((size_t)dw * ch + 2)));
     if (!xs0) return 0;
     int *xs1 = xs0 + dw, *wxs = xs1 + dw, *ys0 = wxs + dw, *ys1 = ys0 + dh, *wys = ys1 + dh;
-    int *rows[2] = {wys + dh, wys + dh + (size_t)dw * ch};
+    int *rows[2] = {wys + dh, wys + dh + (size_t)dw * ch + 2};
     int ok = 1;
     for (int x = 0; x < dw && ok; x++) {
         double fx = inv[0] * (x + 0.5) + inv[2] - 0.5, fl = floor(fx);
@@ -177,10 +229,7 @@ static int warp_axis_aligned(const uint8_t *src, int sw, int sh, int ch, uint8_t
     if (!ok) { free(xs0); return 0; }
     size_t n = (size_t)dw * ch;
     int cached[2] = {-1, -1};
-    int lo = xs0[0] < xs1[dw - 1] ? xs0[0] : xs1[dw - 1], hi = xs0[0] < xs1[dw - 1] ? xs1[dw - 1] : xs0[0];
     for (int y = 0; y < dh; y++) {
-        int ahead = ys1[y + 2 < dh ? y + 2 : dh - 1];
-        prefetch_span(src + ((size_t)ahead * sw + lo) * ch, src + (size_t)sw * sh * ch, (size_t)(hi - lo + 1) * ch);
         int want[2] = {ys0[y], ys1[y]};
         const int *r[2];
         for (int k = 0; k < 2; k++) {
@@ -190,13 +239,7 @@ static int warp_axis_aligned(const uint8_t *src, int sw, int sh, int ch, uint8_t
                 const uint8_t *row = src + (size_t)want[k] * sw * ch;
                 int *out = rows[slot];
                 if (ch == 3) {
-                    for (int x = 0; x < dw; x++) {
-                        const uint8_t *a = row + (size_t)xs0[x] * 3, *b = row + (size_t)xs1[x] * 3;
-                        int w = wxs[x], v = 2048 - w;
-                        out[3 * x] = a[0] * v + b[0] * w;
-                        out[3 * x + 1] = a[1] * v + b[1] * w;
-                        out[3 * x + 2] = a[2] * v + b[2] * w;
-                    }
+                    horizontal_rgb(row, sw, xs0, xs1, wxs, dw, out);
                 } else if (ch == 1) {
                     for (int x = 0; x < dw; x++) out[x] = row[xs0[x]] * (2048 - wxs[x]) + row[xs1[x]] * wxs[x];
                 } else {
@@ -258,161 +301,6 @@ void gk_remap_u8(const uint8_t *src, int sw, int sh, int ch, uint8_t *dst, int d
                  const uint8_t *fill) {
     for (size_t i = 0; i < (size_t)dw * dh; i++)
         bilinear_fixed(src, sw, sh, ch, lrintf(map[2 * i] * 2048.0f), lrintf(map[2 * i + 1] * 2048.0f), border, fill, dst + i * ch);
-}
-
-/// Copies the samples that are not colour (alpha) from src to dst.
-static inline void copy_alpha(const uint8_t *src, uint8_t *dst, size_t pixels, int ch, int colour) {
-    if (ch == colour) return;
-    for (size_t p = 0; p < pixels; p++)
-        for (int c = colour; c < ch; c++) dst[p * ch + c] = src[p * ch + c];
-}
-
-static inline __attribute__((always_inline)) void gk_linear_u8_block(const uint8_t *src, uint8_t *dst, size_t pixels, int ch, int colour, float gain, float offset) {
-    if (ch == colour) {
-        size_t n = pixels * ch;
-        for (size_t i = 0; i < n; i++) dst[i] = (uint8_t)(int)(fminf(fmaxf((float)src[i] * gain + offset, 0.0f), 255.0f) + 0.5f);
-        return;
-    }
-    for (size_t p = 0; p < pixels; p++)
-        for (int c = 0; c < colour; c++)
-            dst[p * ch + c] = (uint8_t)(int)(fminf(fmaxf((float)src[p * ch + c] * gain + offset, 0.0f), 255.0f) + 0.5f);
-    copy_alpha(src, dst, pixels, ch, colour);
-}
-
-
-
-/// BT.601 luma in 14-bit fixed point, OpenCV's RGB2GRAY coefficients (4899, 9617, 1868).
-static inline int luma(const uint8_t *p) { return (p[0] * 4899 + p[1] * 9617 + p[2] * 1868 + 8192) >> 14; }
-
-static inline uint8_t clamp_u8(float v) { return v <= 0 ? 0 : v >= 255 ? 255 : (uint8_t)(v + 0.5f); }
-
-/// Pixels are worked on in blocks of LANES, their channels gathered into lane arrays so that
-/// the per-pixel arithmetic vectorises.
-#define LANES 16
-
-static inline void gather_rgb(const uint8_t *q, int ch, int count, float *r, float *g, float *b) {
-    for (int i = 0; i < count; i++) { r[i] = q[i * ch]; g[i] = q[i * ch + 1]; b[i] = q[i * ch + 2]; }
-    for (int i = count; i < LANES; i++) { r[i] = 0; g[i] = 0; b[i] = 0; }
-}
-
-static inline void scatter_rgb(uint8_t *o, int ch, int count, const float *r, const float *g, const float *b) {
-    uint8_t R[LANES], G[LANES], B[LANES];
-    for (int i = 0; i < LANES; i++) {
-        R[i] = (uint8_t)(int)(fminf(fmaxf(r[i], 0.0f), 255.0f) + 0.5f);
-        G[i] = (uint8_t)(int)(fminf(fmaxf(g[i], 0.0f), 255.0f) + 0.5f);
-        B[i] = (uint8_t)(int)(fminf(fmaxf(b[i], 0.0f), 255.0f) + 0.5f);
-    }
-    for (int i = 0; i < count; i++) { o[i * ch] = R[i]; o[i * ch + 1] = G[i]; o[i * ch + 2] = B[i]; }
-}
-
-GK_DISPATCH
-double gk_mean_luma_u8(const uint8_t *src, size_t pixels, int ch) {
-    uint64_t sum = 0;
-    for (size_t start = 0; start < pixels; start += BLOCK) {
-        size_t end = pixels - start < BLOCK ? pixels : start + BLOCK;
-        prefetch_span(src + (start + 2 * BLOCK) * ch, src + pixels * ch, BLOCK * (size_t)ch);
-        if (ch < 3) {
-            for (size_t p = start; p < end; p++) sum += src[p * ch];
-        } else {
-            for (size_t p = start; p < end; p++) sum += (uint64_t)luma(src + p * ch);
-        }
-    }
-    return pixels ? (double)sum / (double)pixels : 0;
-}
-
-static inline __attribute__((always_inline)) void gk_blend_gray_u8_block(const uint8_t *src, uint8_t *dst, size_t pixels, int ch, float factor) {
-    // Fixed point: the factor in 1/4096ths, rounding half up as the float form would.
-    int f = (int)lrintf(factor * 4096.0f);
-    for (size_t p = 0; p < pixels; p++) {
-        const uint8_t *q = src + p * ch;
-        uint8_t *o = dst + p * ch;
-        int y = luma(q);
-        for (int c = 0; c < 3; c++) {
-            int v = y + ((((int)q[c] - y) * f + 2048) >> 12);
-            o[c] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
-        }
-    }
-    copy_alpha(src, dst, pixels, ch, 3);
-}
-
-
-
-static inline __attribute__((always_inline)) void gk_gray_u8_block(const uint8_t *src, uint8_t *dst, size_t pixels, int ch) {
-    if (ch == 3) {
-        for (size_t p = 0; p < pixels; p++) {
-            const uint8_t *q = src + 3 * p;
-            uint8_t y = (uint8_t)((q[0] * 4899 + q[1] * 9617 + q[2] * 1868 + 8192) >> 14);
-            dst[3 * p] = y; dst[3 * p + 1] = y; dst[3 * p + 2] = y;
-        }
-        return;
-    }
-    for (size_t p = 0; p < pixels; p++) {
-        uint8_t y = (uint8_t)luma(src + p * ch);
-        dst[p * ch] = y; dst[p * ch + 1] = y; dst[p * ch + 2] = y;
-    }
-    copy_alpha(src, dst, pixels, ch, 3);
-}
-
-
-
-/// Hue turned by `shift` of a turn in HSV (the model of torchvision's adjust_hue), value and
-/// saturation kept; branch-free: channel k of the result is v − (v − min)·clamp(min(t, 4 − t), 0, 1)
-/// with t = (k + 6h) mod 6 for k = 5, 3, 1 (red, green, blue).
-static inline __attribute__((always_inline)) void gk_shift_hue_u8_block(const uint8_t *src, uint8_t *dst, size_t pixels, int ch, float shift) {
-    float r[LANES], g[LANES], b[LANES];
-    for (size_t p = 0; p < pixels; p += LANES) {
-        int count = pixels - p < LANES ? (int)(pixels - p) : LANES;
-        gather_rgb(src + p * ch, ch, count, r, g, b);
-        for (int i = 0; i < LANES; i++) {
-            float mx = fmaxf(r[i], fmaxf(g[i], b[i])), mn = fminf(r[i], fminf(g[i], b[i]));
-            float delta = mx - mn, inv = 1.0f / fmaxf(delta, 1.0f);
-            float h = mx == r[i] ? (g[i] - b[i]) * inv : mx == g[i] ? 2.0f + (b[i] - r[i]) * inv : 4.0f + (r[i] - g[i]) * inv;
-            h += 6.0f * shift;
-            h -= 6.0f * floorf(h * (1.0f / 6.0f));
-            float out[3];
-            const float ks[3] = {5.0f, 3.0f, 1.0f};
-            for (int c = 0; c < 3; c++) {
-                float t = ks[c] + h;
-                t -= t >= 6.0f ? 6.0f : 0.0f;
-                t -= t >= 6.0f ? 6.0f : 0.0f;
-                float m = fminf(fmaxf(fminf(t, 4.0f - t), 0.0f), 1.0f);
-                out[c] = mx - delta * m;
-            }
-            r[i] = out[0]; g[i] = out[1]; b[i] = out[2];
-        }
-        scatter_rgb(dst + p * ch, ch, count, r, g, b);
-    }
-    copy_alpha(src, dst, pixels, ch, 3);
-}
-
-
-
-GK_DISPATCH
-void gk_linear_u8(const uint8_t *src, uint8_t *dst, size_t pixels, int ch, int colour, float gain, float offset) {
-#define RUN(o, n) gk_linear_u8_block(src + (o) * ch, dst + (o) * ch, n, ch, colour, gain, offset)
-    FOR_BLOCKS(src, pixels, (size_t)ch, RUN)
-#undef RUN
-}
-
-GK_DISPATCH
-void gk_blend_gray_u8(const uint8_t *src, uint8_t *dst, size_t pixels, int ch, float factor) {
-#define RUN(o, n) gk_blend_gray_u8_block(src + (o) * ch, dst + (o) * ch, n, ch, factor)
-    FOR_BLOCKS(src, pixels, (size_t)ch, RUN)
-#undef RUN
-}
-
-GK_DISPATCH
-void gk_gray_u8(const uint8_t *src, uint8_t *dst, size_t pixels, int ch) {
-#define RUN(o, n) gk_gray_u8_block(src + (o) * ch, dst + (o) * ch, n, ch)
-    FOR_BLOCKS(src, pixels, (size_t)ch, RUN)
-#undef RUN
-}
-
-GK_DISPATCH
-void gk_shift_hue_u8(const uint8_t *src, uint8_t *dst, size_t pixels, int ch, float shift) {
-#define RUN(o, n) gk_shift_hue_u8_block(src + (o) * ch, dst + (o) * ch, n, ch, shift)
-    FOR_BLOCKS(src, pixels, (size_t)ch, RUN)
-#undef RUN
 }
 
 /// One separable pass along rows: out[i] = Σ_k kernel[k]·row[i + (k − r)·stride], the row
