@@ -40,18 +40,34 @@ struct PlatformerAgent {
     }
 
     /// One search state: position, and the jump under way (arc, step, direction) or none.
-    struct State: Hashable {
+    struct State: Equatable {
         var x: Int, y: Int, jump: Int, step: Int, direction: Int
     }
 
     let level: Level
-    let solid: Set<Character>
+    /// Whether tile (x, y) is solid, at `y * width + x`.
+    let solidTiles: [Bool]
     /// Expanded states before the search gives up (every search has a budget).
     var budget = 2_000_000
 
+    init(level: Level, solid: Set<Character>) {
+        self.level = level
+        solidTiles = level.rows.flatMap { row in row.map { solid.contains($0) } }
+    }
+
     func isSolid(_ x: Int, _ y: Int) -> Bool {
         guard x >= 0, x < level.width, y >= 0, y < level.height else { return false }
-        return solid.contains(level.rows[y][x])
+        return solidTiles[y * level.width + x]
+    }
+
+    /// Longest jump arc, in steps.
+    static let longestArc = jumps.map(\.count).max()!
+
+    /// The slot of `s` in the search's flat tables: one per position, jump (or none), step and
+    /// direction.
+    func index(_ s: State) -> Int {
+        (((s.y * level.width + s.x) * (PlatformerAgent.jumps.count + 1) + s.jump + 1) * PlatformerAgent.longestArc + s.step) * 2
+            + (s.direction > 0 ? 0 : 1)
     }
 
     func inside(_ x: Int, _ y: Int) -> Bool { x >= 0 && x < level.width && y < level.height }
@@ -102,8 +118,8 @@ struct PlatformerAgent {
         let goal = level.width - 1
         var start = State(x: min(2, goal), y: min(2, level.height - 1), jump: -1, step: 0, direction: 1)
         while isSolid(start.x, start.y) && start.y > 0 { start.y -= 1 }
-        var cost: [State: Double] = [start: 0]
-        var steps: [State: Int] = [start: 0]
+        var reached = Reached(slots: level.width * level.height * (PlatformerAgent.jumps.count + 1) * PlatformerAgent.longestArc * 2)
+        reached[index(start)] = Reached.Entry(cost: 0, steps: 0)
         var heap = MinHeap<Candidate>()
         var order = 0
         func push(_ priority: Double, _ state: State) {
@@ -116,17 +132,39 @@ struct PlatformerAgent {
         while let state = heap.pop()?.state {
             expanded += 1
             if expanded > budget { break }
-            if state.x == goal { return Outcome(playable: true, furthestColumn: goal, pathLength: steps[state]) }
-            let base = cost[state]!
+            let slot = index(state)
+            let here = reached[slot]
+            if state.x == goal { return Outcome(playable: true, furthestColumn: goal, pathLength: Int(here.steps)) }
             for (next, c) in moves(state) {
-                let total = base + c
-                if let known = cost[next], known <= total { continue }
-                cost[next] = total
-                steps[next] = steps[state]! + 1
+                let total = here.cost + c
+                let nextSlot = index(next)
+                if reached[nextSlot].cost <= total { continue }
+                reached[nextSlot] = Reached.Entry(cost: total, steps: here.steps + 1)
                 furthest = max(furthest, next.x)
                 push(total + Double(goal - next.x), next)
             }
         }
         return Outcome(playable: false, furthestColumn: furthest, pathLength: nil)
+    }
+
+    /// The cost and move count of each state reached, by slot: a flat table for levels of
+    /// ordinary size (16 bytes a slot: 8 MB for 200 columns of 14 rows), a dictionary beyond a
+    /// million slots, so that memory grows with the states reached rather than with the level.
+    struct Reached {
+        struct Entry {
+            var cost: Double, steps: Int32
+        }
+        static let unreached = Entry(cost: .infinity, steps: 0)
+        private var flat: [Entry]
+        private var sparse: [Int: Entry] = [:]
+
+        init(slots: Int) { flat = slots <= 1_000_000 ? Array(repeating: Reached.unreached, count: slots) : [] }
+
+        subscript(slot: Int) -> Entry {
+            get { flat.isEmpty ? sparse[slot, default: Reached.unreached] : flat[slot] }
+            set {
+                if flat.isEmpty { sparse[slot] = newValue } else { flat[slot] = newValue }
+            }
+        }
     }
 }

@@ -1,14 +1,15 @@
 /// A binary min-heap: `pop` returns the smallest element. Equal elements pop in no fixed order,
 /// so a deterministic search gives its elements a tie-break (an insertion counter).
+/// Inlinable, so that a search in another module gets a heap specialised to its element type.
 public struct MinHeap<Element: Comparable> {
-    private var items: [Element] = []
+    @usableFromInline var items: [Element] = []
 
-    public init() {}
+    @inlinable public init() {}
 
-    public var isEmpty: Bool { items.isEmpty }
-    public var count: Int { items.count }
+    @inlinable public var isEmpty: Bool { items.isEmpty }
+    @inlinable public var count: Int { items.count }
 
-    public mutating func push(_ item: Element) {
+    @inlinable public mutating func push(_ item: Element) {
         items.append(item)
         var i = items.count - 1
         while i > 0 {
@@ -19,7 +20,7 @@ public struct MinHeap<Element: Comparable> {
         }
     }
 
-    public mutating func pop() -> Element? {
+    @inlinable public mutating func pop() -> Element? {
         guard !items.isEmpty else { return nil }
         items.swapAt(0, items.count - 1)
         let top = items.removeLast()
