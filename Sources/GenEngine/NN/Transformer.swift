@@ -81,7 +81,8 @@ public final class CausalSelfAttention: Module {
         let kp = cache.keys.pointer
         let vp = cache.values.pointer
         let sp = scores.mutablePointer
-        GEMM.forEachBlock(b * h) { bh in
+        let work = b * h * t * total * d
+        GEMM.forEachBlock(b * h, work: work) { bh in
             GEMM.run(
                 transA: false, transB: true, m: t, n: total, k: d, a: qp + bh * t * d, lda: d,
                 b: kp + bh * cap * d, ldb: d, c: sp + bh * t * total, ldc: total)
@@ -89,7 +90,7 @@ public final class CausalSelfAttention: Module {
         let weights = scores.causalSoftmax(scale: scale, past: past)
         let wp = weights.pointer
         let op = out.mutablePointer
-        GEMM.forEachBlock(b * h) { bh in
+        GEMM.forEachBlock(b * h, work: work) { bh in
             GEMM.run(
                 transA: false, transB: false, m: t, n: d, k: total, a: wp + bh * t * total, lda: total,
                 b: vp + bh * cap * d, ldb: d, c: op + bh * t * d, ldc: d)

@@ -76,9 +76,11 @@ public enum GEMM {
         return max(1, min(4, max(m, n) / 64, (m * n * k) >> 21))
     }
 
-    /// Runs `body(i)` for `i` in `0..<count` on the engine's threads.
-    static func forEachBlock(_ count: Int, _ body: (Int) -> Void) {
-        if Threads.count == 1 || count == 1 {
+    /// Runs `body(i)` for `i` in `0..<count` on the engine's threads; on the calling thread alone
+    /// when the blocks hold fewer than 2¹⁸ multiply-adds in all (`work`), since handing blocks to
+    /// threads costs more than such products (decoding one token of a small model).
+    static func forEachBlock(_ count: Int, work: Int = .max, _ body: (Int) -> Void) {
+        if Threads.count == 1 || count == 1 || work < 1 << 18 {
             for i in 0..<count { body(i) }
         } else {
             Threads.parallelFor(count, grain: 1) { r in for i in r { body(i) } }
