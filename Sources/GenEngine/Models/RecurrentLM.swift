@@ -39,6 +39,24 @@ public final class RecurrentLM: Module, BatchGenerator {
         }
         /// The same state cut from the graph (the truncation point of BPTT).
         public func detached() -> State { State(h: h.detached(), c: c?.detached()) }
+
+        /// The state of batch rows `keep` only, in that order (inference: the result is not
+        /// recorded for gradients).
+        public func rows(_ keep: [Int]) -> State {
+            func select(_ t: Tensor) -> Tensor {
+                let (layers, batch, width) = (t.shape[0], t.shape[1], t.shape[2])
+                var out = Tensor(uninitializedShape: [layers, keep.count, width])
+                let src = t.pointer
+                let dst = out.mutablePointer
+                for l in 0..<layers {
+                    for (k, row) in keep.enumerated() {
+                        (dst + (l * keep.count + k) * width).update(from: src + (l * batch + row) * width, count: width)
+                    }
+                }
+                return out
+            }
+            return State(h: select(h), c: c.map(select))
+        }
     }
 
     public let config: RecurrentLMConfig
@@ -92,7 +110,8 @@ public final class RecurrentLM: Module, BatchGenerator {
         precondition(prompts.allSatisfy { !$0.isEmpty }, "generation needs at least one prompt token")
         return noGrad {
             var state: State?
-            return generateTokens(prompts: prompts, options: options, rngs: &rngs) { new in
+            return generateTokens(prompts: prompts, options: options, rngs: &rngs) { new, keep in
+                if let keep, let carried = state { state = carried.rows(keep) }
                 let (logits, next) = self(new.flatMap { $0 }, batch: new.count, state: state)
                 state = next
                 return lastLogitsRows(logits)

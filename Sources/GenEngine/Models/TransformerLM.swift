@@ -125,14 +125,18 @@ extension TransformerLM: BatchGenerator {
         return noGrad {
             var caches = makeCaches(batch: batch)
             var history = [[Int32]](repeating: [], count: batch)
-            return generateTokens(prompts: prompts, options: options, rngs: &rngs) { new in
+            return generateTokens(prompts: prompts, options: options, rngs: &rngs) { new, keep in
+                if let keep {
+                    caches = caches.map { $0.rows(keep) }
+                    history = keep.map { history[$0] }
+                }
                 var input = new
-                for i in 0..<batch { history[i] += new[i] }
+                for i in new.indices { history[i] += new[i] }
                 if caches[0].length + new[0].count > config.contextLength {
-                    caches = makeCaches(batch: batch)
+                    caches = makeCaches(batch: new.count)
                     input = history.map { Array($0.suffix(new[0].count > 1 ? config.contextLength : config.contextLength / 2)) }
                 }
-                return lastLogitsRows(self(input.flatMap { $0 }, batch: batch, caches: caches))
+                return lastLogitsRows(self(input.flatMap { $0 }, batch: new.count, caches: caches))
             }
         }
     }

@@ -12,6 +12,25 @@ public final class KVCache {
         values = Tensor.zeros([batch, heads, capacity, headDim])
     }
 
+    /// A cache of batch rows `keep` only, in that order, with the positions stored so far.
+    public func rows(_ keep: [Int]) -> KVCache {
+        let (heads, d) = (keys.shape[1], keys.shape[3])
+        let out = KVCache(batch: keep.count, heads: heads, headDim: d, capacity: capacity)
+        func copy(_ source: Tensor, into target: inout Tensor) {
+            let src = source.pointer
+            let dst = target.mutablePointer
+            for (k, row) in keep.enumerated() {
+                for h in 0..<heads {
+                    (dst + ((k * heads + h) * capacity) * d).update(from: src + ((row * heads + h) * capacity) * d, count: length * d)
+                }
+            }
+        }
+        copy(keys, into: &out.keys)
+        copy(values, into: &out.values)
+        out.length = length
+        return out
+    }
+
     /// Copies `k`, `v` (`[B, heads, T, headDim]`) in at position `length`.
     func append(_ k: Tensor, _ v: Tensor) {
         let (b, h, t, d) = (k.shape[0], k.shape[1], k.shape[2], k.shape[3])

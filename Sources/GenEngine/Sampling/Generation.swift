@@ -81,17 +81,23 @@ public func generateTokens(
 ) -> (tokens: [Int32], stop: StopReason) {
     var rngs = [rng]
     defer { rng = rngs[0] }
-    return generateTokens(prompts: [prompt], options: [options], rngs: &rngs) { [feed($0[0])] }[0]
+    return generateTokens(prompts: [prompt], options: [options], rngs: &rngs) { tokens, _ in [feed(tokens[0])] }[0]
 }
 
 /// The same loop over a batch of sequences, for models that advance many sequences in one call:
-/// sequence i uses `options[i]` (processors made for it alone) and draws from `rngs[i]`. `feed` receives one
-/// token list per sequence, all of the same length (prompts must be equally long; a finished
-/// sequence is fed its last token again and its logits are ignored) and returns one logits row
-/// per sequence.
+/// sequence i uses `options[i]` (processors made for it alone) and draws from `rngs[i]`.
+///
+/// `feed(tokens, keep)` receives one token list per row of the batch, all of the same length
+/// (prompts must be equally long), and returns one logits row per row. The batch shrinks as
+/// sequences finish, so that finished ones stop costing compute: `keep` lists, in order, the rows
+/// of the previous call whose state continues (nil: all of them), and the model drops the state of
+/// the others before appending. The batch is compacted once an eighth of its rows have finished,
+/// to a multiple of eight rows and never below two (finished rows fill up, fed their last token,
+/// their logits ignored): few distinct shapes for the tensor pool, and the model's products keep
+/// the kernel class they were built for (GEMM, not GEMV).
 public func generateTokens(
     prompts: [[Int32]], options: [GenerationOptions], rngs: inout [RNG],
-    feed: ([[Int32]]) -> [[Float]]
+    feed: (_ tokens: [[Int32]], _ keep: [Int]?) -> [[Float]]
 ) -> [(tokens: [Int32], stop: StopReason)] {
     precondition(prompts.count == options.count && prompts.count == rngs.count, "one option set and generator per prompt")
     precondition(Set(prompts.map(\.count)).count <= 1, "prompts of a batch must be equally long")
@@ -107,9 +113,14 @@ public func generateTokens(
         }
     }
     for i in prompts.indices where options[i].maxTokens <= 0 { stops[i] = .maxTokens }
-    var logits = stops.allSatisfy({ $0 != nil }) ? [] : feed(prompts)
+    // The sequence of each row of the model's batch, and the latest logits of each sequence.
+    var rows = Array(prompts.indices)
+    var logits = [[Float]](repeating: [], count: prompts.count)
+    func step(_ tokens: [[Int32]], keep: [Int]?) {
+        for (row, next) in feed(tokens, keep).enumerated() { logits[rows[row]] = next }
+    }
+    if stops.contains(where: { $0 == nil }) { step(prompts, keep: nil) }
     while stops.contains(where: { $0 == nil }) {
-        var next = all.map { $0.last ?? 0 }
         for i in prompts.indices where stops[i] == nil {
             let o = options[i]
             if o.repetitionPenalty != 1 {
@@ -124,22 +135,31 @@ public func generateTokens(
                 stops[i] = .noAllowedToken
                 continue
             }
-            next[i] = Int32(o.sampling.sample(logits[i], rng: &rngs[i]))
-            produced[i].append(next[i])
-            all[i].append(next[i])
-            for p in processors[i].indices { processors[i][p].advance(next[i]) }
+            let next = Int32(o.sampling.sample(logits[i], rng: &rngs[i]))
+            produced[i].append(next)
+            all[i].append(next)
+            for p in processors[i].indices { processors[i][p].advance(next) }
             if let stop = o.stopSequences.first(where: {
                 !$0.isEmpty && produced[i].count >= $0.count && Array(produced[i].suffix($0.count)) == $0
             }) {
                 produced[i].removeLast(stop.count)
                 stops[i] = .stopSequence
-            } else if let onToken = o.onToken, !onToken(next[i]) {
+            } else if let onToken = o.onToken, !onToken(next) {
                 stops[i] = .caller
             } else if produced[i].count == o.maxTokens {
                 stops[i] = .maxTokens
             }
         }
-        if stops.contains(where: { $0 == nil }) { logits = feed(next.map { [$0] }) }
+        guard stops.contains(where: { $0 == nil }) else { break }
+        var keep: [Int]?
+        let live = rows.indices.filter { stops[rows[$0]] == nil }
+        let target = min(rows.count, (max(live.count, 2) + 7) / 8 * 8)
+        if target * 8 <= rows.count * 7 {
+            let fillers = rows.indices.filter { stops[rows[$0]] != nil }.prefix(target - live.count)
+            keep = (live + fillers).sorted()
+            rows = keep!.map { rows[$0] }
+        }
+        step(rows.map { [all[$0].last ?? 0] }, keep: keep)
     }
     return prompts.indices.map { (produced[$0], stops[$0]!) }
 }
