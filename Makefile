@@ -54,7 +54,7 @@ demo: release
 	$(RELEASE)/engine-demo --out demo/engine
 	mkdir -p demo/gen-image
 	$(RELEASE)/gen-image --force --grid demo/gen-image/samples.png
-	$(RELEASE)/gen-image interpolate --from-seed 1 --to-seed 2 --label 3 --force --out demo/gen-image/interpolation.png
+	$(RELEASE)/gen-image interpolate --from samples/augment/mnist-100/3/t10k-00018.png --to samples/augment/mnist-100/8/t10k-00061.png --force --out demo/gen-image/interpolation.png
 	mkdir -p demo/gen-music
 	cd demo/gen-music && ../../$(RELEASE)/gen-music --bars 16 --force --piano-roll song.png
 	$(RELEASE)/gen-music --bars 16 --key Am --cadence --seed 7 --force --out demo/gen-music/a-minor.mid --piano-roll demo/gen-music/a-minor.png

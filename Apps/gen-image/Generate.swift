@@ -123,35 +123,67 @@ struct SampleStats: Encodable {
 }
 
 func interpolate(_ args: Arguments) throws {
-    let folder = try modelFolder(args, default: defaultGenerator)
-    let (model, _) = try loadImageGenerator(folder, for: "generate images", families: [Classifier.self])
     typealias O = InterpolateOptions
+    guard args.has(O.from) == args.has(O.to) else { throw CLIError.usage("--from and --to go together (two images to walk between)") }
+    // Walking between images needs an encoder: the CVAE unless --model says otherwise.
+    let folder = try modelFolder(args, default: args.has(O.from) ? "image-mnist-cvae" : defaultGenerator)
+    let (model, _) = try loadImageGenerator(folder, for: "generate images", families: [Classifier.self])
     let url = URL(fileURLWithPath: args[O.out])
     try checkOutput(url.path, args)
     let steps = args[O.steps]
-    let chosen = try labels(args, classes: model.classes, count: steps)
-    guard args.has(O.from) == args.has(O.to) else { throw CLIError.usage("--from and --to go together (two images to walk between)") }
-    let latents: Tensor
+    let chosen = try labels(args, classes: model.classes, count: 1)?.first
+    let images: Tensor
+    var classes: [Int32] = []
     if let from = args[O.from], let to = args[O.to] {
         guard let vae = model as? VAE else {
             throw CLIError.usage("--from/--to need a VAE (a GAN has no encoder); use --from-seed/--to-seed")
         }
-        func encode(_ path: String) throws -> Tensor {
+        // Each end encoded under its own class (--label, else the one the model fits best), and
+        // the walk moves the class too, so that its ends reproduce the inputs.
+        func encode(_ path: String) throws -> (z: Tensor, label: Int32?) {
             let image = try loadSingle(
                 path, size: vae.config.height, channels: vae.config.channels, maxPixels: UInt64(args[Shared.maxPixels]))
-            return noGrad { vae.encode(image, labels: chosen.map { [$0[0]] }).mean.reshaped([vae.config.latent]) }
+            let label = vae.classes > 0 ? inferredLabel(vae, image, given: args[Shared.label], path: path, args) : nil
+            return (noGrad { vae.encode(image, labels: label.map { [$0] }).mean.reshaped([vae.config.latent]) }, label)
         }
-        latents = interpolateLatents(try encode(from), try encode(to), steps: steps)
+        let (a, b) = (try encode(from), try encode(to))
+        let latents = interpolateLatents(a.z, b.z, steps: steps)
+        if let la = a.label, let lb = b.label {
+            classes = [la, lb]
+            let weights = (0..<steps).flatMap { i -> [Float] in
+                let t = Float(i) / Float(steps - 1)
+                return (0..<vae.classes).map { c in (c == la ? 1 - t : 0) + (c == lb ? t : 0) }
+            }
+            images = noGrad { vae.decode(latents, classWeights: Tensor(weights, shape: [steps, vae.classes])) }
+        } else {
+            images = model.decodeImages(latents, labels: nil)
+        }
     } else {
         var a = RNG(seed: args[O.fromSeed], stream: "latent")
         var b = RNG(seed: args[O.toSeed], stream: "latent")
-        latents = interpolateLatents(model.drawLatent(rng: &a), model.drawLatent(rng: &b), steps: steps)
+        let latents = interpolateLatents(model.drawLatent(rng: &a), model.drawLatent(rng: &b), steps: steps)
+        // A seed walk keeps one class: --label, else one drawn from the first seed.
+        var pick = RNG(seed: args[O.fromSeed], stream: "label")
+        let label = chosen ?? (model.classes > 0 ? Int32(pick.next() % UInt64(model.classes)) : nil)
+        classes = label.map { [$0] } ?? []
+        images = model.decodeImages(latents, labels: label.map { Array(repeating: $0, count: steps) })
     }
-    let images = model.decodeImages(latents, labels: chosen)
     var strip = Image.grid(images, columns: steps)
-    strip.text = metadata(model: folder, seed: args[O.fromSeed], label: chosen?.first, index: nil)
+    strip.text = metadata(model: folder, seed: args[O.fromSeed], label: classes.first, index: nil)
     try PNG.write(strip, to: url)
-    if !args[Shared.quiet] { printError("gen-image: wrote a \(steps)-step latent walk to \(url.path)") }
+    if !args[Shared.quiet] {
+        let walk = classes.count == 2 && classes[0] != classes[1] ? " from class \(classes[0]) to \(classes[1])" : ""
+        printError("gen-image: wrote a \(steps)-step latent walk\(walk) to \(url.path)")
+    }
+}
+
+/// The class to encode `image` under: `given` (--label), else the class whose negative ELBO is
+/// lowest, said on stderr.
+func inferredLabel(_ vae: VAE, _ image: Tensor, given: Int?, path: String, _ args: Arguments) -> Int32 {
+    if let given { return Int32(given) }
+    let label = vae.bestFittingClass(image)
+    if !args[Shared.quiet] { printError("gen-image: \(path): class \(label), the one the model explains best (--label to choose)") }
+    return label
 }
 
 /// One PNG as a batch of one `[1, C, size, size]`.
@@ -177,7 +209,8 @@ func reconstruct(_ args: Arguments) throws {
     guard let vae = model as? VAE else { throw CLIError.usage("reconstruct needs a VAE bundle (it encodes the image)") }
     let c = vae.config
     let x = try loadSingle(input, size: c.height, channels: c.channels, maxPixels: UInt64(args[Shared.maxPixels]))
-    let label = try labels(args, classes: vae.classes, count: 1)
+    _ = try labels(args, classes: vae.classes, count: 1)  // checks --label against the model
+    let label = vae.classes > 0 ? [inferredLabel(vae, x, given: args[Shared.label], path: input, args)] : nil
     var output: Tensor
     if let maskPath = args[O.mask] {
         // Inpainting: fit the latent to the visible pixels (mask white = missing), then fill the hole.

@@ -172,6 +172,35 @@ final class GenImageTests: XCTestCase {
         }
     }
 
+    /// The shipped CVAE infers the class of a digit it is not told (here a 7 and a 3 of MNIST's test
+    /// set): reconstructing without --label gives the same bytes as with the right label, and a
+    /// walk between a 3 and an 8 starts and ends at their reconstructions.
+    func testCVAEInfersTheClassOfItsInput() throws {
+        let seven = "samples/augment/mnist-100/7/t10k-00000.png"
+        let three = "samples/augment/mnist-100/3/t10k-00018.png"
+        let eight = "samples/augment/mnist-100/8/t10k-00061.png"
+        guard FileManager.default.fileExists(atPath: seven), FileManager.default.fileExists(atPath: "SharedModels/image-mnist-cvae")
+        else { throw XCTSkip("run from the repository root (samples and SharedModels)") }
+        func reconstruction(_ input: String, _ extra: [String]) throws -> Image {
+            let out = dir.appendingPathComponent("r\(extra.joined()).png")
+            try run(["--in", input, "--out", out.path, "--quiet", "--force"] + extra, reconstructCommand)
+            return try PNG.read(out)
+        }
+        XCTAssertEqual(try reconstruction(seven, []), try reconstruction(seven, ["--label", "7"]))
+        XCTAssertNotEqual(try reconstruction(seven, []), try reconstruction(seven, ["--label", "9"]))
+        let strip = dir.appendingPathComponent("walk.png")
+        try run(["--from", three, "--to", eight, "--steps", "4", "--out", strip.path, "--quiet"], interpolateCommand)
+        let walk = try PNG.read(strip)
+        // Frame k of a grid with 2-pixel padding starts at x = 2 + 30k; a reconstruction's output is frame 1.
+        func frame(_ image: Image, _ k: Int) -> [UInt8] {
+            (0..<28).flatMap { y in (0..<28).map { x in image.pixels[((2 + y) * image.width + 2 + 30 * k + x) * image.channels] } }
+        }
+        for (k, (input, label)) in [(0, (three, "3")), (3, (eight, "8"))] {
+            let ends = zip(frame(walk, k), frame(try reconstruction(input, ["--label", label]), 1))
+            XCTAssertLessThanOrEqual(ends.map { abs(Int($0) - Int($1)) }.max()!, 1, "frame \(k)")
+        }
+    }
+
     /// Users' folders: junk is never data nor a class; whatever cannot be read is named and, with
     /// --skip-bad, skipped; alpha is composited over black.
     func testFoldersAsUsersHaveThem() throws {

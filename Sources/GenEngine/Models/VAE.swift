@@ -129,6 +129,48 @@ public final class VAE: Module {
         return Tensor.concat([x, Tensor.oneHot(labels, classes: config.classes)], axis: 1)
     }
 
+    /// Images in [0, 1] for latents `[N, latent]` under a mix of classes: `classWeights`
+    /// `[N, classes]` in place of one-hot labels (rows summing to 1 walk between classes).
+    public func decode(_ z: Tensor, classWeights: Tensor) -> Tensor {
+        precondition(classWeights.shape == [z.shape[0], config.classes], "decode: classWeights must be [N, \(config.classes)]")
+        let raw = decoder(decoderInput(Tensor.concat([z, classWeights], axis: 1)))
+        return config.likelihood == .bernoulli ? raw.sigmoid() : raw.clamped(min: 0, max: 1)
+    }
+
+    /// The negative ELBO (nats) of one image `[1, C, H, W]` under each class, `[classes]`, with the
+    /// posterior mean as the latent (no sampling): the lower, the better the class explains the
+    /// image. How a class-conditional VAE classifies by its own likelihood (Kingma et al. 2014,
+    /// "Semi-supervised learning with deep generative models", M2).
+    public func negativeELBOPerClass(_ x: Tensor) -> [Float] {
+        precondition(config.classes > 0 && x.shape.count == 4 && x.shape[0] == 1, "negativeELBOPerClass: one image, a conditional VAE")
+        let k = config.classes
+        let labels = (0..<k).map(Int32.init)
+        let batch = Tensor.concat(Array(repeating: x, count: k))
+        return noGrad {
+            let (mu, logVar) = encode(batch, labels: labels)
+            let raw = decodeRaw(mu, labels: labels).reshaped([k, -1])
+            let flat = batch.reshaped([k, -1])
+            let reconstruction: Tensor
+            switch config.likelihood {
+            case .bernoulli: reconstruction = (raw.softplus() - flat * raw).sum(axis: 1)
+            case .gaussian:
+                let s = config.gaussianStd
+                let constant = Float(config.inputSize) * (Foundation.log(s) + 0.5 * Foundation.log(2 * Float.pi))
+                reconstruction = (raw - flat).square().sum(axis: 1) * (0.5 / (s * s)) + constant
+            }
+            // KL(N(mu, σ²) ‖ N(0, 1)) per example: ½ Σ (mu² + σ² − log σ² − 1).
+            let kl = ((mu.square() + logVar.exp() - logVar - 1) * 0.5).sum(axis: 1)
+            return (reconstruction + kl * config.beta).scalars
+        }
+    }
+
+    /// The class whose negative ELBO is lowest for one image `[1, C, H, W]` (see
+    /// `negativeELBOPerClass`).
+    public func bestFittingClass(_ x: Tensor) -> Int32 {
+        let scores = negativeELBOPerClass(x)
+        return Int32(scores.indices.min { scores[$0] < scores[$1] }!)
+    }
+
     /// Posterior mean and log-variance `[N, latent]` of images `[N, C, H, W]`.
     public func encode(_ x: Tensor, labels: [Int32]? = nil) -> (mean: Tensor, logVariance: Tensor) {
         let h = withLabels(encoder(x), labels)
