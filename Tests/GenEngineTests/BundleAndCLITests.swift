@@ -146,6 +146,15 @@ final class BundleAndCLITests: XCTestCase {
         positionals: [Positional("PROMPT", help: "Text to continue.", optional: true)],
         subcommands: [Command("train", abstract: "Train.", options: [epochs, arch, metre])])
 
+    /// A resumed run's ETA is timed on the steps it did itself: 100 steps in 50 s from step 9,000
+    /// of 28,000 leave 18,900 steps, 9,450 s (not 50 s spread over all 9,100 steps).
+    func testProgressETACountsOnlyThisRunsSteps() {
+        XCTAssertEqual(Progress.eta(elapsed: 50, done: 9_100, startedAt: 9_000, total: 28_000), 9_450, accuracy: 1e-9)
+        XCTAssertEqual(Progress.eta(elapsed: 50, done: 100, startedAt: 0, total: 200), 50, accuracy: 1e-9)
+        XCTAssertEqual(Progress.eta(elapsed: 3, done: 9_000, startedAt: 9_000, total: 28_000), 0)
+        XCTAssertEqual(Progress.clock(9_450), "2:37:30")
+    }
+
     func testParsingTypedValuesAndErrors() throws {
         typealias T = BundleAndCLITests
         guard case .run(let path, let args) = try CLI.parse(["--seed=7", "-q", "hello", "--stop", "a", "--stop", "b"], root: root) else {

@@ -6,15 +6,19 @@ public final class Progress {
     public let total: Int
     public let label: String
     let quiet: Bool, isTerminal: Bool, interval: Double
+    /// Units already done when this run started (a resumed training's step): the ETA is timed on
+    /// the units this run does.
+    let startedAt: Int
     let start = Date()
     var lastPrint = Date.distantPast
 
-    public init(total: Int, label: String, quiet: Bool = false, interval: Double = 5) {
+    public init(total: Int, label: String, quiet: Bool = false, interval: Double = 5, startedAt: Int = 0) {
         self.total = max(total, 1)
         self.label = label
         self.quiet = quiet
         self.isTerminal = isatty(STDERR_FILENO) != 0
         self.interval = interval
+        self.startedAt = startedAt
     }
 
     /// Reports that `done` of `total` units are finished, with an optional note (e.g. the loss).
@@ -25,7 +29,7 @@ public final class Progress {
         guard finished || now.timeIntervalSince(lastPrint) >= (isTerminal ? 0.1 : interval) else { return }
         lastPrint = now
         let elapsed = now.timeIntervalSince(start)
-        let eta = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
+        let eta = Progress.eta(elapsed: elapsed, done: done, startedAt: startedAt, total: total)
         let pct = Int(100 * Double(done) / Double(total))
         let tail = "\(done)/\(total) \(Progress.clock(elapsed)) eta \(Progress.clock(eta))\(note.isEmpty ? "" : " " + note)"
         if isTerminal {
@@ -36,6 +40,12 @@ public final class Progress {
         } else {
             FileHandle.standardError.write(Data("\(label): \(pct)% \(tail)\n".utf8))
         }
+    }
+
+    /// Seconds left: the units still to do at the pace of those done since `startedAt` (0 before
+    /// any is done).
+    static func eta(elapsed: Double, done: Int, startedAt: Int, total: Int) -> Double {
+        done > startedAt ? elapsed / Double(done - startedAt) * Double(max(total - done, 0)) : 0
     }
 
     static func clock(_ seconds: Double) -> String {

@@ -139,7 +139,7 @@ public final class Trainer<M: Module> {
         let schedule = CosineSchedule(
             peak: config.learningRate, minimum: config.minLearningRate,
             warmup: config.warmupSteps, total: config.steps)
-        let progress = Progress(total: config.steps, label: "training", quiet: quiet)
+        let progress = Progress(total: config.steps, label: "training", quiet: quiet, startedAt: state.step)
         let start = Date()
         let previousSeconds = records.last?.seconds ?? 0
         var lastLoss: Double?
