@@ -240,7 +240,7 @@ func augmentImages(_ args: Arguments) throws {
     try makeFolder(outRoot)
     if args[ImagesOptions.resume] { removeStaleTemporaryFiles(outRoot) }
     // Written as the images are, and renamed into place only when the run ends.
-    let manifest = try StreamedOutput(path: manifestURL.path)
+    let manifest = try StreamedFile(manifestURL)
 
     let workers = args[ImagesOptions.workers] ?? Threads.count
     let quiet = args[ImagesOptions.quiet]

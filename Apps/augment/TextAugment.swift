@@ -154,7 +154,7 @@ func augmentText(_ args: Arguments) throws {
     let reader = try open()
     let writer = TextRowWriter(
         format: format, textColumn: reader.header.flatMap { $0.firstIndex(of: field) } ?? 0, provenanceField: provenance)
-    let output = try StreamedOutput(path: out)
+    let output = try StreamedFile(URL(fileURLWithPath: out))
     if shard.index == 0 { try output.write(writer.headerLine(reader.header)) }
     let (copies, seed, originals) = (args[O.copies], args[O.seed], !args[O.noOriginals])
     let workers = args[O.workers] ?? Threads.count

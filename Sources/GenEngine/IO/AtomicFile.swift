@@ -5,48 +5,16 @@ import Foundation
 /// (`/dev/null`, `/dev/stdout`, a named pipe) is written directly. A symbolic link's target is
 /// written, and the link kept. A regular file is written atomically: the data goes to a temporary
 /// file in the same folder, is flushed to disk, then renamed over the destination, so a crash
-/// never leaves a partial file.
+/// never leaves a partial file. `StreamedFile` writes the same way in pieces.
 public enum AtomicFile {
     /// Writes `data` to `url`. Throws `IOFailure.cannotCreate` naming the path and the reason.
     /// `durable: false` skips the flush to disk: the file is still never seen half-written by a
     /// reader or after the process is killed, only a power loss may lose it (for tools that write
     /// thousands of small files and can redo them with `--resume`).
     public static func write(_ data: Data, to url: URL, durable: Bool = true) throws {
-        if url.relativePath == "-" {
-            FileHandle.standardOutput.write(data)
-            return
-        }
-        let target = url.resolvingSymlinksInPath()
-        var info = stat()
-        if stat(target.path, &info) == 0 && (info.st_mode & S_IFMT == S_IFCHR || info.st_mode & S_IFMT == S_IFIFO) {
-            guard let handle = FileHandle(forWritingAtPath: target.path) else {
-                throw IOFailure.cannotCreate(url.path, reason: String(cString: strerror(errno)))
-            }
-            defer { try? handle.close() }
-            do { try handle.write(contentsOf: data) } catch {
-                throw IOFailure.cannotCreate(url.path, reason: error.localizedDescription)
-            }
-            return
-        }
-        let dir = target.deletingLastPathComponent()
-        let temp = dir.appendingPathComponent(".\(target.lastPathComponent).tmp-\(getpid())")
-        guard FileManager.default.createFile(atPath: temp.path, contents: nil) else {
-            throw IOFailure.cannotCreate(url.path, reason: "cannot create a file in \(dir.path)")
-        }
-        do {
-            let handle = try FileHandle(forWritingTo: temp)
-            defer { try? handle.close() }
-            try handle.write(contentsOf: data)
-            if durable { try handle.synchronize() }
-        } catch {
-            try? FileManager.default.removeItem(at: temp)
-            throw IOFailure.cannotCreate(url.path, reason: error.localizedDescription)
-        }
-        guard rename(temp.path, target.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temp)
-            throw IOFailure.cannotCreate(url.path, reason: reason)
-        }
+        let file = try StreamedFile(url, durable: durable)
+        try file.write(data)
+        try file.commit()
     }
 
     /// Reads a whole file, or standard input for `-`.

@@ -1,31 +1,33 @@
-// An output file written as it is produced that still appears whole or not at all.
 import Foundation
-import GenEngine
 
-/// Text written in pieces to `--out` with `AtomicFile`'s rules: `-` is standard output; a
-/// character device or FIFO is written directly; a symbolic link's target is written; a regular
-/// file is written to a temporary file beside it (`.<name>.tmp-<pid>`), flushed and renamed over
-/// the destination by `commit()`, so that an error or an interrupt never leaves a partial file
-/// (the temporary file is removed by `discard()` or when the object goes away uncommitted).
-/// Writes are buffered in 1 MiB pieces. Errors: `IOFailure.cannotCreate` (exit 73).
-final class StreamedOutput {
+/// An output written in pieces as it is produced that still appears whole or not at all, with
+/// `AtomicFile`'s rules: `-` is standard output; a character device or FIFO is written directly;
+/// a symbolic link's target is written; a regular file is written to a temporary file beside it
+/// (`.<name>.tmp-<pid>`), flushed to disk (unless `durable` is false) and renamed over the
+/// destination by `commit()`, so that an error or an interrupt never leaves a partial file (the
+/// temporary file is removed by `discard()` or when the object goes away uncommitted). Writes are
+/// buffered in 1 MiB pieces. Errors: `IOFailure.cannotCreate` (exit 73) naming the path.
+public final class StreamedFile {
     /// The destination as given.
-    let path: String
+    public let path: String
     /// Whether the destination only changes at `commit()` (false for stdout, devices and FIFOs).
-    let isAtomic: Bool
+    public let isAtomic: Bool
     private let handle: FileHandle
     private let target: URL
     private let temp: URL?
+    private let durable: Bool
     private var pending = Data()
     private var finished = false
 
-    init(path: String) throws {
-        self.path = path
-        if path == "-" {
+    /// Opens `url` for writing (`URL(fileURLWithPath: "-")` is standard output).
+    public init(_ url: URL, durable: Bool = true) throws {
+        path = url.relativePath == "-" ? "-" : url.path
+        self.durable = durable
+        if url.relativePath == "-" {
             (handle, target, temp, isAtomic) = (FileHandle.standardOutput, URL(fileURLWithPath: "/dev/stdout"), nil, false)
             return
         }
-        target = URL(fileURLWithPath: path).resolvingSymlinksInPath()
+        target = url.resolvingSymlinksInPath()
         var info = stat()
         if stat(target.path, &info) == 0 && (info.st_mode & S_IFMT == S_IFCHR || info.st_mode & S_IFMT == S_IFIFO) {
             guard let h = FileHandle(forWritingAtPath: target.path) else {
@@ -44,11 +46,14 @@ final class StreamedOutput {
 
     deinit { discard() }
 
-    /// Appends `text` (UTF-8).
-    func write(_ text: String) throws {
-        pending.append(contentsOf: text.utf8)
+    /// Appends `data`.
+    public func write(_ data: Data) throws {
+        pending.append(data)
         if pending.count >= 1 << 20 { try flush() }
     }
+
+    /// Appends `text` (UTF-8).
+    public func write(_ text: String) throws { try write(Data(text.utf8)) }
 
     private func flush() throws {
         guard !pending.isEmpty else { return }
@@ -58,12 +63,12 @@ final class StreamedOutput {
 
     /// Writes what is buffered and, for a regular file, flushes it to disk and renames it over
     /// the destination.
-    func commit() throws {
+    public func commit() throws {
         try flush()
         finished = true
         guard let temp else { return }
         do {
-            try handle.synchronize()
+            if durable { try handle.synchronize() }
             try handle.close()
         } catch {
             try? FileManager.default.removeItem(at: temp)
@@ -77,7 +82,7 @@ final class StreamedOutput {
     }
 
     /// Drops a regular file's temporary file (the destination is left as it was); idempotent.
-    func discard() {
+    public func discard() {
         guard !finished else { return }
         finished = true
         guard let temp else { return }
