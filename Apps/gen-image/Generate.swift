@@ -67,7 +67,8 @@ func sample(_ args: Arguments) throws {
             throw IOFailure.cannotCreate(out.path, reason: error.localizedDescription)
         }
     }
-    for target in targets + (args[O.stats].map { [$0] } ?? []) { try checkOutput(target, args) }
+    for target in targets { try checkOutput(target, args) }
+    if let stats = args[O.stats] { try OutputOptionGroup.check([stats], force: args[Shared.force]) }
     let started = Date()
     let folder = try modelFolder(args, default: defaultGenerator)
     let (model, _) = try loadImageGenerator(folder, for: "generate images", families: [Classifier.self])

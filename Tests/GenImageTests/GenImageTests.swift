@@ -139,7 +139,9 @@ final class GenImageTests: XCTestCase {
             XCTAssertEqual(CLIError(from: $0).code, .usage)
         }
         let grid = dir.appendingPathComponent("grid.png")
-        try run(["--model", bundle.path, "--count", "4", "--grid", grid.path], sampleCommand)
+        let stats = dir.appendingPathComponent("stats.json")
+        try run(["--model", bundle.path, "--count", "4", "--grid", grid.path, "--stats", stats.path], sampleCommand)
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(contentsOf: stats)) as? [String: Any])?["count"] as? Int, 4)
         let small = try PNG.read(grid)
         XCTAssertEqual(small.width, 2 * 10 + 2)
         // --scale 3: each pixel a 3×3 block of the same grid.
