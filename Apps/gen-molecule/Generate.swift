@@ -41,7 +41,8 @@ func generateMolecules(_ args: Arguments) throws {
     let model = try MoleculeModel(loading: args[O.model])
     let known = try args[O.train].map(canonicalForms) ?? []
     let sampler = MoleculeSampler(
-        model: model, sampling: O.sampling.sampling(args), maxLength: args[O.maxLength], constrained: args[O.constrained],
+        model: model, sampling: O.sampling.sampling(args), repetitionPenalty: args[O.sampling.repetitionPenalty],
+        maxLength: args[O.maxLength], constrained: args[O.constrained],
         seed: args[O.sampling.seed])
     let csv = args[O.format] == .csv
     let toStdout = out == "-"

@@ -36,15 +36,20 @@ final class NLLRecorder: LogitsProcessor {
 struct MoleculeSampler {
     let model: MoleculeModel
     let sampling: SamplingOptions
+    /// CTRL's repetition penalty (1: none).
+    let repetitionPenalty: Float
     let maxLength: Int
     let constrained: Bool
     let seed: UInt64
     let batch: Int
     private let kinds: [SMILESTokenKind]
 
-    init(model: MoleculeModel, sampling: SamplingOptions, maxLength: Int, constrained: Bool, seed: UInt64, batch: Int = 128) {
-        (self.model, self.sampling, self.maxLength, self.constrained, self.seed, self.batch) =
-            (model, sampling, maxLength, constrained, seed, batch)
+    init(
+        model: MoleculeModel, sampling: SamplingOptions, repetitionPenalty: Float = 1, maxLength: Int, constrained: Bool, seed: UInt64,
+        batch: Int = 128
+    ) {
+        (self.model, self.sampling, self.repetitionPenalty, self.maxLength, self.constrained, self.seed, self.batch) =
+            (model, sampling, repetitionPenalty, maxLength, constrained, seed, batch)
         kinds = SMILESGrammar.kinds(of: model.tokenizer)
     }
 
@@ -62,7 +67,10 @@ struct MoleculeSampler {
                 let (kinds, maxLength) = (kinds, maxLength)
                 factories.append { SMILESGrammar(kinds: kinds, maxLength: maxLength) }
             }
-            options.append(GenerationOptions(sampling: sampling, maxTokens: maxLength + 1, stopSequences: [[end]], processors: factories))
+            options.append(
+                GenerationOptions(
+                    sampling: sampling, maxTokens: maxLength + 1, stopSequences: [[end]], repetitionPenalty: repetitionPenalty,
+                    processors: factories))
         }
         var rngs = attempts.map { RNG(seed: seed, stream: "sample-\($0)") }
         let results = model.model.generate(prompts: Array(repeating: [end], count: attempts.count), options: options, rngs: &rngs)

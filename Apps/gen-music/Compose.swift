@@ -10,8 +10,9 @@ let defaultModel = "music-bach-lstm"
 struct CompositionRequest {
     var bars: Int, beatsPerBar: Int, key: MusicKey?, cadence: Bool
     var forbidParallels = true
-    /// How tokens are drawn (temperature, top-k, top-p, min-p).
+    /// How tokens are drawn (temperature, top-k, top-p, min-p) and CTRL's repetition penalty.
     var sampling: SamplingOptions
+    var repetitionPenalty: Float = 1
     /// The primer's cells per voice and step, and its key (nil: no primer).
     var primer: (cells: [[ChoraleTokens.Cell?]], bars: Int, key: MusicKey)?
 
@@ -26,6 +27,7 @@ struct CompositionRequest {
             sampling: sampling,
             maxTokens: bars * (stepsPerBar * ChoraleTokens.voices + 1) + 2,
             stopSequences: [[ChoraleTokens.end]],
+            repetitionPenalty: repetitionPenalty,
             processors: [
                 { [self] in
                     ChoraleGrammar(
@@ -86,6 +88,7 @@ extension CompositionRequest {
         }
         self.init(bars: args[O.bars], beatsPerBar: beats ?? 4, key: key, cadence: args[O.cadence], sampling: O.sampling.sampling(args))
         forbidParallels = !args[O.allowParallels]
+        repetitionPenalty = args[O.sampling.repetitionPenalty]
         if let path = args[O.primer] {
             let primer = try Score(midi: try readMIDI(path), voices: 4)
             guard [3, 4].contains(primer.beatsPerBar), !primer.voices.allSatisfy(\.isEmpty) else {
@@ -99,6 +102,10 @@ extension CompositionRequest {
             }
             beatsPerBar = primer.beatsPerBar
             self.primer = (try primerCells(primer, bars: primer.bars), primer.bars, primer.key)
+            if let key, key != primer.key, !args[O.output.quiet] {
+                printError(
+                    "gen-music: warning: --key \(key) differs from the primer's \(primer.key); its notes are kept, the rest is in \(key)")
+            }
         }
     }
 }
@@ -160,9 +167,11 @@ func composeCommand(_ args: Arguments) throws {
     }
     let seconds = Date().timeIntervalSince(started)
     if outPath != "-" && !args[O.output.quiet] {
+        let keys = Set(scores.map(\.key.description))
         printError(
             "gen-music: wrote " + (count == 1 ? names[0] : "\(count) pieces as \(names[0]) …")
                 + ", \(request.bars) bars of \(request.beatsPerBar)/4"
+                + (keys.count == 1 ? ", key \(keys.first!)" : ", \(keys.count) keys (each piece's in --stats)")
                 + String(format: " in %.2f s (model loaded in %.2f s)", seconds, loadSeconds)
                 + (args.has(O.output.out) ? "" : " (pass --out to choose the file)"))
     }

@@ -24,16 +24,13 @@ enum GenerateOptions {
         count: 1, maxCount: 10_000, seedHelp: "Random seed; the same seed gives the same text.",
         temperatureHelp: "Sampling temperature: below 1 is safer, above 1 more surprising; 0 is greedy.",
         countHelp: "Separate samples, decoded together in one batch.", tokenFilters: true)
-    static let repetitionPenalty = Opt.float(
-        "repetition-penalty", "R", default: 1, in: 0.01...10,
-        help: "Divide the logits of the last 64 tokens' ids by R (above 1 repeats less; CTRL's penalty).")
     static let stop = Opt.list("stop", "TEXT", help: "End a sample where this text appears (it is not printed).")
     static let stats = Opt.string("stats", "FILE.json", help: "Write tokens, tokens/s, time to first token, seed and model as JSON.")
     static let quiet = Opt.flag("quiet", help: "Do not report the model and the speed on stderr.")
     static let force = Opt.flag("force", help: "Replace an existing --stats file.")
     static let skipUnknown = Opt.flag("skip-unknown", help: "Leave out prompt characters the model's vocabulary lacks instead of stopping.")
     static let all: [any OptionConvertible] =
-        [Shared.model, promptFile, maxTokens, repetitionPenalty, stop, stats, force, quiet, skipUnknown, Shared.lossy] + sampling.options
+        [Shared.model, promptFile, maxTokens, stop, stats, force, quiet, skipUnknown, Shared.lossy] + sampling.options
 }
 
 /// The options of `train`.

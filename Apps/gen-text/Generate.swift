@@ -97,7 +97,7 @@ func generateCommand(_ args: Arguments) throws {
     }
     let maxTokens = args[O.maxTokens]
     var options = GenerationOptions(
-        sampling: O.sampling.sampling(args), maxTokens: maxTokens, repetitionPenalty: args[O.repetitionPenalty])
+        sampling: O.sampling.sampling(args), maxTokens: maxTokens, repetitionPenalty: args[O.sampling.repetitionPenalty])
     let stops = args[O.stop]
     let base = RNG(seed: seed, stream: "gen-text")
     var rngs = (0..<count).map { base.stream("sample-\($0)") }

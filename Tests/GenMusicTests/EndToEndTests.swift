@@ -84,6 +84,9 @@ final class EndToEndTests: XCTestCase {
             XCTAssertThrowsError(try run(args, root)) { XCTAssertTrue("\($0)".contains("already exists")) }
             try run(args + ["--force"], root)
             XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: song)), before)
+            // The repetition penalty reaches the decoder: the same seed draws another piece.
+            try run(args + ["--force", "--repetition-penalty", "3"], root)
+            XCTAssertNotEqual(try Data(contentsOf: URL(fileURLWithPath: song)), before)
             try run(["--model", bundle, "--bars", "6", "--key", "Am", "--cadence", "--seed", "6", "--out", song, "--force"], root)
             XCTAssertNotEqual(try Data(contentsOf: URL(fileURLWithPath: song)), before)
             // Continue the piece's first bars from the written file: they come back note for note.

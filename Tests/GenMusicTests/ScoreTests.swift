@@ -184,6 +184,10 @@ final class ScoreTests: XCTestCase {
         let outer = score.midiFile(tempo: 90, programs: [52, 52, 52, 32], voiceIndices: [0, 3])
         XCTAssertEqual(outer.tracks.map(\.name), ["test", "Soprano", "Bass"])
         XCTAssertTrue(outer.tracks[2].events.contains { $0.kind == .programChange(channel: 3, program: 32) })
+        // inspect names each track's program as General MIDI does.
+        let lines = inspection(of: file, path: "x.mid")
+        XCTAssertTrue(lines[3].hasPrefix("  track 1 'Soprano'") && lines[3].hasSuffix(", program 52 (Choir Aahs)"), lines[3])
+        XCTAssertTrue(lines[6].hasSuffix(", program 32 (Acoustic Bass)"), lines[6])
     }
 
     /// music21 (PyPI) as an optional oracle: parts, bars, metre, key signature and notes as written.

@@ -42,11 +42,15 @@ public struct SamplingOptionGroup {
     public let seed: Opt<UInt64>
     public let temperature: Opt<Float>
     public let count: Opt<Int>
-    /// Token filters (sequence models only): top-k, top-p (nucleus), min-p.
+    /// Token filters (sequence models only): top-k, top-p (nucleus), min-p, and the repetition penalty.
     public let topK = Opt.int("top-k", "K", in: 1...1_000_000, help: "Sample only among the K most likely tokens.")
     public let topP = Opt.float(
         "top-p", "P", in: 0...1, help: "Sample only among the most likely tokens whose probabilities add up to P (nucleus).")
     public let minP = Opt.float("min-p", "P", in: 0...1, help: "Drop tokens less likely than P times the most likely one.")
+    /// CTRL's repetition penalty (Keskar et al. 2019), for `GenerationOptions.repetitionPenalty`.
+    public let repetitionPenalty = Opt.float(
+        "repetition-penalty", "R", default: 1, in: 0.01...10,
+        help: "Divide the positive logits of the last 64 tokens' ids by R, multiply negative ones (above 1 repeats less).")
     let tokenFilters: Bool
 
     /// - Parameters: `tokenFilters`: whether `--top-k/--top-p/--min-p` apply (sequence models).
@@ -61,7 +65,7 @@ public struct SamplingOptionGroup {
     }
 
     public var options: [any OptionConvertible] {
-        [seed, temperature, count] + (tokenFilters ? [topK, topP, minP] as [any OptionConvertible] : [])
+        [seed, temperature, count] + (tokenFilters ? [topK, topP, minP, repetitionPenalty] as [any OptionConvertible] : [])
     }
 
     /// The engine's sampling settings from the command line.
