@@ -38,16 +38,20 @@ struct CompositionRequest {
     }
 }
 
-/// `count` pieces, piece i drawn from the generator stream "piece-i" of `seed`.
-func compose(_ model: any SequenceModel, _ request: CompositionRequest, count: Int, seed: UInt64) -> [Score] {
+/// Pieces `pieces` (any range), piece i drawn from the generator stream "piece-i" of `seed`, in
+/// one decoding batch: a piece is the same whatever the batch it is decoded in.
+func compose(_ model: any SequenceModel, _ request: CompositionRequest, pieces: Range<Int>, seed: UInt64) -> [Score] {
     let base = RNG(seed: seed, stream: "gen-music")
-    var rngs = (0..<count).map { base.stream("piece-\($0)") }
+    var rngs = pieces.map { base.stream("piece-\($0)") }
     let prompt = request.prompt
     let out = model.generate(
-        prompts: Array(repeating: prompt, count: count), options: (0..<count).map { _ in request.options() },
+        prompts: Array(repeating: prompt, count: pieces.count), options: pieces.map { _ in request.options() },
         rngs: &rngs)
     return out.map { ChoraleTokens.decode(prompt + $0.tokens) }
 }
+
+/// Pieces decoded per batch: memory stays flat in --count, and each batch is written before the next.
+let compositionChunk = 64
 
 /// The cells a primer fixes: its first `bars` bars, voice by voice (1 voice → soprano, 2 → soprano
 /// and bass, 3 → soprano, alto, bass); the voices it lacks, or leaves silent, stay free.
@@ -152,22 +156,32 @@ func composeCommand(_ args: Arguments) throws {
     let loadSeconds = Date().timeIntervalSince(loading)
 
     let started = Date()
-    let scores = compose(model, request, count: count, seed: seed)
     let roles = MusicMetrics.roles(voices)
     var pieces: [CompositionStats.Piece] = []
-    for (i, var score) in scores.enumerated() {
-        score.title = "GenSuite chorale (seed \(seed)\(count > 1 ? ", piece \(i)" : ""))"
-        let midi = score.midiFile(tempo: tempo, programs: programs, voiceIndices: roles)
-        try AtomicFile.write(Data(midi.bytes()), to: URL(fileURLWithPath: names[i]))
-        var written = score
-        written.voices = roles.map { score.voices[$0] }
-        if let rolls { try PNG.write(PianoRoll.image(written), to: URL(fileURLWithPath: rolls[i])) }
-        let metrics = MusicMetrics.measure(written, key: request.key)
-        pieces.append(CompositionStats.Piece(file: names[i], key: score.key.description, metrics: metrics))
+    let progress = Progress(total: count, label: "pieces", quiet: args[O.output.quiet] || count <= compositionChunk)
+    Interrupt.begin()
+    for start in stride(from: 0, to: count, by: compositionChunk) {
+        let chunk = start..<min(start + compositionChunk, count)
+        for (i, var score) in zip(chunk, compose(model, request, pieces: chunk, seed: seed)) {
+            score.title = "GenSuite chorale (seed \(seed)\(count > 1 ? ", piece \(i)" : ""))"
+            let midi = score.midiFile(tempo: tempo, programs: programs, voiceIndices: roles)
+            try AtomicFile.write(Data(midi.bytes()), to: URL(fileURLWithPath: names[i]))
+            var written = score
+            written.voices = roles.map { score.voices[$0] }
+            if let rolls { try PNG.write(PianoRoll.image(written), to: URL(fileURLWithPath: rolls[i])) }
+            let metrics = MusicMetrics.measure(written, key: request.key)
+            pieces.append(CompositionStats.Piece(file: names[i], key: score.key.description, metrics: metrics))
+        }
+        progress.update(chunk.upperBound)
+        if Interrupt.requested && chunk.upperBound < count {
+            throw CLIError(
+                "interrupted: \(chunk.upperBound) of \(count) pieces written (\(names[0]) …); the rest were not started", code: .interrupted
+            )
+        }
     }
     let seconds = Date().timeIntervalSince(started)
     if outPath != "-" && !args[O.output.quiet] {
-        let keys = Set(scores.map(\.key.description))
+        let keys = Set(pieces.map(\.key))
         printError(
             "gen-music: wrote " + (count == 1 ? names[0] : "\(count) pieces as \(names[0]) …")
                 + ", \(request.bars) bars of \(request.beatsPerBar)/4"

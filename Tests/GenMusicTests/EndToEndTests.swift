@@ -62,6 +62,11 @@ final class EndToEndTests: XCTestCase {
         XCTAssertThrowsError(try run(["--data", data, "--arch", "markov", "--out", markov], trainCommand)) {
             XCTAssertTrue("\($0)".contains("already exists"))
         }
+        // A piece is the same whatever the batch it is decoded in (--count decodes in chunks).
+        let model = try loadMusicModel(URL(fileURLWithPath: lstm)).model
+        let request = CompositionRequest(bars: 2, beatsPerBar: 4, key: nil, cadence: false, sampling: SamplingOptions())
+        let all = compose(model, request, pieces: 0..<12, seed: 3)
+        XCTAssertEqual(compose(model, request, pieces: 9..<12, seed: 3).map(\.voices), all[9...].map(\.voices))
         for (name, bundle) in [("lstm", lstm), ("markov", markov)] {
             let song = dir.appendingPathComponent("\(name).mid").path
             let stats = dir.appendingPathComponent("\(name).json").path
