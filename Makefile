@@ -93,6 +93,8 @@ install: release
 	  name=$$(basename $$m); install -d $(PREFIX)/share/gensuite/models/$$name; \
 	  find $$m -maxdepth 1 -type f ! -name '*.tmp*' -exec install -m 644 {} $(PREFIX)/share/gensuite/models/$$name/ \; ; \
 	done
+	install -d $(PREFIX)/share/gensuite/samples/data/shakespeare
+	install -m 644 samples/data/shakespeare/* $(PREFIX)/share/gensuite/samples/data/shakespeare/
 
 # Every ```sh block of README.md, as written and in order, in a temporary folder with the built
 # tools on PATH; blocks marked <!-- readme-check: skip (...) --> are skipped (scripts/readme_check.py).

@@ -4,7 +4,7 @@
 import Foundation
 import GenEngine
 
-/// The shipped Shakespeare sample, found beside the working directory or the executable.
+/// The shipped Shakespeare sample, found from any folder (`ShippedFile`).
 let defaultData = "samples/data/shakespeare/shakespeare_1mb.txt.gz"
 
 enum Options {
@@ -26,7 +26,8 @@ let root = Command(
     let steps = args[Options.steps]
     let quiet = args[Options.quiet]
     let out = URL(fileURLWithPath: args[Options.out])
-    let dataPath = args[Options.data]
+    let given = args[Options.data]
+    let dataPath = given == defaultData ? ShippedFile.locate(defaultData)?.path ?? given : given
     let text = String(decoding: try Gzip.readMaybeCompressed(URL(fileURLWithPath: dataPath)), as: UTF8.self)
     guard text.count > 10_000 else { throw CLIError.badData("\(dataPath): need at least 10,000 characters of text") }
 

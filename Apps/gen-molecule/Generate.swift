@@ -45,21 +45,11 @@ func generateMolecules(_ args: Arguments) throws {
         maxLength: args[O.maxLength], constrained: args[O.constrained],
         seed: args[O.sampling.seed])
     let csv = args[O.format] == .csv
-    let toStdout = out == "-"
-    var text = csv ? CSV.line(["smiles", "canonical", "nll", "valid", "reason"] + propertyColumns.map(\.rawValue)) : ""
+    // Lines go out as they are drawn: to stdout, or to a file that appears whole when the run ends.
+    let output = try StreamedFile(URL(fileURLWithPath: out))
     /// Writes one line (a CSV record already ends in its newline).
-    func emit(_ line: String) {
-        let ended = line.hasSuffix("\n") ? line : line + "\n"
-        if toStdout {
-            print(ended, terminator: "")
-        } else {
-            text += ended
-        }
-    }
-    if toStdout && csv {
-        print(text, terminator: "")
-        text = ""
-    }
+    func emit(_ line: String) throws { try output.write(line.hasSuffix("\n") ? line : line + "\n") }
+    if csv { try emit(CSV.line(["smiles", "canonical", "nll", "valid", "reason"] + propertyColumns.map(\.rawValue))) }
     func row(_ m: DrawnMolecule, _ p: MolecularProperties?) -> String {
         switch m.verdict {
         case .success(let v):
@@ -86,9 +76,10 @@ func generateMolecules(_ args: Arguments) throws {
                     valid += 1
                     seen.insert(v.canonical)
                 }
-                emit(csv ? row(m, nil) : m.smiles)
+                try emit(csv ? row(m, nil) : m.smiles)
                 written += 1
             }
+            try output.flush()
             progress.update(written)
         }
     } else {
@@ -108,14 +99,15 @@ func generateMolecules(_ args: Arguments) throws {
                     guard bounds.allSatisfy({ $0.holds(p) }) else { continue }
                     properties = p
                 }
-                emit(csv ? row(m, properties) : v.canonical)
+                try emit(csv ? row(m, properties) : v.canonical)
                 written += 1
             }
+            try output.flush()
             progress.update(written)
             block += shard.count
         }
     }
-    if !toStdout { try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: out)) }
+    try output.commit()
     let seconds = Date().timeIntervalSince(started)
     if let path = args[O.output.stats] {
         let stats = SamplingStats(

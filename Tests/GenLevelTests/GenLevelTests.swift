@@ -99,6 +99,32 @@ final class GenLevelTests: XCTestCase {
     }
 
     /// Tiled's own reader conventions, through pytmx where it is installed (an optional oracle).
+    /// `make install`'s layout works from any folder: the tool in `<prefix>/bin` finds its default
+    /// model in `<prefix>/share/gensuite/models`, with no checkout near it or the working directory.
+    func testInstalledToolFindsItsModel() throws {
+        guard ProcessInfo.processInfo.environment["GENSUITE_MODELS"] == nil else { throw XCTSkip("GENSUITE_MODELS is set") }
+        let prefix = FileManager.default.temporaryDirectory.appendingPathComponent("gensuite-install-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: prefix) }
+        let fm = FileManager.default
+        let bin = prefix.appendingPathComponent("bin")
+        let models = prefix.appendingPathComponent("share/gensuite/models")
+        let elsewhere = prefix.appendingPathComponent("work")
+        for dir in [bin, models, elsewhere] { try fm.createDirectory(at: dir, withIntermediateDirectories: true) }
+        let built = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("gen-level")
+        try fm.copyItem(at: built, to: bin.appendingPathComponent("gen-level"))
+        let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("SharedModels/level-smb-markov")
+        try fm.copyItem(at: shipped, to: models.appendingPathComponent("level-smb-markov"))
+        let run = try runProcess(bin.appendingPathComponent("gen-level"), ["--seed", "1"], in: elsewhere)
+        XCTAssertEqual(run.status, 0, run.err)
+        XCTAssertEqual(run.text.split(separator: "\n").count, 14)
+        // Without the models folder it says where it looked.
+        try fm.removeItem(at: models)
+        let missing = try runProcess(bin.appendingPathComponent("gen-level"), ["--seed", "1"], in: elsewhere)
+        XCTAssertEqual(missing.status, 66)
+        XCTAssertTrue(missing.err.contains("share/gensuite/models"), missing.err)
+    }
+
     func testTMXReadsInPytmxWhenInstalled() throws {
         let check = Process()
         check.executableURL = URL(fileURLWithPath: "/usr/bin/env")

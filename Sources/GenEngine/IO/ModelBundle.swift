@@ -274,21 +274,15 @@ public enum ModelBundle {
 
     /// The folder of a shipped default model, searched in this order: `$GENSUITE_MODELS/<name>`;
     /// `<prefix>/share/gensuite/models/<name>` beside an installed executable (`<prefix>/bin`, as
-    /// `make install PREFIX=…` lays it out); `SharedModels/<name>` in the working directory, beside
-    /// the executable, or up to four folders above either (a source checkout). Throws
+    /// `make install PREFIX=…` lays it out); `SharedModels/<name>` in the working directory or up
+    /// to four folders above it, then beside the executable or up to four above it (a source
+    /// checkout; `ShippedFile`). Throws
     /// `BundleError` (exit 66) naming where it looked.
     public static func locateDefault(_ name: String) throws -> URL {
         var roots: [URL] = []
         if let env = ProcessInfo.processInfo.environment["GENSUITE_MODELS"] { roots.append(URL(fileURLWithPath: env)) }
-        var exe = CLI.executableFolder
-        roots.append(exe.deletingLastPathComponent().appendingPathComponent("share/gensuite/models"))
-        var dir = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        for _ in 0..<5 {
-            roots.append(dir.appendingPathComponent("SharedModels"))
-            roots.append(exe.appendingPathComponent("SharedModels"))
-            dir = dir.deletingLastPathComponent()
-            exe = exe.deletingLastPathComponent()
-        }
+        roots.append(ShippedFile.installedRoot.appendingPathComponent("models"))
+        roots += ShippedFile.checkoutRoots.map { $0.appendingPathComponent("SharedModels") }
         for root in roots where FileManager.default.fileExists(atPath: root.appendingPathComponent(name).path) {
             return root.appendingPathComponent(name)
         }

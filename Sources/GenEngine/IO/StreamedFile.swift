@@ -55,7 +55,9 @@ public final class StreamedFile {
     /// Appends `text` (UTF-8).
     public func write(_ text: String) throws { try write(Data(text.utf8)) }
 
-    private func flush() throws {
+    /// Writes what is buffered: a reader of standard output, a device or a FIFO sees it now (a
+    /// regular file still changes only at `commit()`).
+    public func flush() throws {
         guard !pending.isEmpty else { return }
         do { try handle.write(contentsOf: pending) } catch { throw IOFailure.cannotCreate(path, reason: error.localizedDescription) }
         pending.removeAll(keepingCapacity: true)
