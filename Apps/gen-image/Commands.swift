@@ -59,8 +59,16 @@ enum SampleOptions {
     static let scale = Opt.int(
         "scale", default: 1, in: 1...32, help: "Enlarge each output N times (nearest pixels; --smooth for bilinear).")
     static let smooth = Opt.flag("smooth", help: "With --scale: bilinear enlargement instead of crisp pixels.")
+    static let seeds = Opt.intList(
+        "seeds", in: 0...Int(Int32.max),
+        help: "One image per seed, seed<NNNN>.png in --out (e.g. 0-35,40, as StyleGAN's generator): each from its own seed, "
+            + "its class --label or the seed mod the classes, so any one is made again alone.")
+    static let labels = Opt.intList(
+        "labels", in: 0...9999, limit: 1000, help: "A grid with one row per class (e.g. 0-9), --columns images each (default 8).")
     static let all: [any OptionConvertible] =
-        [Shared.model, Shared.label, grid, out, columns, stats, scale, smooth] + sampling.options + [Shared.force, Shared.quiet]
+        [Shared.model, Shared.label, labels, seeds, grid, out, columns, stats, scale, smooth] + sampling.options + [
+            Shared.force, Shared.quiet,
+        ]
 }
 
 enum InterpolateOptions {
@@ -121,7 +129,7 @@ let evalCommand = Command(
     "eval", abstract: "Quality numbers: negative ELBO, test accuracy, label accuracy, Fréchet distance.",
     options: [
         Shared.model, EvalOptions.data, EvalOptions.classifier, EvalOptions.samples, EvalOptions.json, EvalOptions.record, Shared.seed,
-        Shared.resize, Shared.skipBad, Shared.maxPixels,
+        Shared.resize, Shared.skipBad, Shared.maxPixels, Shared.quiet,
     ]
 ) { try evaluate($0) }
 

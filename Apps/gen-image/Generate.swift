@@ -51,7 +51,15 @@ func enlarged(_ image: Image, _ args: Arguments) -> Image {
 
 func sample(_ args: Arguments) throws {
     typealias O = SampleOptions
-    let count = args[O.sampling.count]
+    if let seeds = args[O.seeds] { return try sampleSeeds(seeds, args) }
+    // --labels: one grid row per label, --columns images each.
+    let rowLabels = args[O.labels]
+    if rowLabels != nil {
+        guard !args.has(O.sampling.count), !args.has(Shared.label), !args.has(O.out) else {
+            throw CLIError.usage("--labels draws a grid of one row per label (--columns per row); leave out --count, --label and --out")
+        }
+    }
+    let count = rowLabels.map { $0.count * (args[O.columns] ?? 8) } ?? args[O.sampling.count]
     let seed = args[O.sampling.seed]
     let toFiles = args[O.out] != nil && !args.has(O.grid)
     let targets =
@@ -72,7 +80,15 @@ func sample(_ args: Arguments) throws {
     let started = Date()
     let folder = try modelFolder(args, default: defaultGenerator)
     let (model, _) = try loadImageGenerator(folder, for: "generate images", families: [Classifier.self])
-    let chosen = try labels(args, classes: model.classes, count: count)
+    let chosen: [Int32]?
+    if let rowLabels {
+        guard model.classes > 0, let high = rowLabels.max(), high < model.classes else {
+            throw CLIError.usage("--labels needs a class-conditional model and classes in 0...\(max(model.classes - 1, 0))")
+        }
+        chosen = rowLabels.flatMap { Array(repeating: Int32($0), count: count / rowLabels.count) }
+    } else {
+        chosen = try labels(args, classes: model.classes, count: count)
+    }
     var rng = RNG(seed: seed, stream: "sample")
     let temperature = args[O.sampling.temperature]
     if toFiles {
@@ -100,7 +116,7 @@ func sample(_ args: Arguments) throws {
         if !args[Shared.quiet] { printError("gen-image: wrote \(count) images to \(args[O.out]!)/sample-\(seed)-*.png") }
     } else {
         let images = model.sampleImages(count, labels: chosen, temperature: temperature, rng: &rng)
-        let columns = args[O.columns] ?? Int(Double(count).squareRoot().rounded(.up))
+        let columns = rowLabels.map { count / $0.count } ?? args[O.columns] ?? Int(Double(count).squareRoot().rounded(.up))
         var grid = Image.grid(images, columns: columns)
         grid.text = metadata(model: folder, seed: seed, label: args[Shared.label].map(Int32.init), index: nil)
         try PNG.write(enlarged(grid, args), to: URL(fileURLWithPath: targets[0]))
@@ -110,6 +126,52 @@ func sample(_ args: Arguments) throws {
         let stats = SampleStats(
             model: folder.path, seed: seed, count: count, labels: chosen?.map(Int.init), files: targets,
             temperature: Double(args[O.sampling.temperature]), seconds: Date().timeIntervalSince(started))
+        try JSONOutput.write(stats, to: URL(fileURLWithPath: path))
+    }
+}
+
+/// `sample --seeds`: one PNG per seed, `seed<NNNN>.png` in --out, as StyleGAN's generator names
+/// them. Image S comes from seed S's own stream, its class `--label` or S mod the classes, so any
+/// image is made again alone by `--seeds S`.
+func sampleSeeds(_ seeds: [Int], _ args: Arguments) throws {
+    typealias O = SampleOptions
+    guard let outPath = args[O.out], !args.has(O.grid), !args.has(O.sampling.count) else {
+        throw CLIError.usage("--seeds writes one file per seed into --out DIR; leave out --grid and --count")
+    }
+    let out = URL(fileURLWithPath: outPath)
+    let targets = seeds.map { out.appendingPathComponent("seed" + String(format: "%04d", $0) + ".png").path }
+    guard Set(targets).count == targets.count else { throw CLIError.usage("--seeds lists a seed twice") }
+    do { try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true) } catch {
+        throw IOFailure.cannotCreate(out.path, reason: error.localizedDescription)
+    }
+    for target in targets { try checkOutput(target, args) }
+    if let stats = args[O.stats] { try OutputOptionGroup.check([stats], force: args[Shared.force]) }
+    let started = Date()
+    let folder = try modelFolder(args, default: defaultGenerator)
+    let (model, _) = try loadImageGenerator(folder, for: "generate images", families: [Classifier.self])
+    let given = try labels(args, classes: model.classes, count: 1)?.first
+    let progress = Progress(total: seeds.count, label: "sampling", quiet: args[Shared.quiet] || seeds.count < 256)
+    Interrupt.begin()
+    var chosen: [Int32] = []
+    for (i, s) in seeds.enumerated() {
+        var rng = RNG(seed: UInt64(s), stream: "sample")
+        let label = model.classes > 0 ? given ?? Int32(s % model.classes) : nil
+        label.map { chosen.append($0) }
+        let images = model.sampleImages(1, labels: label.map { [$0] }, temperature: args[O.sampling.temperature], rng: &rng)
+        let image = Image(
+            tensor: images.reshaped(Array(images.shape.dropFirst())),
+            text: metadata(model: folder, seed: UInt64(s), label: label, index: nil))
+        try PNG.write(enlarged(image, args), to: URL(fileURLWithPath: targets[i]))
+        progress.update(i + 1)
+        if Interrupt.requested && i + 1 < seeds.count {
+            throw CLIError("interrupted: \(i + 1) of \(seeds.count) images written to \(outPath)", code: .interrupted)
+        }
+    }
+    if !args[Shared.quiet] { printError("gen-image: wrote \(seeds.count) images to \(outPath)/seed<NNNN>.png") }
+    if let path = args[O.stats] {
+        let stats = SampleStats(
+            model: folder.path, seed: UInt64(seeds[0]), count: seeds.count, labels: chosen.isEmpty ? nil : chosen.map(Int.init),
+            files: targets, temperature: Double(args[O.sampling.temperature]), seconds: Date().timeIntervalSince(started))
         try JSONOutput.write(stats, to: URL(fileURLWithPath: path))
     }
 }

@@ -32,6 +32,11 @@ enum ComposeOptions {
         help: "Continue this opening. Its whole bars (at its time signature, quantised "
             + "to 16th notes) are kept note for note; its tracks map to voices by mean pitch (1 track: soprano, "
             + "which the model harmonises). Its key: --key, else its key signature, else estimated from its notes.")
+    static let primerMelody = Opt.string(
+        "primer-melody", "NOTES",
+        help: "Harmonise or continue this melody, one token per 16th note as Magenta's --primer_melody: "
+            + "a MIDI pitch starts a note, _ holds, - rests; e.g. \"67 _ _ _ 69 _ 71 _ 72 _ _ _ _ _ _ _\". "
+            + "Its key: --key, else estimated from its pitches.")
     static let cadence = Opt.flag("cadence", help: "End on a whole-bar tonic chord, tonic in soprano and bass.")
     static let allowParallels = Opt.flag(
         "allow-parallels",
@@ -40,7 +45,7 @@ enum ComposeOptions {
 
     static let all: [any OptionConvertible] =
         [
-            bars, key, timeSignature, tempo, model, voices, program, programs, primer, cadence,
+            bars, key, timeSignature, tempo, model, voices, program, programs, primer, primerMelody, cadence,
             allowParallels, pianoRoll,
         ] + sampling.options + output.options
 }

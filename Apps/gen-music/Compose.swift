@@ -93,23 +93,37 @@ extension CompositionRequest {
         self.init(bars: args[O.bars], beatsPerBar: beats ?? 4, key: key, cadence: args[O.cadence], sampling: O.sampling.sampling(args))
         forbidParallels = !args[O.allowParallels]
         repetitionPenalty = args[O.sampling.repetitionPenalty]
+        // The primer: a MIDI file's whole bars, or an inline melody's steps (the rest of its last bar free).
+        var primer: Score?
+        var primerSteps: Int?
         if let path = args[O.primer] {
-            let primer = try Score(midi: try readMIDI(path), voices: 4)
-            guard [3, 4].contains(primer.beatsPerBar), !primer.voices.allSatisfy(\.isEmpty) else {
+            guard !args.has(O.primerMelody) else { throw CLIError.usage("--primer and --primer-melody: give one of them") }
+            let file = try Score(midi: try readMIDI(path), voices: 4)
+            guard [3, 4].contains(file.beatsPerBar), !file.voices.allSatisfy(\.isEmpty) else {
                 throw CLIError.badData("\(path): the primer needs notes in 4/4 or 3/4")
             }
-            if let beats, beats != primer.beatsPerBar {
-                throw CLIError.usage("--time-signature \(beats)/4 differs from the primer's \(primer.timeSignature)")
+            if let beats, beats != file.beatsPerBar {
+                throw CLIError.usage("--time-signature \(beats)/4 differs from the primer's \(file.timeSignature)")
             }
-            guard primer.bars < bars else {
-                throw CLIError.usage("--bars \(bars) must exceed the primer's \(primer.bars) bars (--bars counts the primer's bars too)")
+            if let key, key != file.key, !args[O.output.quiet] {
+                printError(
+                    "gen-music: warning: --key \(key) differs from the primer's \(file.key); its notes are kept, the rest is in \(key)")
+            }
+            primer = file
+        } else if let melody = args[O.primerMelody] {
+            let parsed = try Score.melody(melody, beatsPerBar: beats ?? 4, key: key)
+            (primer, primerSteps) = (parsed.score, parsed.steps)
+        }
+        if let primer {
+            guard primer.bars <= bars else {
+                throw CLIError.usage(
+                    "--bars \(bars) is shorter than the primer's \(primer.bars) bars (--bars counts the primer's bars; equal harmonises it alone)"
+                )
             }
             beatsPerBar = primer.beatsPerBar
-            self.primer = (try primerCells(primer, bars: primer.bars), primer.bars, primer.key)
-            if let key, key != primer.key, !args[O.output.quiet] {
-                printError(
-                    "gen-music: warning: --key \(key) differs from the primer's \(primer.key); its notes are kept, the rest is in \(key)")
-            }
+            var cells = try primerCells(primer, bars: primer.bars)
+            if let primerSteps { cells = cells.map { Array($0.prefix(primerSteps)) } }
+            self.primer = (cells, primer.bars, primer.key)
         }
     }
 }

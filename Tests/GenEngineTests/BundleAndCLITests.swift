@@ -155,6 +155,18 @@ final class BundleAndCLITests: XCTestCase {
         XCTAssertEqual(Progress.clock(9_450), "2:37:30")
     }
 
+    /// An output under a regular file (not a folder) is refused before any work, with exit 73.
+    func testOutputUnderAFileIsRefusedUpFront() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("not-a-folder-\(UUID().uuidString)")
+        try Data("x".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        XCTAssertThrowsError(try OutputOptionGroup.checkWritable(file.appendingPathComponent("deeper/stats.json"))) {
+            XCTAssertEqual(($0 as? IOFailure)?.exitCode, .cannotCreate)
+            XCTAssertTrue("\($0)".contains("is a file, not a folder"), "\($0)")
+        }
+        XCTAssertNoThrow(try OutputOptionGroup.checkWritable(file.deletingLastPathComponent().appendingPathComponent("new/stats.json")))
+    }
+
     func testParsingTypedValuesAndErrors() throws {
         typealias T = BundleAndCLITests
         guard case .run(let path, let args) = try CLI.parse(["--seed=7", "-q", "hello", "--stop", "a", "--stop", "b"], root: root) else {

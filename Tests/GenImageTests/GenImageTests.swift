@@ -156,6 +156,24 @@ final class GenImageTests: XCTestCase {
                     small.pixels[(y * small.width + x) * small.channels])
             }
         }
+        // --seeds: one file per seed, each made again alone; --labels: one grid row per class.
+        let seeded = dir.appendingPathComponent("seeded")
+        try run(["--model", bundle.path, "--seeds", "0-2,5", "--out", seeded.path, "--quiet"], sampleCommand)
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: seeded.path).sorted(),
+            ["seed0000.png", "seed0001.png", "seed0002.png", "seed0005.png"])
+        let alone = dir.appendingPathComponent("alone")
+        try run(["--model", bundle.path, "--seeds", "5", "--out", alone.path, "--quiet"], sampleCommand)
+        XCTAssertEqual(
+            try Data(contentsOf: seeded.appendingPathComponent("seed0005.png")),
+            try Data(contentsOf: alone.appendingPathComponent("seed0005.png")))
+        XCTAssertThrowsError(try run(["--model", bundle.path, "--seeds", "4-2", "--out", alone.path], sampleCommand)) {
+            XCTAssertEqual(CLIError(from: $0).code, .usage)
+        }
+        let rows = dir.appendingPathComponent("rows.png")
+        try run(["--model", bundle.path, "--labels", "1,0", "--columns", "3", "--grid", rows.path, "--quiet"], sampleCommand)
+        let labelled = try PNG.read(rows)
+        XCTAssertEqual([labelled.width, labelled.height], [3 * 10 + 2, 2 * 10 + 2])
         let strip = dir.appendingPathComponent("strip.png")
         try run(["--model", bundle.path, "--steps", "5", "--out", strip.path, "--label", "0"], interpolateCommand)
         XCTAssertEqual(try PNG.read(strip).width, 5 * 10 + 2)

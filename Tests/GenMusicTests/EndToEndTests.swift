@@ -119,6 +119,19 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(chorale.voices[0].prefix(8).map(\.pitch), melody.voices[0].map(\.pitch))
         XCTAssertEqual(chorale.key, MusicKey("G"))
         for v in 1..<4 { XCTAssertLessThan(chorale.voices[v].first!.start, 16) }
+        // The same melody typed inline (Magenta's --primer_melody), harmonised to exactly its own
+        // two bars with a cadence: the soprano is the melody, note for note.
+        let inline = (0..<8).map { "\([67, 69, 71, 72][$0 % 4]) _ _ _" }.joined(separator: " ")
+        let exact = dir.appendingPathComponent("exact.mid").path
+        try run(["--model", lstm, "--bars", "2", "--primer-melody", inline, "--cadence", "--out", exact], root)
+        let twoBars = try Score(midi: readMIDI(exact), voices: 4)
+        XCTAssertEqual(twoBars.bars, 2)
+        XCTAssertEqual(twoBars.voices[0].map(\.pitch), melody.voices[0].map(\.pitch))
+        XCTAssertEqual(twoBars.voices[0].map(\.start), melody.voices[0].map(\.start))
+        XCTAssertThrowsError(try run(["--model", lstm, "--primer-melody", "60 61 sixty", "--out", exact, "--force"], root)) {
+            XCTAssertEqual(CLIError(from: $0).code, .usage)
+            XCTAssertTrue("\($0)".contains("token 3 is 'sixty'"), "\($0)")
+        }
         // Several pieces, fewer voices, other programs, 3/4.
         let many = dir.appendingPathComponent("many.mid").path
         try run(
@@ -160,7 +173,7 @@ final class EndToEndTests: XCTestCase {
         let long = dir.appendingPathComponent("long.mid")
         let score = Score(beatsPerBar: 4, key: MusicKey("C")!, bars: 4, voices: [[ScoreNote(pitch: 72, start: 0, duration: 64)]])
         try Data(score.midiFile(tempo: 100, programs: [0, 0, 0, 0]).bytes()).write(to: long)
-        expect(["--primer", long.path, "--bars", "4"], "must exceed the primer's 4 bars", code: .usage)
+        expect(["--primer", long.path, "--bars", "3"], "is shorter than the primer's 4 bars", code: .usage)
         XCTAssertThrowsError(try run(["--model", dir.appendingPathComponent("nothing").path, "--out", out], root)) {
             XCTAssertEqual(CLIError(from: $0).code, .noInput)
         }

@@ -66,6 +66,32 @@ extension Opt where Value == Int? {
     }
 }
 
+extension Opt where Value == [Int]? {
+    /// Whole numbers in `range` as a comma-separated list of numbers and inclusive ranges
+    /// (`0-35,40`: StyleGAN's `--seeds` syntax), in the order given, at most `limit` of them; nil
+    /// when not given.
+    public static func intList(
+        _ name: String, _ placeholder: String = "LIST", in range: ClosedRange<Int>, limit: Int = 100_000, help: String
+    ) -> Opt<[Int]?> {
+        Opt(name, placeholder, default: nil, help: help) { text in
+            var values: [Int] = []
+            for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+                let ends = part.split(separator: "-", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+                guard (1...2).contains(ends.count), let low = ends.first!, let high = ends.last!, low <= high,
+                    range.contains(low), range.contains(high)
+                else {
+                    throw CLIError.usage(
+                        "--\(name) takes numbers and ranges in \(range.lowerBound)...\(range.upperBound) such as 0-35,40; '\(part)' is not one"
+                    )
+                }
+                guard values.count + (high - low + 1) <= limit else { throw CLIError.usage("--\(name) lists more than \(limit) values") }
+                values += low...high
+            }
+            return values
+        }
+    }
+}
+
 extension Opt where Value == Float {
     /// A finite number in `range`.
     public static func float(

@@ -120,7 +120,11 @@ public struct OutputOptionGroup {
     /// Fails when the folder that would hold `url` is missing (and cannot be made) or read-only.
     public static func checkWritable(_ url: URL) throws {
         var folder = url.deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: folder.path) && folder.path != "/" { folder = folder.deletingLastPathComponent() }
+        var isFolder: ObjCBool = false
+        while !FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder) && folder.path != "/" {
+            folder = folder.deletingLastPathComponent()
+        }
+        guard isFolder.boolValue else { throw IOFailure.cannotCreate(url.path, reason: "\(folder.path) is a file, not a folder") }
         guard FileManager.default.isWritableFile(atPath: folder.path) else {
             throw IOFailure.cannotCreate(url.path, reason: "the folder \(folder.path) is not writable")
         }
