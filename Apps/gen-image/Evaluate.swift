@@ -74,8 +74,8 @@ func evaluate(_ args: Arguments) throws {
         let train = try loadImages(
             dataPath, size: c.size, channels: c.channels, resize: false, skipBad: true,
             maxPixels: UInt64(args[Shared.maxPixels]), test: false)
-        results.append(
-            ("frechet_floor_train_vs_test", frechetDistance(features(net, train.images.slice(0..<min(n, train.count)), tick: tick), testFeatures)))
+        let trainFeatures = features(net, train.images.slice(0..<min(n, train.count)), tick: tick)
+        results.append(("frechet_floor_train_vs_test", frechetDistance(trainFeatures, testFeatures)))
         var noiseRNG = RNG(seed: seed, stream: "noise")
         results.append(
             (

@@ -69,14 +69,7 @@ func sample(_ args: Arguments) throws {
             count: max(count, 2), seed: seed, extension: "png"
         ).prefix(count).map { $0 }
         : [args[O.grid] ?? "samples.png"]
-    if toFiles {
-        let out = URL(fileURLWithPath: args[O.out]!)
-        do { try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true) } catch {
-            throw IOFailure.cannotCreate(out.path, reason: error.localizedDescription)
-        }
-    }
-    for target in targets { try checkOutput(target, args) }
-    if let stats = args[O.stats] { try OutputOptionGroup.check([stats], force: args[Shared.force]) }
+    try prepareOutputs(targets, folder: toFiles ? args[O.out] : nil, args)
     let started = Date()
     let folder = try modelFolder(args, default: defaultGenerator)
     let (model, _) = try loadImageGenerator(folder, for: "generate images", families: [Classifier.self])
@@ -130,6 +123,18 @@ func sample(_ args: Arguments) throws {
     }
 }
 
+/// Before any work: makes `folder` (the --out of one file per image), and checks every image
+/// target (named .png, not overwritten without --force) and the --stats file.
+func prepareOutputs(_ targets: [String], folder: String?, _ args: Arguments) throws {
+    if let folder {
+        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+            throw IOFailure.cannotCreate(folder, reason: error.localizedDescription)
+        }
+    }
+    for target in targets { try checkOutput(target, args) }
+    if let stats = args[SampleOptions.stats] { try OutputOptionGroup.check([stats], force: args[Shared.force]) }
+}
+
 /// `sample --seeds`: one PNG per seed, `seed<NNNN>.png` in --out, as StyleGAN's generator names
 /// them. Image S comes from seed S's own stream, its class `--label` or S mod the classes, so any
 /// image is made again alone by `--seeds S`.
@@ -141,11 +146,7 @@ func sampleSeeds(_ seeds: [Int], _ args: Arguments) throws {
     let out = URL(fileURLWithPath: outPath)
     let targets = seeds.map { out.appendingPathComponent("seed" + String(format: "%04d", $0) + ".png").path }
     guard Set(targets).count == targets.count else { throw CLIError.usage("--seeds lists a seed twice") }
-    do { try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true) } catch {
-        throw IOFailure.cannotCreate(out.path, reason: error.localizedDescription)
-    }
-    for target in targets { try checkOutput(target, args) }
-    if let stats = args[O.stats] { try OutputOptionGroup.check([stats], force: args[Shared.force]) }
+    try prepareOutputs(targets, folder: outPath, args)
     let started = Date()
     let folder = try modelFolder(args, default: defaultGenerator)
     let (model, _) = try loadImageGenerator(folder, for: "generate images", families: [Classifier.self])
