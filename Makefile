@@ -8,7 +8,7 @@ SHELL := /bin/bash
 PREFIX ?= /usr/local
 TOOLS := gen-image gen-music gen-text gen-level gen-molecule augment gen-bench engine-demo
 
-.PHONY: all deps build release lint test demo bench install readme-check clean
+.PHONY: all deps build release lint test demo bench install readme-check readme-assets clean
 
 all: build
 
@@ -101,6 +101,11 @@ install: release
 readme-check: release
 	@if command -v python3 >/dev/null 2>&1; then python3 scripts/readme_check.py --bin $(RELEASE); \
 	else echo "python3 not found: the README check needs it (apt-get install python3)"; exit 1; fi
+
+# Remakes every output the README shows (its <!-- readme-output/readme-asset --> commands), so that
+# none drifts from what the tools do now (scripts/readme_assets.py; --check only compares).
+readme-assets: release
+	python3 scripts/readme_assets.py --bin $(RELEASE)
 
 clean:
 	rm -rf .build demo bench.json bench-pytorch.json
