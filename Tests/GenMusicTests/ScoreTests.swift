@@ -190,6 +190,23 @@ final class ScoreTests: XCTestCase {
         XCTAssertTrue(lines[6].hasSuffix(", program 32 (Acoustic Bass)"), lines[6])
     }
 
+    /// The piano roll has margins for the pitch names, the bar numbers and the voice legend, whose
+    /// first swatch is the soprano's colour; bar 1's number is drawn above the roll.
+    func testPianoRollHasAxesAndLegend() {
+        let score = sampleScore()
+        let roll = PianoRoll.image(score)
+        let pitches = score.voices.flatMap { $0.map(\.pitch) }
+        let rows = pitches.max()! - pitches.min()! + 5
+        XCTAssertEqual(roll.width, PianoRoll.left + score.length * 4 + 1)
+        XCTAssertEqual(roll.height, PianoRoll.top + rows * 5 + PianoRoll.bottom)
+        func pixel(_ x: Int, _ y: Int) -> [UInt8] {
+            Array(roll.pixels[(y * roll.width + x) * roll.channels..<(y * roll.width + x) * roll.channels + 3])
+        }
+        let (r, g, b) = PianoRoll.colours[0]
+        XCTAssertEqual(pixel(PianoRoll.left + 2, roll.height - PianoRoll.bottom + 5), [r, g, b])
+        XCTAssertTrue((1..<6).contains { y in (0..<4).contains { pixel(PianoRoll.left + 2 + $0, y) != [255, 255, 255] } }, "no bar number")
+    }
+
     /// music21 (PyPI) as an optional oracle: parts, bars, metre, key signature and notes as written.
     func testMusic21ReadsAWrittenScoreWhenInstalled() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("gensuite-\(UUID().uuidString).mid")
