@@ -56,7 +56,7 @@ demo: release
 	$(RELEASE)/gen-image --force --grid demo/gen-image/samples.png
 	$(RELEASE)/gen-image interpolate --from samples/augment/mnist-100/3/t10k-00018.png --to samples/augment/mnist-100/8/t10k-00061.png --force --out demo/gen-image/interpolation.png
 	mkdir -p demo/gen-music
-	cd demo/gen-music && ../../$(RELEASE)/gen-music --bars 16 --force --piano-roll song.png
+	cd demo/gen-music && ../../$(RELEASE)/gen-music --bars 16 --force --piano-roll song.png --audio song.wav
 	$(RELEASE)/gen-music --bars 16 --key Am --cadence --seed 7 --force --out demo/gen-music/a-minor.mid --piano-roll demo/gen-music/a-minor.png
 	$(RELEASE)/gen-music inspect demo/gen-music/song.mid
 	mkdir -p demo/gen-text

@@ -42,11 +42,17 @@ enum ComposeOptions {
         "allow-parallels",
         help: "Let voices move in parallel fifths and octaves (masked by default, as Bach avoids them).")
     static let pianoRoll = Opt.string("piano-roll", "FILE.png", help: "Also draw each piece as a piano roll (one colour per voice).")
+    static let audio = Opt.string(
+        "audio", "FILE.wav",
+        help: "Also render each piece to a WAV file: FluidSynth with a General MIDI SoundFont when installed, "
+            + "else a small built-in synthesiser.")
+    static let synth = Opt<Synthesiser>.choice(
+        "synth", "NAME", default: .auto, help: "--audio's synthesiser: auto, fluidsynth (its GM sounds of --program), or builtin.")
 
     static let all: [any OptionConvertible] =
         [
             bars, key, timeSignature, tempo, model, voices, program, programs, primer, primerMelody, cadence,
-            allowParallels, pianoRoll,
+            allowParallels, pianoRoll, audio, synth,
         ] + sampling.options + output.options
 }
 

@@ -156,7 +156,13 @@ func composeCommand(_ args: Arguments) throws {
     }
     let names = OutputOptionGroup.numberedPaths(outPath, count: count, seed: seed, extension: "mid")
     let rolls = args[O.pianoRoll].map { OutputOptionGroup.numberedPaths($0, count: count, seed: seed, extension: "png") }
-    let targets = names + (rolls ?? []) + (args[O.output.stats].map { [$0] } ?? [])
+    let audios = args[O.audio].map { OutputOptionGroup.numberedPaths($0, count: count, seed: seed, extension: "wav") }
+    let targets = names + (rolls ?? []) + (audios ?? []) + (args[O.output.stats].map { [$0] } ?? [])
+    if args[O.synth] == .fluidsynth && AudioRender.fluidSynth() == nil {
+        throw CLIError.usage(
+            "--synth fluidsynth needs the fluidsynth program and a General MIDI SoundFont "
+                + "(apt-get install fluidsynth fluid-soundfont-gm, or GENSUITE_SOUNDFONT=FILE.sf2)")
+    }
     try O.output.check(targets, args)
     // The folders of the outputs are made, as gen-image and gen-level make theirs.
     for dir in Set(targets.filter { $0 != "-" }.map { URL(fileURLWithPath: $0).deletingLastPathComponent() }) {
@@ -172,6 +178,7 @@ func composeCommand(_ args: Arguments) throws {
     let started = Date()
     let roles = MusicMetrics.roles(voices)
     var pieces: [CompositionStats.Piece] = []
+    var synthesiser: Synthesiser?
     let progress = Progress(total: count, label: "pieces", quiet: args[O.output.quiet] || count <= compositionChunk)
     Interrupt.begin()
     for start in stride(from: 0, to: count, by: compositionChunk) {
@@ -183,6 +190,10 @@ func composeCommand(_ args: Arguments) throws {
             var written = score
             written.voices = roles.map { score.voices[$0] }
             if let rolls { try PNG.write(PianoRoll.image(written), to: URL(fileURLWithPath: rolls[i])) }
+            if let audios {
+                synthesiser = try AudioRender.write(
+                    midi, score: written, tempo: tempo, to: URL(fileURLWithPath: audios[i]), synthesiser: args[O.synth])
+            }
             let metrics = MusicMetrics.measure(written, key: request.key)
             pieces.append(CompositionStats.Piece(file: names[i], key: score.key.description, metrics: metrics))
         }
@@ -200,6 +211,7 @@ func composeCommand(_ args: Arguments) throws {
             "gen-music: wrote " + (count == 1 ? names[0] : "\(count) pieces as \(names[0]) …")
                 + ", \(request.bars) bars of \(request.beatsPerBar)/4"
                 + (keys.count == 1 ? ", key \(keys.first!)" : ", \(keys.count) keys (each piece's in --stats)")
+                + (synthesiser.map { $0 == .fluidsynth ? ", audio by FluidSynth" : ", audio by the built-in synthesiser" } ?? "")
                 + String(format: " in %.2f s (model loaded in %.2f s)", seconds, loadSeconds)
                 + (args.has(O.output.out) ? "" : " (pass --out to choose the file)"))
     }

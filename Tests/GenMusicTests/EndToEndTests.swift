@@ -83,7 +83,7 @@ final class EndToEndTests: XCTestCase {
             XCTAssertEqual(score.voices[3].last?.pitch.quotientAndRemainder(dividingBy: 12).remainder, 9)  // cadence on A
             let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: stats))) as! [String: Any]
             XCTAssertEqual(json["seed"] as? Int, 5)
-            XCTAssertEqual(try PNG.read(URL(fileURLWithPath: roll)).width, 6 * 16 * 4 + 1)
+            XCTAssertEqual(try PNG.read(URL(fileURLWithPath: roll)).width, PianoRoll.left + 6 * 16 * 4 + 1)
             // Same seed, same bytes; the file is not overwritten without --force.
             let before = try Data(contentsOf: URL(fileURLWithPath: song))
             XCTAssertThrowsError(try run(args, root)) { XCTAssertTrue("\($0)".contains("already exists")) }
@@ -119,6 +119,24 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(chorale.voices[0].prefix(8).map(\.pitch), melody.voices[0].map(\.pitch))
         XCTAssertEqual(chorale.key, MusicKey("G"))
         for v in 1..<4 { XCTAssertLessThan(chorale.voices[v].first!.start, 16) }
+        // --audio: the built-in synthesiser writes 16-bit mono PCM as long as the piece (two bars of
+        // 4/4 at 120 bpm: 4 s, plus a 60 ms release); FluidSynth, when installed, a stereo file.
+        let wav = dir.appendingPathComponent("h.wav")
+        try run(
+            ["--model", lstm, "--bars", "2", "--tempo", "120", "--out", harmonised, "--force", "--audio", wav.path, "--synth", "builtin"],
+            root)
+        let bytes = [UInt8](try Data(contentsOf: wav))
+        XCTAssertEqual(String(decoding: bytes[0..<4], as: UTF8.self) + String(decoding: bytes[8..<16], as: UTF8.self), "RIFFWAVEfmt ")
+        func u32(_ at: Int) -> Int { Int(bytes[at]) | Int(bytes[at + 1]) << 8 | Int(bytes[at + 2]) << 16 | Int(bytes[at + 3]) << 24 }
+        XCTAssertEqual([u32(24), u32(40), bytes.count], [22_050, bytes.count - 44, bytes.count])
+        XCTAssertEqual(Double(u32(40) / 2) / 22_050, 4.06, accuracy: 0.01)
+        XCTAssertTrue(stride(from: 44, to: bytes.count, by: 2).contains { bytes[$0] != 0 || bytes[$0 + 1] != 0 }, "silent")
+        if AudioRender.fluidSynth() != nil {
+            try run(["--model", lstm, "--bars", "2", "--out", harmonised, "--force", "--audio", wav.path, "--synth", "fluidsynth"], root)
+            let rendered = [UInt8](try Data(contentsOf: wav))
+            XCTAssertEqual(String(decoding: rendered[0..<4], as: UTF8.self), "RIFF")
+            XCTAssertGreaterThan(rendered.count, 44_100 * 4)
+        }
         // The same melody typed inline (Magenta's --primer_melody), harmonised to exactly its own
         // two bars with a cadence: the soprano is the melody, note for note.
         let inline = (0..<8).map { "\([67, 69, 71, 72][$0 % 4]) _ _ _" }.joined(separator: " ")
