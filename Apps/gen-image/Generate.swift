@@ -84,11 +84,11 @@ func sample(_ args: Arguments) throws {
     }
     var rng = RNG(seed: seed, stream: "sample")
     let temperature = args[O.sampling.temperature]
+    let chunk = 256
     if toFiles {
         // In chunks, each image written as soon as it is made: memory stays flat in --count, and
         // an interrupted run keeps what it wrote. The latents are drawn in the same order as in
         // one batch, so the images are the same.
-        let chunk = 256
         let progress = Progress(total: count, label: "sampling", quiet: args[Shared.quiet] || count <= chunk)
         Interrupt.begin()
         for start in stride(from: 0, to: count, by: chunk) {
@@ -108,7 +108,13 @@ func sample(_ args: Arguments) throws {
         }
         if !args[Shared.quiet] { printError("gen-image: wrote \(count) images to \(args[O.out]!)/sample-\(seed)-*.png") }
     } else {
-        let images = model.sampleImages(count, labels: chosen, temperature: temperature, rng: &rng)
+        // In chunks too (the same latents in the same order as one batch): the network's memory
+        // stays flat in --count; only the grid's pixels grow.
+        let images = Tensor.concat(
+            stride(from: 0, to: count, by: chunk).map { start in
+                let n = min(chunk, count - start)
+                return model.sampleImages(n, labels: chosen.map { Array($0[start..<(start + n)]) }, temperature: temperature, rng: &rng)
+            })
         let columns = rowLabels.map { count / $0.count } ?? args[O.columns] ?? Int(Double(count).squareRoot().rounded(.up))
         var grid = Image.grid(images, columns: columns)
         grid.text = metadata(model: folder, seed: seed, label: args[Shared.label].map(Int32.init), index: nil)
