@@ -23,15 +23,33 @@ enum Shared {
 }
 
 /// The architectures `train --arch` offers.
-enum ImageArchitecture: String, CaseIterable { case vae, cvae, dcgan, cdcgan, classifier }
+enum ImageArchitecture: String, CaseIterable {
+    case vae, cvae, dcgan, cdcgan, classifier
+
+    /// Epochs, peak learning rate, batch and KL weight when not given: the shipped models'
+    /// settings (their MODEL_CARD.md commands; DCGAN's 0.0002 and 64 are Radford et al. 2016's).
+    var defaults: (epochs: Int, learningRate: Float, batch: Int, beta: Float) {
+        switch self {
+        case .vae: return (12, 0.001, 128, 1)
+        case .cvae: return (12, 0.001, 128, 3)
+        case .dcgan, .cdcgan: return (8, 0.0002, 64, 1)
+        case .classifier: return (5, 0.002, 128, 1)
+        }
+    }
+}
 
 enum TrainOptions {
-    static let group = TrainingOptionGroup(epochs: 10, learningRate: 0.001, batch: 128, batchHelp: "Images per step.")
+    static let group = TrainingOptionGroup(
+        epochs: 12, learningRate: 0.001, batch: 128, batchHelp: "Images per step.",
+        defaultsBy: "--arch")
     static let data = Opt.string(
         "data", "PATH",
         help: "Folder of class subfolders of PNGs, an MNIST train-images-idx3-ubyte[.gz], "
             + "or a folder holding it.")
-    static let arch = Opt.choice("arch", "ARCH", default: ImageArchitecture.cvae, help: "The model (classifier: for gen-image eval).")
+    static let arch = Opt.choice(
+        "arch", "ARCH", default: ImageArchitecture.cvae,
+        help: "The model (classifier: for gen-image eval). Its defaults are the shipped models' settings: cvae 12 epochs, "
+            + "lr 0.001, batch 128, beta 3; cdcgan and dcgan 8, 0.0002, 64; classifier 5, 0.002, 128; vae as cvae with beta 1.")
     static let size = Opt.int("size", "PX", default: 28, in: 8...256, help: "Image side in pixels (28, 32 or 64 for the GANs).")
     static let channels = Opt.int("channels", "C", default: 1, in: 1...3, help: "1 (gray) or 3 (RGB).")
     static let latent = Opt.int("latent", "D", default: 16, in: 1...4096, help: "Latent size of a VAE.")
@@ -39,9 +57,15 @@ enum TrainOptions {
         "layout", "KIND", default: VAEConfig.Architecture.conv,
         help: "VAE layers: conv (strided convolutions) or mlp (dense, as PyTorch's example).")
     static let hidden = Opt.int("hidden", default: 256, in: 1...65536, help: "VAE dense width (mlp: the hidden layer, e.g. 400).")
-    static let beta = Opt.float(
-        "beta", "B", default: 1, in: 0...100,
-        help: "VAE weight of the KL term (above 1 pushes class information out of a CVAE's latent).")
+    static let beta = Opt<Float>(
+        "beta", "B", default: 3, defaultText: "by --arch",
+        help: "VAE weight of the KL term (above 1 pushes class information out of a CVAE's latent)."
+    ) { text in
+        guard let value = Float(text), (0...100).contains(value) else {
+            throw CLIError.usage("--beta must be a number in 0...100, got '\(text)'")
+        }
+        return value
+    }
     static let all: [any OptionConvertible] =
         [data, arch, size, channels, latent, layout, hidden, beta, Shared.resize, Shared.skipBad, Shared.maxPixels]
         + group.options

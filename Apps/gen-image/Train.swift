@@ -10,8 +10,9 @@ func train(_ args: Arguments) throws {
     let size = args[O.size]
     let channels = args[O.channels]
     guard [1, 3].contains(channels) else { throw CLIError.usage("--channels must be 1 or 3") }
-    let epochs = args[O.group.epochs]
-    let batch = args[O.group.batch]
+    // Settings not given are the shipped model's of this architecture.
+    let epochs = args.has(O.group.epochs) ? args[O.group.epochs] : arch.defaults.epochs
+    let batch = args.has(O.group.batch) ? args[O.group.batch] : arch.defaults.batch
     let seed = args[O.group.seed]
     let resume = args[O.group.resume]
     let data = try loadImages(
@@ -25,7 +26,7 @@ func train(_ args: Arguments) throws {
     let conditional = arch == .cvae || arch == .cdcgan
 
     let domain = ImageDomain(channels: channels, size: size, classNames: data.classNames)
-    let learningRate = args[O.group.learningRate]
+    let learningRate = args.has(O.group.learningRate) ? args[O.group.learningRate] : arch.defaults.learningRate
     func trainerConfig(clipNorm: Float?) -> TrainerConfig {
         TrainerConfig(
             steps: steps, learningRate: learningRate, warmupSteps: min(100, steps / 10), clipNorm: clipNorm,
@@ -46,7 +47,7 @@ func train(_ args: Arguments) throws {
         let config = VAEConfig(
             architecture: args[O.layout], channels: channels, height: size, width: size,
             latent: args[O.latent], hidden: [args[O.hidden]],
-            convChannels: size >= 64 ? [32, 64, 128] : [32, 64], beta: args[O.beta],
+            convChannels: size >= 64 ? [32, 64, 128] : [32, 64], beta: args.has(O.beta) ? args[O.beta] : arch.defaults.beta,
             classes: conditional ? classes : 0)
         let vae = VAE(config, rng: &rng)
         announce(vae.parameterCount)

@@ -192,6 +192,24 @@ final class GenImageTests: XCTestCase {
         }
     }
 
+    /// `train`'s defaults for each architecture are the settings the shipped models were trained
+    /// with (the commands recorded in their bundles).
+    func testTrainDefaultsAreTheShippedModelsSettings() throws {
+        let shipped = ["image-mnist-cvae", "image-mnist-dcgan", "image-mnist-classifier"].map { "SharedModels/\($0)/config.json" }
+        guard shipped.allSatisfy({ FileManager.default.fileExists(atPath: $0) }) else { throw XCTSkip("run from the repository root") }
+        for path in shipped {
+            let config = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+            let words = ((config["training"] as! [String: Any])["command"] as! String).split(separator: " ").map(String.init)
+            func value(_ flag: String) -> String? { words.firstIndex(of: flag).map { words[$0 + 1] } }
+            let arch = try XCTUnwrap(ImageArchitecture(rawValue: value("--arch")!))
+            let d = arch.defaults
+            XCTAssertEqual(Int(value("--epochs") ?? "\(d.epochs)"), d.epochs, path)
+            XCTAssertEqual(Float(value("--lr") ?? "\(d.learningRate)"), d.learningRate, path)
+            XCTAssertEqual(Int(value("--batch") ?? "128"), d.batch, path)
+            XCTAssertEqual(Float(value("--beta") ?? "1"), d.beta, path)
+        }
+    }
+
     /// The shipped CVAE infers the class of a digit it is not told (here a 7 and a 3 of MNIST's test
     /// set): reconstructing without --label gives the same bytes as with the right label, and a
     /// walk between a 3 and an 8 starts and ends at their reconstructions.

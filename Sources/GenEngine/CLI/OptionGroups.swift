@@ -12,12 +12,21 @@ public struct TrainingOptionGroup {
     public let force = Opt.flag("force", help: "Replace an existing bundle in --out.")
     public let quiet = Opt.flag("quiet", help: "No progress output.")
 
-    public init(epochs: Int, learningRate: Float, batch: Int, batchHelp: String = "Examples per step.") {
-        self.epochs = .int("epochs", "E", default: epochs, in: 1...10_000, help: "Passes over the training data.")
-        self.learningRate = .float(
-            "lr", "RATE", default: learningRate, in: 1e-6...1,
-            help: "Peak learning rate (warm-up, then cosine decay to a tenth).")
-        self.batch = .int("batch", "N", default: batch, in: 1...4096, help: batchHelp)
+    /// - Parameters: `defaultsBy`: when the defaults depend on another option (a tool whose
+    /// architectures train with different settings), its name, shown in help instead of one value;
+    /// the tool then reads `args.has(...)` and fills in its own.
+    public init(epochs: Int, learningRate: Float, batch: Int, batchHelp: String = "Examples per step.", defaultsBy: String? = nil) {
+        let shown = defaultsBy.map { "by \($0)" }
+        self.epochs = Opt(
+            "epochs", "E", default: epochs, defaultText: shown ?? "\(epochs)", help: "Passes over the training data."
+        ) { try parseInt($0, "epochs", 1...10_000) }
+        self.learningRate = Opt(
+            "lr", "RATE", default: learningRate, defaultText: shown ?? "\(learningRate)",
+            help: "Peak learning rate (warm-up, then cosine decay to a tenth)."
+        ) { try parseFloat($0, "lr", 1e-6...1) }
+        self.batch = Opt("batch", "N", default: batch, defaultText: shown ?? "\(batch)", help: batchHelp) {
+            try parseInt($0, "batch", 1...4096)
+        }
     }
 
     public var options: [any OptionConvertible] { [out, epochs, learningRate, batch, seed, resume, force, quiet] }
