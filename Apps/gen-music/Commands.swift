@@ -65,7 +65,8 @@ enum TimeSignature: String, CaseIterable {
 
 /// The options of `train`.
 enum TrainOptions {
-    static let group = TrainingOptionGroup(epochs: 12, learningRate: 0.002, batch: 32, batchHelp: "Neural: parallel token streams per step.")
+    static let group = TrainingOptionGroup(
+        epochs: 12, learningRate: 0.002, batch: 32, batchHelp: "Neural: parallel token streams per step.")
     static let data = Opt.string(
         "data", "PATH",
         help: "chorales.jsonl[.gz] (as samples/data/bach), a MIDI file, or a folder of MIDI "
