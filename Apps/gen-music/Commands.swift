@@ -37,6 +37,14 @@ enum ComposeOptions {
         help: "Harmonise or continue this melody, one token per 16th note as Magenta's --primer_melody: "
             + "a MIDI pitch starts a note, _ holds, - rests; e.g. \"67 _ _ _ 69 _ 71 _ 72 _ _ _ _ _ _ _\". "
             + "Its key: --key, else estimated from its pitches.")
+    static let regenerate = Opt.intList(
+        "regenerate", "BARS", in: 1...Score.maxBars,
+        help: "Draw these bars of the --primer again (e.g. 5-8), keeping the rest note for note; --bars defaults to the primer's.")
+    static let voicesFixed = Opt.string(
+        "voices-fixed", "LIST",
+        help:
+            "Keep only these voices of the --primer (S, A, T, B, e.g. S or S,B) and draw the others again; --bars defaults to the primer's."
+    )
     static let cadence = Opt.flag("cadence", help: "End on a whole-bar tonic chord, tonic in soprano and bass.")
     static let allowParallels = Opt.flag(
         "allow-parallels",
@@ -51,7 +59,7 @@ enum ComposeOptions {
 
     static let all: [any OptionConvertible] =
         [
-            bars, key, timeSignature, tempo, model, voices, program, programs, primer, primerMelody, cadence,
+            bars, key, timeSignature, tempo, model, voices, program, programs, primer, primerMelody, regenerate, voicesFixed, cadence,
             allowParallels, pianoRoll, audio, synth,
         ] + sampling.options + output.options
 }

@@ -53,6 +53,22 @@ func compose(_ model: any SequenceModel, _ request: CompositionRequest, pieces: 
 /// Pieces decoded per batch: memory stays flat in --count, and each batch is written before the next.
 let compositionChunk = 64
 
+/// Primer cells with the 1-based `bars` left free (nil) for the model to draw again. A note held
+/// from a free bar into a fixed one is struck again there (and a held silence stays silent), so
+/// that the fixed bars sound as the primer's whatever the free ones became.
+func freeing(_ cells: [[ChoraleTokens.Cell?]], bars: Set<Int>, stepsPerBar: Int) -> [[ChoraleTokens.Cell?]] {
+    cells.map { row in
+        var sounding = ChoraleTokens.Cell.rest
+        return row.enumerated().map { t, cell in
+            if case .note? = cell { sounding = cell! } else if cell == .rest { sounding = .rest }
+            let bar = t / stepsPerBar + 1
+            if bars.contains(bar) { return nil }
+            let afterFree = t > 0 && bars.contains((t - 1) / stepsPerBar + 1)
+            return cell == .hold && afterFree ? sounding : cell
+        }
+    }
+}
+
 /// The cells a primer fixes: its first `bars` bars, voice by voice (1 voice → soprano, 2 → soprano
 /// and bass, 3 → soprano, alto, bass); the voices it lacks, or leaves silent, stay free.
 func primerCells(_ primer: Score, bars: Int) throws -> [[ChoraleTokens.Cell?]] {
@@ -114,6 +130,12 @@ extension CompositionRequest {
             let parsed = try Score.melody(melody, beatsPerBar: beats ?? 4, key: key)
             (primer, primerSteps) = (parsed.score, parsed.steps)
         }
+        if args.has(O.regenerate) || args.has(O.voicesFixed) {
+            guard let primer, primerSteps == nil else {
+                throw CLIError.usage("--regenerate and --voices-fixed rework a --primer MIDI file; give one")
+            }
+            if !args.has(O.bars) { bars = primer.bars }  // a rework keeps the piece's length
+        }
         if let primer {
             guard primer.bars <= bars else {
                 throw CLIError.usage(
@@ -123,6 +145,23 @@ extension CompositionRequest {
             beatsPerBar = primer.beatsPerBar
             var cells = try primerCells(primer, bars: primer.bars)
             if let primerSteps { cells = cells.map { Array($0.prefix(primerSteps)) } }
+            if let fixed = args[O.voicesFixed] {
+                let names = Score.voiceNames.map { String($0.first!) }
+                let kept = try fixed.uppercased().split(separator: ",").map { letter -> Int in
+                    guard let v = names.firstIndex(of: String(letter)) else {
+                        throw CLIError.usage("--voices-fixed takes voice letters S, A, T, B separated by commas, got '\(fixed)'")
+                    }
+                    return v
+                }
+                cells = cells.indices.map { kept.contains($0) ? cells[$0] : [] }
+            }
+            if let redo = args[O.regenerate] {
+                guard let last = redo.max(), last <= primer.bars, redo.min()! >= 1 else {
+                    throw CLIError.usage(
+                        "--regenerate names bars 1...\(primer.bars) of the primer, got \(redo.map(String.init).joined(separator: ","))")
+                }
+                cells = freeing(cells, bars: Set(redo), stepsPerBar: primer.stepsPerBar)
+            }
             self.primer = (cells, primer.bars, primer.key)
         }
     }

@@ -137,6 +137,25 @@ final class EndToEndTests: XCTestCase {
             XCTAssertEqual(String(decoding: rendered[0..<4], as: UTF8.self), "RIFF")
             XCTAssertGreaterThan(rendered.count, 44_100 * 4)
         }
+        // --regenerate 2 of a three-bar piece: bars 1 and 3 sound as before, step by step; with
+        // --voices-fixed S the soprano is kept whole.
+        let original = dir.appendingPathComponent("original.mid").path
+        try run(["--model", lstm, "--bars", "3", "--seed", "4", "--out", original], root)
+        let reworked = dir.appendingPathComponent("reworked.mid").path
+        try run(["--model", lstm, "--primer", original, "--regenerate", "2", "--seed", "9", "--out", reworked], root)
+        let (before, after) = (try Score(midi: readMIDI(original), voices: 4), try Score(midi: readMIDI(reworked), voices: 4))
+        XCTAssertEqual(after.bars, 3)
+        func sounding(_ score: Score, _ v: Int, _ t: Int) -> Int? { score.voices[v].first { $0.start <= t && t < $0.end }?.pitch }
+        for v in 0..<4 {
+            for t in Array(0..<16) + Array(32..<48) {
+                XCTAssertEqual(sounding(after, v, t), sounding(before, v, t), "voice \(v), step \(t)")
+            }
+        }
+        try run(["--model", lstm, "--primer", original, "--voices-fixed", "S", "--seed", "9", "--out", reworked, "--force"], root)
+        XCTAssertEqual(try Score(midi: readMIDI(reworked), voices: 4).voices[0], before.voices[0])
+        XCTAssertThrowsError(try run(["--model", lstm, "--primer", original, "--regenerate", "4", "--out", reworked, "--force"], root)) {
+            XCTAssertEqual(CLIError(from: $0).code, .usage)
+        }
         // The same melody typed inline (Magenta's --primer_melody), harmonised to exactly its own
         // two bars with a cadence: the soprano is the melody, note for note.
         let inline = (0..<8).map { "\([67, 69, 71, 72][$0 % 4]) _ _ _" }.joined(separator: " ")
