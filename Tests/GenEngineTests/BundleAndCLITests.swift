@@ -51,6 +51,7 @@ final class BundleAndCLITests: XCTestCase {
         XCTAssertThrowsError(try ModelBundle.load(Net.self, from: folder, domain: OtherDomain.self)) { error in
             XCTAssertTrue("\(error)".contains("domain.classNames"), "\(error)")
             XCTAssertTrue("\(error)".contains("(it holds a 'test-net' model, made by train)"), "\(error)")
+            XCTAssertTrue("\(error)".contains("reads bundles made by"), "\(error)")
         }
         // A config whose tensor list disagrees with the weights file, and a config of another size.
         let configURL = folder.appendingPathComponent(ModelBundle.configFile)

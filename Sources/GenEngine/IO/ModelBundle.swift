@@ -216,10 +216,17 @@ public enum ModelBundle {
         do {
             return (data, try JSONDecoder().decode(BundleManifest<D>.self, from: data))
         } catch let error as DecodingError {
-            // Say what the bundle holds and which tool made it (its training command's first word).
+            // Say what the bundle holds, which tool made it (its training command's first word) and
+            // which bundles this tool reads.
             let maker = header.training?.command?.split(separator: " ").first.map { ", made by \($0)" } ?? ""
             let holds = header.family.map { " (it holds a '\($0)' model\(maker))" } ?? ""
-            throw BundleError(path: folder.path, problems: ["\(configFile) does not fit this tool\(holds): \(error.summary)"])
+            let tool = URL(fileURLWithPath: CommandLine.arguments.first ?? "this tool").lastPathComponent
+            throw BundleError(
+                path: folder.path,
+                problems: [
+                    "\(configFile) does not fit \(tool)\(holds): \(error.summary); \(tool) reads bundles made by "
+                        + "'\(tool) train' or shipped for it"
+                ])
         }
     }
 
