@@ -13,7 +13,10 @@ void gk_softmax_rows(size_t rows, size_t cols, const float *x, float *y) {
     for (size_t r = 0; r < rows; r++) {
         const float *xr = x + r * cols; float *yr = y + r * cols;
         float m = row_max(cols, xr), s = 0;
-        for (size_t c = 0; c < cols; c++) { yr[c] = gk_expf(xr[c] - m); s += yr[c]; }
+        // The exponentials in a loop of their own, which vectorises; the sum then runs in the
+        // same order as ever (a float sum cannot be reordered without changing its rounding).
+        for (size_t c = 0; c < cols; c++) yr[c] = gk_expf(xr[c] - m);
+        for (size_t c = 0; c < cols; c++) s += yr[c];
         float inv = 1.0f / s;
         for (size_t c = 0; c < cols; c++) yr[c] *= inv;
     }
@@ -24,7 +27,8 @@ void gk_log_softmax_rows(size_t rows, size_t cols, const float *x, float *y) {
     for (size_t r = 0; r < rows; r++) {
         const float *xr = x + r * cols; float *yr = y + r * cols;
         float m = row_max(cols, xr), s = 0;
-        for (size_t c = 0; c < cols; c++) s += gk_expf(xr[c] - m);
+        for (size_t c = 0; c < cols; c++) yr[c] = gk_expf(xr[c] - m);  // vectorises, as in gk_softmax_rows
+        for (size_t c = 0; c < cols; c++) s += yr[c];
         float lse = m + logf(s);
         for (size_t c = 0; c < cols; c++) yr[c] = xr[c] - lse;
     }
@@ -107,7 +111,14 @@ void gk_cross_entropy_rows(size_t rows, size_t cols, const float *logits, const 
             continue;
         }
         float m = row_max(cols, xr), s = 0, mean_x = 0;
-        for (size_t c = 0; c < cols; c++) { s += gk_expf(xr[c] - m); mean_x += xr[c]; }
+        if (dr) {
+            // With a gradient row to hold them, the exponentials first (vectorised), then the sums
+            // in the same order as the plain loop, so the results are the same bits.
+            for (size_t c = 0; c < cols; c++) dr[c] = gk_expf(xr[c] - m);
+            for (size_t c = 0; c < cols; c++) { s += dr[c]; mean_x += xr[c]; }
+        } else {
+            for (size_t c = 0; c < cols; c++) { s += gk_expf(xr[c] - m); mean_x += xr[c]; }
+        }
         float lse = m + logf(s);
         mean_x /= (float)cols;
         // -sum q log p with q = (1-s) onehot + s/C  ==  lse - (1-s) x_t - s mean(x)
