@@ -50,6 +50,18 @@ func compose(_ model: any SequenceModel, _ request: CompositionRequest, pieces: 
     return out.map { ChoraleTokens.decode(prompt + $0.tokens) }
 }
 
+/// The key signature to write: the key asked for (--key, or the primer's), else the key the notes
+/// are in. Without --key the grammar does not mask pitches, so a piece can wander from the key
+/// token the model drew first; the Krumhansl–Kessler estimate (as eval uses) is written instead
+/// when more of the notes lie in its scale.
+func writtenKey(_ score: Score, _ request: CompositionRequest) -> MusicKey {
+    if let key = request.key ?? request.primer?.key { return key }
+    guard let estimate = MusicKey.estimate(score.pitchClassHistogram)?.key else { return score.key }
+    let notes = score.voices.flatMap { $0 }
+    func fit(_ key: MusicKey) -> Int { notes.filter { key.scale.contains($0.pitch % 12) }.count }
+    return fit(estimate) > fit(score.key) ? estimate : score.key
+}
+
 /// Pieces decoded per batch: memory stays flat in --count, and each batch is written before the next.
 let compositionChunk = 64
 
@@ -224,6 +236,7 @@ func composeCommand(_ args: Arguments) throws {
         let chunk = start..<min(start + compositionChunk, count)
         for (i, var score) in zip(chunk, compose(model, request, pieces: chunk, seed: seed)) {
             score.title = "GenSuite chorale (seed \(seed)\(count > 1 ? ", piece \(i)" : ""))"
+            score.key = writtenKey(score, request)
             let midi = score.midiFile(tempo: tempo, programs: programs, voiceIndices: roles)
             try AtomicFile.write(Data(midi.bytes()), to: URL(fileURLWithPath: names[i]))
             var written = score

@@ -190,6 +190,22 @@ final class ScoreTests: XCTestCase {
         XCTAssertTrue(lines[6].hasSuffix(", program 32 (Acoustic Bass)"), lines[6])
     }
 
+    /// Without --key the key signature written is the key the notes are in: an E-major scale
+    /// labelled G by the model's key token is written as E; a key asked for is kept.
+    func testWrittenKeyIsTheKeyOfTheNotes() {
+        let eMajor = [64, 66, 68, 69, 71, 73, 75, 76, 71, 68, 64, 76]
+        var score = Score(
+            beatsPerBar: 4, key: MusicKey("G")!, bars: 3,
+            voices: [eMajor.enumerated().map { ScoreNote(pitch: $1, start: 4 * $0, duration: 4) }])
+        let free = CompositionRequest(bars: 3, beatsPerBar: 4, key: nil, cadence: false, sampling: SamplingOptions())
+        XCTAssertEqual(writtenKey(score, free), MusicKey("E"))
+        XCTAssertEqual(
+            writtenKey(score, CompositionRequest(bars: 3, beatsPerBar: 4, key: MusicKey("G"), cadence: false, sampling: SamplingOptions())),
+            MusicKey("G"))
+        score.key = MusicKey("E")!
+        XCTAssertEqual(writtenKey(score, free), MusicKey("E"))
+    }
+
     /// The piano roll has margins for the pitch names, the bar numbers and the voice legend, whose
     /// first swatch is the soprano's colour; bar 1's number is drawn above the roll.
     func testPianoRollHasAxesAndLegend() {
