@@ -51,11 +51,27 @@ let checkCommand = Command(
     positionals: [Positional("FILE...", help: "VGLC text levels.", variadic: true)]
 ) { try check($0) }
 
+enum EvalOptions {
+    static let reference = Opt.string(
+        "reference", "DIR", help: "The training levels to compare with (default: the shipped samples/data/vglc/smb1).")
+    static let plot = Opt.string(
+        "plot", "FILE.png", help: "Draw the expressive range: the levels on the linearity × leniency plane, the reference as red dots.")
+    static let json = Opt.string("json", "FILE", help: "Also write the numbers as JSON.")
+}
+
+let evalCommand = Command(
+    "eval",
+    abstract: "The numbers of a set of levels beside the training levels' (playability, linearity, leniency, density, novelty, "
+        + "expressive-range coverage), and the expressive-range picture.",
+    options: [EvalOptions.reference, EvalOptions.plot, EvalOptions.json],
+    positionals: [Positional("PATH...", help: "Level files or folders of *.txt levels.", variadic: true)]
+) { try evaluate($0) }
+
 let root = Command(
     "gen-level", abstract: "Procedural game levels for build scripts: always playable, the same bytes for the same seed.",
     discussion: """
         With no arguments: one Super-Mario-like level, 14 rows by 200 columns, as VGLC text on standard output. \
         Example: gen-level --width 300 --seed 7 --require "E>=5" --format png --out level.png
         """,
-    options: GenerateOptions.all, subcommands: [trainCommand, checkCommand]
+    options: GenerateOptions.all, subcommands: [trainCommand, checkCommand, evalCommand]
 ) { try generateCommand($0) }

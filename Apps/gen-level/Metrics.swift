@@ -16,6 +16,10 @@ struct LevelMetrics: Codable, Equatable {
     var enemiesPerColumn: Double
     /// Columns whose bottom row is not solid (gaps) per column.
     var gapsPerColumn: Double
+    /// How well the ground follows a straight line, 0…1 (see `LevelMetrics.linearity`).
+    var linearity: Double
+    /// How forgiving the level is per column (see `LevelMetrics.leniency`); negative is harsh.
+    var leniency: Double
 
     init(_ level: Level, legend: Legend, outcome: PlatformerAgent.Outcome) {
         width = level.width
@@ -32,5 +36,51 @@ struct LevelMetrics: Codable, Equatable {
         gapsPerColumn =
             Double((0..<level.width).filter { !legend.solid.contains(level.rows[level.height - 1][$0]) }.count)
             / Double(max(level.width, 1))
+        linearity = LevelMetrics.linearity(level, legend: legend)
+        leniency = LevelMetrics.leniency(level, legend: legend)
+    }
+
+    /// Linearity, Smith and Whitehead's expressive-range axis ("Analyzing the expressive range of a
+    /// level generator", PCG 2010) for a side-scroller: the ground height of each column (the top
+    /// of the solid run standing on the bottom row; gap columns left out) against its least-squares
+    /// line, 1 − mean absolute residual ÷ half the level's height, clamped to 0…1. A flat or evenly
+    /// sloping ground is 1; hills, stairs and pits lower it.
+    static func linearity(_ level: Level, legend: Legend) -> Double {
+        var points: [(x: Double, h: Double)] = []
+        for x in 0..<level.width {
+            var h = 0
+            while h < level.height && legend.solid.contains(level.rows[level.height - 1 - h][x]) { h += 1 }
+            if h > 0 { points.append((Double(x), Double(h))) }
+        }
+        guard points.count >= 2 else { return 0 }
+        let n = Double(points.count)
+        let mx = points.map(\.x).reduce(0, +) / n
+        let mh = points.map(\.h).reduce(0, +) / n
+        let sxx = points.map { ($0.x - mx) * ($0.x - mx) }.reduce(0, +)
+        let slope = sxx > 0 ? points.map { ($0.x - mx) * ($0.h - mh) }.reduce(0, +) / sxx : 0
+        let residual = points.map { abs($0.h - (mh + slope * ($0.x - mx))) }.reduce(0, +) / n
+        return min(1, max(0, 1 - residual / (Double(level.height) / 2)))
+    }
+
+    /// Leniency, Smith and Whitehead's other axis, with their weights: −1 for each enemy or
+    /// hazard tile, −0.5 for each gap (a run of columns with no ground), +1 for each full
+    /// question block (a possible power-up), per 10 columns.
+    static func leniency(_ level: Level, legend: Legend) -> Double {
+        let kinds = legend.tiles
+        var score = 0.0
+        for row in level.rows {
+            for tile in row {
+                let k = kinds[tile] ?? []
+                if k.contains("enemy") || k.contains("hazard") { score -= 1 }
+                if k.contains("full question block") { score += 1 }
+            }
+        }
+        var inGap = false
+        for x in 0..<level.width {
+            let gap = !legend.solid.contains(level.rows[level.height - 1][x])
+            if gap && !inGap { score -= 0.5 }
+            inGap = gap
+        }
+        return score / Double(max(level.width, 1)) * 10
     }
 }

@@ -61,6 +61,38 @@ final class GenLevelTests: XCTestCase {
         return (r.out, r.err, r.status)
     }
 
+    /// Linearity and leniency on hand-made levels: flat ground is perfectly linear; a 4-high
+    /// plateau over half the level is not; two enemies and one 3-wide gap over 40 columns give
+    /// leniency (−1 −1 −0.5) / 40 · 10 = −0.625.
+    func testLinearityAndLeniencyOnHandMadeLevels() throws {
+        XCTAssertEqual(LevelMetrics.linearity(flat(40), legend: .smb), 1)
+        let plateau = flat(40, walls: (10..<30).map { (x: $0, height: 4) })
+        // Heights 1, 5, 1 over 10, 20, 10 columns: symmetric, so the fitted line is flat at 3 and
+        // every column is 2 rows off it: 1 − 2 / (14 / 2).
+        XCTAssertEqual(LevelMetrics.linearity(plateau, legend: .smb), 1 - 2.0 / 7, accuracy: 1e-9)
+        var rows = flat(40, gaps: [10..<13]).rows
+        rows[12][5] = "E"
+        rows[12][30] = "E"
+        XCTAssertEqual(LevelMetrics.leniency(Level(rows: rows), legend: .smb), -0.625, accuracy: 1e-12)
+        // eval on a folder: the numbers beside the shipped levels', and the picture.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gen-level-eval-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data(Level(rows: rows).text.utf8).write(to: dir.appendingPathComponent("a.txt"))
+        try Data(plateau.text.utf8).write(to: dir.appendingPathComponent("b.txt"))
+        let json = dir.appendingPathComponent("eval.json")
+        let out = try run(
+            [
+                "eval", dir.path, "--reference", vglc.path, "--json", json.path, "--plot", dir.appendingPathComponent("er.png").path,
+            ], in: dir)
+        XCTAssertEqual(out.status, 0, out.err)
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as! [String: [String: Any]]
+        XCTAssertEqual(report["levels"]?["levels"] as? Int, 2)
+        XCTAssertEqual(report["reference"]?["levels"] as? Int, 15)
+        XCTAssertEqual(report["levels"]?["leniency"] as? Double ?? 0, (-0.625 + 0) / 2, accuracy: 1e-9)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("er.png").path))
+    }
+
     func testTrainGenerateCheckEndToEnd() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gen-level-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
