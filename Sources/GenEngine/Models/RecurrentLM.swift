@@ -83,13 +83,20 @@ public final class RecurrentLM: Module, BatchGenerator {
     /// Logits `[B, T, vocab]` for ids `[B, T]` (row-major), continuing from `state` (zeros if nil).
     public func callAsFunction(_ ids: [Int32], batch: Int, state: State? = nil) -> (logits: Tensor, state: State) {
         let x = dropout(embedding(ids, shape: [batch, ids.count / batch]))
+        let projected = (lstm ?? gru!).firstLayerProjection(x.permuted([1, 0, 2]))
+        return self(projected: projected, state: state)
+    }
+
+    /// Logits `[B, T, vocab]` from layer 0's input projection `[T, B, G·H]` (time-major), and the
+    /// next state: the body shared by training and decoding.
+    func callAsFunction(projected: Tensor, state: State?) -> (logits: Tensor, state: State) {
         let output: Tensor
         let next: State
         if let lstm {
-            let run = lstm(x, state: state.map { ($0.h, $0.c!) })
+            let run = lstm(projected: projected, state: state.map { ($0.h, $0.c!) })
             (output, next) = (run.output, State(h: run.state.h, c: run.state.c))
         } else {
-            let run = gru!(x, state: state?.h)
+            let run = gru!(projected: projected, state: state?.h)
             (output, next) = (run.output, State(h: run.state, c: nil))
         }
         let features = dropout(output)
@@ -109,10 +116,21 @@ public final class RecurrentLM: Module, BatchGenerator {
     public func generate(prompts: [[Int32]], options: [GenerationOptions], rngs: inout [RNG]) -> [(tokens: [Int32], stop: StopReason)] {
         precondition(prompts.allSatisfy { !$0.isEmpty }, "generation needs at least one prompt token")
         return noGrad {
+            // Layer 0's input projection of every token, computed once: each step reads its rows
+            // instead of multiplying the embeddings by the input weights (the same values; only
+            // without dropout, which would draw a mask per step).
+            let table = training && config.dropout > 0 ? nil : (lstm ?? gru!).firstLayerProjection(embedding.weight)
             var state: State?
             return generateTokens(prompts: prompts, options: options, rngs: &rngs) { new, keep in
                 if let keep, let carried = state { state = carried.rows(keep) }
-                let (logits, next) = self(new.flatMap { $0 }, batch: new.count, state: state)
+                let (logits, next): (Tensor, State)
+                if let table {
+                    // Rows in time-major order: step t of every sequence, then step t + 1.
+                    let ids = (0..<new[0].count).flatMap { t in new.map { $0[t] } }
+                    (logits, next) = self(projected: table.gathered(rows: ids).reshaped([new[0].count, new.count, -1]), state: state)
+                } else {
+                    (logits, next) = self(new.flatMap { $0 }, batch: new.count, state: state)
+                }
                 state = next
                 return lastLogitsRows(logits)
             }

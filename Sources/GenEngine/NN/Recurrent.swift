@@ -38,6 +38,17 @@ public class RecurrentBase: Module {
 
     /// `[B, T, C]` -> time-major `[T, B, C]`.
     func timeMajor(_ x: Tensor) -> Tensor { x.permuted([1, 0, 2]) }
+
+    /// The bias added to layer `l`'s input projection (the LSTM folds its hidden bias in).
+    func inputBias(_ l: Int) -> Tensor { biasIH[l].wrappedValue }
+
+    /// Layer 0's input projection of each row of `inputs` `[N, in]` -> `[N, G·H]`. For token
+    /// models this is a table with one row per token embedding, which decoding reads (the
+    /// `projected:` entry points) instead of a matrix product per step; its rows are the values
+    /// the product would give.
+    public func firstLayerProjection(_ inputs: Tensor) -> Tensor {
+        linear(inputs, weight: weightIH[0].wrappedValue, bias: inputBias(0))
+    }
 }
 
 /// Long short-term memory network.
@@ -51,23 +62,31 @@ public final class LSTM: RecurrentBase {
     public func callAsFunction(_ x: Tensor, state: (h: Tensor, c: Tensor)? = nil)
         -> (output: Tensor, state: (h: Tensor, c: Tensor))
     {
-        let (b, t) = (x.shape[0], x.shape[1])
-        var input = timeMajor(x)  // [T, B, in]
+        callAsFunction(projected: firstLayerProjection(timeMajor(x)), state: state)
+    }
+
+    /// The same from layer 0's input projection, time-major `[T, B, 4H]` (rows of
+    /// `firstLayerProjection`).
+    public func callAsFunction(projected: Tensor, state: (h: Tensor, c: Tensor)? = nil)
+        -> (output: Tensor, state: (h: Tensor, c: Tensor))
+    {
+        let (t, b) = (projected.shape[0], projected.shape[1])
+        var output = projected  // each layer's output in turn, [T, B, H]
         var finalH: [Tensor] = []
         var finalC: [Tensor] = []
         for l in 0..<numLayers {
-            let xproj = linear(
-                input, weight: weightIH[l].wrappedValue,
-                bias: biasIH[l].wrappedValue + biasHH[l].wrappedValue)  // [T, B, 4H]
+            let xproj = l == 0 ? projected : linear(output, weight: weightIH[l].wrappedValue, bias: inputBias(l))  // [T, B, 4H]
             let h0 = state?.h.slice(l..<(l + 1)).reshaped([b, hiddenSize]) ?? Tensor.zeros([b, hiddenSize])
             let c0 = state?.c.slice(l..<(l + 1)).reshaped([b, hiddenSize]) ?? Tensor.zeros([b, hiddenSize])
             let run = lstmLayer(xproj: xproj, h0: h0, c0: c0, weightHH: weightHH[l].wrappedValue)  // [T+1, B, H]
-            input = run.slice(0..<t)
+            output = run.slice(0..<t)
             finalH.append(run.slice((t - 1)..<t).reshaped([b, hiddenSize]))
             finalC.append(run.slice(t..<(t + 1)).reshaped([b, hiddenSize]))
         }
-        return (input.permuted([1, 0, 2]), (Tensor.stack(finalH), Tensor.stack(finalC)))
+        return (output.permuted([1, 0, 2]), (Tensor.stack(finalH), Tensor.stack(finalC)))
     }
+
+    override func inputBias(_ l: Int) -> Tensor { biasIH[l].wrappedValue + biasHH[l].wrappedValue }
 }
 
 /// Gated recurrent unit network.
@@ -78,15 +97,21 @@ public final class GRU: RecurrentBase {
 
     /// `x [B, T, in]` and optional state `[layers, B, H]` -> output `[B, T, H]` and the final state.
     public func callAsFunction(_ x: Tensor, state: Tensor? = nil) -> (output: Tensor, state: Tensor) {
-        let (b, t) = (x.shape[0], x.shape[1])
-        var input = timeMajor(x)
+        callAsFunction(projected: firstLayerProjection(timeMajor(x)), state: state)
+    }
+
+    /// The same from layer 0's input projection, time-major `[T, B, 3H]` (rows of
+    /// `firstLayerProjection`).
+    public func callAsFunction(projected: Tensor, state: Tensor? = nil) -> (output: Tensor, state: Tensor) {
+        let (t, b) = (projected.shape[0], projected.shape[1])
+        var output = projected  // each layer's output in turn, [T, B, H]
         var finals: [Tensor] = []
         for l in 0..<numLayers {
-            let xproj = linear(input, weight: weightIH[l].wrappedValue, bias: biasIH[l].wrappedValue)  // [T, B, 3H]
+            let xproj = l == 0 ? projected : linear(output, weight: weightIH[l].wrappedValue, bias: inputBias(l))  // [T, B, 3H]
             let h0 = state?.slice(l..<(l + 1)).reshaped([b, hiddenSize]) ?? Tensor.zeros([b, hiddenSize])
-            input = gruLayer(xproj: xproj, h0: h0, weightHH: weightHH[l].wrappedValue, biasHH: biasHH[l].wrappedValue)
-            finals.append(input.slice((t - 1)..<t).reshaped([b, hiddenSize]))
+            output = gruLayer(xproj: xproj, h0: h0, weightHH: weightHH[l].wrappedValue, biasHH: biasHH[l].wrappedValue)
+            finals.append(output.slice((t - 1)..<t).reshaped([b, hiddenSize]))
         }
-        return (input.permuted([1, 0, 2]), Tensor.stack(finals))
+        return (output.permuted([1, 0, 2]), Tensor.stack(finals))
     }
 }
