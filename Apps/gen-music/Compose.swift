@@ -13,6 +13,8 @@ struct CompositionRequest {
     /// How tokens are drawn (temperature, top-k, top-p, min-p) and CTRL's repetition penalty.
     var sampling: SamplingOptions
     var repetitionPenalty: Float = 1
+    /// The tempo of a MIDI primer, kept unless --tempo is given.
+    var primerTempo: Double?
     /// The primer's cells per voice and step, and its key (nil: no primer).
     var primer: (cells: [[ChoraleTokens.Cell?]], bars: Int, key: MusicKey)?
 
@@ -126,10 +128,13 @@ extension CompositionRequest {
         var primerSteps: Int?
         if let path = args[O.primer] {
             guard !args.has(O.primerMelody) else { throw CLIError.usage("--primer and --primer-melody: give one of them") }
-            let file = try Score(midi: try readMIDI(path), voices: 4)
+            let midi = try readMIDI(path)
+            try checkMetre(midi, path: path)
+            let file = try Score(midi: midi, voices: 4)
             guard [3, 4].contains(file.beatsPerBar), !file.voices.allSatisfy(\.isEmpty) else {
                 throw CLIError.badData("\(path): the primer needs notes in 4/4 or 3/4")
             }
+            primerTempo = midi.tempo
             if let beats, beats != file.beatsPerBar {
                 throw CLIError.usage("--time-signature \(beats)/4 differs from the primer's \(file.timeSignature)")
             }
@@ -179,6 +184,32 @@ extension CompositionRequest {
     }
 }
 
+/// Refuses a primer whose metre the token language lacks, naming it: compound metres (6/8, 9/8,
+/// 12/8: beats of three eighths, not quarters), metres that are not whole quarters, and a change
+/// of metre after the start (a short pickup bar before the real metre is allowed).
+func checkMetre(_ midi: MIDIFile, path: String) throws {
+    let metres = midi.timeSignatureChanges
+    let (n, d) = midi.timeSignature
+    if d == 8 && n % 3 == 0 && n > 3 {
+        throw CLIError.badData(
+            "\(path): the primer is in \(n)/8, a compound metre; gen-music composes in 4/4 and 3/4 only (its tokens count quarter notes)")
+    }
+    guard n * 4 % d == 0, [3, 4].contains(n * 4 / d) else {
+        if let next = metres.first(where: { $0.tick > (metres.first?.tick ?? 0) }) {
+            throw CLIError.badData(
+                "\(path): the primer starts with a short \(n)/\(d) bar (a pickup?) before \(next.numerator)/\(next.denominator); "
+                    + "gen-music does not read pickup bars: remove it")
+        }
+        throw CLIError.badData("\(path): the primer is in \(n)/\(d); gen-music composes in 4/4 and 3/4 only")
+    }
+    let start = metres.first?.tick ?? 0
+    if let change = metres.first(where: { $0.tick > start && ($0.numerator, $0.denominator) != (n, d) }) {
+        throw CLIError.badData(
+            "\(path): the primer changes metre to \(change.numerator)/\(change.denominator) at tick \(change.tick); "
+                + "gen-music keeps one metre: cut the primer before the change")
+    }
+}
+
 /// General MIDI programs of the four voices from --program and --programs (one per written voice).
 func programs(_ args: Arguments, voices: Int) throws -> [Int] {
     var programs = Array(repeating: args[ComposeOptions.program], count: 4)
@@ -198,7 +229,7 @@ func composeCommand(_ args: Arguments) throws {
     let request = try CompositionRequest(args)
     let count = args[O.sampling.count]
     let seed = args[O.sampling.seed]
-    let tempo = Double(args[O.tempo])
+    let tempo = args.has(O.tempo) ? Double(args[O.tempo]) : request.primerTempo ?? Double(args[O.tempo])
     let voices = args[O.voices]
     let programs = try programs(args, voices: voices)
     let outPath = args[O.output.out] ?? "song.mid"

@@ -31,6 +31,19 @@ func inspection(of file: MIDIFile, path: String) -> [String] {
     lines.append(
         String(format: "tempo %.1f bpm, time signature %d/%d, length %d ticks = %.2f bars", file.tempo, num, den, file.lengthTicks, bars)
             + (file.keySignature.map { ", key signature \($0)" } ?? ""))
+    // The tempo map and the metres, when there is more than one; of several events on one tick
+    // the last is in effect, and is marked so.
+    func map(_ entries: [(tick: Int, text: String)]) -> String {
+        entries.enumerated().map { i, e in
+            let shadowed = entries.indices.contains(i + 1) && entries[i + 1].tick == e.tick
+            let effective = i > 0 && entries[i - 1].tick == e.tick
+            return "\(e.text) at tick \(e.tick)" + (shadowed ? " (replaced on the same tick)" : effective ? " (in effect)" : "")
+        }.joined(separator: ", ")
+    }
+    let tempos = file.tempoChanges
+    if tempos.count > 1 { lines.append("tempo map: " + map(tempos.map { ($0.tick, String(format: "%.1f bpm", $0.bpm)) })) }
+    let metres = file.timeSignatureChanges
+    if metres.count > 1 { lines.append("time signatures: " + map(metres.map { ($0.tick, "\($0.numerator)/\($0.denominator)") })) }
     for (i, track) in file.tracks.enumerated() {
         let notes = track.notes
         let channels = Set(notes.map(\.channel)).sorted().map { String($0 + 1) }.joined(separator: ",")

@@ -62,29 +62,44 @@ extension MIDITrack {
 }
 
 extension MIDIFile {
-    /// Tempo in beats per minute from the first set-tempo event (120 when absent).
-    var tempo: Double {
-        for t in tracks {
-            for e in t.events {
-                if case .meta(0x51, let d) = e.kind, d.count == 3 {
-                    let micros = Int(d[0]) << 16 | Int(d[1]) << 8 | Int(d[2])
-                    return micros > 0 ? 60_000_000 / Double(micros) : 120
-                }
-            }
+    /// Every set-tempo event as (tick, quarter notes per minute), in time order; events on the
+    /// same tick keep file order (track by track), so the last of them is the one in effect.
+    var tempoChanges: [(tick: Int, bpm: Double)] {
+        metaEvents(0x51).compactMap { tick, d in
+            guard d.count == 3 else { return nil }
+            let micros = Int(d[0]) << 16 | Int(d[1]) << 8 | Int(d[2])
+            return micros > 0 ? (tick, 60_000_000 / Double(micros)) : nil
         }
-        return 120
     }
 
-    /// The first time signature (4/4 when absent).
-    var timeSignature: (numerator: Int, denominator: Int) {
-        for t in tracks {
-            for e in t.events {
-                if case .meta(0x58, let d) = e.kind, d.count >= 2 {
-                    return (Int(d[0]), 1 << Int(min(d[1], 6)))
-                }
+    /// Every time-signature event as (tick, numerator, denominator), ordered as `tempoChanges`.
+    var timeSignatureChanges: [(tick: Int, numerator: Int, denominator: Int)] {
+        metaEvents(0x58).compactMap { tick, d in d.count >= 2 ? (tick, Int(d[0]), 1 << Int(min(d[1], 6))) : nil }
+    }
+
+    /// Meta events of `type` as (tick, data), stably sorted by tick.
+    private func metaEvents(_ type: UInt8) -> [(tick: Int, data: [UInt8])] {
+        let all = tracks.flatMap { track in
+            track.events.compactMap { e -> (Int, [UInt8])? in
+                if case .meta(type, let d) = e.kind { return (e.tick, d) }
+                return nil
             }
         }
-        return (4, 4)
+        return all.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.map { ($0.element.0, $0.element.1) }
+    }
+
+    /// The tempo in effect at the start: the last set-tempo event on the first tick that has one
+    /// (120 when absent, as the SMF specification says).
+    var tempo: Double {
+        guard let first = tempoChanges.first?.tick else { return 120 }
+        return tempoChanges.last { $0.tick == first }!.bpm
+    }
+
+    /// The time signature in effect at the start, as `tempo` (4/4 when absent).
+    var timeSignature: (numerator: Int, denominator: Int) {
+        guard let first = timeSignatureChanges.first?.tick else { return (4, 4) }
+        let t = timeSignatureChanges.last { $0.tick == first }!
+        return (t.numerator, t.denominator)
     }
 
     /// Ticks from the start to the last event of any track.

@@ -92,6 +92,64 @@ final class MIDIFileTests: XCTestCase {
             + Array("MTrk".utf8) + be32(body.count + lengthFix) + body
     }
 
+    /// Tempo maps and metres: of two events on one tick the last is in effect (and inspect says
+    /// so); a compound metre, a change of metre and a pickup bar are refused by name as primers;
+    /// a primer's tempo is kept unless --tempo is given.
+    func testTempoMapsAndMetres() throws {
+        func meta(_ tick: Int, _ type: UInt8, _ data: [UInt8]) -> MIDIEvent { MIDIEvent(tick: tick, kind: .meta(type: type, data: data)) }
+        func tempo(_ tick: Int, _ bpm: Int) -> MIDIEvent {
+            let micros = 60_000_000 / bpm
+            return meta(tick, 0x51, [UInt8(micros >> 16 & 255), UInt8(micros >> 8 & 255), UInt8(micros & 255)])
+        }
+        func metre(_ tick: Int, _ n: UInt8, _ d: UInt8) -> MIDIEvent { meta(tick, 0x58, [n, d, 24, 8]) }
+        let melody = (0..<16).map { Note(pitch: [72, 74, 76, 77][$0 % 4], start: 480 * $0, duration: 480, velocity: 80, channel: 0) }
+        func file(_ conductor: [MIDIEvent]) -> MIDIFile {
+            MIDIFile(
+                format: 1, division: 480,
+                tracks: [MIDITrack(events: conductor), MIDITrack.from(notes: melody, name: "S", program: 0, channel: 0)])
+        }
+        let doubled = file([tempo(0, 100), tempo(0, 90), metre(0, 4, 2), metre(0, 3, 2), tempo(3840, 60)])
+        XCTAssertEqual(doubled.tempo, 90, accuracy: 0.01)
+        XCTAssertEqual(doubled.timeSignature.numerator, 3)
+        let lines = inspection(of: doubled, path: "x.mid")
+        XCTAssertTrue(
+            lines.contains {
+                $0.hasPrefix("tempo map: 100.0 bpm at tick 0 (replaced on the same tick), 90.0 bpm at tick 0 (in effect), 60.0")
+            }, "\(lines)")
+        XCTAssertTrue(
+            lines.contains { $0.hasPrefix("time signatures: 4/4 at tick 0 (replaced on the same tick), 3/4 at tick 0 (in effect)") },
+            "\(lines)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("metres-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func primer(_ name: String, _ conductor: [MIDIEvent]) throws -> String {
+            let path = dir.appendingPathComponent(name).path
+            try Data(file(conductor).bytes()).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+        for (name, conductor, message) in [
+            ("six-eight.mid", [metre(0, 6, 3)], "6/8, a compound metre"),
+            ("change.mid", [metre(0, 4, 2), metre(3840, 3, 2)], "changes metre to 3/4 at tick 3840"),
+            ("pickup.mid", [metre(0, 1, 2), metre(480, 4, 2)], "short 1/4 bar (a pickup?) before 4/4"),
+        ] {
+            XCTAssertThrowsError(try checkMetre(file(conductor), path: name)) { XCTAssertTrue("\($0)".contains(message), "\($0)") }
+            _ = try primer(name, conductor)
+        }
+        // The primer's 90 bpm is kept; --tempo overrides it.
+        let slow = try primer("slow.mid", [tempo(0, 90), metre(0, 4, 2)])
+        let out = dir.appendingPathComponent("out.mid").path
+        let args = ["--model", "music-bach-markov", "--primer", slow, "--bars", "6", "--out", out, "--quiet"]
+        guard (try? ModelBundle.resolve("music-bach-markov", default: "music-bach-markov")) != nil else {
+            throw XCTSkip("no shipped model here")
+        }
+        guard case .run(_, let parsed) = try CLI.parse(args, root: root) else { return XCTFail() }
+        try root.run!(parsed)
+        XCTAssertEqual(try readMIDI(out).tempo, 90, accuracy: 0.01)
+        guard case .run(_, let again) = try CLI.parse(args + ["--tempo", "120", "--force"], root: root) else { return XCTFail() }
+        try root.run!(again)
+        XCTAssertEqual(try readMIDI(out).tempo, 120, accuracy: 0.01)
+    }
+
     func testRealWorldQuirksAreReadWithWarnings() throws {
         // Running status continues after a meta event (as in the Lakh MIDI dataset): two notes.
         let afterMeta: [UInt8] = [
