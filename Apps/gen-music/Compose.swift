@@ -184,7 +184,8 @@ extension CompositionRequest {
     }
 }
 
-/// Refuses a primer whose metre the token language lacks, naming it: compound metres (6/8, 9/8,
+/// Refuses a piece (a primer, or a file to train or evaluate on) whose metre the token language
+/// lacks, naming it: compound metres (6/8, 9/8,
 /// 12/8: beats of three eighths, not quarters), metres that are not whole quarters, and a change
 /// of metre after the start (a short pickup bar before the real metre is allowed).
 func checkMetre(_ midi: MIDIFile, path: String) throws {
@@ -192,21 +193,21 @@ func checkMetre(_ midi: MIDIFile, path: String) throws {
     let (n, d) = midi.timeSignature
     if d == 8 && n % 3 == 0 && n > 3 {
         throw CLIError.badData(
-            "\(path): the primer is in \(n)/8, a compound metre; gen-music composes in 4/4 and 3/4 only (its tokens count quarter notes)")
+            "\(path) is in \(n)/8, a compound metre; gen-music reads and composes 4/4 and 3/4 only (its tokens count quarter notes)")
     }
     guard n * 4 % d == 0, [3, 4].contains(n * 4 / d) else {
         if let next = metres.first(where: { $0.tick > (metres.first?.tick ?? 0) }) {
             throw CLIError.badData(
-                "\(path): the primer starts with a short \(n)/\(d) bar (a pickup?) before \(next.numerator)/\(next.denominator); "
+                "\(path) starts with a short \(n)/\(d) bar (a pickup?) before \(next.numerator)/\(next.denominator); "
                     + "gen-music does not read pickup bars: remove it")
         }
-        throw CLIError.badData("\(path): the primer is in \(n)/\(d); gen-music composes in 4/4 and 3/4 only")
+        throw CLIError.badData("\(path) is in \(n)/\(d); gen-music reads and composes 4/4 and 3/4 only")
     }
     let start = metres.first?.tick ?? 0
     if let change = metres.first(where: { $0.tick > start && ($0.numerator, $0.denominator) != (n, d) }) {
         throw CLIError.badData(
-            "\(path): the primer changes metre to \(change.numerator)/\(change.denominator) at tick \(change.tick); "
-                + "gen-music keeps one metre: cut the primer before the change")
+            "\(path) changes metre to \(change.numerator)/\(change.denominator) at tick \(change.tick); "
+                + "gen-music keeps one metre: cut the piece before the change")
     }
 }
 

@@ -5,7 +5,8 @@ import GenEngine
 
 enum Corpus {
     /// Scores from a `.jsonl[.gz]` corpus, a MIDI file, or a folder of MIDI files (searched
-    /// recursively, in name order). Pieces in other metres than 4/4 and 3/4 are skipped and
+    /// recursively, in name order). Pieces in other metres than 4/4 and 3/4 (compound metres,
+    /// changes of metre and pickups included: `checkMetre`) are skipped, named with the reason, and
     /// counted, and so are unreadable MIDI files when `skipBad` (else they stop the load).
     static func load(_ path: String, skipBad: Bool = false) throws -> (scores: [Score], skipped: Int) {
         let url = URL(fileURLWithPath: path)
@@ -21,10 +22,15 @@ enum Corpus {
         for f in files {
             // Unreadable or too long: an error, or with skipBad named and skipped.
             let score: Score
-            let metre: (numerator: Int, denominator: Int)
+            let metreProblem: String?
             do {
                 let midi = try readMIDI(f.path)
-                (score, metre) = (try Score(midi: midi, voices: 4), midi.timeSignature)
+                score = try Score(midi: midi, voices: 4)
+                // A metre the token language lacks (6/8, a change of metre, a pickup): skipped with its reason.
+                do {
+                    try checkMetre(midi, path: f.path)
+                    metreProblem = nil
+                } catch { metreProblem = CLIError(from: error).message }
             } catch  where skipBad {
                 printError("gen-music: skipped \(f.path): \(CLIError(from: error).message)")
                 skipped += 1
@@ -32,8 +38,8 @@ enum Corpus {
             } catch let error as MIDIError {
                 throw CLIError.badData("\(f.path): \(error.message); pass --skip-bad to leave such files out")
             }
-            if ![3, 4].contains(score.beatsPerBar) {
-                printError("gen-music: skipped \(f.path): metre \(metre.numerator)/\(metre.denominator) (gen-music reads 4/4 and 3/4)")
+            if let metreProblem {
+                printError("gen-music: skipped \(metreProblem)")
                 skipped += 1
             } else if score.voices.allSatisfy(\.isEmpty) {
                 printError("gen-music: skipped \(f.path): no notes outside the drum channel")
