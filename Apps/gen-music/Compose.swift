@@ -185,9 +185,9 @@ extension CompositionRequest {
 }
 
 /// Refuses a piece (a primer, or a file to train or evaluate on) whose metre the token language
-/// lacks, naming it: compound metres (6/8, 9/8,
-/// 12/8: beats of three eighths, not quarters), metres that are not whole quarters, and a change
-/// of metre after the start (a short pickup bar before the real metre is allowed).
+/// lacks, naming it: compound metres (6/8, 9/8, 12/8: beats of three eighths, not quarters),
+/// metres that are not 3 or 4 whole quarters, a short first bar before the real metre (a pickup),
+/// and a change of metre after the start.
 func checkMetre(_ midi: MIDIFile, path: String) throws {
     let metres = midi.timeSignatureChanges
     let (n, d) = midi.timeSignature
