@@ -176,6 +176,7 @@ extension NGramModel {
                 throw ModelLoadError(problems: ["order \(k) tables have inconsistent sizes"])
             }
             let flat = contexts.scalars
+            tables[k].reserveCapacity(lengths.count)  // one allocation, no rehashing as it fills
             var at = 0
             for (i, len) in lengths.enumerated() {
                 let n = Int(len)
