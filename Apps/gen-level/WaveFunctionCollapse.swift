@@ -80,12 +80,19 @@ struct OverlappingModel {
                 for d in 0..<4 { support[(cell * count + p) * 4 + d] = Int32(compatible[(d + 2) % 4][p].count) }
             }
         }
+        // Each cell's Σw and Σw·log w over its possible patterns, kept as patterns are banned (as
+        // Gumin's model does), so a cell's entropy costs O(1) instead of a pass over the patterns.
+        let weightLogWeights = weights.map { $0 * log($0) }
+        var sumWeights = [Double](repeating: weights.reduce(0, +), count: cells)
+        var sumWeightLogWeights = [Double](repeating: weightLogWeights.reduce(0, +), count: cells)
         var stack: [(Int, Int)] = []
         var steps = 0
         func ban(_ cell: Int, _ p: Int) -> Bool {
             guard wave[cell * count + p] else { return true }
             wave[cell * count + p] = false
             remaining[cell] -= 1
+            sumWeights[cell] -= weights[p]
+            sumWeightLogWeights[cell] -= weightLogWeights[p]
             for d in 0..<4 { support[(cell * count + p) * 4 + d] = 0 }
             stack.append((cell, p))
             return remaining[cell] > 0
@@ -121,13 +128,8 @@ struct OverlappingModel {
             var best = -1
             var bestEntropy = Double.infinity
             for cell in 0..<cells where remaining[cell] > 1 {
-                var sum = 0.0
-                var sumLog = 0.0
-                for p in 0..<count where wave[cell * count + p] {
-                    sum += weights[p]
-                    sumLog += weights[p] * log(weights[p])
-                }
-                let entropy = log(sum) - sumLog / sum + 1e-6 * Double(rng.uniform())
+                let sum = sumWeights[cell]
+                let entropy = log(sum) - sumWeightLogWeights[cell] / sum + 1e-6 * Double(rng.uniform())
                 if entropy < bestEntropy { (best, bestEntropy) = (cell, entropy) }
             }
             guard best >= 0 else { break }
