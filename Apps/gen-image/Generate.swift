@@ -12,13 +12,17 @@ func modelFolder(_ args: Arguments, default name: String) throws -> URL {
 /// the default where an encoder is needed).
 let defaultGenerator = "image-mnist-dcgan"
 
+/// `--label K`, checked against a model with `classes` classes; nil when not given.
+func givenLabel(_ args: Arguments, classes: Int) throws -> Int32? {
+    guard let k = args[Shared.label] else { return nil }
+    guard classes > 0 else { throw CLIError.usage("--label needs a class-conditional model; this one has no classes") }
+    guard (0..<classes).contains(k) else { throw CLIError.usage("--label must be in 0...\(classes - 1), got \(k)") }
+    return Int32(k)
+}
+
 /// Class labels for `count` images: all `--label K`, or 0,1,2,… cycling for a conditional model.
 func labels(_ args: Arguments, classes: Int, count: Int) throws -> [Int32]? {
-    if let k = args[Shared.label] {
-        guard classes > 0 else { throw CLIError.usage("--label needs a class-conditional model; this one has no classes") }
-        guard (0..<classes).contains(k) else { throw CLIError.usage("--label must be in 0...\(classes - 1), got \(k)") }
-        return Array(repeating: Int32(k), count: count)
-    }
+    if let k = try givenLabel(args, classes: classes) { return Array(repeating: k, count: count) }
     return classes > 0 ? (0..<count).map { Int32($0 % classes) } : nil
 }
 
@@ -156,7 +160,7 @@ func sampleSeeds(_ seeds: [Int], _ args: Arguments) throws {
     let started = Date()
     let folder = try modelFolder(args, default: defaultGenerator)
     let (model, _) = try loadImageGenerator(folder, for: "generate images", families: [Classifier.self])
-    let given = try labels(args, classes: model.classes, count: 1)?.first
+    let given = try givenLabel(args, classes: model.classes)
     let progress = Progress(total: seeds.count, label: "sampling", quiet: args[Shared.quiet] || seeds.count < 256)
     Interrupt.begin()
     var chosen: [Int32] = []
@@ -201,7 +205,7 @@ func interpolate(_ args: Arguments) throws {
     let url = URL(fileURLWithPath: args[O.out])
     try checkOutput(url.path, args)
     let steps = args[O.steps]
-    let chosen = try labels(args, classes: model.classes, count: 1)?.first
+    let chosen = try givenLabel(args, classes: model.classes)
     let images: Tensor
     var classes: [Int32] = []
     if let from = args[O.from], let to = args[O.to] {
@@ -213,7 +217,7 @@ func interpolate(_ args: Arguments) throws {
         func encode(_ path: String) throws -> (z: Tensor, label: Int32?) {
             let image = try loadSingle(
                 path, size: vae.config.height, channels: vae.config.channels, maxPixels: UInt64(args[Shared.maxPixels]))
-            let label = vae.classes > 0 ? inferredLabel(vae, image, given: args[Shared.label], path: path, args) : nil
+            let label = vae.classes > 0 ? inferredLabel(vae, image, given: chosen, path: path, args) : nil
             return (noGrad { vae.encode(image, labels: label.map { [$0] }).mean.reshaped([vae.config.latent]) }, label)
         }
         let (a, b) = (try encode(from), try encode(to))
@@ -249,8 +253,8 @@ func interpolate(_ args: Arguments) throws {
 
 /// The class to encode `image` under: `given` (--label), else the class whose negative ELBO is
 /// lowest, said on stderr.
-func inferredLabel(_ vae: VAE, _ image: Tensor, given: Int?, path: String, _ args: Arguments) -> Int32 {
-    if let given { return Int32(given) }
+func inferredLabel(_ vae: VAE, _ image: Tensor, given: Int32?, path: String, _ args: Arguments) -> Int32 {
+    if let given { return given }
     let label = vae.bestFittingClass(image)
     if !args[Shared.quiet] { printError("gen-image: \(path): class \(label), the one the model explains best (--label to choose)") }
     return label
@@ -279,8 +283,8 @@ func reconstruct(_ args: Arguments) throws {
     guard let vae = model as? VAE else { throw CLIError.usage("reconstruct needs a VAE bundle (it encodes the image)") }
     let c = vae.config
     let x = try loadSingle(input, size: c.height, channels: c.channels, maxPixels: UInt64(args[Shared.maxPixels]))
-    _ = try labels(args, classes: vae.classes, count: 1)  // checks --label against the model
-    let label = vae.classes > 0 ? [inferredLabel(vae, x, given: args[Shared.label], path: input, args)] : nil
+    let given = try givenLabel(args, classes: vae.classes)
+    let label = vae.classes > 0 ? [inferredLabel(vae, x, given: given, path: input, args)] : nil
     var output: Tensor
     if let maskPath = args[O.mask] {
         // Inpainting: fit the latent to the visible pixels (mask white = missing), then fill the hole.

@@ -162,6 +162,11 @@ final class GenImageTests: XCTestCase {
         XCTAssertEqual(
             try FileManager.default.contentsOfDirectory(atPath: seeded.path).sorted(),
             ["seed0000.png", "seed0001.png", "seed0002.png", "seed0005.png"])
+        // Without --label, image S's class is S mod the model's two classes.
+        for (s, label) in [(0, "0"), (1, "1"), (2, "0"), (5, "1")] {
+            let image = try PNG.read(seeded.appendingPathComponent(String(format: "seed%04d.png", s)))
+            XCTAssertTrue(image.text.contains(PNGText("label", label)), "seed \(s): \(image.text)")
+        }
         let alone = dir.appendingPathComponent("alone")
         try run(["--model", bundle.path, "--seeds", "5", "--out", alone.path, "--quiet"], sampleCommand)
         XCTAssertEqual(
