@@ -81,9 +81,12 @@ public final class RecurrentLM: Module, BatchGenerator {
     }
 
     /// Logits `[B, T, vocab]` for ids `[B, T]` (row-major), continuing from `state` (zeros if nil).
+    /// The LSTM or the GRU, whichever this model has.
+    var recurrent: RecurrentBase { lstm ?? gru! }
+
     public func callAsFunction(_ ids: [Int32], batch: Int, state: State? = nil) -> (logits: Tensor, state: State) {
         let x = dropout(embedding(ids, shape: [batch, ids.count / batch]))
-        let projected = (lstm ?? gru!).firstLayerProjection(x.permuted([1, 0, 2]))
+        let projected = recurrent.firstLayerProjection(recurrent.timeMajor(x))
         return self(projected: projected, state: state)
     }
 
@@ -119,7 +122,7 @@ public final class RecurrentLM: Module, BatchGenerator {
             // Layer 0's input projection of every token, computed once: each step reads its rows
             // instead of multiplying the embeddings by the input weights (the same values; only
             // without dropout, which would draw a mask per step).
-            let table = training && config.dropout > 0 ? nil : (lstm ?? gru!).firstLayerProjection(embedding.weight)
+            let table = training && config.dropout > 0 ? nil : recurrent.firstLayerProjection(embedding.weight)
             var state: State?
             return generateTokens(prompts: prompts, options: options, rngs: &rngs) { new, keep in
                 if let keep, let carried = state { state = carried.rows(keep) }
