@@ -13,7 +13,7 @@ struct CompositionRequest {
     /// How tokens are drawn (temperature, top-k, top-p, min-p) and CTRL's repetition penalty.
     var sampling: SamplingOptions
     var repetitionPenalty: Float = 1
-    /// The tempo of a MIDI primer, kept unless --tempo is given.
+    /// The main tempo of a MIDI primer (`MIDIFile.predominantTempo`), kept unless --tempo is given.
     var primerTempo: Double?
     /// The primer's cells per voice and step, and its key (nil: no primer).
     var primer: (cells: [[ChoraleTokens.Cell?]], bars: Int, key: MusicKey)?
@@ -134,7 +134,7 @@ extension CompositionRequest {
             guard [3, 4].contains(file.beatsPerBar), !file.voices.allSatisfy(\.isEmpty) else {
                 throw CLIError.badData("\(path): the primer needs notes in 4/4 or 3/4")
             }
-            primerTempo = midi.tempo
+            primerTempo = midi.predominantTempo
             if let beats, beats != file.beatsPerBar {
                 throw CLIError.usage("--time-signature \(beats)/4 differs from the primer's \(file.timeSignature)")
             }

@@ -95,6 +95,24 @@ extension MIDIFile {
         return tempoChanges.last { $0.tick == first }!.bpm
     }
 
+    /// The tempo in effect for the most ticks up to the end of the music, ties to the one met
+    /// first: a primer's tempo. Exports of performances often open with a momentary tempo (a
+    /// 13 bpm first beat before 120), which the tempo at the start would take.
+    var predominantTempo: Double {
+        let changes = [(tick: 0, bpm: 120.0)] + tempoChanges  // SMF's default until the first event
+        let end = max(lengthTicks, changes.last!.tick)
+        var spans: [(bpm: Double, ticks: Int)] = []
+        for (i, change) in changes.enumerated() {
+            let ticks = (i + 1 < changes.count ? changes[i + 1].tick : end) - change.tick
+            if let k = spans.firstIndex(where: { $0.bpm == change.bpm }) {
+                spans[k].ticks += ticks
+            } else {
+                spans.append((change.bpm, ticks))
+            }
+        }
+        return spans.reduce(spans[0]) { $1.ticks > $0.ticks ? $1 : $0 }.bpm
+    }
+
     /// The time signature in effect at the start, as `tempo` (4/4 when absent).
     var timeSignature: (numerator: Int, denominator: Int) {
         guard let first = timeSignatureChanges.first?.tick else { return (4, 4) }

@@ -110,6 +110,9 @@ final class MIDIFileTests: XCTestCase {
         }
         let doubled = file([tempo(0, 100), tempo(0, 90), metre(0, 4, 2), metre(0, 3, 2), tempo(3840, 60)])
         XCTAssertEqual(doubled.tempo, 90, accuracy: 0.01)
+        // The tempo that lasts longest is a primer's: 90 and 60 bpm hold 3,840 ticks each (the first wins).
+        XCTAssertEqual(doubled.predominantTempo, 90, accuracy: 0.01)
+        XCTAssertEqual(file([tempo(0, 13), tempo(480, 96)]).predominantTempo, 96, accuracy: 0.01)
         XCTAssertEqual(doubled.timeSignature.numerator, 3)
         let lines = inspection(of: doubled, path: "x.mid")
         XCTAssertTrue(
