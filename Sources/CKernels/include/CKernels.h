@@ -113,6 +113,23 @@ void gk_install_interrupt_handler(void);
 int gk_interrupted(void);
 void gk_clear_interrupt(void);
 
+/// y[r] = alpha·(w[r, 0..<k]·x) + beta·y[r] for r in 0..<rows (w row-major, row stride ldw; y is
+/// not read when beta is 0): the matrix-vector product of decoding one token (gemv.c).
+void gk_gemv_rows(size_t rows, size_t k, float alpha, const float *w, size_t ldw, const float *x, float beta,
+                  float *y);
+
+/// gk_gemv_rows with the rows split into `parts` runs on the spinning team (team.c); the same
+/// result as gk_gemv_rows for any `parts`.
+void gk_gemv_rows_parallel(size_t rows, size_t k, float alpha, const float *w, size_t ldw, const float *x,
+                           float beta, float *y, int parts);
+
+/// Part `part` of `parts` of a job for the team.
+typedef void (*gk_team_job)(void *context, int part, int parts);
+/// Runs job(context, p, parts) for p in 0..<parts: part 0 on the calling thread, the others on
+/// workers that spin briefly between jobs and then sleep (started on first use, parts - 1 of
+/// them). A call made while another is running (from another thread) runs every part itself.
+void gk_team_run(int parts, gk_team_job job, void *context);
+
 /// SIMD level of this CPU, with the operating system's support for its registers checked
 /// (CPUID leaves 1 and 7, XGETBV): what a BLAS kernel for this machine may use.
 typedef enum {

@@ -1,4 +1,5 @@
 import CBLAS
+import CKernels
 import Dispatch
 
 /// Row-major SGEMM `C = alpha·op(A)·op(B) + beta·C` on the engine's threads.
@@ -51,13 +52,17 @@ public enum GEMM {
         b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>
     ) {
         let incX = Int32(transA ? lda : 1)
+        if transB && incX == 1 {  // B is [n, k]: rows of B times x, on the spinning team when large
+            let parts = n >= 64 && n * k >= 1 << 15 ? Threads.count : 1
+            return gk_gemv_rows_parallel(n, k, alpha, b, ldb, a, beta, c, Int32(parts))
+        }
         let blocks = max(1, min(4, n / 64, (n * k) >> 16))
         let size = (n + blocks - 1) / blocks
         forEachBlock(blocks) { i in
             let start = i * size
             let len = min(size, n - start)
             guard len > 0 else { return }
-            if transB {  // B is [n, k]: rows start..start+len times x
+            if transB {
                 cblas_sgemv(
                     CblasRowMajor, CblasNoTrans, Int32(len), Int32(k), alpha, b + start * ldb, Int32(ldb), a, incX,
                     beta, c + start, 1)
