@@ -308,7 +308,7 @@ extension GenerativeModel {
     static func fromBundle(config data: Data, tensors: [String: Tensor], folder: URL) throws -> any GenerativeModel {
         let config = try ModelBundle.decodeConfig(Config.self, from: data, folder: folder)
         var rng = RNG(seed: 0, stream: "init")
-        let model = Self(config, rng: &rng)
+        let model = ParameterInitialisation.skipping { Self(config, rng: &rng) }
         do { try model.load(stateDict: tensors) } catch let e as ModelLoadError {
             throw BundleError(path: folder.path, problems: e.problems)
         }

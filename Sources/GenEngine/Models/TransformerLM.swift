@@ -78,11 +78,11 @@ public final class TransformerLM: Module {
         for (name, p) in namedParameters() {
             let shape = p.wrappedValue.shape
             if name.hasSuffix("c_proj.weight") {
-                p.wrappedValue = Tensor.normal(shape, std: residualStd, rng: &initRNG)
+                p.wrappedValue = ParameterInitialisation.normal(shape, std: residualStd, rng: &initRNG)
             } else if name.hasSuffix(".bias") {
                 p.wrappedValue = Tensor.zeros(shape)
             } else if shape.count == 2 {
-                p.wrappedValue = Tensor.normal(shape, std: 0.02, rng: &initRNG)
+                p.wrappedValue = ParameterInitialisation.normal(shape, std: 0.02, rng: &initRNG)
             }
         }
     }

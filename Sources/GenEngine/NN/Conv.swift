@@ -7,8 +7,8 @@ public class ConvolutionLayer: Module {
 
     init(weightShape: [Int], fanIn: Int, outChannels: Int, stride: Int, padding: Int, bias: Bool, rng: inout RNG) {
         let bound = 1 / Float(fanIn).squareRoot()
-        self.weight = Tensor.uniform(weightShape, low: -bound, high: bound, rng: &rng)
-        self.bias = bias ? Tensor.uniform([outChannels], low: -bound, high: bound, rng: &rng) : nil
+        self.weight = ParameterInitialisation.uniform(weightShape, low: -bound, high: bound, rng: &rng)
+        self.bias = bias ? ParameterInitialisation.uniform([outChannels], low: -bound, high: bound, rng: &rng) : nil
         self.stride = stride
         self.padding = padding
         super.init()

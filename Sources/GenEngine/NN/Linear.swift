@@ -6,8 +6,8 @@ public final class Linear: Module {
 
     public init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true, rng: inout RNG) {
         let bound = 1 / Float(inFeatures).squareRoot()
-        self.weight = Tensor.uniform([outFeatures, inFeatures], low: -bound, high: bound, rng: &rng)
-        self.bias = bias ? Tensor.uniform([outFeatures], low: -bound, high: bound, rng: &rng) : nil
+        self.weight = ParameterInitialisation.uniform([outFeatures, inFeatures], low: -bound, high: bound, rng: &rng)
+        self.bias = bias ? ParameterInitialisation.uniform([outFeatures], low: -bound, high: bound, rng: &rng) : nil
         super.init()
     }
 
@@ -22,7 +22,7 @@ public final class Embedding: Module {
     @Parameter public var weight: Tensor
 
     public init(_ count: Int, _ dimensions: Int, rng: inout RNG) {
-        self.weight = Tensor.normal([count, dimensions], rng: &rng)
+        self.weight = ParameterInitialisation.normal([count, dimensions], rng: &rng)
         super.init()
     }
 

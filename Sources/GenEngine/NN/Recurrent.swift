@@ -11,7 +11,7 @@ public class RecurrentBase: Module {
         self.numLayers = numLayers
         let bound = 1 / Float(hiddenSize).squareRoot()
         func u(_ shape: [Int]) -> Parameter {
-            Parameter(wrappedValue: Tensor.uniform(shape, low: -bound, high: bound, rng: &rng))
+            Parameter(wrappedValue: ParameterInitialisation.uniform(shape, low: -bound, high: bound, rng: &rng))
         }
         var wi: [Parameter] = []
         var wh: [Parameter] = []
