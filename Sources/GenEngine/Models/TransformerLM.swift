@@ -117,7 +117,8 @@ public final class TransformerLM: Module {
 
 extension TransformerLM: BatchGenerator {
     /// Continues equally long prompts together in one batch of KV caches (see the batched
-    /// `generateTokens`); each new token costs O(context). When the context is full, the caches
+    /// `generateTokens`); each new token costs O(context), and a lone sequence's tokens go through
+    /// `TransformerDecoder` (the same logits without a tensor per op). When the context is full, the caches
     /// restart from the last half of the context (a sliding window).
     public func generate(prompts: [[Int32]], options: [GenerationOptions], rngs: inout [RNG]) -> [(tokens: [Int32], stop: StopReason)] {
         precondition(prompts.allSatisfy { !$0.isEmpty }, "generation needs at least one prompt token")
@@ -125,6 +126,7 @@ extension TransformerLM: BatchGenerator {
         return noGrad {
             var caches = makeCaches(batch: batch)
             var history = [[Int32]](repeating: [], count: batch)
+            let decoder = TransformerDecoder(self)
             return generateTokens(prompts: prompts, options: options, rngs: &rngs) { new, keep in
                 if let keep {
                     caches = caches.map { $0.rows(keep) }
@@ -136,6 +138,7 @@ extension TransformerLM: BatchGenerator {
                     caches = makeCaches(batch: new.count)
                     input = history.map { Array($0.suffix(new[0].count > 1 ? config.contextLength : config.contextLength / 2)) }
                 }
+                if input.count == 1 && input[0].count == 1 { return [decoder(input[0][0], caches: caches)] }
                 return lastLogitsRows(self(input.flatMap { $0 }, batch: new.count, caches: caches))
             }
         }
