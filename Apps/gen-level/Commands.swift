@@ -15,6 +15,9 @@ enum GenerateOptions {
     static let patternSize = Opt.int(
         "pattern-size", "N", default: 2, in: 2...6,
         help: "wfc: the side of the overlapping patterns (3 and up contradict often on SMB levels).")
+    static let backtracks = Opt.int(
+        "backtracks", default: 1000, in: 0...1_000_000,
+        help: "wfc: choices undone, last first, before an attempt restarts (0: restart at the first contradiction).")
     static let height = Opt.int(
         "height", "ROWS", default: 14, in: 4...1000, help: "wfc: rows of each level (the column model keeps its own).")
     static let width = Opt.int("width", "COLUMNS", default: 200, in: 8...100_000, help: "Columns of each level.")
@@ -31,7 +34,7 @@ enum GenerateOptions {
     static let maxAttempts = Opt.int(
         "max-attempts", default: 100, in: 1...1_000_000, help: "Levels drawn per written level before giving up (exit 3).")
     static let all: [any OptionConvertible] =
-        [model, sample, patternSize, width, height, format, require, noPath, maxAttempts] + sampling.options + output.options
+        [model, sample, patternSize, backtracks, width, height, format, require, noPath, maxAttempts] + sampling.options + output.options
 }
 
 enum TrainOptions {

@@ -58,8 +58,8 @@ func generateCommand(_ args: Arguments) throws {
     if args[O.model] == "wfc" {
         guard let sample = args[O.sample] else { throw CLIError.usage("--model wfc needs --sample LEVEL.txt (the example to learn from)") }
         let wfc = try OverlappingModel(example: try Level.read(contentsOf: sample, legend: legend), n: args[O.patternSize])
-        let height = args[O.height]
-        (source, draw) = ("wfc:\(sample)", { rng in wfc.run(width: width, height: height, rng: &rng) })
+        let (height, backtracks) = (args[O.height], args[O.backtracks])
+        (source, draw) = ("wfc:\(sample)", { rng in wfc.run(width: width, height: height, rng: &rng, backtracks: backtracks) })
     } else {
         let model = try ColumnModel.load(try ModelBundle.resolve(args[O.model], default: defaultModel))
         let temperature = args[O.sampling.temperature]

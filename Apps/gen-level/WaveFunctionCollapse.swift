@@ -3,7 +3,8 @@
 // cells each hold the set of patterns still possible; repeatedly the cell of lowest entropy is
 // collapsed to one pattern drawn by count, and the choice is propagated to neighbours, which keep
 // only patterns that agree on the overlap. A contradiction (a cell with no pattern left) restarts
-// the attempt. The example wraps horizontally, not vertically; the output's top and bottom rows may only hold
+// the attempt, or with backtracking the last choices are undone one by one (each undone choice
+// banned where it was made) from a trail of every ban and support change. The example wraps horizontally, not vertically; the output's top and bottom rows may only hold
 // patterns seen at the example's top and bottom, so a side-scroller keeps its sky and ground.
 import Foundation
 import GenEngine
@@ -63,9 +64,21 @@ struct OverlappingModel {
         (self.patterns, self.weights, self.top, self.bottom) = (patterns, weights, top, bottom)
     }
 
-    /// One output of `width × height` tiles, or nil after a contradiction (the caller draws again).
-    /// `budget` bounds the propagation steps.
-    func run(width: Int, height: Int, rng: inout RNG, budget: Int = 50_000_000) -> Level? {
+    /// One output of `width × height` tiles, or nil after a contradiction that `backtracks` undone
+    /// choices did not resolve (the caller draws again). `budget` bounds the propagation steps. An
+    /// attempt that meets no contradiction gives the same level for any `backtracks`.
+    func run(width: Int, height: Int, rng: inout RNG, backtracks: Int = 0, budget: Int = 50_000_000) -> Level? {
+        // Keeping the trail costs as much again as the search, so an attempt runs without it
+        // first, and only one that contradicts is replayed (the same draws) with it to backtrack.
+        let start = rng
+        if let level = attempt(width: width, height: height, rng: &rng, backtracks: 0, budget: budget) { return level }
+        guard backtracks > 0 else { return nil }
+        rng = start
+        return attempt(width: width, height: height, rng: &rng, backtracks: backtracks, budget: budget)
+    }
+
+    /// One attempt of `run`, keeping the trail when `backtracks` > 0.
+    private func attempt(width: Int, height: Int, rng: inout RNG, backtracks: Int, budget: Int) -> Level? {
         let cw = width - n + 1
         let ch = height - n + 1
         guard cw > 0, ch > 0 else { return nil }
@@ -87,15 +100,40 @@ struct OverlappingModel {
         var sumWeightLogWeights = [Double](repeating: weightLogWeights.reduce(0, +), count: cells)
         var stack: [(Int, Int)] = []
         var steps = 0
+        // The trail, for backtracking: a ban as -(cell·count + p) - 1 with its four supports in
+        // `bannedSupports`, a support decrement as its index in `support`.
+        var trail: [Int] = []
+        var bannedSupports: [Int32] = []
         func ban(_ cell: Int, _ p: Int) -> Bool {
             guard wave[cell * count + p] else { return true }
             wave[cell * count + p] = false
             remaining[cell] -= 1
             sumWeights[cell] -= weights[p]
             sumWeightLogWeights[cell] -= weightLogWeights[p]
+            if backtracks > 0 {
+                trail.append(-(cell * count + p) - 1)
+                for d in 0..<4 { bannedSupports.append(support[(cell * count + p) * 4 + d]) }
+            }
             for d in 0..<4 { support[(cell * count + p) * 4 + d] = 0 }
             stack.append((cell, p))
             return remaining[cell] > 0
+        }
+        /// Undoes the trail back to its first `mark` entries.
+        func undo(to mark: Int) {
+            while trail.count > mark {
+                let entry = trail.removeLast()
+                if entry >= 0 {
+                    support[entry] += 1
+                    continue
+                }
+                let (cell, p) = ((-entry - 1) / count, (-entry - 1) % count)
+                for d in (0..<4).reversed() { support[(cell * count + p) * 4 + d] = bannedSupports.removeLast() }
+                wave[cell * count + p] = true
+                remaining[cell] += 1
+                sumWeights[cell] += weights[p]
+                sumWeightLogWeights[cell] += weightLogWeights[p]
+            }
+            stack.removeAll()
         }
         func propagate() -> Bool {
             while let (cell, p) = stack.popLast() {
@@ -106,10 +144,11 @@ struct OverlappingModel {
                     let ny = y + dy
                     guard nx >= 0, nx < cw, ny >= 0, ny < ch else { continue }
                     let neighbour = ny * cw + nx
-                    for q in compatible[d][p] {
+                    for q in compatible[d][p] where wave[neighbour * count + q] {  // a banned pattern's supports no longer count
                         steps += 1
                         let k = (neighbour * count + q) * 4 + d
                         support[k] -= 1
+                        if backtracks > 0 { trail.append(k) }
                         if support[k] == 0 && !ban(neighbour, q) { return false }
                     }
                     if steps > budget { return false }
@@ -123,6 +162,9 @@ struct OverlappingModel {
             for p in 0..<count where !bottom.contains(p) { if !ban((ch - 1) * cw + x, p) { return nil } }
         }
         guard propagate() else { return nil }
+        // Choices made, each with the trail's length before it, for backtracking.
+        var choices: [(cell: Int, pattern: Int, mark: Int)] = []
+        var undone = 0
         while true {
             // The undecided cell of lowest entropy, ties broken by a little noise from the generator.
             var best = -1
@@ -143,8 +185,16 @@ struct OverlappingModel {
                     break
                 }
             }
-            for p in options where p != chosen { if !ban(best, p) { return nil } }
-            guard propagate() else { return nil }
+            if backtracks > 0 { choices.append((best, chosen, trail.count)) }
+            var consistent = options.allSatisfy { $0 == chosen || ban(best, $0) } && propagate()
+            // On a contradiction, undo the last choice and ban it where it was made; if that
+            // contradicts too, undo the one before, within the budget of undone choices.
+            while !consistent {
+                guard undone < backtracks, steps <= budget, let last = choices.popLast() else { return nil }
+                undone += 1
+                undo(to: last.mark)
+                consistent = ban(last.cell, last.pattern) && propagate()
+            }
         }
         var rows = [[Character]](repeating: [Character](repeating: "-", count: width), count: height)
         for y in 0..<height {

@@ -215,4 +215,28 @@ final class GenLevelTests: XCTestCase {
         XCTAssertEqual(String(out.rows[0]), String(repeating: "-", count: 40))
         XCTAssertThrowsError(try OverlappingModel(example: Level(rows: [["X"]]), n: 2))
     }
+
+    /// Bounded backtracking: 3×3 patterns of World 1-1 in a 24×20 grid contradict in most
+    /// attempts; undoing choices finishes them with every window a pattern of the example, and an
+    /// attempt that never contradicts is the same level with or without backtracking.
+    func testWaveFunctionCollapseBacktracksOutOfContradictions() throws {
+        let example = try Level.read(contentsOf: vglc.appendingPathComponent("mario-1-1.txt").path, legend: .smb)
+        let model = try OverlappingModel(example: example, n: 3)
+        let known = Set(model.patterns)
+        var contradicted = 0
+        for seed in 0..<6 {
+            var plain = RNG(seed: UInt64(seed))
+            var backtracking = plain
+            let first = model.run(width: 24, height: 20, rng: &plain, backtracks: 0)
+            let level = try XCTUnwrap(model.run(width: 24, height: 20, rng: &backtracking, backtracks: 1000), "seed \(seed)")
+            if let first { XCTAssertEqual(first, level, "seed \(seed)") } else { contradicted += 1 }
+            for y in 0...(level.height - 3) {
+                for x in 0...(level.width - 3) {
+                    let window = (0..<9).map { level.rows[y + $0 / 3][x + $0 % 3] }
+                    XCTAssertTrue(known.contains(window), "seed \(seed) at \(x),\(y)")
+                }
+            }
+        }
+        XCTAssertGreaterThan(contradicted, 2, "the case should contradict without backtracking")
+    }
 }
