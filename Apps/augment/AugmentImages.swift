@@ -70,7 +70,7 @@ private struct ImageRun {
         do { image = try PNG.read(entry.url) } catch { throw CLIError.badData("\(entry.url.path): \(error)") }
         var sample = Sample(image: image)
         if let label = entry.label { sample.label = [(label, 1)] }
-        if boxes == .yolo, FileManager.default.fileExists(atPath: entry.yoloURL.path) {
+        if boxes == .yolo, SystemPath.exists(entry.yoloURL.path).exists {
             let text = String(decoding: try AtomicFile.read(entry.yoloURL), as: UTF8.self)
             sample.boxes = try YOLOLabels.read(text, path: entry.yoloURL.path, width: image.width, height: image.height)
         }
@@ -84,7 +84,7 @@ private struct ImageRun {
     }
 
     func write(_ data: @autoclosure () throws -> Data, to url: URL) throws -> Int {
-        if resume && FileManager.default.fileExists(atPath: url.path) { return 0 }
+        if resume && SystemPath.exists(url.path).exists { return 0 }
         try makeFolder(url.deletingLastPathComponent())
         try AtomicFile.write(try data(), to: url, durable: false)
         return 1
@@ -127,7 +127,7 @@ private struct ImageRun {
             }
             func record(_ output: String, copy: Int?, _ sample: Sample, ops: [ManifestValue]) -> String {
                 var fields: [ManifestValue.Field] = [
-                    .init("source", .string(entry.relative)), .init("output", .string(output)),
+                    .init("source", .string(SystemPath.escaped(entry.relative))), .init("output", .string(SystemPath.escaped(output))),
                     .init("label", Manifest.label(sample.label)),
                     .init("copy", copy.map { .int($0) } ?? .null), .init("seed", .number(Double(seed))), .init("ops", .array(ops)),
                 ]
@@ -165,12 +165,11 @@ private struct ImagesStats: Encodable {
 
 /// Creates `folder` (and its parents), or fails naming it: a file in the way, no permission.
 func makeFolder(_ folder: URL) throws {
-    if FileManager.default.fileExists(atPath: folder.path) && !DataFolder.isFolder(folder) {
+    let found = SystemPath.exists(folder.path)
+    if found.exists && !found.isFolder {
         throw IOFailure.cannotCreate(folder.path, reason: "a file of that name is in the way; choose another --out")
     }
-    do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
-        throw IOFailure.cannotCreate(folder.path, reason: "cannot create the folder (\(String(cString: strerror(errno))))")
-    }
+    try SystemPath.createFolder(folder.path)
 }
 
 /// Deletes what a killed run's atomic writes left behind under `folder`: `.name.tmp-PID` files
@@ -232,7 +231,7 @@ func augmentImages(_ args: Arguments) throws {
     let manifestURL = outRoot.appendingPathComponent(Manifest.fileName(shard))
     if !args[ImagesOptions.resume] && !args[ImagesOptions.force] {
         let firstTargets = mine.prefix(64).map { outRoot.appendingPathComponent(ImageFolder.outputName(images[$0].relative, copy: 0)).path }
-        if let existing = ([manifestURL.path] + firstTargets).first(where: { FileManager.default.fileExists(atPath: $0) }) {
+        if let existing = ([manifestURL.path] + firstTargets).first(where: { SystemPath.exists($0).exists }) {
             throw CLIError(
                 "\(existing) exists from an earlier run: pass --resume to finish that run, or --force to overwrite it", code: .cannotCreate)
         }

@@ -56,7 +56,7 @@ func generateImages(_ args: Arguments) throws {
     let start = Date()
     for (n, (c, i)) in mine.enumerated() {
         let url = outRoot.appendingPathComponent(name(c, i))
-        if !(args[GenerateOptions.resume] && FileManager.default.fileExists(atPath: url.path)) {
+        if !(args[GenerateOptions.resume] && SystemPath.exists(url.path).exists) {
             var rng = RNG(seed: seed, stream: "generate:\(c):\(i)")
             let batch = model.sampleImages(1, labels: [Int32(c)], temperature: temperature, rng: &rng)
             let image = Image(tensor: batch.reshaped(Array(batch.shape.dropFirst())))

@@ -16,7 +16,7 @@ struct ImageEntry {
     /// relative place under a `labels` folder parallel to the last `images` folder.
     var yoloURL: URL {
         let beside = url.deletingPathExtension().appendingPathExtension("txt")
-        if FileManager.default.fileExists(atPath: beside.path) { return beside }
+        if SystemPath.exists(beside.path).exists { return beside }
         let path = beside.path
         if let r = path.range(of: "/images/", options: .backwards) {
             return URL(fileURLWithPath: path.replacingCharacters(in: r, with: "/labels/"))
@@ -35,7 +35,7 @@ enum ImageFolder {
     /// is missing or not a folder.
     static func list(_ root: URL, classFolders: Bool) throws -> (images: [ImageEntry], bad: [(path: String, reason: String)]) {
         guard DataFolder.isFolder(root) else {
-            if FileManager.default.fileExists(atPath: root.path) {
+            if SystemPath.exists(root.path).exists {
                 throw CLIError(root.path + " is a file; --in takes a folder of images", code: .usage)
             }
             throw IOFailure.missing(root.path)

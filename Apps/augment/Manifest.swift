@@ -13,8 +13,8 @@ enum Manifest {
     /// blended, or null.
     static func label(_ label: [(name: String, weight: Double)]) -> ManifestValue {
         if label.isEmpty { return .null }
-        if label.count == 1 && label[0].weight == 1 { return .string(label[0].name) }
-        return .object(label.map { .init($0.name, .number($0.weight)) })
+        if label.count == 1 && label[0].weight == 1 { return .string(SystemPath.escaped(label[0].name)) }
+        return .object(label.map { .init(SystemPath.escaped($0.name), .number($0.weight)) })
     }
 
     /// The whole run's file name for shard files named `stem.shard-K-of-N.ext`.

@@ -15,7 +15,7 @@ enum Corpus {
         if !isDirectory.boolValue && (path.hasSuffix(".jsonl") || path.hasSuffix(".jsonl.gz")) {
             return try jsonLines(url)
         }
-        let files = isDirectory.boolValue ? midiFiles(in: url) : [url]
+        let files = isDirectory.boolValue ? try midiFiles(in: url) : [url]
         guard !files.isEmpty else { throw CLIError.badData("\(path): no .mid or .midi files found") }
         var scores: [Score] = []
         var skipped = 0
@@ -51,9 +51,8 @@ enum Corpus {
         return (scores, skipped)
     }
 
-    static func midiFiles(in folder: URL) -> [URL] {
-        let items = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
-        return items.filter { ["mid", "midi"].contains($0.pathExtension.lowercased()) }.sorted { $0.path < $1.path }
+    static func midiFiles(in folder: URL) throws -> [URL] {
+        try DataFolder.files(under: folder, extensions: ["mid", "midi"])
     }
 
     /// One line of the converter's output (samples/data/bach/bach_convert.py); other keys are ignored.

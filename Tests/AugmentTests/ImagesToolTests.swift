@@ -229,4 +229,27 @@ final class ImagesToolTests: XCTestCase {
         let mix = try augment(["preview", "--in", "in/cat/img 0.png", "--pipeline", "mixup", "--out", "g2.png"])
         XCTAssertEqual(mix.status, 64)
     }
+
+    /// A class folder and an image whose names are Latin-1 bytes (not UTF-8): read, augmented into
+    /// outputs with the same bytes, named escaped in the manifest.
+    func testNamesThatAreNotUTF8() throws {
+        let root = dir.appendingPathComponent("latin1")
+        let folder = root.path + "/cl\u{10FFE0}ss"  // SystemPath's form of the byte 0xE0
+        try SystemPath.createFolder(folder)
+        let image = try PNG.read(dir.appendingPathComponent("in/cat/img 0.png"))
+        try PNG.write(image, to: URL(fileURLWithPath: folder + "/caf\u{10FFE9}.png"))
+        let run = try augment(["images", "--in", "latin1", "--out", "out", "--pipeline", "hflip:p=1", "--copies", "1"])
+        XCTAssertEqual(run.status, 0, run.err)
+        let written = try DataFolder.files(under: dir.appendingPathComponent("out"), extensions: ["png"])
+        XCTAssertEqual(
+            written.map { SystemPath.escaped($0.path.replacingOccurrences(of: dir.path + "/out/", with: "")) },
+            ["cl\\xE0ss/caf\\xE9__aug0.png"])
+        let (w, c) = (image.width, image.channels)
+        let mirrored = (0..<(w * image.height * c)).map { i in
+            image.pixels[(i / (w * c)) * w * c + (w - 1 - i / c % w) * c + i % c]
+        }
+        XCTAssertEqual(try PNG.read(written[0]).pixels, mirrored)
+        let manifest = try String(contentsOf: dir.appendingPathComponent("out/manifest.jsonl"), encoding: .utf8)
+        XCTAssertTrue(manifest.contains(#""source":"cl\\xE0ss/caf\\xE9.png""#), manifest)
+    }
 }

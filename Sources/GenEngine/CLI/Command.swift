@@ -304,7 +304,7 @@ public enum CLI {
             let e = CLIError(from: error)
             var text = "\(root.name): error: \(e.message)\n"
             if e.code == .usage { text += usage(path) + "\nRun '\(path.map(\.name).joined(separator: " ")) --help' for the options.\n" }
-            FileHandle.standardError.write(Data(text.utf8))
+            FileHandle.standardError.write(Data(SystemPath.escaped(text).utf8))
             exit(e.code.rawValue)
         }
     }

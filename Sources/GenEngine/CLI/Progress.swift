@@ -54,7 +54,7 @@ public final class Progress {
     }
 }
 
-/// Writes a diagnostic line to stderr.
+/// Writes a diagnostic line to stderr, file-name bytes that are not UTF-8 escaped (`SystemPath`).
 public func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    FileHandle.standardError.write(Data((SystemPath.escaped(text) + "\n").utf8))
 }

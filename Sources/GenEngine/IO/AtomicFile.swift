@@ -20,9 +20,12 @@ public enum AtomicFile {
     /// Reads a whole file, or standard input for `-`.
     public static func read(_ url: URL) throws -> Data {
         if url.relativePath == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
-        guard FileManager.default.fileExists(atPath: url.path) else { throw IOFailure.missing(url.path) }
+        guard SystemPath.exists(url.path).exists else { throw IOFailure.missing(url.path) }
+        let fd = SystemPath.with(url.path) { open($0, O_RDONLY) }
+        guard fd >= 0 else { throw IOFailure.unreadable(url.path, reason: String(cString: strerror(errno))) }
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         do {
-            return try Data(contentsOf: url)
+            return try handle.readToEnd() ?? Data()
         } catch {
             throw IOFailure.unreadable(url.path, reason: error.localizedDescription)
         }
@@ -39,10 +42,10 @@ public enum IOFailure: UserFacingError {
 
     public var description: String {
         switch self {
-        case .missing(let p): return "\(p): no such file or folder"
-        case .unreadable(let p, let r): return "\(p): cannot read (\(r))"
-        case .cannotCreate(let p, let r): return "\(p): cannot write (\(r))"
-        case .exists(let p): return "\(p) already exists and was not replaced"
+        case .missing(let p): return "\(SystemPath.escaped(p)): no such file or folder"
+        case .unreadable(let p, let r): return "\(SystemPath.escaped(p)): cannot read (\(r))"
+        case .cannotCreate(let p, let r): return "\(SystemPath.escaped(p)): cannot write (\(SystemPath.escaped(r)))"
+        case .exists(let p): return "\(SystemPath.escaped(p)) already exists and was not replaced"
         }
     }
 

@@ -12,27 +12,55 @@ public enum DataFolder {
 
     /// The names in `folder` that may be data, sorted. Throws `IOFailure` (missing, unreadable).
     public static func entries(_ folder: URL) throws -> [String] {
-        guard FileManager.default.fileExists(atPath: folder.path) else { throw IOFailure.missing(folder.path) }
-        do {
-            return try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !isJunk($0) }.sorted()
-        } catch {
+        guard SystemPath.exists(folder.path).exists else { throw IOFailure.missing(folder.path) }
+        // readdir, not FileManager: a name that is not UTF-8 keeps its bytes (`SystemPath`).
+        guard let dir = SystemPath.with(folder.path, { opendir($0) }) else {
             throw IOFailure.unreadable(folder.path, reason: "cannot list the folder")
         }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                SystemPath.string(fromBytes: raw.prefix { $0 != 0 })
+            }
+            if name != "." && name != ".." && !isJunk(name) { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    /// The files under `folder` and its subfolders (junk left out) whose extension, lowercased, is
+    /// one of `extensions`, sorted by path. Throws `IOFailure` for `folder` itself; a subfolder that
+    /// cannot be listed is left out.
+    public static func files(under folder: URL, extensions: Set<String>) throws -> [URL] {
+        var found: [URL] = []
+        var seen = Set<String>()  // folders by real path: a symbolic link back up is walked once
+        func walk(_ dir: URL) throws {
+            guard seen.insert(SystemPath.resolved(dir.path)).inserted else { return }
+            for name in try entries(dir) {
+                let url = dir.appendingPathComponent(name)
+                if isFolder(url) {
+                    try? walk(url)
+                } else if extensions.contains(url.pathExtension.lowercased()) {
+                    found.append(url)
+                }
+            }
+        }
+        try walk(folder)
+        return found.sorted { $0.path < $1.path }
     }
 
     /// Whether `url` is a folder (following symlinks).
     public static func isFolder(_ url: URL) -> Bool {
-        var info = stat()
-        return stat(url.path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
+        SystemPath.exists(url.path).isFolder
     }
 
     /// Why `url` cannot be read as a data file, or nil when it is a readable regular file
     /// (following symlinks).
     public static func problem(_ url: URL) -> String? {
         var info = stat()
-        guard stat(url.path, &info) == 0 else {
+        guard SystemPath.with(url.path, { stat($0, &info) }) == 0 else {
             var link = stat()
-            return lstat(url.path, &link) == 0 ? "a symbolic link to nothing" : "no such file"
+            return SystemPath.with(url.path, { lstat($0, &link) }) == 0 ? "a symbolic link to nothing" : "no such file"
         }
         switch info.st_mode & S_IFMT {
         case S_IFREG: break
@@ -42,6 +70,6 @@ public enum DataFolder {
         case S_IFSOCK: return "a socket, not a file"
         default: return "not a regular file"
         }
-        return access(url.path, R_OK) == 0 ? nil : "not readable (permission denied)"
+        return SystemPath.with(url.path, { access($0, R_OK) }) == 0 ? nil : "not readable (permission denied)"
     }
 }

@@ -27,21 +27,21 @@ public final class StreamedFile {
             (handle, target, temp, isAtomic) = (FileHandle.standardOutput, URL(fileURLWithPath: "/dev/stdout"), nil, false)
             return
         }
-        target = url.resolvingSymlinksInPath()
+        // Names go to the system as bytes (`SystemPath`), so a name that is not UTF-8 works too.
+        target = URL(fileURLWithPath: SystemPath.resolved(url.path))
         var info = stat()
-        if stat(target.path, &info) == 0 && (info.st_mode & S_IFMT == S_IFCHR || info.st_mode & S_IFMT == S_IFIFO) {
-            guard let h = FileHandle(forWritingAtPath: target.path) else {
-                throw IOFailure.cannotCreate(path, reason: String(cString: strerror(errno)))
-            }
-            (handle, temp, isAtomic) = (h, nil, false)
+        if SystemPath.with(target.path, { stat($0, &info) }) == 0 && (info.st_mode & S_IFMT == S_IFCHR || info.st_mode & S_IFMT == S_IFIFO)
+        {
+            let fd = SystemPath.with(target.path) { open($0, O_WRONLY) }
+            guard fd >= 0 else { throw IOFailure.cannotCreate(path, reason: String(cString: strerror(errno))) }
+            (handle, temp, isAtomic) = (FileHandle(fileDescriptor: fd, closeOnDealloc: true), nil, false)
             return
         }
         let dir = target.deletingLastPathComponent()
         let tempURL = dir.appendingPathComponent(".\(target.lastPathComponent).tmp-\(getpid())")
-        guard FileManager.default.createFile(atPath: tempURL.path, contents: nil), let h = FileHandle(forWritingAtPath: tempURL.path) else {
-            throw IOFailure.cannotCreate(path, reason: "cannot create a file in \(dir.path)")
-        }
-        (handle, temp, isAtomic) = (h, tempURL, true)
+        let fd = SystemPath.with(tempURL.path) { open($0, O_WRONLY | O_CREAT | O_TRUNC, 0o666) }
+        guard fd >= 0 else { throw IOFailure.cannotCreate(path, reason: "cannot create a file in \(dir.path)") }
+        (handle, temp, isAtomic) = (FileHandle(fileDescriptor: fd, closeOnDealloc: true), tempURL, true)
     }
 
     deinit { discard() }
@@ -73,12 +73,12 @@ public final class StreamedFile {
             if durable { try handle.synchronize() }
             try handle.close()
         } catch {
-            try? FileManager.default.removeItem(at: temp)
+            remove(temp)
             throw IOFailure.cannotCreate(path, reason: error.localizedDescription)
         }
-        guard rename(temp.path, target.path) == 0 else {
+        guard SystemPath.with(temp.path, { from in SystemPath.with(target.path) { rename(from, $0) } }) == 0 else {
             let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temp)
+            remove(temp)
             throw IOFailure.cannotCreate(path, reason: reason)
         }
     }
@@ -89,6 +89,8 @@ public final class StreamedFile {
         finished = true
         guard let temp else { return }
         try? handle.close()
-        try? FileManager.default.removeItem(at: temp)
+        remove(temp)
     }
+
+    private func remove(_ file: URL) { _ = SystemPath.with(file.path) { unlink($0) } }
 }
