@@ -128,8 +128,7 @@ extension CompositionRequest {
         var primerSteps: Int?
         if let path = args[O.primer] {
             guard !args.has(O.primerMelody) else { throw CLIError.usage("--primer and --primer-melody: give one of them") }
-            let midi = try readMIDI(path)
-            try checkMetre(midi, path: path)
+            let midi = try readMusic(path)
             let file = try Score(midi: midi, voices: 4)
             guard [3, 4].contains(file.beatsPerBar), !file.voices.allSatisfy(\.isEmpty) else {
                 throw CLIError.badData("\(path): the primer needs notes in 4/4 or 3/4")
@@ -186,8 +185,8 @@ extension CompositionRequest {
 
 /// Refuses a piece (a primer, or a file to train or evaluate on) whose metre the token language
 /// lacks, naming it: compound metres (6/8, 9/8, 12/8: beats of three eighths, not quarters),
-/// metres that are not 3 or 4 whole quarters, a short first bar before the real metre (a pickup),
-/// and a change of metre after the start.
+/// metres that are not 3 or 4 whole quarters, short bars before the real metre (one pickup bar
+/// is read by `readMusic`), and a change of metre after the start.
 func checkMetre(_ midi: MIDIFile, path: String) throws {
     let metres = midi.timeSignatureChanges
     let (n, d) = midi.timeSignature
@@ -198,8 +197,8 @@ func checkMetre(_ midi: MIDIFile, path: String) throws {
     guard n * 4 % d == 0, [3, 4].contains(n * 4 / d) else {
         if let next = metres.first(where: { $0.tick > (metres.first?.tick ?? 0) }) {
             throw CLIError.badData(
-                "\(path) starts with a short \(n)/\(d) bar (a pickup?) before \(next.numerator)/\(next.denominator); "
-                    + "gen-music does not read pickup bars: remove it")
+                "\(path) starts in \(n)/\(d) before \(next.numerator)/\(next.denominator) at tick \(next.tick), more than one "
+                    + "pickup bar; gen-music keeps one metre: cut the piece to start at the change")
         }
         throw CLIError.badData("\(path) is in \(n)/\(d); gen-music reads and composes 4/4 and 3/4 only")
     }

@@ -5,8 +5,8 @@ import GenEngine
 
 enum Corpus {
     /// Scores from a `.jsonl[.gz]` corpus, a MIDI file, or a folder of MIDI files (searched
-    /// recursively, in name order). Pieces in other metres than 4/4 and 3/4 (compound metres,
-    /// changes of metre and pickups included: `checkMetre`) are skipped, named with the reason, and
+    /// recursively, in name order). A pickup bar is padded to a whole bar (`readMusic`); pieces in
+    /// other metres than 4/4 and 3/4 (compound metres, changes of metre: `checkMetre`) are skipped, named with the reason, and
     /// counted, and so are unreadable MIDI files when `skipBad` (else they stop the load).
     static func load(_ path: String, skipBad: Bool = false) throws -> (scores: [Score], skipped: Int) {
         let url = URL(fileURLWithPath: path)
@@ -24,13 +24,14 @@ enum Corpus {
             let score: Score
             let metreProblem: String?
             do {
-                let midi = try readMIDI(f.path)
-                score = try Score(midi: midi, voices: 4)
-                // A metre the token language lacks (6/8, a change of metre, a pickup): skipped with its reason.
+                var midi = try readMIDI(f.path)
+                // A pickup bar is padded to a whole bar; a metre the token language lacks (6/8, a
+                // change of metre): skipped with its reason.
                 do {
-                    try checkMetre(midi, path: f.path)
+                    midi = try music(midi, path: f.path)
                     metreProblem = nil
                 } catch { metreProblem = CLIError(from: error).message }
+                score = try Score(midi: midi, voices: 4)
             } catch  where skipBad {
                 printError("gen-music: skipped \(f.path): \(CLIError(from: error).message)")
                 skipped += 1

@@ -2,6 +2,24 @@
 import Foundation
 import GenEngine
 
+/// A MIDI file as music to compose from, train or evaluate on: `readMIDI`, then `music(_:path:)`.
+func readMusic(_ path: String) throws -> MIDIFile { try music(readMIDI(path), path: path) }
+
+/// `midi` with a pickup bar padded to a whole bar (`paddingPickup`, said on stderr) and its metre
+/// checked (`checkMetre`, which throws naming what the token language lacks).
+func music(_ file: MIDIFile, path: String) throws -> MIDIFile {
+    var midi = file
+    if let (padded, rest) = midi.paddingPickup() {
+        let (n, d) = midi.timeSignature
+        printError(
+            "gen-music: \(path) opens with a \(n)/\(d) pickup bar: read as the end of a whole bar, after "
+                + "\(rest.formatted(.number.precision(.fractionLength(0...2)))) quarter notes of rest")
+        midi = padded
+    }
+    try checkMetre(midi, path: path)
+    return midi
+}
+
 func readMIDI(_ path: String) throws -> MIDIFile {
     let bytes = [UInt8](try AtomicFile.read(URL(fileURLWithPath: path)))
     let (file, warnings): (MIDIFile, [String])

@@ -120,6 +120,38 @@ extension MIDIFile {
         return (t.numerator, t.denominator)
     }
 
+    /// A file that opens with one pickup bar, a first bar shorter than the metre after it (a
+    /// 1/4 or 2/4 bar before 4/4, as notation programs write an anacrusis), with that bar padded
+    /// at its start by rests to a whole bar of the following metre, which is then in effect from
+    /// tick 0; and the rest added, in quarter notes. Nil for any other file. Meta events at tick 0
+    /// (tempo, key, names) stay there; everything else moves by the rest.
+    func paddingPickup() -> (file: MIDIFile, restQuarters: Double)? {
+        let metres = timeSignatureChanges
+        guard metres.first?.tick == 0, let next = metres.first(where: { $0.tick > 0 }) else { return nil }
+        let (n, d) = timeSignature
+        let pickupTicks = n * 4 * division / d
+        let barTicks = next.numerator * 4 * division / next.denominator
+        guard n * 4 * division % d == 0, pickupTicks == next.tick, pickupTicks < barTicks else { return nil }
+        let rest = barTicks - pickupTicks
+        var padded = self
+        for t in padded.tracks.indices {
+            padded.tracks[t].events = padded.tracks[t].events.compactMap { event in
+                var e = event
+                if case .meta(0x58, _) = e.kind {
+                    guard e.tick >= next.tick else { return nil }  // the pickup's metre
+                    if e.tick == next.tick {
+                        e.tick = 0  // the real metre, from the start
+                        return e
+                    }
+                }
+                if case .meta = e.kind, e.tick == 0 { return e }
+                e.tick += rest
+                return e
+            }.enumerated().sorted { ($0.element.tick, $0.offset) < ($1.element.tick, $1.offset) }.map(\.element)
+        }
+        return (padded, Double(rest) / Double(division))
+    }
+
     /// Ticks from the start to the last event of any track.
     var lengthTicks: Int { tracks.map { $0.events.map(\.tick).max() ?? 0 }.max() ?? 0 }
 

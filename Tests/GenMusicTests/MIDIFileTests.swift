@@ -93,7 +93,8 @@ final class MIDIFileTests: XCTestCase {
     }
 
     /// Tempo maps and metres: of two events on one tick the last is in effect (and inspect says
-    /// so); a compound metre, a change of metre and a pickup bar are refused by name as primers;
+    /// so); a compound metre, a change of metre and short bars are refused by name as primers,
+    /// and one pickup bar is padded to a whole bar;
     /// a primer's tempo is kept unless --tempo is given.
     func testTempoMapsAndMetres() throws {
         func meta(_ tick: Int, _ type: UInt8, _ data: [UInt8]) -> MIDIEvent { MIDIEvent(tick: tick, kind: .meta(type: type, data: data)) }
@@ -133,11 +134,24 @@ final class MIDIFileTests: XCTestCase {
         for (name, conductor, message) in [
             ("six-eight.mid", [metre(0, 6, 3)], "6/8, a compound metre"),
             ("change.mid", [metre(0, 4, 2), metre(3840, 3, 2)], "changes metre to 3/4 at tick 3840"),
-            ("pickup.mid", [metre(0, 1, 2), metre(480, 4, 2)], "short 1/4 bar (a pickup?) before 4/4"),
+            ("two-short-bars.mid", [metre(0, 1, 2), metre(960, 4, 2)], "starts in 1/4 before 4/4 at tick 960"),
         ] {
             XCTAssertThrowsError(try checkMetre(file(conductor), path: name)) { XCTAssertTrue("\($0)".contains(message), "\($0)") }
             _ = try primer(name, conductor)
         }
+        // One 1/4 pickup bar before 4/4: padded by three quarters of rest, so its note (72 at
+        // tick 0) falls on the bar's fourth beat and the next note on the downbeat of bar 2.
+        let pickup = file([tempo(0, 90), metre(0, 1, 2), metre(480, 4, 2)])
+        let (padded, rest) = try XCTUnwrap(pickup.paddingPickup())
+        XCTAssertEqual(rest, 3)
+        XCTAssertEqual(padded.timeSignature.numerator, 4)
+        XCTAssertEqual(padded.timeSignatureChanges.count, 1)
+        XCTAssertEqual(padded.tempo, 90, accuracy: 0.01)
+        XCTAssertEqual(padded.tracks[1].notes.prefix(2).map(\.start), [1440, 1920])
+        let score = try Score(midi: padded, voices: 4)
+        XCTAssertEqual(score.beatsPerBar, 4)
+        XCTAssertNil(file([metre(0, 4, 2)]).paddingPickup(), "a file without a pickup stays as it is")
+        XCTAssertNil(file([metre(0, 1, 2), metre(960, 4, 2)]).paddingPickup(), "two short bars are not a pickup")
         // The primer's 90 bpm is kept; --tempo overrides it.
         let slow = try primer("slow.mid", [tempo(0, 90), metre(0, 4, 2)])
         let out = dir.appendingPathComponent("out.mid").path
@@ -151,6 +165,14 @@ final class MIDIFileTests: XCTestCase {
         guard case .run(_, let again) = try CLI.parse(args + ["--tempo", "120", "--force"], root: root) else { return XCTFail() }
         try root.run!(again)
         XCTAssertEqual(try readMIDI(out).tempo, 120, accuracy: 0.01)
+        // A primer with a pickup is accepted; its first note sounds on the fourth beat.
+        let upbeat = try primer("pickup.mid", [tempo(0, 90), metre(0, 1, 2), metre(480, 4, 2)])
+        let withPickup = ["--model", "music-bach-markov", "--primer", upbeat, "--bars", "6", "--out", out, "--quiet", "--force"]
+        guard case .run(_, let third) = try CLI.parse(withPickup, root: root) else { return XCTFail() }
+        try root.run!(third)
+        let written = try readMIDI(out)
+        let firstSoprano = try XCTUnwrap(written.tracks.flatMap(\.notes).filter { $0.pitch == 72 }.map(\.start).min())
+        XCTAssertEqual(firstSoprano, 3 * written.division)
     }
 
     func testRealWorldQuirksAreReadWithWarnings() throws {
