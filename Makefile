@@ -8,7 +8,7 @@ SHELL := /bin/bash
 PREFIX ?= /usr/local
 TOOLS := gen-image gen-music gen-text gen-level gen-molecule augment gen-bench engine-demo
 
-.PHONY: all deps build release lint test demo bench install readme-check readme-assets clean
+.PHONY: all deps build release lint test demo bench install readme-check readme-assets fuzz clean
 
 all: build
 
@@ -109,3 +109,7 @@ readme-assets: release
 
 clean:
 	rm -rf .build demo bench.json bench-pytorch.json
+
+# libFuzzer targets for every parser the tools expose (scripts/fuzz.sh; FUZZ_SECONDS, FUZZ_TARGETS).
+fuzz:
+	scripts/fuzz.sh
