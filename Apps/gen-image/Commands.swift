@@ -10,8 +10,10 @@ enum Shared {
         "model", "BUNDLE",
         help: "Model bundle folder, or a shipped model's name (default: image-mnist-dcgan; "
             + "reconstruct: image-mnist-cvae).")
-    static let label = Opt.int(
-        "label", "K", in: 0...100_000, help: "Class of every image (class-conditional models); default: classes in turn.")
+    static let label = Opt.string(
+        "label", "CLASS",
+        help: "Class of every image (class-conditional models): its name, as the training folder's class folders, "
+            + "or its index; default: classes in turn.")
     static let seed = Opt.seed(help: "Random seed; the same seed gives the same images.")
     static let force = Opt.flag("force", help: "Replace existing output files.")
     static let quiet = Opt.flag("quiet", help: "Do not report the written files on stderr.")
@@ -20,6 +22,10 @@ enum Shared {
     static let maxPixels = Opt.int(
         "max-pixels", default: 1 << 24, in: 1...(1 << 31),
         help: "Largest input image read, in pixels (a bound on memory: 4096x4096 by default).")
+    static let background = Opt.int(
+        "background", "GRAY", in: 0...255,
+        help: "Gray level (0 black to 255 white) that transparent pixels are composited over; "
+            + "default: the model's training background (train: 0, MNIST's black).")
 }
 
 /// The architectures `train --arch` offers.
@@ -67,7 +73,7 @@ enum TrainOptions {
         return value
     }
     static let all: [any OptionConvertible] =
-        [data, arch, size, channels, latent, layout, hidden, beta, Shared.resize, Shared.skipBad, Shared.maxPixels]
+        [data, arch, size, channels, latent, layout, hidden, beta, Shared.resize, Shared.skipBad, Shared.maxPixels, Shared.background]
         + group.options
 }
 
@@ -137,7 +143,7 @@ let interpolateCommand = Command(
     "interpolate", abstract: "A latent-space walk (spherical interpolation) drawn as a strip.",
     options: [
         Shared.model, InterpolateOptions.fromSeed, InterpolateOptions.toSeed, InterpolateOptions.from, InterpolateOptions.to,
-        InterpolateOptions.steps, Shared.label, InterpolateOptions.out, Shared.force, Shared.quiet, Shared.maxPixels,
+        InterpolateOptions.steps, Shared.label, InterpolateOptions.out, Shared.force, Shared.quiet, Shared.maxPixels, Shared.background,
     ]
 ) { try interpolate($0) }
 
@@ -145,7 +151,7 @@ let reconstructCommand = Command(
     "reconstruct", abstract: "Encode and decode an image; with a mask, inpaint the masked region.",
     options: [
         Shared.model, ReconstructOptions.input, ReconstructOptions.mask, ReconstructOptions.steps, Shared.label, ReconstructOptions.out,
-        Shared.force, Shared.quiet, Shared.maxPixels,
+        Shared.force, Shared.quiet, Shared.maxPixels, Shared.background,
     ]
 ) { try reconstruct($0) }
 
@@ -153,7 +159,7 @@ let evalCommand = Command(
     "eval", abstract: "Quality numbers: negative ELBO, test accuracy, label accuracy, Fréchet distance.",
     options: [
         Shared.model, EvalOptions.data, EvalOptions.classifier, EvalOptions.samples, EvalOptions.json, EvalOptions.record, Shared.seed,
-        Shared.resize, Shared.skipBad, Shared.maxPixels, Shared.quiet,
+        Shared.resize, Shared.skipBad, Shared.maxPixels, Shared.background, Shared.quiet,
     ]
 ) { try evaluate($0) }
 

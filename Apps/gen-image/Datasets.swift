@@ -69,9 +69,10 @@ enum ImageFolder {
     /// are never data nor a class (`DataFolder`). Wrong-sized images are an error unless `resize`;
     /// anything unreadable (a corrupt PNG, a folder named `x.png`, a FIFO, a dangling symlink, a
     /// file without read permission) is an error naming it, or with `skipBad` is named on stderr,
-    /// skipped and counted. Alpha is composited over black, MNIST's background.
+    /// skipped and counted. Alpha is composited over the gray level `background` (MNIST's is 0).
     static func read(
-        _ folder: URL, size: Int, channels: Int, resize: Bool, skipBad: Bool, maxPixels: UInt64 = PNG.defaultMaxPixels
+        _ folder: URL, size: Int, channels: Int, resize: Bool, skipBad: Bool, maxPixels: UInt64 = PNG.defaultMaxPixels,
+        background: UInt8 = 0
     ) throws -> (ImageDataset, skipped: Int) {
         let classes = try DataFolder.entries(folder).filter { DataFolder.isFolder(folder.appendingPathComponent($0)) }
         guard !classes.isEmpty else {
@@ -95,7 +96,7 @@ enum ImageFolder {
                         }
                         image = image.resized(width: size, height: size)
                     }
-                    pixels += image.tensor(channels: channels).scalars
+                    pixels += image.tensor(channels: channels, background: background).scalars
                     labels.append(Int32(label))
                 } catch  where skipBad && (error is PNGError || error is IOFailure || error is CLIError) {
                     printError("gen-image: skipped \(url.path): \(CLIError(from: error).message)")
@@ -114,10 +115,12 @@ enum ImageFolder {
 
 extension Image {
     /// `[C, H, W]` in [0, 1] with `channels` channels: gray from colour by luminance, colour from
-    /// gray by repetition; alpha is composited over black (MNIST's background), so a digit drawn
-    /// only in alpha keeps its shape.
-    func tensor(channels wanted: Int) -> Tensor {
-        let t = channels == 2 || channels == 4 ? converted(toChannels: channels - 1, background: (0, 0, 0)).tensor() : tensor()
+    /// gray by repetition; alpha is composited over the gray level `background` (0, MNIST's black,
+    /// keeps a digit drawn only in alpha in shape).
+    func tensor(channels wanted: Int, background: UInt8 = 0) -> Tensor {
+        let t =
+            channels == 2 || channels == 4
+            ? converted(toChannels: channels - 1, background: (background, background, background)).tensor() : tensor()
         let colour = channels >= 3
         if wanted == 1 {
             guard colour else { return t.slice(0..<1) }
@@ -130,7 +133,8 @@ extension Image {
 /// Reads `--data`: a folder of class subfolders, an MNIST idx3 file, or a folder holding MNIST's
 /// `train-images-idx3-ubyte[.gz]` (or `t10k-…` when `test`).
 func loadImages(
-    _ path: String, size: Int, channels: Int, resize: Bool, skipBad: Bool, maxPixels: UInt64, test: Bool = false
+    _ path: String, size: Int, channels: Int, resize: Bool, skipBad: Bool, maxPixels: UInt64, background: UInt8 = 0,
+    test: Bool = false
 ) throws -> ImageDataset {
     let url = URL(fileURLWithPath: path)
     var isDir: ObjCBool = false
@@ -141,7 +145,7 @@ func loadImages(
             return try checkedMNIST(url.appendingPathComponent(name), size: size, channels: channels)
         }
         let (data, skipped) = try ImageFolder.read(
-            url, size: size, channels: channels, resize: resize, skipBad: skipBad, maxPixels: maxPixels)
+            url, size: size, channels: channels, resize: resize, skipBad: skipBad, maxPixels: maxPixels, background: background)
         if skipped > 0 { printError("gen-image: skipped \(skipped) unreadable file\(skipped == 1 ? "" : "s") (--skip-bad)") }
         return data
     }

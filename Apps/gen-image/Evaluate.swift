@@ -11,9 +11,10 @@ func evaluate(_ args: Arguments) throws {
     guard let dataPath = args[EvalOptions.data] else {
         throw CLIError.usage("--data TEST is required (test images: a folder or MNIST t10k files)")
     }
+    let background = backgroundLevel(args, c)
     let test = try loadImages(
         dataPath, size: c.size, channels: c.channels, resize: args[Shared.resize], skipBad: args[Shared.skipBad],
-        maxPixels: UInt64(args[Shared.maxPixels]), test: true
+        maxPixels: UInt64(args[Shared.maxPixels]), background: background, test: true
     ).relabelled(as: c.classNames, source: dataPath)
     let seed = args[Shared.seed]
     var results: [(String, Double)] = []
@@ -73,7 +74,7 @@ func evaluate(_ args: Arguments) throws {
         // Floor: real training images against the test set; ceiling: uniform noise.
         let train = try loadImages(
             dataPath, size: c.size, channels: c.channels, resize: false, skipBad: true,
-            maxPixels: UInt64(args[Shared.maxPixels]), test: false)
+            maxPixels: UInt64(args[Shared.maxPixels]), background: background, test: false)
         let trainFeatures = features(net, train.images.slice(0..<min(n, train.count)), tick: tick)
         results.append(("frechet_floor_train_vs_test", frechetDistance(trainFeatures, testFeatures)))
         var noiseRNG = RNG(seed: seed, stream: "noise")

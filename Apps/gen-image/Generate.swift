@@ -13,16 +13,20 @@ func modelFolder(_ args: Arguments, default name: String) throws -> URL {
 let defaultGenerator = "image-mnist-dcgan"
 
 /// `--label K`, checked against a model with `classes` classes; nil when not given.
-func givenLabel(_ args: Arguments, classes: Int) throws -> Int32? {
-    guard let k = args[Shared.label] else { return nil }
+func givenLabel(_ args: Arguments, classes: Int, names: [String]) throws -> Int32? {
+    guard let given = args[Shared.label] else { return nil }
     guard classes > 0 else { throw CLIError.usage("--label needs a class-conditional model; this one has no classes") }
-    guard (0..<classes).contains(k) else { throw CLIError.usage("--label must be in 0...\(classes - 1), got \(k)") }
-    return Int32(k)
+    // By name first (the folder a class was trained from, as eval maps classes), then by index.
+    let names = names.count == classes ? names : (0..<classes).map(String.init)
+    if let index = names.firstIndex(of: given) { return Int32(index) }
+    if let k = Int(given), (0..<classes).contains(k) { return Int32(k) }
+    throw CLIError.usage(
+        "--label \(given) is not a class of this model; its classes: \(names.joined(separator: ", ")) (or an index 0...\(classes - 1))")
 }
 
-/// Class labels for `count` images: all `--label K`, or 0,1,2,… cycling for a conditional model.
-func labels(_ args: Arguments, classes: Int, count: Int) throws -> [Int32]? {
-    if let k = try givenLabel(args, classes: classes) { return Array(repeating: k, count: count) }
+/// Class labels for `count` images: all `--label`, or 0,1,2,… cycling for a conditional model.
+func labels(_ args: Arguments, classes: Int, names: [String], count: Int) throws -> [Int32]? {
+    if let k = try givenLabel(args, classes: classes, names: names) { return Array(repeating: k, count: count) }
     return classes > 0 ? (0..<count).map { Int32($0 % classes) } : nil
 }
 
@@ -76,7 +80,7 @@ func sample(_ args: Arguments) throws {
     try prepareOutputs(targets, folder: toFiles ? args[O.out] : nil, args)
     let started = Date()
     let folder = try modelFolder(args, default: defaultGenerator)
-    let (model, _) = try loadImageGenerator(folder, for: "generate images", families: [Classifier.self])
+    let (model, manifest) = try loadImageGenerator(folder, for: "generate images", families: [Classifier.self])
     let chosen: [Int32]?
     if let rowLabels {
         guard model.classes > 0, let high = rowLabels.max(), high < model.classes else {
@@ -84,7 +88,7 @@ func sample(_ args: Arguments) throws {
         }
         chosen = rowLabels.flatMap { Array(repeating: Int32($0), count: count / rowLabels.count) }
     } else {
-        chosen = try labels(args, classes: model.classes, count: count)
+        chosen = try labels(args, classes: model.classes, names: manifest.domain.classNames, count: count)
     }
     var rng = RNG(seed: seed, stream: "sample")
     let temperature = args[O.sampling.temperature]
@@ -121,7 +125,8 @@ func sample(_ args: Arguments) throws {
             })
         let columns = rowLabels.map { count / $0.count } ?? args[O.columns] ?? Int(Double(count).squareRoot().rounded(.up))
         var grid = Image.grid(images, columns: columns)
-        grid.text = metadata(model: folder, seed: seed, label: args[Shared.label].map(Int32.init), index: nil)
+        grid.text = metadata(
+            model: folder, seed: seed, label: try givenLabel(args, classes: model.classes, names: manifest.domain.classNames), index: nil)
         try PNG.write(enlarged(grid, args), to: URL(fileURLWithPath: targets[0]))
         if !args[Shared.quiet] { printError("gen-image: wrote \(count) samples as a grid to \(targets[0])") }
     }
@@ -159,8 +164,8 @@ func sampleSeeds(_ seeds: [Int], _ args: Arguments) throws {
     try prepareOutputs(targets, folder: outPath, args)
     let started = Date()
     let folder = try modelFolder(args, default: defaultGenerator)
-    let (model, _) = try loadImageGenerator(folder, for: "generate images", families: [Classifier.self])
-    let given = try givenLabel(args, classes: model.classes)
+    let (model, manifest) = try loadImageGenerator(folder, for: "generate images", families: [Classifier.self])
+    let given = try givenLabel(args, classes: model.classes, names: manifest.domain.classNames)
     let progress = Progress(total: seeds.count, label: "sampling", quiet: args[Shared.quiet] || seeds.count < 256)
     Interrupt.begin()
     var chosen: [Int32] = []
@@ -201,11 +206,11 @@ func interpolate(_ args: Arguments) throws {
     guard args.has(O.from) == args.has(O.to) else { throw CLIError.usage("--from and --to go together (two images to walk between)") }
     // Walking between images needs an encoder: the CVAE unless --model says otherwise.
     let folder = try modelFolder(args, default: args.has(O.from) ? "image-mnist-cvae" : defaultGenerator)
-    let (model, _) = try loadImageGenerator(folder, for: "generate images", families: [Classifier.self])
+    let (model, manifest) = try loadImageGenerator(folder, for: "generate images", families: [Classifier.self])
     let url = URL(fileURLWithPath: args[O.out])
     try checkOutput(url.path, args)
     let steps = args[O.steps]
-    let chosen = try givenLabel(args, classes: model.classes)
+    let chosen = try givenLabel(args, classes: model.classes, names: manifest.domain.classNames)
     let images: Tensor
     var classes: [Int32] = []
     if let from = args[O.from], let to = args[O.to] {
@@ -216,7 +221,8 @@ func interpolate(_ args: Arguments) throws {
         // the walk moves the class too, so that its ends reproduce the inputs.
         func encode(_ path: String) throws -> (z: Tensor, label: Int32?) {
             let image = try loadSingle(
-                path, size: vae.config.height, channels: vae.config.channels, maxPixels: UInt64(args[Shared.maxPixels]))
+                path, size: vae.config.height, channels: vae.config.channels, maxPixels: UInt64(args[Shared.maxPixels]),
+                background: backgroundLevel(args, manifest.domain))
             let label = vae.classes > 0 ? inferredLabel(vae, image, given: chosen, path: path, args) : nil
             return (noGrad { vae.encode(image, labels: label.map { [$0] }).mean.reshaped([vae.config.latent]) }, label)
         }
@@ -261,7 +267,12 @@ func inferredLabel(_ vae: VAE, _ image: Tensor, given: Int32?, path: String, _ a
 }
 
 /// One PNG as a batch of one `[1, C, size, size]`.
-func loadSingle(_ path: String, size: Int, channels: Int, maxPixels: UInt64) throws -> Tensor {
+/// `--background`, else the gray level the model's training images were composited over.
+func backgroundLevel(_ args: Arguments, _ domain: ImageDomain) -> UInt8 {
+    UInt8(args[Shared.background] ?? domain.background ?? 0)
+}
+
+func loadSingle(_ path: String, size: Int, channels: Int, maxPixels: UInt64, background: UInt8) throws -> Tensor {
     var image: Image
     do { image = try PNG.read(URL(fileURLWithPath: path), maxPixels: maxPixels) } catch let e as PNGError {
         throw CLIError.badData("\(path): \(e.message); pass a readable PNG image\(sizeHint(e))")
@@ -270,7 +281,7 @@ func loadSingle(_ path: String, size: Int, channels: Int, maxPixels: UInt64) thr
         printError("gen-image: \(path) is \(image.width)x\(image.height); scaling it to \(size)x\(size)")
         image = image.resized(width: size, height: size)
     }
-    return image.tensor(channels: channels).reshaped([1, channels, size, size])
+    return image.tensor(channels: channels, background: background).reshaped([1, channels, size, size])
 }
 
 func reconstruct(_ args: Arguments) throws {
@@ -279,16 +290,19 @@ func reconstruct(_ args: Arguments) throws {
     let url = URL(fileURLWithPath: args[O.out])
     try checkOutput(url.path, args)
     let folder = try modelFolder(args, default: "image-mnist-cvae")
-    let (model, _) = try loadImageModel(folder)
+    let (model, manifest) = try loadImageModel(folder)
     guard let vae = model as? VAE else { throw CLIError.usage("reconstruct needs a VAE bundle (it encodes the image)") }
     let c = vae.config
-    let x = try loadSingle(input, size: c.height, channels: c.channels, maxPixels: UInt64(args[Shared.maxPixels]))
-    let given = try givenLabel(args, classes: vae.classes)
+    let x = try loadSingle(
+        input, size: c.height, channels: c.channels, maxPixels: UInt64(args[Shared.maxPixels]),
+        background: backgroundLevel(args, manifest.domain))
+    let given = try givenLabel(args, classes: vae.classes, names: manifest.domain.classNames)
     let label = vae.classes > 0 ? [inferredLabel(vae, x, given: given, path: input, args)] : nil
     var output: Tensor
     if let maskPath = args[O.mask] {
         // Inpainting: fit the latent to the visible pixels (mask white = missing), then fill the hole.
-        let mask = try loadSingle(maskPath, size: c.height, channels: 1, maxPixels: UInt64(args[Shared.maxPixels])).expanded(to: x.shape)
+        let mask = try loadSingle(maskPath, size: c.height, channels: 1, maxPixels: UInt64(args[Shared.maxPixels]), background: 0)
+            .expanded(to: x.shape)
         let visible = Tensor.where(mask .< 0.5, 1, 0)
         var z = noGrad { vae.encode(x * visible, labels: label).mean }
         let optimizer = Adam(learningRate: 0.05)

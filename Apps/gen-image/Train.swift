@@ -15,9 +15,10 @@ func train(_ args: Arguments) throws {
     let batch = args.has(O.group.batch) ? args[O.group.batch] : arch.defaults.batch
     let seed = args[O.group.seed]
     let resume = args[O.group.resume]
+    let background = args[Shared.background] ?? 0
     let data = try loadImages(
         dataPath, size: size, channels: channels, resize: args[Shared.resize], skipBad: args[Shared.skipBad],
-        maxPixels: UInt64(args[Shared.maxPixels]))
+        maxPixels: UInt64(args[Shared.maxPixels]), background: UInt8(background))
     let classes = data.classNames.count
     let (trainIndices, validationIndices) = trainValidationSplit(count: data.count, validationFraction: 0.05, seed: seed)
     let batches = ShuffledBatches(examples: trainIndices, batchSize: batch, seed: seed)
@@ -25,7 +26,7 @@ func train(_ args: Arguments) throws {
     let validation = data.batch(Array(validationIndices.prefix(2000)))
     let conditional = arch == .cvae || arch == .cdcgan
 
-    let domain = ImageDomain(channels: channels, size: size, classNames: data.classNames)
+    let domain = ImageDomain(channels: channels, size: size, classNames: data.classNames, background: background)
     let learningRate = args.has(O.group.learningRate) ? args[O.group.learningRate] : arch.defaults.learningRate
     func trainerConfig(clipNorm: Float?) -> TrainerConfig {
         TrainerConfig(

@@ -117,6 +117,9 @@ final class GenImageTests: XCTestCase {
         for file in ["config.json", "model.safetensors", "metrics.jsonl", "curve.png"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: bundle.appendingPathComponent(file).path), file)
         }
+        // The background the training images were composited over is the bundle's, for eval and
+        // reconstruct to use by default.
+        XCTAssertEqual(try loadImageModel(bundle).manifest.domain.background, 0)
         // Training again into the same folder without --force or --resume is refused.
         XCTAssertThrowsError(try run(["--data", root.path, "--size", "8", "--out", bundle.path, "--quiet"], trainCommand)) {
             XCTAssertEqual(CLIError(from: $0).code, .cannotCreate)
@@ -172,6 +175,15 @@ final class GenImageTests: XCTestCase {
         XCTAssertEqual(
             try Data(contentsOf: seeded.appendingPathComponent("seed0005.png")),
             try Data(contentsOf: alone.appendingPathComponent("seed0005.png")))
+        // --label by the class folder's name (or its index); an unknown class names the model's.
+        let named = dir.appendingPathComponent("named")
+        try run(["--model", bundle.path, "--seeds", "3", "--label", "cross", "--out", named.path, "--quiet"], sampleCommand)
+        XCTAssertTrue(try PNG.read(named.appendingPathComponent("seed0003.png")).text.contains(PNGText("label", "1")))
+        XCTAssertThrowsError(
+            try run(["--model", bundle.path, "--label", "bird", "--grid", named.appendingPathComponent("x.png").path], sampleCommand)
+        ) {
+            XCTAssertTrue(CLIError(from: $0).message.contains("its classes: circle, cross"), "\($0)")
+        }
         XCTAssertThrowsError(try run(["--model", bundle.path, "--seeds", "4-2", "--out", alone.path], sampleCommand)) {
             XCTAssertEqual(CLIError(from: $0).code, .usage)
         }
@@ -245,7 +257,7 @@ final class GenImageTests: XCTestCase {
     }
 
     /// Users' folders: junk is never data nor a class; whatever cannot be read is named and, with
-    /// --skip-bad, skipped; alpha is composited over black.
+    /// --skip-bad, skipped; alpha is composited over black, or the gray level given.
     func testFoldersAsUsersHaveThem() throws {
         let fm = FileManager.default
         let three = dir.appendingPathComponent("3")
@@ -271,6 +283,9 @@ final class GenImageTests: XCTestCase {
         XCTAssertEqual(data.classNames, ["3"])
         XCTAssertEqual(skipped, 3)  // x.png (a folder), pipe.png (a FIFO, never opened), gone.png
         XCTAssertEqual(data.images.scalars, (0..<16).map { $0 % 5 == 0 ? 1 : 0 })
+        // Over a white background (--background 255) the transparent pixels are white too.
+        let (white, _) = try ImageFolder.read(dir, size: 4, channels: 1, resize: false, skipBad: true, background: 255)
+        XCTAssertEqual(white.images.scalars, [Float](repeating: 1, count: 16))
     }
 
     /// Classes map by name onto the model's: a folder of only 3s and 7s is scored as 3s and 7s.

@@ -46,12 +46,14 @@ extension GAN: ImageGenerator {
 }
 
 /// The `domain` of every image bundle (gen-image writes them; augment reads them): the images it
-/// was trained on, `channels` × `size` × `size`, and the name of each class label.
+/// was trained on, `channels` × `size` × `size`, the name of each class label, and the gray level
+/// (0–255) their transparent pixels were composited over (absent in older bundles: black).
 public struct ImageDomain: Codable, Equatable {
     public var channels: Int, size: Int
     public var classNames: [String]
-    public init(channels: Int, size: Int, classNames: [String]) {
-        (self.channels, self.size, self.classNames) = (channels, size, classNames)
+    public var background: Int?
+    public init(channels: Int, size: Int, classNames: [String], background: Int? = nil) {
+        (self.channels, self.size, self.classNames, self.background) = (channels, size, classNames, background)
     }
 }
 
