@@ -126,9 +126,15 @@ extension CompositionRequest {
         // The primer: a MIDI file's whole bars, or an inline melody's steps (the rest of its last bar free).
         var primer: Score?
         var primerSteps: Int?
+        // A primer's pickup is read as a whole bar (mostly rest) that --bars and --regenerate do
+        // not count: their bars are the ones after it.
+        var pickup = 0
         if let path = args[O.primer] {
             guard !args.has(O.primerMelody) else { throw CLIError.usage("--primer and --primer-melody: give one of them") }
-            let midi = try readMusic(path)
+            let raw = try readMIDI(path)
+            pickup = raw.paddingPickup() == nil ? 0 : 1
+            bars += pickup
+            let midi = try music(raw, path: path)
             let file = try Score(midi: midi, voices: 4)
             guard [3, 4].contains(file.beatsPerBar), !file.voices.allSatisfy(\.isEmpty) else {
                 throw CLIError.badData("\(path): the primer needs notes in 4/4 or 3/4")
@@ -155,8 +161,8 @@ extension CompositionRequest {
         if let primer {
             guard primer.bars <= bars else {
                 throw CLIError.usage(
-                    "--bars \(bars) is shorter than the primer's \(primer.bars) bars (--bars counts the primer's bars; equal harmonises it alone)"
-                )
+                    "--bars \(bars - pickup) is shorter than the primer's \(primer.bars - pickup) bars (--bars counts the primer's bars; "
+                        + "equal harmonises it alone)")
             }
             beatsPerBar = primer.beatsPerBar
             var cells = try primerCells(primer, bars: primer.bars)
@@ -172,11 +178,12 @@ extension CompositionRequest {
                 cells = cells.indices.map { kept.contains($0) ? cells[$0] : [] }
             }
             if let redo = args[O.regenerate] {
-                guard let last = redo.max(), last <= primer.bars, redo.min()! >= 1 else {
+                guard let last = redo.max(), last <= primer.bars - pickup, redo.min()! >= 1 else {
                     throw CLIError.usage(
-                        "--regenerate names bars 1...\(primer.bars) of the primer, got \(redo.map(String.init).joined(separator: ","))")
+                        "--regenerate names bars 1...\(primer.bars - pickup) of the primer, got \(redo.map(String.init).joined(separator: ","))"
+                    )
                 }
-                cells = freeing(cells, bars: Set(redo), stepsPerBar: primer.stepsPerBar)
+                cells = freeing(cells, bars: Set(redo.map { $0 + pickup }), stepsPerBar: primer.stepsPerBar)
             }
             self.primer = (cells, primer.bars, primer.key)
         }

@@ -173,6 +173,10 @@ final class MIDIFileTests: XCTestCase {
         let written = try readMIDI(out)
         let firstSoprano = try XCTUnwrap(written.tracks.flatMap(\.notes).filter { $0.pitch == 72 }.map(\.start).min())
         XCTAssertEqual(firstSoprano, 3 * written.division)
+        // --bars 6 counts the bars after the pickup: the piece ends in its 7th (padded) bar.
+        let end = try XCTUnwrap(written.tracks.flatMap(\.notes).map { $0.start + $0.duration }.max())
+        XCTAssertGreaterThan(end, 6 * 4 * written.division)
+        XCTAssertLessThanOrEqual(end, 7 * 4 * written.division)
     }
 
     func testRealWorldQuirksAreReadWithWarnings() throws {
