@@ -6,8 +6,14 @@ import GenEngine
 func readMusic(_ path: String) throws -> MIDIFile { try music(readMIDI(path), path: path) }
 
 /// `midi` with a pickup bar padded to a whole bar (`paddingPickup`, said on stderr) and its metre
-/// checked (`checkMetre`, which throws naming what the token language lacks).
+/// checked (`checkMetre`, which throws naming what the token language lacks); a format 2 file
+/// (patterns meant one after another, which the score would sound together) is refused by name.
 func music(_ file: MIDIFile, path: String) throws -> MIDIFile {
+    guard file.format != 2 else {
+        throw CLIError.badData(
+            "\(path) is a format 2 MIDI file (independent patterns, one after another); gen-music reads formats 0 and 1: "
+                + "export it as format 1")
+    }
     var midi = file
     if let (padded, rest) = midi.paddingPickup() {
         let (n, d) = midi.timeSignature

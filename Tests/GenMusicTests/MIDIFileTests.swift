@@ -151,6 +151,9 @@ final class MIDIFileTests: XCTestCase {
         let score = try Score(midi: padded, voices: 4)
         XCTAssertEqual(score.beatsPerBar, 4)
         XCTAssertNil(file([metre(0, 4, 2)]).paddingPickup(), "a file without a pickup stays as it is")
+        var patterns = file([metre(0, 4, 2)])
+        patterns.format = 2
+        XCTAssertThrowsError(try music(patterns, path: "patterns.mid")) { XCTAssertTrue("\($0)".contains("format 2"), "\($0)") }
         XCTAssertNil(file([metre(0, 1, 2), metre(960, 4, 2)]).paddingPickup(), "two short bars are not a pickup")
         // The primer's 90 bpm is kept; --tempo overrides it.
         let slow = try primer("slow.mid", [tempo(0, 90), metre(0, 4, 2)])
