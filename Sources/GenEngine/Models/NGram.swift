@@ -19,22 +19,15 @@ public struct NGramConfig: Codable, Equatable {
 public final class NGramModel: BatchGenerator {
     public let config: NGramConfig
 
-    /// Next-token statistics of one context: tokens in ascending id order with their counts.
-    struct Followers {
-        var tokens: [Int32] = []
-        var counts: [Double] = []
-        var total: Double = 0
-    }
-
-    /// `tables[k]`: contexts of length k (k = 0..<order) -> followers. Index `order - 1` holds raw
-    /// counts; lower orders hold continuation counts.
-    var tables: [[[Int32]: Followers]]
+    /// `tables[k]`: the contexts of length k (k = 0..<order) and their followers. Index
+    /// `order - 1` holds raw counts; lower orders hold continuation counts.
+    var tables: [NGramTable]
     /// Absolute discount of each order.
     var discounts: [Double]
 
     public init(_ config: NGramConfig) {
         self.config = config
-        tables = Array(repeating: [:], count: config.order)
+        tables = (0..<config.order).map { NGramTable(k: $0) }
         discounts = Array(repeating: 0.75, count: config.order)
     }
 
@@ -66,20 +59,18 @@ public final class NGramModel: BatchGenerator {
             levels[k] = level
         }
         for k in 0..<n {
-            var table: [[Int32]: Followers] = [:]
+            var table = NGramTable(k: k)
             var ones = 0.0
             var twos = 0.0
-            for (context, followers) in levels[k] where context.count == k {
-                var f = Followers()
-                for token in followers.keys.sorted() {
-                    let c = followers[token]!
-                    f.tokens.append(token)
-                    f.counts.append(c)
-                    f.total += c
-                    if c == 1 { ones += 1 } else if c == 2 { twos += 1 }
-                }
-                table[context] = f
+            let contexts = levels[k].keys.filter { $0.count == k }.sorted { $0.lexicographicallyPrecedes($1) }
+            for context in contexts {
+                let followers = levels[k][context]!
+                let tokens = followers.keys.sorted()
+                let counts = tokens.map { followers[$0]! }
+                for c in counts { if c == 1 { ones += 1 } else if c == 2 { twos += 1 } }
+                table.append(context: context[...], tokens: tokens, counts: counts)
             }
+            table.buildIndex()
             tables[k] = table
             discounts[k] = ones > 0 ? min(0.95, max(0.05, ones / (ones + 2 * twos))) : 0.5
         }
@@ -91,13 +82,15 @@ public final class NGramModel: BatchGenerator {
         var p = [Double](repeating: 1 / Double(v), count: v)
         for k in 0..<config.order {
             guard context.count >= k || k == 0 else { break }
-            let key = Array(context.suffix(k))
+            let key = context.suffix(k)
             if key.count < k { break }
-            guard let f = tables[k][key], f.total > 0 else { continue }
-            let d = discounts[k]
-            let backoff = d * Double(f.tokens.count) / f.total
+            let table = tables[k]
+            guard let row = table.row(of: key), table.totals[row] > 0 else { continue }
+            let (d, total) = (discounts[k], table.totals[row])
+            let followers = Int(table.starts[row])..<Int(table.starts[row + 1])
+            let backoff = d * Double(followers.count) / total
             var next = p.map { $0 * backoff }
-            for (token, c) in zip(f.tokens, f.counts) { next[Int(token)] += max(c - d, 0) / f.total }
+            for i in followers { next[Int(table.tokens[i])] += max(table.counts[i] - d, 0) / total }
             p = next
         }
         return p
@@ -124,7 +117,7 @@ public final class NGramModel: BatchGenerator {
     }
 
     /// Number of stored (context, token) entries over all orders.
-    public var entryCount: Int { tables.reduce(0) { $0 + $1.values.reduce(0) { $0 + $1.tokens.count } } }
+    public var entryCount: Int { tables.reduce(0) { $0 + $1.tokens.count } }
 }
 
 extension NGramModel {
@@ -133,22 +126,11 @@ extension NGramModel {
     /// [entries], contexts sorted. Token ids and counts are exact in Float32 below 2^24.
     public func stateDict() -> [(String, Tensor)] {
         var out: [(String, Tensor)] = [("discounts", Tensor(discounts.map(Float.init)))]
-        for k in 0..<config.order {
-            let contexts = tables[k].keys.sorted { $0.lexicographicallyPrecedes($1) }
-            var flat: [Float] = []
-            var lengths: [Float] = []
-            var tokens: [Float] = []
-            var counts: [Float] = []
-            for c in contexts {
-                let f = tables[k][c]!
-                flat += c.map(Float.init)
-                lengths.append(Float(f.tokens.count))
-                tokens += f.tokens.map(Float.init)
-                counts += f.counts.map(Float.init)
-            }
+        for (k, table) in tables.enumerated() {
             out += [
-                ("order\(k).contexts", Tensor(flat, shape: [contexts.count, k])), ("order\(k).lengths", Tensor(lengths)),
-                ("order\(k).tokens", Tensor(tokens)), ("order\(k).counts", Tensor(counts)),
+                ("order\(k).contexts", Tensor(table.contexts.map(Float.init), shape: [table.count, k])),
+                ("order\(k).lengths", Tensor((0..<table.count).map { Float(table.starts[$0 + 1] - table.starts[$0]) })),
+                ("order\(k).tokens", Tensor(table.tokens.map(Float.init))), ("order\(k).counts", Tensor(table.counts.map(Float.init))),
             ]
         }
         return out
@@ -164,7 +146,7 @@ extension NGramModel {
         guard d.count == config.order else {
             throw ModelLoadError(problems: ["'discounts' has \(d.count) values for order \(config.order)"])
         }
-        var tables = [[[Int32]: Followers]](repeating: [:], count: config.order)
+        var tables: [NGramTable] = []
         for k in 0..<config.order {
             let contexts = try need("order\(k).contexts")
             let lengths = try need("order\(k).lengths").scalars
@@ -175,23 +157,88 @@ extension NGramModel {
             else {
                 throw ModelLoadError(problems: ["order \(k) tables have inconsistent sizes"])
             }
-            let flat = contexts.scalars
-            tables[k].reserveCapacity(lengths.count)  // one allocation, no rehashing as it fills
-            var at = 0
-            for (i, len) in lengths.enumerated() {
-                let n = Int(len)
-                var f = Followers()
-                f.tokens = tokens[at..<(at + n)].map { Int32($0) }
-                f.counts = counts[at..<(at + n)].map(Double.init)
-                f.total = f.counts.reduce(0, +)
-                guard f.tokens.allSatisfy({ $0 >= 0 && Int($0) < config.vocabSize }) else {
-                    throw ModelLoadError(problems: ["order \(k) has a token outside the vocabulary"])
-                }
-                tables[k][flat[(i * k)..<(i * k + k)].map { Int32($0) }] = f
-                at += n
+            guard tokens.allSatisfy({ $0 >= 0 && Int($0) < config.vocabSize }) else {
+                throw ModelLoadError(problems: ["order \(k) has a token outside the vocabulary"])
             }
+            // Flat arrays straight from the tensors: no allocation per context.
+            var table = NGramTable(k: k)
+            table.contexts = contexts.scalars.map { Int32($0) }
+            table.tokens = tokens.map { Int32($0) }
+            table.counts = counts.map(Double.init)
+            table.starts = [0]
+            table.starts.reserveCapacity(lengths.count + 1)
+            table.totals.reserveCapacity(lengths.count)
+            for len in lengths {
+                let (from, to) = (Int(table.starts.last!), Int(table.starts.last!) + Int(len))
+                table.starts.append(Int32(to))
+                table.totals.append(table.counts[from..<to].reduce(0, +))
+            }
+            table.buildIndex()
+            tables.append(table)
         }
         self.tables = tables
         discounts = d.scalars.map(Double.init)
+    }
+}
+
+/// One order of an `NGramModel`, flat: `count` contexts of `k` tokens each in `contexts`
+/// (row-major, sorted), the followers of context i at `starts[i]..<starts[i+1]` of `tokens`
+/// (ascending ids) and `counts`, their sum in `totals[i]`, and an open-addressing hash index over
+/// the contexts (FNV-1a of the ids, linear probing, load at most 1/2). No allocation per context,
+/// so a bundle of a million contexts loads, and is freed, in milliseconds.
+struct NGramTable {
+    let k: Int
+    var contexts: [Int32] = []
+    var starts: [Int32] = [0]
+    var tokens: [Int32] = []
+    var counts: [Double] = []
+    var totals: [Double] = []
+    /// Context rows by hash slot; -1 for an empty slot.
+    private var index: [Int32] = []
+
+    init(k: Int) { self.k = k }
+
+    var count: Int { totals.count }
+
+    /// Adds a context (after the last, in sorted order) with its followers.
+    mutating func append(context: ArraySlice<Int32>, tokens: [Int32], counts: [Double]) {
+        contexts += context
+        self.tokens += tokens
+        self.counts += counts
+        starts.append(Int32(self.tokens.count))
+        totals.append(counts.reduce(0, +))
+    }
+
+    /// Builds the hash index after the last `append` (or after filling the arrays directly).
+    mutating func buildIndex() {
+        var capacity = 1
+        while capacity < 2 * max(count, 1) { capacity <<= 1 }
+        index = [Int32](repeating: -1, count: capacity)
+        for row in 0..<count {
+            var slot = hash(contexts[(row * k)..<(row * k + k)]) & (capacity - 1)
+            while index[slot] >= 0 { slot = (slot + 1) & (capacity - 1) }
+            index[slot] = Int32(row)
+        }
+    }
+
+    /// The row of `context` (k tokens), or nil when it was never seen.
+    func row(of context: ArraySlice<Int32>) -> Int? {
+        guard !index.isEmpty else { return nil }
+        let mask = index.count - 1
+        var slot = hash(context) & mask
+        while index[slot] >= 0 {
+            let row = Int(index[slot])
+            if contexts[(row * k)..<(row * k + k)].elementsEqual(context) { return row }
+            slot = (slot + 1) & mask
+        }
+        return nil
+    }
+
+    private func hash(_ context: ArraySlice<Int32>) -> Int {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for token in context {
+            h = (h ^ UInt64(UInt32(bitPattern: token))) &* 0x100_0000_01b3
+        }
+        return Int(truncatingIfNeeded: h >> 1)
     }
 }
