@@ -1,6 +1,7 @@
 // gen-bench: speed and memory of the engine, as a table and as bench.json
 // ({"machine": {...}, "results": [{"name", "unit", "value", "peak_rss_mb"}]}).
 import Foundation
+import CKernels
 import GenEngine
 
 func gemmBenchmarks(seconds: Double) -> [Result] {
@@ -135,6 +136,27 @@ func trainingBenchmarks(seconds: Double, only: String) -> [Result] {
     return results
 }
 
+/// The machine's read bandwidth: a 256 MB buffer (past any cache) summed by 1 and by every
+/// thread, each a contiguous share, in GB/s: the ceiling of batch-1 decoding, which reads every
+/// weight once per token.
+func readBandwidth(seconds: Double) -> [Result] {
+    let count = 1 << 26
+    let buffer = UnsafeMutablePointer<Float>.allocate(capacity: count)
+    defer { buffer.deallocate() }
+    buffer.initialize(repeating: 1, count: count)
+    func gbps(threads: Int) -> Double {
+        let share = count / threads
+        let runs = rate(warmup: 1, seconds: seconds / 2, minimum: 3) {
+            DispatchQueue.concurrentPerform(iterations: threads) { t in _ = gk_sum(share, buffer + t * share) }
+        }
+        return runs * Double(count * 4) / 1e9
+    }
+    let one = gbps(threads: 1)
+    let all = gbps(threads: Threads.count)
+    print(String(format: "memory read bandwidth: %.1f GB/s on 1 thread, %.1f on %d", one, all, Threads.count))
+    return [Result(name: "memory.read", unit: "GB/s", value: all, peakRSSMB: Memory.peakMB(), notes: ["one_thread_GBps": one])]
+}
+
 /// Tokens per second of batch-1 generation with the KV cache (random weights, default sampling).
 func generationBenchmarks(seconds: Double, only: String) -> [Result] {
     var results: [Result] = []
@@ -156,10 +178,12 @@ func generationBenchmarks(seconds: Double, only: String) -> [Result] {
         var sampler = RNG(seed: 2)
         let options = GenerationOptions(maxTokens: tokens)
         let runs = rate(warmup: 1, seconds: seconds, minimum: 1) { _ = model.generate(prompt: [1], options: options, rng: &sampler) }
+        // Every weight is read once per token: the bandwidth the decoder draws from memory.
+        let weightsGB = Double(model.parameterCount) * 4 / 1e9
         results.append(
             Result(
                 name: name, unit: "tokens/s", value: runs * Double(tokens), peakRSSMB: Memory.peakMB(),
-                notes: ["parameters_millions": Double(model.parameterCount) / 1e6]))
+                notes: ["parameters_millions": Double(model.parameterCount) / 1e6, "weights_GBps": weightsGB * runs * Double(tokens)]))
     }
     if wanted("generate.lstm") {
         Memory.resetPeak()
@@ -260,6 +284,7 @@ let run = Command(
     }
     if "gemm".hasPrefix(only) || only.hasPrefix("gemm") { results += gemmBenchmarks(seconds: seconds).filter { $0.name.hasPrefix(only) } }
     if "train".hasPrefix(only) || only.hasPrefix("train") { results += trainingBenchmarks(seconds: seconds, only: only) }
+    if "memory".hasPrefix(only) || only.hasPrefix("memory") || "generate" == only { results += readBandwidth(seconds: seconds) }
     if ["generate", "ngram"].contains(where: { $0.hasPrefix(only) || only.hasPrefix($0) }) {
         results += generationBenchmarks(seconds: seconds, only: only)
     }

@@ -1,6 +1,6 @@
 // Matrix-vector products for decoding one token (an m = 1 GEMM). OpenBLAS's sgemv reaches about
 // half of this machine's cache bandwidth at the shapes of a small language model (a 256-wide
-// layer reads its weights once per token), so the engine streams them itself: four rows per pass
+// layer reads its weights once per token), so the engine streams them itself: a row at a time
 // with AVX-512 or AVX2 fused multiply-adds, plain C elsewhere. A row's sum is always taken in the
 // same order on one CPU, whichever thread computes it.
 #include "CKernels.h"
@@ -12,38 +12,24 @@
 #define GK_AVX512 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,fma")))
 #define GK_AVX2 __attribute__((target("avx2,fma")))
 
-/// y[r] = alpha·(W[r]·x) + beta·y[r] with 16-lane sums; the tail of k through a masked load.
+/// y[r] = alpha·(W[r]·x) + beta·y[r], one row at a time with two 16-lane sums (a row's tail
+/// through a masked load). One row streaming at a time keeps the hardware prefetcher on a single
+/// sequential stream: measured on this machine it reads 1.7x faster from memory than four rows
+/// interleaved (26-27 vs 15.6 GB/s at stories15M's shapes), and faster from cache too.
 GK_AVX512 static void dot_rows_512(size_t rows, size_t k, float alpha, const float *w, size_t ldw, const float *x,
                                    float beta, float *y) {
     __mmask16 tail = (__mmask16)((1u << (k % 16)) - 1u);
-    size_t full = k - k % 16, r = 0;
-    for (; r + 4 <= rows; r += 4) {
-        const float *w0 = w + r * ldw, *w1 = w0 + ldw, *w2 = w1 + ldw, *w3 = w2 + ldw;
-        __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
-        for (size_t j = 0; j < full; j += 16) {
-            __m512 xv = _mm512_loadu_ps(x + j);
-            a0 = _mm512_fmadd_ps(_mm512_loadu_ps(w0 + j), xv, a0);
-            a1 = _mm512_fmadd_ps(_mm512_loadu_ps(w1 + j), xv, a1);
-            a2 = _mm512_fmadd_ps(_mm512_loadu_ps(w2 + j), xv, a2);
-            a3 = _mm512_fmadd_ps(_mm512_loadu_ps(w3 + j), xv, a3);
+    size_t pairs = k - k % 32, full = k - k % 16;
+    for (size_t r = 0; r < rows; r++) {
+        const float *row = w + r * ldw;
+        __m512 a = _mm512_setzero_ps(), b = a;
+        for (size_t j = 0; j < pairs; j += 32) {
+            a = _mm512_fmadd_ps(_mm512_loadu_ps(row + j), _mm512_loadu_ps(x + j), a);
+            b = _mm512_fmadd_ps(_mm512_loadu_ps(row + j + 16), _mm512_loadu_ps(x + j + 16), b);
         }
-        if (tail) {
-            __m512 xv = _mm512_maskz_loadu_ps(tail, x + full);
-            a0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(tail, w0 + full), xv, a0);
-            a1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(tail, w1 + full), xv, a1);
-            a2 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(tail, w2 + full), xv, a2);
-            a3 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(tail, w3 + full), xv, a3);
-        }
-        float s[4] = {_mm512_reduce_add_ps(a0), _mm512_reduce_add_ps(a1), _mm512_reduce_add_ps(a2),
-                      _mm512_reduce_add_ps(a3)};
-        for (int i = 0; i < 4; i++) y[r + i] = alpha * s[i] + (beta == 0 ? 0 : beta * y[r + i]);
-    }
-    for (; r < rows; r++) {
-        const float *w0 = w + r * ldw;
-        __m512 a0 = _mm512_setzero_ps();
-        for (size_t j = 0; j < full; j += 16) a0 = _mm512_fmadd_ps(_mm512_loadu_ps(w0 + j), _mm512_loadu_ps(x + j), a0);
-        if (tail) a0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(tail, w0 + full), _mm512_maskz_loadu_ps(tail, x + full), a0);
-        float s = _mm512_reduce_add_ps(a0);
+        if (full > pairs) a = _mm512_fmadd_ps(_mm512_loadu_ps(row + pairs), _mm512_loadu_ps(x + pairs), a);
+        if (tail) b = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(tail, row + full), _mm512_maskz_loadu_ps(tail, x + full), b);
+        float s = _mm512_reduce_add_ps(_mm512_add_ps(a, b));
         y[r] = alpha * s + (beta == 0 ? 0 : beta * y[r]);
     }
 }
@@ -56,32 +42,22 @@ GK_AVX2 static inline float sum8(__m256 v) {
     return _mm_cvtss_f32(h);
 }
 
-/// As dot_rows_512 with 8-lane sums; the tail of k added in scalar order after the lanes.
+/// As dot_rows_512 with four 8-lane sums; a row's tail added in scalar order after the lanes.
 GK_AVX2 static void dot_rows_256(size_t rows, size_t k, float alpha, const float *w, size_t ldw, const float *x,
                                  float beta, float *y) {
-    size_t full = k - k % 8, r = 0;
-    for (; r + 4 <= rows; r += 4) {
-        const float *w0 = w + r * ldw, *w1 = w0 + ldw, *w2 = w1 + ldw, *w3 = w2 + ldw;
-        __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
-        for (size_t j = 0; j < full; j += 8) {
-            __m256 xv = _mm256_loadu_ps(x + j);
-            a0 = _mm256_fmadd_ps(_mm256_loadu_ps(w0 + j), xv, a0);
-            a1 = _mm256_fmadd_ps(_mm256_loadu_ps(w1 + j), xv, a1);
-            a2 = _mm256_fmadd_ps(_mm256_loadu_ps(w2 + j), xv, a2);
-            a3 = _mm256_fmadd_ps(_mm256_loadu_ps(w3 + j), xv, a3);
+    size_t quads = k - k % 32, full = k - k % 8;
+    for (size_t r = 0; r < rows; r++) {
+        const float *row = w + r * ldw;
+        __m256 a = _mm256_setzero_ps(), b = a, c = a, d = a;
+        for (size_t j = 0; j < quads; j += 32) {
+            a = _mm256_fmadd_ps(_mm256_loadu_ps(row + j), _mm256_loadu_ps(x + j), a);
+            b = _mm256_fmadd_ps(_mm256_loadu_ps(row + j + 8), _mm256_loadu_ps(x + j + 8), b);
+            c = _mm256_fmadd_ps(_mm256_loadu_ps(row + j + 16), _mm256_loadu_ps(x + j + 16), c);
+            d = _mm256_fmadd_ps(_mm256_loadu_ps(row + j + 24), _mm256_loadu_ps(x + j + 24), d);
         }
-        float s[4] = {sum8(a0), sum8(a1), sum8(a2), sum8(a3)};
-        for (size_t j = full; j < k; j++) {
-            s[0] += w0[j] * x[j], s[1] += w1[j] * x[j], s[2] += w2[j] * x[j], s[3] += w3[j] * x[j];
-        }
-        for (int i = 0; i < 4; i++) y[r + i] = alpha * s[i] + (beta == 0 ? 0 : beta * y[r + i]);
-    }
-    for (; r < rows; r++) {
-        const float *w0 = w + r * ldw;
-        __m256 a0 = _mm256_setzero_ps();
-        for (size_t j = 0; j < full; j += 8) a0 = _mm256_fmadd_ps(_mm256_loadu_ps(w0 + j), _mm256_loadu_ps(x + j), a0);
-        float s = sum8(a0);
-        for (size_t j = full; j < k; j++) s += w0[j] * x[j];
+        for (size_t j = quads; j < full; j += 8) a = _mm256_fmadd_ps(_mm256_loadu_ps(row + j), _mm256_loadu_ps(x + j), a);
+        float s = sum8(_mm256_add_ps(_mm256_add_ps(a, b), _mm256_add_ps(c, d)));
+        for (size_t j = full; j < k; j++) s += row[j] * x[j];
         y[r] = alpha * s + (beta == 0 ? 0 : beta * y[r]);
     }
 }
@@ -117,7 +93,8 @@ typedef struct {
     float *y;
 } gemv_job;
 
-/// Part `part` of `parts` of a gemv_job: a run of rows, a multiple of 4 long.
+/// Part `part` of `parts` of a gemv_job: a run of rows (a multiple of 4 long, so parts start on
+/// cache-line-friendly rows).
 static void gemv_part(void *context, int part, int parts) {
     const gemv_job *j = context;
     size_t per = ((j->rows + (size_t)parts - 1) / (size_t)parts + 3) & ~(size_t)3;
