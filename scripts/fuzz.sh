@@ -28,6 +28,7 @@ spec() {  # a target's fuzz file, and the app whose sources (all but main.swift)
 mkdir -p .build-fuzz/artifacts
 status=0
 for target in $targets; do
+  spec "$target" >/dev/null || exit 64
   read -r file folder <<<"$(spec "$target")"
   sources=("Fuzz/$file.swift")
   [ -n "${folder:-}" ] && sources+=($(ls Apps/"$folder"/*.swift | grep -v '/main.swift$'))

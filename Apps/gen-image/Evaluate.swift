@@ -11,7 +11,7 @@ func evaluate(_ args: Arguments) throws {
     guard let dataPath = args[EvalOptions.data] else {
         throw CLIError.usage("--data TEST is required (test images: a folder or MNIST t10k files)")
     }
-    let background = backgroundLevel(args, c)
+    let background = try backgroundLevel(args, c)
     let test = try loadImages(
         dataPath, size: c.size, channels: c.channels, resize: args[Shared.resize], skipBad: args[Shared.skipBad],
         maxPixels: UInt64(args[Shared.maxPixels]), background: background, test: true

@@ -222,7 +222,7 @@ func interpolate(_ args: Arguments) throws {
         func encode(_ path: String) throws -> (z: Tensor, label: Int32?) {
             let image = try loadSingle(
                 path, size: vae.config.height, channels: vae.config.channels, maxPixels: UInt64(args[Shared.maxPixels]),
-                background: backgroundLevel(args, manifest.domain))
+                background: try backgroundLevel(args, manifest.domain))
             let label = vae.classes > 0 ? inferredLabel(vae, image, given: chosen, path: path, args) : nil
             return (noGrad { vae.encode(image, labels: label.map { [$0] }).mean.reshaped([vae.config.latent]) }, label)
         }
@@ -268,8 +268,13 @@ func inferredLabel(_ vae: VAE, _ image: Tensor, given: Int32?, path: String, _ a
 
 /// One PNG as a batch of one `[1, C, size, size]`.
 /// `--background`, else the gray level the model's training images were composited over.
-func backgroundLevel(_ args: Arguments, _ domain: ImageDomain) -> UInt8 {
-    UInt8(args[Shared.background] ?? domain.background ?? 0)
+/// Throws for a bundle whose level is outside 0...255.
+func backgroundLevel(_ args: Arguments, _ domain: ImageDomain) throws -> UInt8 {
+    let level = args[Shared.background] ?? domain.background ?? 0
+    guard let gray = UInt8(exactly: level) else {
+        throw CLIError.badData("the model's bundle gives background \(level), not a gray level 0-255; pass --background")
+    }
+    return gray
 }
 
 func loadSingle(_ path: String, size: Int, channels: Int, maxPixels: UInt64, background: UInt8) throws -> Tensor {
@@ -295,7 +300,7 @@ func reconstruct(_ args: Arguments) throws {
     let c = vae.config
     let x = try loadSingle(
         input, size: c.height, channels: c.channels, maxPixels: UInt64(args[Shared.maxPixels]),
-        background: backgroundLevel(args, manifest.domain))
+        background: try backgroundLevel(args, manifest.domain))
     let given = try givenLabel(args, classes: vae.classes, names: manifest.domain.classNames)
     let label = vae.classes > 0 ? [inferredLabel(vae, x, given: given, path: input, args)] : nil
     var output: Tensor

@@ -255,7 +255,8 @@ final class SMILESGrammar: LogitsProcessor {
     /// system. Cannot-kekulise was 85 % of the n-gram's constrained failures.
     private func aromaticStaysKekulisable(after kind: SMILESTokenKind) -> Bool {
         var completed: [Int] = []
-        var extraBond: (Int, Int)?
+        var extraBond: (Int, Int)?  // the bond the token makes, when it is aromatic
+        var newBond: (atoms: (Int, Int), order: Int?)?  // the bond the token makes, any order
         var atomRoles = roles  // with the candidate atom, when it is one
         func completes(_ atom: Int, unless stillOpen: Int? = nil) {
             if roles[atom] != .aliphatic && atom != stillOpen && !branches.contains(atom)
@@ -268,12 +269,14 @@ final class SMILESGrammar: LogitsProcessor {
         case .atom(_, let role):
             guard let from = current else { return true }
             atomRoles.append(role)
+            newBond = ((from, roles.count), pendingOrder)
             if pendingOrder == nil && role != .aliphatic && roles[from] != .aliphatic { extraBond = (from, roles.count) }
             if pendingOrder != 2 { completes(from) }
         case .close:
             if let atom = current { completes(atom, unless: branches.last) }
         case .ring(let label):
             guard let atom = current, let open = rings[label] else { return true }
+            newBond = ((open.atom, atom), open.order ?? pendingOrder)
             if open.order == nil && pendingOrder == nil && roles[atom] != .aliphatic && roles[open.atom] != .aliphatic {
                 extraBond = (open.atom, atom)
             }
@@ -300,9 +303,11 @@ final class SMILESGrammar: LogitsProcessor {
         }
         var must = [Bool](repeating: false, count: count)
         var may = [Bool](repeating: false, count: count)
-        for atom in 0..<count where atom == roles.count || !doubled[atom] {
-            let written = atom < roles.count ? degrees[atom] : 0
-            let degree = written + (extraBond.map { $0.0 == atom || $0.1 == atom ? 1 : 0 } ?? 0)
+        for atom in 0..<count {
+            // Bonds so far, with the one the token makes (whatever its order).
+            let added = newBond.map { $0.atoms.0 == atom || $0.atoms.1 == atom ? 1 : 0 } ?? 0
+            guard !(atom < roles.count && doubled[atom]) && !(added == 1 && newBond?.order == 2) else { continue }
+            let degree = (atom < roles.count ? degrees[atom] : 0) + added
             switch atomRoles[atom] {
             case .carbon: (must[atom], may[atom]) = (isComplete(atom), degree <= 3)  // three σ bonds and the π bond
             case .nitrogen:

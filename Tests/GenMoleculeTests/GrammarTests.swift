@@ -24,6 +24,10 @@ final class GrammarTests: XCTestCase {
         XCTAssertFalse(allows(SMILESTokens.end, after: ["O", "="] + benzene))
         XCTAssertFalse(allows("C", after: ["O", "="] + benzene), "a substituent completes the last ring atom")
         XCTAssertTrue(allows("(", after: ["O", "="] + benzene), "a branch keeps the ring atom open")
+        // A substituted pyrrole-type n (three bonds) needs no double bond: 1,2,5-trimethylpyrrole
+        // Cc1ccc(C)n1C may take its N-methyl, and a fused n closes its second ring.
+        XCTAssertTrue(allows("C", after: ["C", "c", "1", "c", "c", "c", "(", "C", ")", "n", "1"]))
+        XCTAssertTrue(allows("2", after: ["c", "1", "c", "c", "n", "2", "c", "1", "C", "C", "C", "C"]))
         // Naphthalene's second ring closes onto a complete system that still kekulises.
         let naphthalene = ["c", "1", "c", "c", "c", "2", "c", "c", "c", "c", "c", "2", "c", "1"]
         XCTAssertTrue(allows(SMILESTokens.end, after: naphthalene))

@@ -33,9 +33,11 @@ public enum DataFolder {
     /// cannot be listed is left out.
     public static func files(under folder: URL, extensions: Set<String>) throws -> [URL] {
         var found: [URL] = []
-        var seen = Set<String>()  // folders by real path: a symbolic link back up is walked once
+        // Folders by the bytes of their real path (Strings compare Unicode-equivalent names equal):
+        // a symbolic link back up is walked once.
+        var seen = Set<[CChar]>()
         func walk(_ dir: URL) throws {
-            guard seen.insert(SystemPath.resolved(dir.path)).inserted else { return }
+            guard seen.insert(SystemPath.bytes(SystemPath.resolved(dir.path))).inserted else { return }
             for name in try entries(dir) {
                 let url = dir.appendingPathComponent(name)
                 if isFolder(url) {

@@ -32,14 +32,18 @@ public final class StreamedFile {
         var info = stat()
         if SystemPath.with(target.path, { stat($0, &info) }) == 0 && (info.st_mode & S_IFMT == S_IFCHR || info.st_mode & S_IFMT == S_IFIFO)
         {
-            let fd = SystemPath.with(target.path) { open($0, O_WRONLY) }
+            let fd = SystemPath.with(target.path) { open($0, O_WRONLY | O_CLOEXEC) }
             guard fd >= 0 else { throw IOFailure.cannotCreate(path, reason: String(cString: strerror(errno))) }
             (handle, temp, isAtomic) = (FileHandle(fileDescriptor: fd, closeOnDealloc: true), nil, false)
             return
         }
         let dir = target.deletingLastPathComponent()
         let tempURL = dir.appendingPathComponent(".\(target.lastPathComponent).tmp-\(getpid())")
-        let fd = SystemPath.with(tempURL.path) { open($0, O_WRONLY | O_CREAT | O_TRUNC, 0o666) }
+        // A new file: whatever sits at the temporary name (a stale file, a symlink) is removed, not followed.
+        let fd = SystemPath.with(tempURL.path) { name in
+            unlink(name)
+            return open(name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o666)
+        }
         guard fd >= 0 else { throw IOFailure.cannotCreate(path, reason: "cannot create a file in \(dir.path)") }
         (handle, temp, isAtomic) = (FileHandle(fileDescriptor: fd, closeOnDealloc: true), tempURL, true)
     }

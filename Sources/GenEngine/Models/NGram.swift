@@ -157,12 +157,17 @@ extension NGramModel {
             else {
                 throw ModelLoadError(problems: ["order \(k) tables have inconsistent sizes"])
             }
+            // Contexts strictly increasing, as stateDict writes them: none repeated, so each has one row.
+            let rows = contexts.scalars
+            for i in 1..<max(lengths.count, 1) where !rows[((i - 1) * k)..<(i * k)].lexicographicallyPrecedes(rows[(i * k)..<(i * k + k)]) {
+                throw ModelLoadError(problems: ["order \(k) contexts are not sorted and distinct (context \(i))"])
+            }
             guard tokens.allSatisfy({ $0 >= 0 && Int($0) < config.vocabSize }) else {
                 throw ModelLoadError(problems: ["order \(k) has a token outside the vocabulary"])
             }
             // Flat arrays straight from the tensors: no allocation per context.
             var table = NGramTable(k: k)
-            table.contexts = contexts.scalars.map { Int32($0) }
+            table.contexts = rows.map { Int32($0) }
             table.tokens = tokens.map { Int32($0) }
             table.counts = counts.map(Double.init)
             table.starts = [0]

@@ -34,6 +34,7 @@ final class TransformerDecoder {
     /// token's keys and values to `caches` (one per layer, batch 1).
     func callAsFunction(_ token: Int32, caches: [KVCache]) -> [Float] {
         let body = model.body
+        precondition((0..<vocab).contains(Int(token)), "token \(token) is outside the vocabulary of \(vocab)")
         let position = caches[0].length
         precondition(position < model.config.contextLength, "position \(position) is past the context of \(model.config.contextLength)")
         let wte = body.tokenEmbedding.weight.pointer + Int(token) * width

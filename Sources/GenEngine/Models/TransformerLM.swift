@@ -138,7 +138,10 @@ extension TransformerLM: BatchGenerator {
                     caches = makeCaches(batch: new.count)
                     input = history.map { Array($0.suffix(new[0].count > 1 ? config.contextLength : config.contextLength / 2)) }
                 }
-                if input.count == 1 && input[0].count == 1 { return [decoder(input[0][0], caches: caches)] }
+                // The decoder has no dropout: a model sampled in training mode with dropout takes the layers.
+                if input.count == 1 && input[0].count == 1 && (!training || config.dropout == 0) {
+                    return [decoder(input[0][0], caches: caches)]
+                }
                 return lastLogitsRows(self(input.flatMap { $0 }, batch: new.count, caches: caches))
             }
         }
