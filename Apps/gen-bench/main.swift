@@ -1,7 +1,7 @@
+import CKernels
 // gen-bench: speed and memory of the engine, as a table and as bench.json
 // ({"machine": {...}, "results": [{"name", "unit", "value", "peak_rss_mb"}]}).
 import Foundation
-import CKernels
 import GenEngine
 
 func gemmBenchmarks(seconds: Double) -> [Result] {
