@@ -53,6 +53,12 @@ final class SystemPathTests: XCTestCase {
             try DataFolder.files(under: dir, extensions: ["txt"]).map { SystemPath.escaped($0.lastPathComponent) },
             ["caf\\xE9.txt", "caf\\xE9-copy.txt"])
         XCTAssertEqual(try AtomicFile.read(copy), Data("again".utf8))
+        // A dangling symbolic link's target is written (as `cat > link` does), the link kept.
+        let link = dir.appendingPathComponent("link.txt")
+        try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: "target.txt")
+        try AtomicFile.write(Data("via link".utf8), to: link)
+        XCTAssertEqual(try String(contentsOf: dir.appendingPathComponent("target.txt"), encoding: .utf8), "via link")
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: link.path), "target.txt")
         let missing = IOFailure.missing(classFolder.appendingPathComponent(names[0]).path)
         XCTAssertTrue(missing.description.hasSuffix("/cl\\xE0ss/caf\\xE9.txt: no such file or folder"), missing.description)
     }

@@ -83,18 +83,24 @@ public enum SystemPath {
         }
     }
 
-    /// `path` with symbolic links resolved: the whole path when it exists, else its folder's.
-    static func resolved(_ path: String) -> String {
+    /// `path` with symbolic links resolved: the whole path when it exists; a dangling link's
+    /// target (as `cat > link` writes it), up to 40 links deep; else its folder's real path.
+    static func resolved(_ path: String, depth: Int = 0) -> String {
         func real(_ p: String) -> String? {
             guard let r = with(p, { realpath($0, nil) }) else { return nil }
             defer { free(r) }
             return string(fromBytes: UnsafeRawBufferPointer(start: r, count: strlen(r)).bindMemory(to: UInt8.self))
         }
         if let whole = real(path) { return whole }
-        let name = (path as NSString).lastPathComponent
         let folder = (path as NSString).deletingLastPathComponent
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let length = with(path) { readlink($0, &buffer, buffer.count - 1) }
+        if length > 0 && depth < 40 {
+            let target = string(fromBytes: buffer.prefix(length).map { UInt8(bitPattern: $0) })
+            return resolved(target.hasPrefix("/") ? target : (folder as NSString).appendingPathComponent(target), depth: depth + 1)
+        }
         guard let dir = real(folder.isEmpty ? "." : folder) else { return path }
-        return (dir as NSString).appendingPathComponent(name)
+        return (dir as NSString).appendingPathComponent((path as NSString).lastPathComponent)
     }
 
     /// The scalar of the valid UTF-8 sequence at `i` and its length (RFC 3629: no overlong
