@@ -11,9 +11,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-600}
 targets=${FUZZ_TARGETS:-"engine midi smiles level pipeline"}
-build=.build-fuzz/debug
-# The engine once, instrumented (a library build: libFuzzer's main is linked per target below).
-swift build --build-path .build-fuzz --target GenEngine -Xswiftc -sanitize=fuzzer,address \
+root=${FUZZ_BUILD_PATH:-.build-fuzz}
+build=$root/debug
+# The engine once, instrumented and optimised with Swift's checks kept (-O, not -Ounchecked:
+# unoptimised code runs some valid inputs past the 10 s limit that take 0.05 s in a release
+# build). A library build: libFuzzer's main is linked per target below.
+swift build --build-path "$root" --target GenEngine -Xswiftc -sanitize=fuzzer,address -Xswiftc -O \
   -Xcc -fsanitize=fuzzer-no-link,address >/dev/null
 spec() {  # a target's fuzz file, and the app whose sources (all but main.swift) it compiles with
   case $1 in
@@ -25,31 +28,31 @@ spec() {  # a target's fuzz file, and the app whose sources (all but main.swift)
     *) echo "fuzz: unknown target '$1' (engine midi smiles level pipeline)" >&2; exit 64 ;;
   esac
 }
-mkdir -p .build-fuzz/artifacts
+mkdir -p "$root/artifacts"
 status=0
 for target in $targets; do
   spec "$target" >/dev/null || exit 64
   read -r file folder <<<"$(spec "$target")"
   sources=("Fuzz/$file.swift")
   [ -n "${folder:-}" ] && sources+=($(ls Apps/"$folder"/*.swift | grep -v '/main.swift$'))
-  swiftc -parse-as-library -sanitize=fuzzer,address -g -module-name "fuzz_$target" -I "$build/Modules" \
+  swiftc -parse-as-library -sanitize=fuzzer,address -O -g -module-name "fuzz_$target" -I "$build/Modules" \
     -Xcc -fmodule-map-file="$build/CKernels.build/module.modulemap" -Xcc -fmodule-map-file="$build/CPNG.build/module.modulemap" \
     -Xcc -fmodule-map-file=Sources/CBLAS/module.modulemap -Xcc -fmodule-map-file=Sources/CZlib/module.modulemap \
     "${sources[@]}" "$build"/GenEngine.build/*.o "$build"/CKernels.build/*.o "$build"/CPNG.build/*.o \
-    -lopenblas -lpng16 -lz -o "$build/fuzz-$target" 2>".build-fuzz/compile-$target.log" || {
-    grep -v 'warning: Cannot export' ".build-fuzz/compile-$target.log"
+    -lopenblas -lpng16 -lz -o "$build/fuzz-$target" 2>"$root/compile-$target.log" || {
+    grep -v 'warning: Cannot export' "$root/compile-$target.log"
     exit 1
   }
-  corpus=.build-fuzz/corpus/$target
+  corpus=$root/corpus/$target
   mkdir -p "$corpus"
   cp -n Fuzz/corpus/"$target"/* "$corpus"/
   echo "== fuzz $target: $seconds s from $(ls "$corpus" | wc -l) inputs"
   if ! GEN_THREADS=1 "$build/fuzz-$target" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
-    -artifact_prefix=".build-fuzz/artifacts/$target-" "$corpus" 2>.build-fuzz/fuzz-$target.log; then
+    -artifact_prefix="$root/artifacts/$target-" "$corpus" 2>"$root/fuzz-$target.log"; then
     status=1
-    tail -30 .build-fuzz/fuzz-$target.log
+    tail -30 "$root/fuzz-$target.log"
   fi
-  grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb' .build-fuzz/fuzz-$target.log | tr '\n' ' '
+  grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb' "$root/fuzz-$target.log" | tr '\n' ' '
   echo
 done
 exit $status

@@ -21,6 +21,8 @@ struct OverlappingModel {
     /// Patterns seen at the example's top and bottom.
     let top: Set<Int>, bottom: Set<Int>
     static let directions = [(-1, 0), (0, 1), (1, 0), (0, -1)]
+    /// Entries the backtracking trail may hold (8 bytes each, plus 16 per ban).
+    static let maxTrail = 10_000_000
 
     /// Learns the patterns of `example` (at least `n` rows and columns).
     init(example: Level, n: Int) throws {
@@ -104,13 +106,16 @@ struct OverlappingModel {
         // `bannedSupports`, a support decrement as its index in `support`.
         var trail: [Int] = []
         var bannedSupports: [Int32] = []
+        // Past `maxTrail` entries (~130 MB) the trail stops and the attempt no longer backtracks.
+        var recording = backtracks > 0
         func ban(_ cell: Int, _ p: Int) -> Bool {
             guard wave[cell * count + p] else { return true }
             wave[cell * count + p] = false
             remaining[cell] -= 1
             sumWeights[cell] -= weights[p]
             sumWeightLogWeights[cell] -= weightLogWeights[p]
-            if backtracks > 0 {
+            if recording {
+                recording = trail.count < Self.maxTrail
                 trail.append(-(cell * count + p) - 1)
                 for d in 0..<4 { bannedSupports.append(support[(cell * count + p) * 4 + d]) }
             }
@@ -148,7 +153,10 @@ struct OverlappingModel {
                         steps += 1
                         let k = (neighbour * count + q) * 4 + d
                         support[k] -= 1
-                        if backtracks > 0 { trail.append(k) }
+                        if recording {
+                            recording = trail.count < Self.maxTrail
+                            trail.append(k)
+                        }
                         if support[k] == 0 && !ban(neighbour, q) { return false }
                     }
                     if steps > budget { return false }
@@ -190,7 +198,7 @@ struct OverlappingModel {
             // On a contradiction, undo the last choice and ban it where it was made; if that
             // contradicts too, undo the one before, within the budget of undone choices.
             while !consistent {
-                guard undone < backtracks, steps <= budget, let last = choices.popLast() else { return nil }
+                guard recording, undone < backtracks, steps <= budget, let last = choices.popLast() else { return nil }
                 undone += 1
                 undo(to: last.mark)
                 consistent = ban(last.cell, last.pattern) && propagate()
