@@ -83,6 +83,15 @@ final class ValidityTests: XCTestCase {
             XCTAssertEqual(verdict(row[0]), row[1] == "1")
             XCTAssertLessThan(Date().timeIntervalSince(start), 2)
         }
+        // make fuzz's find (Fuzz/corpus/smiles/regression-slow-rings): a cage of wildcard, iodine
+        // and boron rings whose canonical form took 13 s unoptimised; it is valid and canonicalises.
+        let cage = try! String(
+            contentsOf: Fixtures.folder.appendingPathComponent("../../../Fuzz/corpus/smiles/regression-slow-rings"), encoding: .utf8)
+        if case .success(let molecule) = readMolecule(cage) {
+            XCTAssertNotNil(try? molecule.canonicalSMILES())
+        } else {
+            XCTFail("the fuzzer's cage is valid SMILES")
+        }
         // Random bytes drawn from the SMILES alphabet and beyond (a fixed xorshift stream).
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         func next() -> Int {
