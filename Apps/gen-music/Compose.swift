@@ -131,10 +131,9 @@ extension CompositionRequest {
         var pickup = 0
         if let path = args[O.primer] {
             guard !args.has(O.primerMelody) else { throw CLIError.usage("--primer and --primer-melody: give one of them") }
-            let raw = try readMIDI(path)
-            pickup = raw.paddingPickup() == nil ? 0 : 1
+            let midi: MIDIFile
+            (midi, pickup) = try music(readMIDI(path), path: path)
             bars += pickup
-            let midi = try music(raw, path: path)
             let file = try Score(midi: midi, voices: 4)
             guard [3, 4].contains(file.beatsPerBar), !file.voices.allSatisfy(\.isEmpty) else {
                 throw CLIError.badData("\(path): the primer needs notes in 4/4 or 3/4")

@@ -28,7 +28,7 @@ enum Corpus {
                 // A pickup bar is padded to a whole bar; a metre the token language lacks (6/8, a
                 // change of metre): skipped with its reason.
                 do {
-                    midi = try music(midi, path: f.path)
+                    midi = try music(midi, path: f.path).midi
                     metreProblem = nil
                 } catch { metreProblem = CLIError(from: error).message }
                 score = try Score(midi: midi, voices: 4)

@@ -2,28 +2,27 @@
 import Foundation
 import GenEngine
 
-/// A MIDI file as music to compose from, train or evaluate on: `readMIDI`, then `music(_:path:)`.
-func readMusic(_ path: String) throws -> MIDIFile { try music(readMIDI(path), path: path) }
-
-/// `midi` with a pickup bar padded to a whole bar (`paddingPickup`, said on stderr) and its metre
-/// checked (`checkMetre`, which throws naming what the token language lacks); a format 2 file
-/// (patterns meant one after another, which the score would sound together) is refused by name.
-func music(_ file: MIDIFile, path: String) throws -> MIDIFile {
+/// A MIDI file as music to compose from, train or evaluate on: `midi` with a pickup bar padded to
+/// a whole bar (`paddingPickup`, said on stderr; `pickupBars` is then 1) and its metre checked
+/// (`checkMetre`, which throws naming what the token language lacks); a format 2 file (patterns
+/// meant one after another, which the score would sound together) is refused by name.
+func music(_ file: MIDIFile, path: String) throws -> (midi: MIDIFile, pickupBars: Int) {
     guard file.format != 2 else {
         throw CLIError.badData(
             "\(path) is a format 2 MIDI file (independent patterns, one after another); gen-music reads formats 0 and 1: "
                 + "export it as format 1")
     }
     var midi = file
+    var pickupBars = 0
     if let (padded, rest) = midi.paddingPickup() {
         let (n, d) = midi.timeSignature
         printError(
             "gen-music: \(path) opens with a \(n)/\(d) pickup bar: read as the end of a whole bar, after "
                 + "\(rest.formatted(.number.precision(.fractionLength(0...2)))) quarter notes of rest")
-        midi = padded
+        (midi, pickupBars) = (padded, 1)
     }
     try checkMetre(midi, path: path)
-    return midi
+    return (midi, pickupBars)
 }
 
 func readMIDI(_ path: String) throws -> MIDIFile {
