@@ -20,9 +20,11 @@ public enum AtomicFile {
     /// Reads a whole file, or standard input for `-`.
     public static func read(_ url: URL) throws -> Data {
         if url.relativePath == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
-        guard SystemPath.exists(url.path).exists else { throw IOFailure.missing(url.path) }
-        let fd = SystemPath.with(url.path) { open($0, O_RDONLY) }
-        guard fd >= 0 else { throw IOFailure.unreadable(url.path, reason: String(cString: strerror(errno))) }
+        let fd = SystemPath.with(url.path) { open($0, O_RDONLY | O_CLOEXEC) }
+        guard fd >= 0 else {
+            if errno == ENOENT { throw IOFailure.missing(url.path) }
+            throw IOFailure.unreadable(url.path, reason: String(cString: strerror(errno)))
+        }
         let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         do {
             return try handle.readToEnd() ?? Data()
