@@ -255,12 +255,13 @@ final class SMILESGrammar: LogitsProcessor {
     /// system. Cannot-kekulise was 85 % of the n-gram's constrained failures.
     private func aromaticStaysKekulisable(after kind: SMILESTokenKind) -> Bool {
         var completed: [Int] = []
-        var extraBond: (Int, Int)?  // the bond the token makes, when it is aromatic
-        var newBond: (atoms: (Int, Int), order: Int?)?  // the bond the token makes, any order
+        var newBond: (atoms: (Int, Int), order: Int?)?  // the bond the token makes, its written order
         var atomRoles = roles  // with the candidate atom, when it is one
-        func completes(_ atom: Int, unless stillOpen: Int? = nil) {
+        /// Notes `atom` as complete when aromatic and no later bond can reach it (not `stillOpen`,
+        /// not a branch point, no open ring label but the one `closing`).
+        func completes(_ atom: Int, unless stillOpen: Int? = nil, closing: Int? = nil) {
             if roles[atom] != .aliphatic && atom != stillOpen && !branches.contains(atom)
-                && !rings.values.contains(where: { $0.atom == atom })
+                && !rings.contains(where: { $0.key != closing && $0.value.atom == atom })
             {
                 completed.append(atom)
             }
@@ -270,27 +271,24 @@ final class SMILESGrammar: LogitsProcessor {
             guard let from = current else { return true }
             atomRoles.append(role)
             newBond = ((from, roles.count), pendingOrder)
-            if pendingOrder == nil && role != .aliphatic && roles[from] != .aliphatic { extraBond = (from, roles.count) }
             if pendingOrder != 2 { completes(from) }
         case .close:
             if let atom = current { completes(atom, unless: branches.last) }
         case .ring(let label):
             guard let atom = current, let open = rings[label] else { return true }
             newBond = ((open.atom, atom), open.order ?? pendingOrder)
-            if open.order == nil && pendingOrder == nil && roles[atom] != .aliphatic && roles[open.atom] != .aliphatic {
-                extraBond = (open.atom, atom)
-            }
-            if open.atom != atom && !branches.contains(open.atom)
-                && !rings.contains(where: { $0.key != label && $0.value.atom == open.atom }) && roles[open.atom] != .aliphatic
-            {
-                completed.append(open.atom)
-            }
+            completes(open.atom, unless: atom, closing: label)
         case .end:
             completed = roles.indices.filter { roles[$0] != .aliphatic }
         default: return true
         }
         guard !completed.isEmpty else { return true }
-        let bonds = aromaticBonds + (extraBond.map { [$0] } ?? [])
+        // The new bond is aromatic when written without a symbol between two aromatic atoms.
+        let bonds =
+            aromaticBonds
+            + (newBond.map { b in
+                b.order == nil && atomRoles[b.atoms.0] != .aliphatic && atomRoles[b.atoms.1] != .aliphatic ? [b.atoms] : []
+            } ?? [])
         let count = atomRoles.count
         var aromaticDegree = [Int](repeating: 0, count: count)
         for (a, b) in bonds { (aromaticDegree[a], aromaticDegree[b]) = (aromaticDegree[a] + 1, aromaticDegree[b] + 1) }
