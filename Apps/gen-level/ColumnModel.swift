@@ -26,7 +26,7 @@ struct LevelDomain: Codable, Equatable {
 }
 
 /// A trained column model with its vocabulary.
-struct ColumnModel {
+struct ColumnModel: LevelSampler {
     let model: any SequenceModel
     let domain: LevelDomain
     let source: String

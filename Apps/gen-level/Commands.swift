@@ -9,7 +9,8 @@ let defaultModel = "level-smb-markov"
 enum GenerateOptions {
     static let model = Opt.string(
         "model", "BUNDLE",
-        help: "Model bundle folder, a shipped model's name (level-smb-markov, the default), or wfc: WaveFunctionCollapse learning --sample."
+        help:
+            "Model bundle folder, a shipped model's name (level-smb-markov, the default; level-smb-mdmc), or wfc: WaveFunctionCollapse learning --sample."
     )
     static let sample = Opt.string("sample", "LEVEL.txt", help: "wfc: the example level to learn N×N patterns from.")
     static let patternSize = Opt.int(
@@ -39,14 +40,22 @@ enum GenerateOptions {
 
 enum TrainOptions {
     static let data = Opt.string("data", "DIR", help: "A folder of VGLC text levels (*.txt), all of one height.")
-    static let order = Opt.int("order", default: 4, in: 1...12, help: "Markov order: columns of context plus one (the shipped model: 4).")
+    static let arch = Opt.choice(
+        "arch", "ARCH", default: LevelArchitecture.markov,
+        help: "markov: a chain of whole columns; mdmc: a chain of tiles, each given its neighbours (Snodgrass & Ontañón's MdMC).")
+    static let neighbourhood = Opt.string(
+        "neighbourhood", "NAMES",
+        help: "mdmc: a tile's context, farthest first, comma-separated from left, left-left, below, below-below, below-left, above-left, "
+            + "row (default: \(TileChain.defaultNeighbourhood.joined(separator: ","))).")
+    static let order = Opt.int(
+        "order", default: 4, in: NGramConfig.orders, help: "markov: columns of context plus one (the shipped model: 4).")
     static let out = Opt.string("out", "DIR", help: "Bundle folder to write.")
     static let force = Opt.flag("force", help: "Replace an existing bundle in --out.")
 }
 
 let trainCommand = Command(
-    "train", abstract: "Train a column Markov model on a folder of VGLC levels.",
-    options: [TrainOptions.data, TrainOptions.order, TrainOptions.out, TrainOptions.force]
+    "train", abstract: "Train a column Markov chain or a tile chain (MdMC) on a folder of VGLC levels.",
+    options: [TrainOptions.data, TrainOptions.arch, TrainOptions.order, TrainOptions.neighbourhood, TrainOptions.out, TrainOptions.force]
 ) { try train($0) }
 
 let checkCommand = Command(

@@ -61,7 +61,7 @@ func generateCommand(_ args: Arguments) throws {
         let (height, backtracks) = (args[O.height], args[O.backtracks])
         (source, draw) = ("wfc:\(sample)", { rng in wfc.run(width: width, height: height, rng: &rng, backtracks: backtracks) })
     } else {
-        let model = try ColumnModel.load(try ModelBundle.resolve(args[O.model], default: defaultModel))
+        let model = try loadLevelSampler(try ModelBundle.resolve(args[O.model], default: defaultModel))
         let temperature = args[O.sampling.temperature]
         (source, draw) = (model.source, { rng in model.sample(width: width, temperature: temperature, rng: &rng) })
     }

@@ -1,6 +1,9 @@
-// gen-level train: a column Markov model from a folder of VGLC levels.
+// gen-level train: a column Markov chain or a tile chain from a folder of VGLC levels.
 import Foundation
 import GenEngine
+
+/// What `gen-level train --arch` builds.
+enum LevelArchitecture: String, CaseIterable { case markov, mdmc }
 
 /// The levels of a folder (`*.txt`, in name order), checked against the legend.
 func readLevels(_ folder: String, legend: Legend) throws -> [(name: String, level: Level)] {
@@ -23,12 +26,27 @@ func train(_ args: Arguments) throws {
             "\(other.name): \(other.level.height) rows, but \(levels[0].name) has \(levels[0].level.height); levels must share a height")
     }
     let started = Date()
-    let (domain, sequences) = LevelDomain.make(game: "smb", levels: levels.map(\.level))
-    let model = NGramModel(NGramConfig(order: args[O.order], vocabSize: domain.vocabularySize))
-    model.fit(sequences)
     let command = (["gen-level"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
-    let manifest = BundleManifest(
-        domain: domain, training: TrainingRecord(command: command, data: data, steps: 0, seconds: Date().timeIntervalSince(started)))
-    try ModelBundle.save(model, manifest: manifest, to: out, overwrite: true)
-    printError("gen-level: wrote \(out.path): \(levels.count) levels, \(domain.columns.count) distinct columns, order \(args[O.order])")
+    func save<D: Codable>(_ model: NGramModel, domain: D) throws {
+        let record = TrainingRecord(command: command, data: data, steps: 0, seconds: Date().timeIntervalSince(started))
+        try ModelBundle.save(model, manifest: BundleManifest(domain: domain, training: record), to: out, overwrite: true)
+    }
+    switch args[O.arch] {
+    case .markov:
+        let (domain, sequences) = LevelDomain.make(game: "smb", levels: levels.map(\.level))
+        let model = NGramModel(NGramConfig(order: args[O.order], vocabSize: domain.vocabularySize))
+        model.fit(sequences)
+        try save(model, domain: domain)
+        printError("gen-level: wrote \(out.path): \(levels.count) levels, \(domain.columns.count) distinct columns, order \(args[O.order])")
+    case .mdmc:
+        let neighbourhood = args[O.neighbourhood].map { $0.split(separator: ",").map(String.init) } ?? TileChain.defaultNeighbourhood
+        try TileChain.check(neighbourhood)
+        let tiles = String(Set(levels.flatMap { $0.level.rows.joined() }).sorted())
+        let domain = TileChainDomain(game: "smb", height: levels[0].level.height, tiles: tiles, neighbourhood: neighbourhood)
+        let model = TileChain.fit(levels: levels.map(\.level), domain: domain)
+        try save(model, domain: domain)
+        printError(
+            "gen-level: wrote \(out.path): \(levels.count) levels, \(tiles.count) tiles, neighbourhood \(neighbourhood.joined(separator: ","))"
+        )
+    }
 }

@@ -83,7 +83,7 @@ enum TrainOptions {
         "arch", "ARCH", default: MusicArchitecture.lstm,
         help: "markov (variable-order n-gram, seconds), lstm, or transformer.")
     static let order = Opt.int(
-        "order", default: 6, in: 1...12,
+        "order", default: 6, in: NGramConfig.orders,
         help: "Markov: longest context in tokens plus one (a frame is 1 or 4 tokens; the shipped model uses 6).")
     static let steps = Opt.int("steps", in: 1...10_000_000, help: "Neural: optimiser steps (overrides --epochs).")
     static let length = Opt.int(

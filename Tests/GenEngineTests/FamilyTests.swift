@@ -30,6 +30,19 @@ final class FamilyTests: XCTestCase {
         XCTAssertTrue(ll.allSatisfy { $0 < 0 && $0.isFinite })
     }
 
+    func testNGramBackoffUsesTheLongestContextSeen() {
+        let model = NGramModel(NGramConfig(order: 3, vocabSize: 6))
+        model.fit([[0, 1, 2], [0, 1, 2], [0, 1, 3], [4, 1, 5]])
+        // Seen at the highest order: raw counts of what followed (0, 1).
+        XCTAssertEqual(model.backoff(after: [0, 1]).tokens, [2, 3])
+        XCTAssertEqual(model.backoff(after: [0, 1]).counts, [2, 1])
+        // (5, 1) never seen: context (1), continuation counts (how many distinct tokens preceded).
+        XCTAssertEqual(model.backoff(after: [5, 1]).tokens, [2, 3, 5])
+        XCTAssertEqual(model.backoff(after: [5, 1]).counts, [1, 1, 1])
+        // Nothing of the context seen: the empty context, every token.
+        XCTAssertEqual(model.backoff(after: [3]).tokens, [0, 1, 2, 3, 4, 5])
+    }
+
     func testGaussianMixtureRecoversMeans() {
         var rng = RNG(seed: 5)
         let centers: [[Float]] = [[-4, 0], [3, 3], [2, -4]]

@@ -239,4 +239,45 @@ final class GenLevelTests: XCTestCase {
         }
         XCTAssertGreaterThan(contradicted, 2, "the case should contradict without backtracking")
     }
+
+    /// The tile chain (MdMC): a tile given its neighbours. Every tile of a sampled level has, at
+    /// the full neighbourhood, a context seen in training or fell back to a shorter one; the pipe
+    /// tops of the example always come as `<>`, so every `<` drawn has its `>`; the same seed
+    /// gives the same level; the bundle trains and samples through the tool; an unknown
+    /// neighbour is a usage error.
+    func testTileChainKeepsNeighbourPairs() throws {
+        var example = flat(30, gaps: [12..<14])
+        for x in [4, 20] {
+            (example.rows[11][x], example.rows[11][x + 1], example.rows[12][x], example.rows[12][x + 1]) = ("<", ">", "[", "]")
+        }
+        let domain = TileChainDomain(game: "smb", height: 14, tiles: "-<>X[]", neighbourhood: TileChain.defaultNeighbourhood)
+        let chain = TileChain(model: TileChain.fit(levels: [example], domain: domain), domain: domain, source: "test")
+        for seed in 0..<20 {
+            var rng = RNG(seed: UInt64(seed))
+            var again = RNG(seed: UInt64(seed))
+            let level = chain.sample(width: 60, temperature: 1, rng: &rng)
+            XCTAssertEqual(level, chain.sample(width: 60, temperature: 1, rng: &again))
+            XCTAssertEqual(level.height, 14)
+            for y in 0..<14 {
+                for x in 0..<60 where level.rows[y][x] == "<" {
+                    XCTAssertEqual(x + 1 < 60 ? level.rows[y][x + 1] : ">", ">", "seed \(seed) at \(x),\(y)")
+                }
+            }
+            XCTAssertEqual(String(level.rows[0]), String(repeating: "-", count: 60))
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gen-level-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let model = dir.appendingPathComponent("mdmc").path
+        let trained = try run(["train", "--data", vglc.path, "--arch", "mdmc", "--out", model], in: dir)
+        XCTAssertEqual(trained.status, 0, trained.err)
+        let a = try run(["--model", model, "--seed", "2", "--width", "60"], in: dir)
+        XCTAssertEqual(a.status, 0, a.err)
+        XCTAssertEqual(a.out, try run(["--model", model, "--seed", "2", "--width", "60"], in: dir).out)
+        XCTAssertTrue(playable(try Level.read(String(decoding: a.out, as: UTF8.self), source: "out", legend: .smb)))
+        let unknown = try run(
+            ["train", "--data", vglc.path, "--arch", "mdmc", "--neighbourhood", "left,right", "--out", model + "2"], in: dir)
+        XCTAssertEqual(unknown.status, 64)
+        XCTAssertTrue(unknown.err.contains("no neighbour 'right'"), unknown.err)
+    }
 }

@@ -9,8 +9,11 @@ import Foundation
 public struct NGramConfig: Codable, Equatable {
     public var order: Int
     public var vocabSize: Int
+    /// The orders a model may have.
+    public static let orders = 1...12
+
     public init(order: Int, vocabSize: Int) {
-        precondition((1...12).contains(order), "n-gram order must be 1...12")
+        precondition(NGramConfig.orders.contains(order), "n-gram order must be 1...12")
         self.order = order
         self.vocabSize = vocabSize
     }
@@ -94,6 +97,21 @@ public final class NGramModel: BatchGenerator {
             p = next
         }
         return p
+    }
+
+    /// The followers of the longest suffix of `context` (at most order-1 tokens) seen in
+    /// training, and their counts: raw counts at the highest order, continuation counts below;
+    /// the empty context when nothing longer was seen. Stupid back-off without smoothing: the
+    /// fall-back of Snodgrass & Ontañón's Markov chains (FDG 2014), for models of data so
+    /// regular that interpolation's reserved mass only adds noise.
+    public func backoff(after context: [Int32]) -> (tokens: [Int32], counts: [Double]) {
+        for k in stride(from: min(config.order - 1, context.count), through: 0, by: -1) {
+            let table = tables[k]
+            guard let row = table.row(of: context.suffix(k)), table.totals[row] > 0 else { continue }
+            let followers = Int(table.starts[row])..<Int(table.starts[row + 1])
+            return (Array(table.tokens[followers]), Array(table.counts[followers]))
+        }
+        return ([], [])
     }
 
     /// Log-probability (nats) of every token of `sequence` given the tokens before it.
