@@ -25,6 +25,15 @@ func toolBenchmarks(only: String) -> [Result] {
         ("tool.gen-molecule.check.100k", "gen-molecule", ["check", moses100k], 100_000),
         ("tool.gen-molecule.canonical.100k", "gen-molecule", ["canonical", moses100k], 100_000),
         ("tool.gen-molecule.eval.10k", "gen-molecule", ["eval", mosesTest, "--train", moses100k], 10_000),
+        ("tool.gen-level.200columns", "gen-level", ["--seed", "0", "--out", out.appendingPathComponent("l.txt").path, "--force"], 1),
+        ("tool.gen-level.100levels", "gen-level", ["--count", "100", "--out", out.appendingPathComponent("levels").path] + text, 100),
+        (
+            "tool.gen-level.wfc48x48", "gen-level",
+            [
+                "--model", "wfc", "--sample", "samples/data/vglc/smb1/mario-1-1.txt", "--pattern-size", "3", "--width", "48", "--height",
+                "48", "--no-require-path", "--seed", "1", "--out", out.appendingPathComponent("wfc.txt").path, "--force",
+            ], 1
+        ),
         (
             "augment.images.mnist1000", "augment",
             [

@@ -31,11 +31,17 @@ struct ColumnModel: LevelSampler {
     let domain: LevelDomain
     let source: String
 
+    /// Whether pipes are kept whole (`PipeGrammar`); off, the chain draws as it learned.
+    var grammar = true
+
     /// One level of `width` columns drawn from `rng`.
     func sample(width: Int, temperature: Float, rng: inout RNG) -> Level {
         let start = domain.startToken
+        let pipes = PipeGrammar(domain: domain, legend: .smb, width: width)
         let options = GenerationOptions(
-            sampling: SamplingOptions(temperature: temperature), maxTokens: width, processors: [{ ForbidTokens([start]) }])
+            sampling: SamplingOptions(temperature: temperature), maxTokens: width,
+            processors: [{ ForbidTokens([start]) }]
+                + (grammar ? [{ pipes }, { PathGrammar(domain: domain, legend: .smb, width: width) }] : []))
         let tokens = model.generate(prompt: [start], options: options, rng: &rng).tokens
         return Level(columns: tokens.map { domain.columns[Int($0)] })
     }

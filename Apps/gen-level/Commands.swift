@@ -32,10 +32,13 @@ enum GenerateOptions {
         countHelp: "Levels to write; level i uses the seed's stream i.", tokenFilters: false)
     static let require = Opt.list("require", "RULE", help: "A tile count the level must meet, e.g. \"E>=5\" or \"o<=20\" (repeatable).")
     static let noPath = Opt.flag("no-require-path", help: "Do not require the A* agent to reach the right edge (on by default).")
+    static let noGrammar = Opt.flag(
+        "no-grammar", help: "Column models: let the chain cut pipes (by default a column must close the pipes the last one opened).")
     static let maxAttempts = Opt.int(
         "max-attempts", default: 100, in: 1...1_000_000, help: "Levels drawn per written level before giving up (exit 3).")
     static let all: [any OptionConvertible] =
-        [model, sample, patternSize, backtracks, width, height, format, require, noPath, maxAttempts] + sampling.options + output.options
+        [model, sample, patternSize, backtracks, width, height, format, require, noPath, noGrammar, maxAttempts] + sampling.options
+        + output.options
 }
 
 enum TrainOptions {

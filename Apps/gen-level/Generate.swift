@@ -24,9 +24,13 @@ struct TileRule: Equatable {
 /// What `--stats` writes.
 struct GenerationStats: Encodable {
     var seed: UInt64, model: String, width: Int
+    /// Of the draws that met every `--require` rule, the share the A* agent could play: the
+    /// generator's raw playability, before any redraw.
+    var rawPlayability: Double
     var levels: [Entry]
     struct Entry: Encodable {
-        var file: String, attempts: Int
+        /// `attempts`: draws made; `unplayable`: those the agent could not finish.
+        var file: String, attempts: Int, unplayable: Int
         var metrics: LevelMetrics
     }
 }
@@ -61,15 +65,17 @@ func generateCommand(_ args: Arguments) throws {
         let (height, backtracks) = (args[O.height], args[O.backtracks])
         (source, draw) = ("wfc:\(sample)", { rng in wfc.run(width: width, height: height, rng: &rng, backtracks: backtracks) })
     } else {
-        let model = try loadLevelSampler(try ModelBundle.resolve(args[O.model], default: defaultModel))
+        let model = try loadLevelSampler(try ModelBundle.resolve(args[O.model], default: defaultModel), grammar: !args[O.noGrammar])
         let temperature = args[O.sampling.temperature]
         (source, draw) = (model.source, { rng in model.sample(width: width, temperature: temperature, rng: &rng) })
     }
     let base = RNG(seed: seed, stream: "gen-level")
     var entries: [GenerationStats.Entry] = []
+    var checked = 0  // draws that met every rule and went to the agent
     for (i, target) in targets.enumerated() {
         var rng = base.stream("level-\(i)")
         var attempts = 0
+        var unplayable = 0
         var failed: String?
         var accepted: (Level, PlatformerAgent.Outcome)?
         while attempts < args[O.maxAttempts] && accepted == nil {
@@ -84,6 +90,8 @@ func generateCommand(_ args: Arguments) throws {
                 continue
             }
             let outcome = PlatformerAgent(level: level, solid: legend.solid).run()
+            checked += 1
+            if !outcome.playable { unplayable += 1 }
             if !args[O.noPath] && !outcome.playable {
                 failed = "the path breaks at column \(outcome.furthestColumn)"
                 continue
@@ -98,13 +106,16 @@ func generateCommand(_ args: Arguments) throws {
         try AtomicFile.write(try level.encoded(format, legend: legend), to: URL(fileURLWithPath: target))
         entries.append(
             GenerationStats.Entry(
-                file: target, attempts: attempts, metrics: LevelMetrics(level, legend: legend, outcome: outcome)))
+                file: target, attempts: attempts, unplayable: unplayable, metrics: LevelMetrics(level, legend: legend, outcome: outcome)))
         if !args[O.output.quiet] && target != "-" {
             printError("gen-level: wrote \(target) (\(level.width)×\(level.height), \(attempts) attempt\(attempts == 1 ? "" : "s"))")
         }
     }
     if let path = args[O.output.stats] {
         try JSONOutput.write(
-            GenerationStats(seed: seed, model: source, width: width, levels: entries), to: URL(fileURLWithPath: path))
+            GenerationStats(
+                seed: seed, model: source, width: width,
+                rawPlayability: Double(checked - entries.reduce(0) { $0 + $1.unplayable }) / Double(max(checked, 1)), levels: entries),
+            to: URL(fileURLWithPath: path))
     }
 }

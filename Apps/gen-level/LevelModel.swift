@@ -11,11 +11,14 @@ protocol LevelSampler {
 }
 
 /// Loads the generator of a gen-level bundle: a tile chain when its domain names a
-/// neighbourhood, else a column model. Throws `BundleError` and `IOFailure`.
-func loadLevelSampler(_ folder: URL) throws -> any LevelSampler {
+/// neighbourhood, else a column model (keeping pipes whole unless `grammar` is false). Throws
+/// `BundleError` and `IOFailure`.
+func loadLevelSampler(_ folder: URL, grammar: Bool = true) throws -> any LevelSampler {
     struct Kind: Codable { var neighbourhood: [String]? }
     guard try ModelBundle.readManifest(Kind.self, from: folder).manifest.domain.neighbourhood != nil else {
-        return try ColumnModel.load(folder)
+        var model = try ColumnModel.load(folder)
+        model.grammar = grammar
+        return model
     }
     let (model, manifest) = try ModelBundle.load(NGramModel.self, from: folder, domain: TileChainDomain.self)
     guard model.config.vocabSize == manifest.domain.vocabularySize, model.config.order == manifest.domain.neighbourhood.count + 1 else {

@@ -70,13 +70,16 @@ struct PlatformerAgent {
             + (s.direction > 0 ? 0 : 1)
     }
 
-    func inside(_ x: Int, _ y: Int) -> Bool { x >= 0 && x < level.width && y < level.height }
-
-    /// The moves from `s` with their costs (VGLC's `getNeighbors`, without horizontal wrapping).
-    func moves(_ s: State) -> [(State, Double)] {
-        var out: [(State, Double)] = []
+    /// Calls `body` with each move from `s` and its cost (VGLC's `getNeighbors`, without
+    /// horizontal wrapping), in a grid of `width` × `height` tiles
+    /// where `solid(x, y)` says which tiles stop the player (asked only inside the grid).
+    @inline(__always)
+    static func forEachMove(
+        from s: State, width: Int, height: Int, solid isSolid: (Int, Int) -> Bool, _ body: (State, Double) -> Void
+    ) {
+        func inside(_ x: Int, _ y: Int) -> Bool { x >= 0 && x < width && y < height }
         let below = s.y + 1
-        guard below < level.height else { return out }  // fell out of the level
+        guard below < height else { return }  // fell out of the level
         if s.jump >= 0 {
             let step = s.step + 1
             let arc = PlatformerAgent.jumps[s.jump]
@@ -85,39 +88,40 @@ struct PlatformerAgent {
                 let dy = arc[step].1 - arc[step - 1].1
                 let nx = s.x + dx
                 let ny = max(0, s.y + dy)
-                if inside(nx, ny) && !isSolid(nx, ny) {
-                    out.append((State(x: nx, y: ny, jump: s.jump, step: step, direction: s.direction), 1))
-                }
+                if inside(nx, ny) && !isSolid(nx, ny) { body(State(x: nx, y: ny, jump: s.jump, step: step, direction: s.direction), 1) }
             }
         }
         if isSolid(s.x, below) {
             for dx in [1, -1] where inside(s.x + dx, s.y) && !isSolid(s.x + dx, s.y) {
-                out.append((State(x: s.x + dx, y: s.y, jump: -1, step: 0, direction: 1), 1))
+                body(State(x: s.x + dx, y: s.y, jump: -1, step: 0, direction: 1), 1)
             }
             for (j, arc) in PlatformerAgent.jumps.enumerated() {
                 for direction in [1, -1] {
                     let nx = s.x + arc[0].0 * direction
                     let ny = max(0, s.y + arc[0].1)
-                    if inside(nx, ny) && !isSolid(nx, ny) {
-                        out.append((State(x: nx, y: ny, jump: j, step: 0, direction: direction), 1))
-                    }
+                    if inside(nx, ny) && !isSolid(nx, ny) { body(State(x: nx, y: ny, jump: j, step: 0, direction: direction), 1) }
                 }
             }
         } else {
-            out.append((State(x: s.x, y: below, jump: -1, step: 0, direction: 1), 1))
+            body(State(x: s.x, y: below, jump: -1, step: 0, direction: 1), 1)
             for dx in [1, -1] where inside(s.x + dx, below) && !isSolid(s.x + dx, below) {
-                out.append((State(x: s.x + dx, y: below, jump: -1, step: 0, direction: 1), 1.4))
+                body(State(x: s.x + dx, y: below, jump: -1, step: 0, direction: 1), 1.4)
             }
         }
-        return out
+    }
+
+    /// Where the VGLC agent starts: column 2, row 2, raised above any solid tile there.
+    static func start(height: Int, goal: Int, solid: (Int, Int) -> Bool) -> State {
+        var start = State(x: min(2, goal), y: min(2, height - 1), jump: -1, step: 0, direction: 1)
+        while solid(start.x, start.y) && start.y > 0 { start.y -= 1 }
+        return start
     }
 
     /// A* from column 2, row 2 (the VGLC's start) to the rightmost column, with the distance to
     /// it as the heuristic.
     func run() -> Outcome {
         let goal = level.width - 1
-        var start = State(x: min(2, goal), y: min(2, level.height - 1), jump: -1, step: 0, direction: 1)
-        while isSolid(start.x, start.y) && start.y > 0 { start.y -= 1 }
+        let start = PlatformerAgent.start(height: level.height, goal: goal, solid: isSolid)
         var reached = Reached(slots: level.width * level.height * (PlatformerAgent.jumps.count + 1) * PlatformerAgent.longestArc * 2)
         reached[index(start)] = Reached.Entry(cost: 0, steps: 0)
         var heap = MinHeap<Candidate>()
@@ -135,10 +139,10 @@ struct PlatformerAgent {
             let slot = index(state)
             let here = reached[slot]
             if state.x == goal { return Outcome(playable: true, furthestColumn: goal, pathLength: Int(here.steps)) }
-            for (next, c) in moves(state) {
+            PlatformerAgent.forEachMove(from: state, width: level.width, height: level.height, solid: isSolid) { next, c in
                 let total = here.cost + c
                 let nextSlot = index(next)
-                if reached[nextSlot].cost <= total { continue }
+                if reached[nextSlot].cost <= total { return }
                 reached[nextSlot] = Reached.Entry(cost: total, steps: here.steps + 1)
                 furthest = max(furthest, next.x)
                 push(total + Double(goal - next.x), next)

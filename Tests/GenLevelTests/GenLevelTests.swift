@@ -280,4 +280,58 @@ final class GenLevelTests: XCTestCase {
         XCTAssertEqual(unknown.status, 64)
         XCTAssertTrue(unknown.err.contains("no neighbour 'right'"), unknown.err)
     }
+
+    /// The level grammar of column models: a column must close the pipes the last one opened,
+    /// and no column may leave the A* agent without a way on. A pit is allowed column by column
+    /// exactly as far as the agent can cross it onto ground of some height, and a wall exactly up
+    /// to the height the agent climbs.
+    func testLevelGrammarKeepsPipesWholeAndAPathOpen() {
+        let ground = String(repeating: "-", count: 13) + "X"
+        let pit = String(repeating: "-", count: 14)
+        func wall(_ h: Int) -> String { String(repeating: "-", count: 13 - h) + String(repeating: "X", count: h + 1) }
+        let pipeLeft = String(repeating: "-", count: 11) + "<[X"
+        let pipeRight = String(repeating: "-", count: 11) + ">]X"
+        let domain = LevelDomain(game: "smb", height: 14, columns: [ground, pit, pipeLeft, pipeRight] + (1...8).map(wall))
+        func allowed(after prefix: [Int], width: Int = 40, pipesToo: Bool = false) -> [Bool] {
+            var pipes = PipeGrammar(domain: domain, legend: .smb, width: width)
+            let path = PathGrammar(domain: domain, legend: .smb, width: width)
+            for t in [Int(domain.startToken)] + prefix {
+                pipes.advance(Int32(t))
+                path.advance(Int32(t))
+            }
+            var logits = [Float](repeating: 0, count: domain.vocabularySize)
+            logits[Int(domain.startToken)] = -.infinity
+            if pipesToo { pipes.process(&logits) }
+            path.process(&logits)
+            return logits.map { $0 > -.infinity }
+        }
+        XCTAssertEqual(allowed(after: [0, 0, 0, 2], pipesToo: true).enumerated().filter(\.element).map(\.offset), [3])
+        XCTAssertFalse(allowed(after: [0, 0, 0, 0], pipesToo: true)[3])
+        XCTAssertTrue(allowed(after: [0, 0, 0, 0], width: 6, pipesToo: true)[2])
+        XCTAssertFalse(allowed(after: [0, 0, 0, 0, 0], width: 6, pipesToo: true)[2], "no pipe opens in the last column")
+        var banned = 0
+        for k in 1...14 {
+            // The k-th column of a pit is allowed if ground of some height after it can be reached;
+            // once nothing can follow the prefix, the grammar stands aside.
+            let prefix = [0, 0, 0, 0, 0] + [Int](repeating: 1, count: k - 1)
+            func playable(after columns: [Int]) -> Bool {
+                ([0] + (4...11)).contains { landing in
+                    self.playable(Level(columns: (columns + [Int](repeating: landing, count: 10)).map { domain.columns[$0] }))
+                }
+            }
+            let verdicts = allowed(after: prefix)
+            if verdicts.dropLast().allSatisfy({ $0 }) {
+                XCTAssertFalse(playable(after: prefix), "a pit \(k) wide")
+            } else {
+                XCTAssertEqual(verdicts[1], playable(after: prefix + [1]), "a pit \(k) wide")
+                if !verdicts[1] { banned += 1 }
+            }
+        }
+        XCTAssertEqual(banned, 1, "the pit is banned at the column it becomes too wide")
+        for h in 1...8 {
+            let level = Level(columns: ([0, 0, 0, 0, 0, 3 + h] + [Int](repeating: 3 + h, count: 10)).map { domain.columns[$0] })
+            XCTAssertEqual(allowed(after: [0, 0, 0, 0, 0])[3 + h], playable(level), "a wall \(h) high")
+        }
+        XCTAssertTrue(allowed(after: [0, 0, 0, 0, 0])[4] && !allowed(after: [0, 0, 0, 0, 0])[11])
+    }
 }
