@@ -10,7 +10,7 @@ enum GenerateOptions {
     static let model = Opt.string(
         "model", "BUNDLE",
         help:
-            "Model bundle folder, a shipped model's name (level-smb-markov, the default; level-smb-mdmc), or wfc: WaveFunctionCollapse learning --sample."
+            "Model bundle folder, a shipped model's name (level-smb-markov, the default; level-smb-mdmc, level-smb-lstm), or wfc: WaveFunctionCollapse learning --sample."
     )
     static let sample = Opt.string("sample", "LEVEL.txt", help: "wfc: the example level to learn N×N patterns from.")
     static let patternSize = Opt.int(
@@ -45,20 +45,20 @@ enum TrainOptions {
     static let data = Opt.string("data", "DIR", help: "A folder of VGLC text levels (*.txt), all of one height.")
     static let arch = Opt.choice(
         "arch", "ARCH", default: LevelArchitecture.markov,
-        help: "markov: a chain of whole columns; mdmc: a chain of tiles, each given its neighbours (Snodgrass & Ontañón's MdMC).")
+        help: "markov: a chain of whole columns; mdmc: a chain of tiles, each given its neighbours (Snodgrass & Ontañón's MdMC); "
+            + "lstm, gru, gpt: a neural model of the column sequence (one level in eight held out to validate).")
     static let neighbourhood = Opt.string(
         "neighbourhood", "NAMES",
         help: "mdmc: a tile's context, farthest first, comma-separated from left, left-left, below, below-below, below-left, above-left, "
             + "row (default: \(TileChain.defaultNeighbourhood.joined(separator: ","))).")
-    static let order = Opt.int(
-        "order", default: 4, in: NGramConfig.orders, help: "markov: columns of context plus one (the shipped model: 4).")
-    static let out = Opt.string("out", "DIR", help: "Bundle folder to write.")
-    static let force = Opt.flag("force", help: "Replace an existing bundle in --out.")
+    static let model = LanguageModelOptionGroup(
+        family: .lstm, order: 4, orderHelp: "markov: columns of context plus one (the shipped model: 4).", length: 64, layers: 2,
+        width: 128, dropout: 0.2, epochs: 40, learningRate: 0.003, batch: 8)
 }
 
 let trainCommand = Command(
-    "train", abstract: "Train a column Markov chain or a tile chain (MdMC) on a folder of VGLC levels.",
-    options: [TrainOptions.data, TrainOptions.arch, TrainOptions.order, TrainOptions.neighbourhood, TrainOptions.out, TrainOptions.force]
+    "train", abstract: "Train a column Markov chain, a tile chain (MdMC) or a neural column model on a folder of VGLC levels.",
+    options: [TrainOptions.data, TrainOptions.arch, TrainOptions.neighbourhood] + TrainOptions.model.sizeAndScheduleOptions
 ) { try train($0) }
 
 let checkCommand = Command(

@@ -3,7 +3,12 @@ import Foundation
 import GenEngine
 
 /// What `gen-level train --arch` builds.
-enum LevelArchitecture: String, CaseIterable { case markov, mdmc }
+enum LevelArchitecture: String, CaseIterable {
+    case markov, mdmc, lstm, gru, gpt
+
+    /// The engine family of a neural column model.
+    var neuralFamily: LanguageModelFamily? { LanguageModelFamily(rawValue: rawValue) }
+}
 
 /// The levels of a folder (`*.txt`, in name order), checked against the legend.
 func readLevels(_ folder: String, legend: Legend) throws -> [(name: String, level: Level)] {
@@ -16,10 +21,7 @@ func readLevels(_ folder: String, legend: Legend) throws -> [(name: String, leve
 func train(_ args: Arguments) throws {
     typealias O = TrainOptions
     guard let data = args[O.data] else { throw CLIError.usage("--data DIR is required (a folder of VGLC text levels)") }
-    guard let outPath = args[O.out] else { throw CLIError.usage("--out DIR is required (the bundle folder to write)") }
-    let out = URL(fileURLWithPath: outPath)
-    if FileManager.default.fileExists(atPath: out.path) && !args[O.force] { throw IOFailure.exists(out.path) }
-    try OutputOptionGroup.checkWritable(out)
+    let out = try O.model.training.outputFolder(args)
     let levels = try readLevels(data, legend: Legend.smb)
     if let other = levels.first(where: { $0.level.height != levels[0].level.height }) {
         throw CLIError.badData(
@@ -27,17 +29,18 @@ func train(_ args: Arguments) throws {
     }
     let started = Date()
     let command = (["gen-level"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
-    func save<D: Codable>(_ model: NGramModel, domain: D) throws {
-        let record = TrainingRecord(command: command, data: data, steps: 0, seconds: Date().timeIntervalSince(started))
-        try ModelBundle.save(model, manifest: BundleManifest(domain: domain, training: record), to: out, overwrite: true)
+    func save<M: GenerativeModel, D: Codable>(_ model: M, domain: D, steps: Int = 0, metrics: [String: Double] = [:]) throws {
+        let record = TrainingRecord(command: command, data: data, steps: steps, seconds: Date().timeIntervalSince(started))
+        try ModelBundle.save(model, manifest: BundleManifest(domain: domain, training: record, metrics: metrics), to: out, overwrite: true)
     }
     switch args[O.arch] {
     case .markov:
         let (domain, sequences) = LevelDomain.make(game: "smb", levels: levels.map(\.level))
-        let model = NGramModel(NGramConfig(order: args[O.order], vocabSize: domain.vocabularySize))
+        let order = args[O.model.order]
+        let model = NGramModel(NGramConfig(order: order, vocabSize: domain.vocabularySize))
         model.fit(sequences)
         try save(model, domain: domain)
-        printError("gen-level: wrote \(out.path): \(levels.count) levels, \(domain.columns.count) distinct columns, order \(args[O.order])")
+        printError("gen-level: wrote \(out.path): \(levels.count) levels, \(domain.columns.count) distinct columns, order \(order)")
     case .mdmc:
         let neighbourhood = args[O.neighbourhood].map { $0.split(separator: ",").map(String.init) } ?? TileChain.defaultNeighbourhood
         try TileChain.check(neighbourhood)
@@ -48,5 +51,21 @@ func train(_ args: Arguments) throws {
         printError(
             "gen-level: wrote \(out.path): \(levels.count) levels, \(tiles.count) tiles, neighbourhood \(neighbourhood.joined(separator: ","))"
         )
+    case .lstm, .gru, .gpt:
+        // The vocabulary is every level's columns; one level in eight (the 8th, 16th, ...) validates.
+        let (domain, sequences) = LevelDomain.make(game: "smb", levels: levels.map(\.level))
+        let held = Set(stride(from: 7, to: sequences.count, by: 8))
+        guard !held.isEmpty else {
+            throw CLIError.badData("\(data): \(levels.count) levels; a neural model needs at least 8 (one in eight validates)")
+        }
+        let (model, summary) = try O.model.train(
+            args, family: args[O.arch].neuralFamily!, train: sequences.indices.filter { !held.contains($0) }.map { sequences[$0] },
+            validation: held.sorted().map { sequences[$0] }, vocabSize: domain.vocabularySize, folder: out, tool: "gen-level")
+        try save(
+            model, domain: domain, steps: summary.steps,
+            metrics: ["validation_nll_nats_per_column": summary.bestValidationLoss ?? .nan])
+        printError(
+            "gen-level: wrote \(out.path): \(levels.count - held.count) levels to train, \(held.count) to validate; validation NLL "
+                + String(format: "%.3f", summary.bestValidationLoss ?? .nan) + " nats per column")
     }
 }

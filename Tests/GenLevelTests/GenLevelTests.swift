@@ -334,4 +334,29 @@ final class GenLevelTests: XCTestCase {
         }
         XCTAssertTrue(allowed(after: [0, 0, 0, 0, 0])[4] && !allowed(after: [0, 0, 0, 0, 0])[11])
     }
+
+    /// A neural column model (experimental) through the engine's language-model recipe: trains,
+    /// samples the same level from the same seed under the level grammar, and refuses a folder
+    /// too small to hold out a level.
+    func testNeuralColumnModelTrainsAndSamples() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gen-level-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let model = dir.appendingPathComponent("lstm").path
+        let trained = try run(
+            ["train", "--data", vglc.path, "--arch", "lstm", "--steps", "4", "--width", "16", "--layers", "1", "--out", model, "--quiet"],
+            in: dir)
+        XCTAssertEqual(trained.status, 0, trained.err)
+        XCTAssertTrue(trained.err.contains("14 levels to train, 1 to validate"), trained.err)
+        let a = try run(["--model", model, "--seed", "5", "--width", "50"], in: dir)
+        XCTAssertEqual(a.status, 0, a.err)
+        XCTAssertEqual(a.out, try run(["--model", model, "--seed", "5", "--width", "50"], in: dir).out)
+        XCTAssertTrue(playable(try Level.read(String(decoding: a.out, as: UTF8.self), source: "out", legend: .smb)))
+        let few = dir.appendingPathComponent("few")
+        try FileManager.default.createDirectory(at: few, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: vglc.appendingPathComponent("mario-1-1.txt"), to: few.appendingPathComponent("a.txt"))
+        let refused = try run(["train", "--data", few.path, "--arch", "gru", "--out", model + "2"], in: dir)
+        XCTAssertEqual(refused.status, 65)
+        XCTAssertTrue(refused.err.contains("needs at least 8"), refused.err)
+    }
 }

@@ -163,7 +163,7 @@ public struct LanguageModelOptionGroup {
     ) {
         training = TrainingOptionGroup(epochs: epochs, learningRate: learningRate, batch: batch, batchHelp: "Sequences per step.")
         self.family = .choice("arch", "ARCH", default: family, help: familyHelp)
-        self.order = .int("order", default: order, in: 1...16, help: orderHelp)
+        self.order = .int("order", default: order, in: NGramConfig.orders, help: orderHelp)
         self.length = .int("length", "T", default: length, in: 8...8192, help: "Neural: tokens per sequence (a GPT's context).")
         self.layers = .int("layers", default: layers, in: 1...48, help: "Neural: layers.")
         self.width = .int("width", "D", default: width, in: 8...8192, help: "GPT width, or LSTM/GRU hidden size.")
@@ -171,8 +171,12 @@ public struct LanguageModelOptionGroup {
         self.dropout = .float("dropout", "P", default: dropout, in: 0...0.9, help: "Neural: dropout probability.")
     }
 
-    public var options: [any OptionConvertible] {
-        [family, order, steps, length, layers, width, heads, dropout, patience, validateEvery] + training.options
+    public var options: [any OptionConvertible] { [family] + sizeAndScheduleOptions }
+
+    /// Every option but `--arch`, for a tool whose own `--arch` names more than language models
+    /// (it passes the family to `train`).
+    public var sizeAndScheduleOptions: [any OptionConvertible] {
+        [order, steps, length, layers, width, heads, dropout, patience, validateEvery] + training.options
     }
 
     /// The schedule the command line asks for.
@@ -185,26 +189,31 @@ public struct LanguageModelOptionGroup {
 
     /// Trains the model the command line asks for on `train` (validated on `validation`), with
     /// checkpoints in `folder`, `--resume` and `--quiet` honoured; a neural run first says on
-    /// stderr, as `tool`, how many steps of what shape it will take. Throws what
-    /// `architecture` and `LanguageModelTraining.run` throw.
-    public func train(_ args: Arguments, train: [[Int32]], validation: [[Int32]], vocabSize: Int, folder: URL, tool: String)
-        throws -> (model: any SequenceModel, summary: TrainingSummary)
-    {
+    /// stderr, as `tool`, how many steps of what shape it will take. `family` overrides `--arch`
+    /// (see `sizeAndScheduleOptions`). Throws what `architecture` and `LanguageModelTraining.run`
+    /// throw.
+    public func train(
+        _ args: Arguments, family chosen: LanguageModelFamily? = nil, train: [[Int32]], validation: [[Int32]], vocabSize: Int,
+        folder: URL, tool: String
+    ) throws -> (model: any SequenceModel, summary: TrainingSummary) {
         let plan = plan(args)
-        let model = try architecture(args, vocabSize: vocabSize)
+        let family = chosen ?? args[self.family]
+        let model = try architecture(args, family: family, vocabSize: vocabSize)
         var recipe = LanguageModelTraining(train: train, validation: validation, plan: plan)
         recipe.quiet = args[training.quiet]
-        if args[family] != .ngram {
-            printError("\(tool): training \(args[family].rawValue), \(recipe.totalSteps) steps of \(plan.batch)×\(plan.length) tokens")
+        if family != .ngram {
+            printError("\(tool): training \(family.rawValue), \(recipe.totalSteps) steps of \(plan.batch)×\(plan.length) tokens")
         }
         return try recipe.run(model, folder: folder, resume: args[training.resume])
     }
 
-    /// The model the command line asks for, over `vocabSize` tokens. Throws `CLIError.usage` for a
-    /// GPT whose width is not a multiple of its heads.
-    public func architecture(_ args: Arguments, vocabSize: Int) throws -> LanguageModelArchitecture {
+    /// The model the command line asks for (of `family`, default `--arch`), over `vocabSize`
+    /// tokens. Throws `CLIError.usage` for a GPT whose width is not a multiple of its heads.
+    public func architecture(_ args: Arguments, family chosen: LanguageModelFamily? = nil, vocabSize: Int) throws
+        -> LanguageModelArchitecture
+    {
         try LanguageModelArchitecture(
-            args[family], vocabSize: vocabSize, contextLength: args[length], order: args[order], width: args[width],
+            chosen ?? args[family], vocabSize: vocabSize, contextLength: args[length], order: args[order], width: args[width],
             layers: args[layers], heads: args[heads], dropout: args[dropout])
     }
 }
