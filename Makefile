@@ -65,7 +65,11 @@ demo: release
 	mkdir -p demo/gen-level
 	$(RELEASE)/gen-level --seed 7 --force --out demo/gen-level/level.txt
 	$(RELEASE)/gen-level --seed 7 --force --format png --out demo/gen-level/level.png
+	$(RELEASE)/gen-level --seed 7 --force --format tmx --out demo/gen-level/level.tmx
 	$(RELEASE)/gen-level check demo/gen-level/level.txt
+	$(RELEASE)/gen-level --game dungeon --seed 7 --force --out demo/gen-level/dungeon.txt
+	$(RELEASE)/gen-level --game dungeon --seed 7 --force --format png --out demo/gen-level/dungeon.png
+	$(RELEASE)/gen-level check --game dungeon demo/gen-level/dungeon.txt
 	mkdir -p demo/gen-molecule
 	$(RELEASE)/gen-molecule --count 20 --seed 7 | tee demo/gen-molecule/molecules.smi
 	$(RELEASE)/gen-molecule --count 100 --seed 7 --format csv --force --out demo/gen-molecule/molecules.csv
@@ -93,8 +97,10 @@ install: release
 	  name=$$(basename $$m); install -d $(PREFIX)/share/gensuite/models/$$name; \
 	  find $$m -maxdepth 1 -type f ! -name '*.tmp*' -exec install -m 644 {} $(PREFIX)/share/gensuite/models/$$name/ \; ; \
 	done
-	install -d $(PREFIX)/share/gensuite/samples/data/shakespeare
-	install -m 644 samples/data/shakespeare/* $(PREFIX)/share/gensuite/samples/data/shakespeare/
+	for d in shakespeare dungeon vglc vglc/smb1; do \
+	  install -d $(PREFIX)/share/gensuite/samples/data/$$d; \
+	  find samples/data/$$d -maxdepth 1 -type f -exec install -m 644 {} $(PREFIX)/share/gensuite/samples/data/$$d/ \; ; \
+	done
 
 # Every ```sh block of README.md, as written and in order, in a temporary folder with the built
 # tools on PATH; blocks marked <!-- readme-check: skip (...) --> are skipped (scripts/readme_check.py).

@@ -4,15 +4,16 @@ import GenEngine
 
 func check(_ args: Arguments) throws {
     guard !args.positionals.isEmpty else { throw CLIError.usage("give one or more level files") }
+    let (_, legend) = try gameLegend(args, game: GameOptions.game, legend: GameOptions.legend)
     var failures = 0
     for path in args.positionals {
         do {
-            let level = try Level.read(contentsOf: path, legend: Legend.smb)
-            let outcome = PlatformerAgent(level: level, solid: Legend.smb.solid).run()
+            let level = try Level.read(contentsOf: path, legend: legend)
+            let outcome = legend.play(level)
             if outcome.playable {
                 print("\(path): playable (\(level.width)×\(level.height), path of \(outcome.pathLength ?? 0) moves)")
             } else {
-                print("\(path): not playable: the path breaks at column \(outcome.furthestColumn) of \(level.width)")
+                print("\(path): not playable: \(outcome.failure ?? "")")
                 failures += 1
             }
         } catch let error as UserFacingError {

@@ -6,22 +6,64 @@ let version = "0.1.0"
 /// The default model.
 let defaultModel = "level-smb-markov"
 
+/// The example a dungeon's layout is learned from by default.
+let dungeonSample = "samples/data/dungeon/rooms.txt"
+
+/// The games `--game` knows: their legends and how they are played.
+enum Game: String, CaseIterable { case smb, dungeon, custom }
+
+/// The game and legend of `--game` and `--legend` (a legend file means a custom game). Throws
+/// `CLIError.usage` for `--game custom` without a legend, and what `Legend.read` throws.
+func gameLegend(_ args: Arguments, game: Opt<Game>, legend: Opt<String?>) throws -> (Game, Legend) {
+    if let path = args[legend] {
+        guard !args.has(game) || args[game] == .custom else {
+            throw CLIError.usage("--legend is for --game custom (smb and dungeon have their own)")
+        }
+        return (.custom, try Legend.read(contentsOf: path))
+    }
+    switch args[game] {
+    case .custom:
+        throw CLIError.usage("--game custom needs --legend LEGEND.json ({\"tiles\": {\"X\": [\"solid\"], …}, \"view\": \"side\"})")
+    case .smb: return (.smb, .smb)
+    case .dungeon: return (.dungeon, .dungeon)
+    }
+}
+
+/// `--game` and `--legend`, shared by generation and `check`.
+enum GameOptions {
+    static let game = Opt.choice(
+        "game", "GAME", default: Game.smb,
+        help: "smb: Super-Mario-like side-scrollers; dungeon: top-down rooms, doors and keys; custom: the tiles of --legend.")
+    static let legend = Opt.string(
+        "legend", "LEGEND.json",
+        help:
+            "A VGLC legend ({\"tiles\": {\"X\": [\"solid\", ...]}}; \"view\": \"top\" for a top-down game with \"start\" and \"goal\" tiles)."
+    )
+}
+
 enum GenerateOptions {
     static let model = Opt.string(
         "model", "BUNDLE",
+        help: "Model bundle folder, a shipped model's name (level-smb-markov, the default; level-smb-mdmc, level-smb-lstm), or "
+            + "WaveFunctionCollapse learning --sample: wfc (overlapping patterns; the dungeon default) or wfc-tiled (tile adjacencies).")
+    static let game = GameOptions.game
+    static let legend = GameOptions.legend
+    static let doors = Opt.int(
+        "doors", default: 2, in: 0...26,
         help:
-            "Model bundle folder, a shipped model's name (level-smb-markov, the default; level-smb-mdmc, level-smb-lstm), or wfc: WaveFunctionCollapse learning --sample."
+            "Top-down games: locked doors on the way from start to exit, each with its key before it (fewer if the layout has no more chokepoints)."
     )
-    static let sample = Opt.string("sample", "LEVEL.txt", help: "wfc: the example level to learn N×N patterns from.")
+    static let sample = Opt.string(
+        "sample", "LEVEL.txt", help: "wfc, wfc-tiled: the example level to learn from (for --game dungeon, by default the shipped one).")
     static let patternSize = Opt.int(
         "pattern-size", "N", default: 2, in: 2...6,
-        help: "wfc: the side of the overlapping patterns (3 and up contradict often on SMB levels).")
+        help: "wfc: the side of the overlapping patterns (3 and up contradict often on SMB levels; a dungeon: 3).")
     static let backtracks = Opt.int(
         "backtracks", default: 1000, in: 0...1_000_000,
         help: "wfc: choices undone, last first, before an attempt restarts (0: restart at the first contradiction).")
     static let height = Opt.int(
-        "height", "ROWS", default: 14, in: 4...1000, help: "wfc: rows of each level (the column model keeps its own).")
-    static let width = Opt.int("width", "COLUMNS", default: 200, in: 8...100_000, help: "Columns of each level.")
+        "height", "ROWS", default: 14, in: 4...1000, help: "wfc: rows of each level (the column model keeps its own; a dungeon: 32).")
+    static let width = Opt.int("width", "COLUMNS", default: 200, in: 8...100_000, help: "Columns of each level (a dungeon: 48).")
     static let format = Opt.choice(
         "format", "FORMAT", default: LevelFormat.txt, help: "Output format (csv: tile ids from 1; png: a preview, 8 pixels a tile).")
     static let output = OutputOptionGroup(
@@ -37,7 +79,8 @@ enum GenerateOptions {
     static let maxAttempts = Opt.int(
         "max-attempts", default: 100, in: 1...1_000_000, help: "Levels drawn per written level before giving up (exit 3).")
     static let all: [any OptionConvertible] =
-        [model, sample, patternSize, backtracks, width, height, format, require, noPath, noGrammar, maxAttempts] + sampling.options
+        [model, game, legend, sample, patternSize, backtracks, width, height, doors, format, require, noPath, noGrammar, maxAttempts]
+        + sampling.options
         + output.options
 }
 
@@ -63,6 +106,7 @@ let trainCommand = Command(
 
 let checkCommand = Command(
     "check", abstract: "Check level files: format, legend, and whether the A* agent can play them; exit 0 only if all pass.",
+    options: [GameOptions.game, GameOptions.legend],
     positionals: [Positional("FILE...", help: "VGLC text levels.", variadic: true)]
 ) { try check($0) }
 

@@ -20,11 +20,11 @@ struct SetMetrics: Encodable {
         func mean(_ f: (LevelMetrics) -> Double) -> Double { metrics.map(f).reduce(0, +) / n }
         levels = metrics.count
         playable = mean { $0.playable ? 1 : 0 }
-        linearity = mean(\.linearity)
-        leniency = mean(\.leniency)
+        linearity = mean { $0.linearity ?? 0 }
+        leniency = mean { $0.leniency ?? 0 }
         density = mean(\.density)
         enemiesPerColumn = mean(\.enemiesPerColumn)
-        gapsPerColumn = mean(\.gapsPerColumn)
+        gapsPerColumn = mean { $0.gapsPerColumn ?? 0 }
         expressiveRangeCoverage = Double(cells.count) / Double(ExpressiveRange.bins * ExpressiveRange.bins)
         self.novelty = novelty
     }
@@ -37,7 +37,7 @@ struct ExpressiveRange {
     let lowLeniency: Double, highLeniency: Double
 
     init(_ all: [LevelMetrics]) {
-        let values = all.map(\.leniency)
+        let values = all.map { $0.leniency ?? 0 }
         lowLeniency = values.min() ?? 0
         highLeniency = max(values.max() ?? 1, lowLeniency + 1e-9)
     }
@@ -45,8 +45,8 @@ struct ExpressiveRange {
     /// The cell (column + row · bins) of a level.
     func cell(_ m: LevelMetrics) -> Int {
         let bins = ExpressiveRange.bins
-        let x = min(bins - 1, Int(m.linearity * Double(bins)))
-        let y = min(bins - 1, Int((m.leniency - lowLeniency) / (highLeniency - lowLeniency) * Double(bins)))
+        let x = min(bins - 1, Int((m.linearity ?? 0) * Double(bins)))
+        let y = min(bins - 1, Int(((m.leniency ?? 0) - lowLeniency) / (highLeniency - lowLeniency) * Double(bins)))
         return x + y * bins
     }
 
@@ -67,8 +67,9 @@ struct ExpressiveRange {
         canvas.fill(x0: margin - 1, y0: 0, x1: margin, y1: bins * size, ink)
         canvas.fill(x0: margin - 1, y0: bins * size, x1: margin + bins * size, y1: bins * size + 1, ink)
         for m in reference {
-            let x = margin + Int(m.linearity * Double(bins * size - 1))
-            let y = bins * size - 1 - Int((m.leniency - lowLeniency) / (highLeniency - lowLeniency) * Double(bins * size - 1))
+            let (linearity, leniency) = (m.linearity ?? 0, m.leniency ?? 0)
+            let x = margin + Int(linearity * Double(bins * size - 1))
+            let y = bins * size - 1 - Int((leniency - lowLeniency) / (highLeniency - lowLeniency) * Double(bins * size - 1))
             canvas.fill(x0: x - 1, y0: y - 1, x1: x + 2, y1: y + 2, (214, 39, 40))
         }
         canvas.text("LINEARITY 0-1", x: margin, y: bins * size + 4, color: ink, scale: 1)
@@ -99,7 +100,7 @@ func evaluate(_ args: Arguments) throws {
     let reference = try levels(in: [referencePath])
     guard !set.isEmpty else { throw CLIError.badData("no levels in \(args.positionals.joined(separator: ", "))") }
     func measure(_ levels: [(name: String, level: Level)]) -> [LevelMetrics] {
-        levels.map { LevelMetrics($0.level, legend: Legend.smb, outcome: PlatformerAgent(level: $0.level, solid: Legend.smb.solid).run()) }
+        levels.map { LevelMetrics($0.level, legend: Legend.smb, outcome: Legend.smb.play($0.level)) }
     }
     let (ours, theirs) = (measure(set), measure(reference))
     // Novelty: 8-column windows of each level that no reference level has.

@@ -35,19 +35,20 @@ extension Level {
         }
     }
 
-    /// One colour per tile kind: sky, ground, bricks, question blocks, pipes, enemies, coins, cannons.
+    /// One colour per tile kind, by the legend's properties: sky or floor, ground or wall,
+    /// bricks, question blocks, pipes, cannons, enemies, coins and treasure, start, exit, doors
+    /// and keys; other solid tiles gray.
     func preview(legend: Legend, scale: Int) -> Image {
+        let kinds: [(String, (UInt8, UInt8, UInt8))] = [
+            ("start", (60, 200, 60)), ("goal", (60, 120, 240)), ("door", (140, 80, 20)), ("key", (250, 220, 0)),
+            ("cannon", (40, 40, 40)), ("pipe", (40, 170, 60)), ("enemy", (220, 30, 30)), ("question block", (240, 190, 40)),
+            ("breakable", (200, 100, 40)), ("ground", (150, 75, 30)), ("wall", (70, 70, 80)), ("collectable", (255, 230, 80)),
+            ("floor", (225, 215, 190)),
+        ]
         func colour(_ tile: Character) -> (UInt8, UInt8, UInt8) {
-            switch tile {
-            case "X": return (150, 75, 30)
-            case "S": return (200, 100, 40)
-            case "?", "Q": return (240, 190, 40)
-            case "<", ">", "[", "]": return (40, 170, 60)
-            case "E": return (220, 30, 30)
-            case "o": return (255, 230, 80)
-            case "B", "b": return (40, 40, 40)
-            default: return legend.solid.contains(tile) ? (120, 120, 120) : (110, 160, 250)
-            }
+            let properties = legend.tiles[tile] ?? []
+            if let kind = kinds.first(where: { properties.contains($0.0) }) { return kind.1 }
+            return legend.solid.contains(tile) ? (120, 120, 120) : legend.view == .top ? (225, 215, 190) : (110, 160, 250)
         }
         var pixels = [UInt8](repeating: 0, count: width * scale * height * scale * 3)
         for y in 0..<(height * scale) {

@@ -23,7 +23,7 @@ struct TileRule: Equatable {
 
 /// What `--stats` writes.
 struct GenerationStats: Encodable {
-    var seed: UInt64, model: String, width: Int
+    var seed: UInt64, model: String, width: Int, height: Int
     /// Of the draws that met every `--require` rule, the share the A* agent could play: the
     /// generator's raw playability, before any redraw.
     var rawPlayability: Double
@@ -38,13 +38,15 @@ struct GenerationStats: Encodable {
 func generateCommand(_ args: Arguments) throws {
     typealias O = GenerateOptions
     let rules = try args[O.require].map(TileRule.init)
-    let legend = Legend.smb
+    let (game, legend) = try gameLegend(args, game: O.game, legend: O.legend)
     for rule in rules where legend.tiles[rule.tile] == nil {
         throw CLIError.usage("--require names tile '\(rule.tile)', which the legend lacks")
     }
     let count = args[O.sampling.count]
     let seed = args[O.sampling.seed]
-    let width = args[O.width]
+    // A dungeon is a room, not a corridor: 48 × 32 unless asked.
+    let width = args.has(O.width) || legend.view == .side ? args[O.width] : 48
+    let height = args.has(O.height) || legend.view == .side ? args[O.height] : 32
     let format = args[O.format]
     var targets: [String]
     if count > 1 {
@@ -56,18 +58,36 @@ func generateCommand(_ args: Arguments) throws {
         targets = [args[O.output.out] ?? "-"]
     }
     try O.output.check(targets + (args[O.output.stats].map { [$0] } ?? []), args)
-    // The generator: the column model of a bundle, or WFC learning the --sample level.
+    // The generator: the column model of a bundle, or WFC learning the --sample level (for a
+    // dungeon, by default the shipped one, its layout then repaired into a dungeon).
     let source: String
-    let draw: (inout RNG) -> Level?
-    if args[O.model] == "wfc" {
-        guard let sample = args[O.sample] else { throw CLIError.usage("--model wfc needs --sample LEVEL.txt (the example to learn from)") }
-        let wfc = try OverlappingModel(example: try Level.read(contentsOf: sample, legend: legend), n: args[O.patternSize])
-        let (height, backtracks) = (args[O.height], args[O.backtracks])
-        (source, draw) = ("wfc:\(sample)", { rng in wfc.run(width: width, height: height, rng: &rng, backtracks: backtracks) })
+    var draw: (inout RNG) -> Level?
+    let model = args[O.model] ?? (legend.view == .top ? "wfc" : defaultModel)
+    if model == "wfc" || model == "wfc-tiled" {
+        let shipped = game == .dungeon ? ShippedFile.locate(dungeonSample)?.path : nil
+        guard let sample = args[O.sample] ?? shipped else {
+            throw CLIError.usage("--model \(model) needs --sample LEVEL.txt (the example to learn from)")
+        }
+        let example = try Level.read(contentsOf: sample, legend: legend)
+        let periodic = legend.view == .side
+        let wfc =
+            model == "wfc"
+            ? try OverlappingModel(example: example, n: args.has(O.patternSize) || periodic ? args[O.patternSize] : 3, periodic: periodic)
+            : OverlappingModel(adjacenciesOf: example, periodic: periodic)
+        let backtracks = args[O.backtracks]
+        (source, draw) = ("\(model):\(sample)", { rng in wfc.run(width: width, height: height, rng: &rng, backtracks: backtracks) })
     } else {
-        let model = try loadLevelSampler(try ModelBundle.resolve(args[O.model], default: defaultModel), grammar: !args[O.noGrammar])
+        guard legend.view == .side, game == .smb else {
+            throw CLIError.usage("a \(game.rawValue) level is drawn by --model wfc or wfc-tiled (the trained models are of smb levels)")
+        }
+        let sampler = try loadLevelSampler(try ModelBundle.resolve(model, default: defaultModel), grammar: !args[O.noGrammar])
         let temperature = args[O.sampling.temperature]
-        (source, draw) = (model.source, { rng in model.sample(width: width, temperature: temperature, rng: &rng) })
+        (source, draw) = (sampler.source, { rng in sampler.sample(width: width, temperature: temperature, rng: &rng) })
+    }
+    if legend.view == .top {
+        let repair = try DungeonRepair(legend: legend)
+        let (layout, doors) = (draw, args[O.doors])
+        draw = { rng in layout(&rng).flatMap { repair.repair($0, doorCount: doors, rng: &rng) } }
     }
     let base = RNG(seed: seed, stream: "gen-level")
     var entries: [GenerationStats.Entry] = []
@@ -77,11 +97,11 @@ func generateCommand(_ args: Arguments) throws {
         var attempts = 0
         var unplayable = 0
         var failed: String?
-        var accepted: (Level, PlatformerAgent.Outcome)?
+        var accepted: (Level, PathOutcome)?
         while attempts < args[O.maxAttempts] && accepted == nil {
             attempts += 1
             guard let level = draw(&rng) else {
-                failed = "the pattern constraints contradicted each other"
+                failed = "the pattern constraints contradicted each other, or the layout had no floor"
                 continue
             }
             let counts = Dictionary(level.rows.joined().map { ($0, 1) }, uniquingKeysWith: +)
@@ -89,11 +109,11 @@ func generateCommand(_ args: Arguments) throws {
                 failed = "\(broken.tile)\(broken.relation)\(broken.count) not met"
                 continue
             }
-            let outcome = PlatformerAgent(level: level, solid: legend.solid).run()
+            let outcome = legend.play(level)
             checked += 1
             if !outcome.playable { unplayable += 1 }
             if !args[O.noPath] && !outcome.playable {
-                failed = "the path breaks at column \(outcome.furthestColumn)"
+                failed = outcome.failure
                 continue
             }
             accepted = (level, outcome)
@@ -114,7 +134,7 @@ func generateCommand(_ args: Arguments) throws {
     if let path = args[O.output.stats] {
         try JSONOutput.write(
             GenerationStats(
-                seed: seed, model: source, width: width,
+                seed: seed, model: source, width: width, height: height,
                 rawPlayability: Double(checked - entries.reduce(0) { $0 + $1.unplayable }) / Double(max(checked, 1)), levels: entries),
             to: URL(fileURLWithPath: path))
     }

@@ -66,16 +66,26 @@ struct LevelError: UserFacingError {
     var exitCode: ExitCode { .dataError }
 }
 
-/// What each tile is, as the VGLC's JSON legends say it (`{"tiles": {"X": ["solid", "ground"]}}`).
+/// What each tile is, as the VGLC's JSON legends say it (`{"tiles": {"X": ["solid", "ground"]}}`),
+/// and how the game is seen: from the side (a platformer, played by `PlatformerAgent`) or from
+/// above (a dungeon, played by `KeyDoorSearch`), GenSuite's `"view": "side" | "top"` beside
+/// `"tiles"` (default side).
 struct Legend: Equatable {
+    enum View: String { case side, top }
     var tiles: [Character: [String]]
+    var view = View.side
 
     /// Tiles the player stands on and cannot enter.
-    var solid: Set<Character> { Set(tiles.filter { $0.value.contains("solid") }.keys) }
+    var solid: Set<Character> { tiles(with: "solid") }
     /// Enemies and other hazards.
-    var enemies: Set<Character> { Set(tiles.filter { $0.value.contains("enemy") }.keys) }
+    var enemies: Set<Character> { tiles(with: "enemy") }
+    /// The tile that stands for nothing (Tiled's gid 0), if the legend has one ("empty").
+    var empty: Character? { tiles.keys.sorted().first { tiles[$0]!.contains("empty") } }
 
-    /// Reads a VGLC legend. Throws `LevelError` naming the problem.
+    /// The tiles whose properties include `property`.
+    func tiles(with property: String) -> Set<Character> { Set(tiles.filter { $0.value.contains(property) }.keys) }
+
+    /// Reads a legend. Throws `LevelError` naming the problem.
     static func read(_ data: Data, source: String) throws -> Legend {
         guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let tiles = json["tiles"] as? [String: Any] else {
             throw LevelError(source: source, line: 1, message: "not a legend: a JSON object with \"tiles\" {\"X\": [\"solid\", …]}")
@@ -85,9 +95,29 @@ struct Legend: Equatable {
             guard key.count == 1, let properties = value as? [String] else {
                 throw LevelError(source: source, line: 1, message: "legend entry '\(key)' must be one character with a list of properties")
             }
+            guard key != "\n", key != "\r" else { throw LevelError(source: source, line: 1, message: "a tile cannot be a line break") }
             out[key.first!] = properties
         }
-        return Legend(tiles: out)
+        guard !out.isEmpty else { throw LevelError(source: source, line: 1, message: "the legend has no tiles") }
+        var view = View.side
+        if let name = json["view"] {
+            guard let text = name as? String, let v = View(rawValue: text) else {
+                throw LevelError(source: source, line: 1, message: "\"view\" must be \"side\" (a platformer) or \"top\" (a dungeon)")
+            }
+            view = v
+        }
+        let legend = Legend(tiles: out, view: view)
+        if view == .top {
+            for needed in ["start", "goal"] where legend.tiles(with: needed).count != 1 {
+                throw LevelError(source: source, line: 1, message: "a top-view legend needs exactly one \"\(needed)\" tile")
+            }
+        }
+        return legend
+    }
+
+    /// Reads the legend file at `path`; throws as `read` and `IOFailure`.
+    static func read(contentsOf path: String) throws -> Legend {
+        try read(try AtomicFile.read(URL(fileURLWithPath: path)), source: path)
     }
 
     /// The VGLC's Super Mario Bros legend (`smb.json`).
@@ -98,4 +128,18 @@ struct Legend: Equatable {
         "[": ["solid", "left pipe", "pipe"], "]": ["solid", "right pipe", "pipe"], "o": ["coin", "collectable", "passable"],
         "B": ["Cannon top", "cannon", "solid", "hazard"], "b": ["Cannon bottom", "cannon", "solid"],
     ])
+
+    /// The top-down dungeon of `--game dungeon` (GenSuite's; the VGLC's Zelda legend marks walls
+    /// `W` and doors `D` alike): walls, floor, the start and the exit, and doors each opened by
+    /// the key of the same letter in lower case.
+    static let dungeon = Legend(
+        tiles: [
+            "#": ["solid", "wall"], ".": ["passable", "floor"], "@": ["passable", "start"], ">": ["passable", "goal", "exit"],
+            "A": ["door", "locked"], "B": ["door", "locked"], "C": ["door", "locked"],
+            "a": ["key", "collectable", "passable"], "b": ["key", "collectable", "passable"], "c": ["key", "collectable", "passable"],
+            "E": ["enemy", "hazard", "passable"], "$": ["treasure", "collectable", "passable"],
+        ], view: .top)
+
+    /// The built-in legend of `--game`.
+    static func named(_ game: String) -> Legend? { ["smb": smb, "dungeon": dungeon][game] }
 }

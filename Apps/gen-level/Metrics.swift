@@ -14,14 +14,14 @@ struct LevelMetrics: Codable, Equatable {
     var density: Double
     /// Enemies per column.
     var enemiesPerColumn: Double
-    /// Columns whose bottom row is not solid (gaps) per column.
-    var gapsPerColumn: Double
-    /// How well the ground follows a straight line, 0…1 (see `LevelMetrics.linearity`).
-    var linearity: Double
-    /// How forgiving the level is per column (see `LevelMetrics.leniency`); negative is harsh.
-    var leniency: Double
+    /// Side view: columns whose bottom row is not solid (gaps) per column.
+    var gapsPerColumn: Double?
+    /// Side view: how well the ground follows a straight line, 0…1 (see `LevelMetrics.linearity`).
+    var linearity: Double?
+    /// Side view: how forgiving the level is per column (see `LevelMetrics.leniency`); negative is harsh.
+    var leniency: Double?
 
-    init(_ level: Level, legend: Legend, outcome: PlatformerAgent.Outcome) {
+    init(_ level: Level, legend: Legend, outcome: PathOutcome) {
         width = level.width
         height = level.height
         playable = outcome.playable
@@ -33,6 +33,7 @@ struct LevelMetrics: Codable, Equatable {
         let tiles = Double(max(level.width * level.height, 1))
         density = Double(level.rows.joined().filter { legend.solid.contains($0) }.count) / tiles
         enemiesPerColumn = Double(level.rows.joined().filter { legend.enemies.contains($0) }.count) / Double(max(level.width, 1))
+        guard legend.view == .side else { return }
         gapsPerColumn =
             Double((0..<level.width).filter { !legend.solid.contains(level.rows[level.height - 1][$0]) }.count)
             / Double(max(level.width, 1))

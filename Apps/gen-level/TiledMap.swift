@@ -17,26 +17,37 @@ struct TiledMap {
     }
 
     /// The legend's tiles but the empty one, sorted: tile id i is global id i + 1 (`firstgid="1"`).
-    var tiles: [Character] { legend.tiles.keys.filter { $0 != "-" }.sorted() }
+    var tiles: [Character] { legend.tiles.keys.filter { $0 != legend.empty }.sorted() }
 
-    /// Global tile ids by row; 0 (no tile) for the empty tile `-`. Checked: every id is in range.
+    /// Global tile ids by row; 0 (no tile) for the legend's empty tile. Checked: every id is in range.
     var gids: [[Int]] {
         let index = Dictionary(uniqueKeysWithValues: tiles.enumerated().map { ($1, $0 + 1) })
-        let ids = level.rows.map { $0.map { $0 == "-" ? 0 : index[$0]! } }
+        let ids = level.rows.map { $0.map { $0 == legend.empty ? 0 : index[$0]! } }
         precondition(
             ids.count == level.height && ids.allSatisfy { $0.count == level.width && $0.allSatisfy { (0...tiles.count).contains($0) } })
         return ids
     }
 
-    /// Start (column 2, on the first solid tile from the top), goal (the right edge) and each enemy.
+    /// The start and goal (their tiles where the legend has them; from the side, else column 2 on
+    /// the first solid tile from the top and the right edge), then each enemy, key and door.
     var objects: [(name: String, x: Int, y: Int)] {
-        let solid = legend.solid
-        let startRow = (0..<level.height).first { solid.contains(level.rows[$0][min(2, level.width - 1)]) } ?? level.height
-        var out = [("start", min(2, level.width - 1) * tileSize, (startRow - 1) * tileSize), ("goal", (level.width - 1) * tileSize, 0)]
+        var out: [(String, Int, Int)] = []
+        var marked: [(String, Int, Int)] = []
         for (y, row) in level.rows.enumerated() {
-            for (x, tile) in row.enumerated() where legend.enemies.contains(tile) { out.append(("enemy", x * tileSize, y * tileSize)) }
+            for (x, tile) in row.enumerated() {
+                let properties = legend.tiles[tile] ?? []
+                for name in ["start", "goal", "enemy", "key", "door"] where properties.contains(name) {
+                    marked.append((name, x * tileSize, y * tileSize))
+                }
+            }
         }
-        return out
+        if !marked.contains(where: { $0.0 == "start" }) {
+            let startRow = (0..<level.height).first { legend.solid.contains(level.rows[$0][min(2, level.width - 1)]) } ?? level.height
+            out.append(("start", min(2, level.width - 1) * tileSize, (startRow - 1) * tileSize))
+        }
+        if !marked.contains(where: { $0.0 == "goal" }) { out.append(("goal", (level.width - 1) * tileSize, 0)) }
+        let order = ["start": 0, "goal": 1, "enemy": 2, "key": 3, "door": 4]
+        return out + marked.enumerated().sorted { (order[$0.element.0]!, $0.offset) < (order[$1.element.0]!, $1.offset) }.map(\.element)
     }
 
     func escape(_ s: String) -> String {

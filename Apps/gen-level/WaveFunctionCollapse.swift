@@ -1,11 +1,16 @@
-// WaveFunctionCollapse, overlapping model (Maxim Gumin, github.com/mxgmn/WaveFunctionCollapse,
-// `OverlappingModel.cs`): the N×N patterns of an example with their counts; an output grid whose
-// cells each hold the set of patterns still possible; repeatedly the cell of lowest entropy is
-// collapsed to one pattern drawn by count, and the choice is propagated to neighbours, which keep
-// only patterns that agree on the overlap. A contradiction (a cell with no pattern left) restarts
-// the attempt, or with backtracking the last choices are undone one by one (each undone choice
-// banned where it was made) from a trail of every ban and support change. The example wraps horizontally, not vertically; the output's top and bottom rows may only hold
-// patterns seen at the example's top and bottom, so a side-scroller keeps its sky and ground.
+// WaveFunctionCollapse (Maxim Gumin, github.com/mxgmn/WaveFunctionCollapse), in its two models.
+// Overlapping (`OverlappingModel.cs`): the N×N patterns of an example with their counts, and two
+// patterns may neighbour where they agree on their overlap. Simple tiled (`SimpleTiledModel.cs`,
+// with the adjacency rules learned from an example, as DeBroglie's `AdjacentModel` does): each
+// cell one tile, and two tiles may neighbour in a direction if they do somewhere in the example.
+// An output grid's cells each hold the set of patterns still possible; repeatedly the cell of
+// lowest entropy is collapsed to one pattern drawn by count, and the choice is propagated to
+// neighbours, which keep only patterns their supports allow. A contradiction (a cell with no
+// pattern left) restarts the attempt, or with backtracking the last choices are undone one by one
+// (each undone choice banned where it was made) from a trail of every ban and support change. A
+// side-scroller's example wraps horizontally and the output's top and bottom rows may only hold
+// patterns seen at the example's top and bottom, so it keeps its sky and ground; a top-down
+// example does not wrap, and all four edges keep the example's edges (a dungeon's outer wall).
 import Foundation
 import GenEngine
 
@@ -18,26 +23,27 @@ struct OverlappingModel {
     let weights: [Double]
     /// `compatible[d][p]`: patterns that may sit at offset `directions[d]` from pattern `p`.
     let compatible: [[[Int]]]
-    /// Patterns seen at the example's top and bottom.
-    let top: Set<Int>, bottom: Set<Int>
+    /// Patterns seen at the example's top, bottom, left and right edges (left and right: nil when
+    /// the example wraps horizontally).
+    let top: Set<Int>, bottom: Set<Int>, left: Set<Int>?, right: Set<Int>?
     static let directions = [(-1, 0), (0, 1), (1, 0), (0, -1)]
     /// Entries the backtracking trail may hold (8 bytes each, plus 16 per ban).
     static let maxTrail = 10_000_000
 
-    /// Learns the patterns of `example` (at least `n` rows and columns).
-    init(example: Level, n: Int) throws {
+    /// Learns the `n`×`n` patterns of `example` (at least `n` rows and columns), wrapping around
+    /// horizontally when `periodic`.
+    init(example: Level, n: Int, periodic: Bool = true) throws {
         guard example.width >= n, example.height >= n else {
             throw LevelError(source: "the sample", line: 1, message: "it is smaller than the \(n)×\(n) patterns")
         }
-        self.n = n
         var index: [[Character]: Int] = [:]
         var patterns: [[Character]] = []
         var weights: [Double] = []
-        var top = Set<Int>()
-        var bottom = Set<Int>()
+        var edges = [Set<Int>](repeating: [], count: 4)
+        let lastX = periodic ? example.width - 1 : example.width - n
         for y in 0...(example.height - n) {
-            for x in 0..<example.width {
-                // Horizontally the example wraps around (its end meets its start, as a level's
+            for x in 0...lastX {
+                // A side-scroller's example wraps around (its end meets its start, as a level's
                 // ground and sky do), which gives every column a right neighbour.
                 let p = (0..<(n * n)).map { example.rows[y + $0 / n][(x + $0 % n) % example.width] }
                 let id: Int
@@ -50,8 +56,7 @@ struct OverlappingModel {
                     patterns.append(p)
                     weights.append(1)
                 }
-                if y == 0 { top.insert(id) }
-                if y == example.height - n { bottom.insert(id) }
+                for (edge, on) in [y == 0, y == example.height - n, x == 0, x == lastX].enumerated() where on { edges[edge].insert(id) }
             }
         }
         func agrees(_ a: [Character], _ b: [Character], _ dx: Int, _ dy: Int) -> Bool {
@@ -60,10 +65,42 @@ struct OverlappingModel {
             }
             return true
         }
-        compatible = OverlappingModel.directions.map { (dx, dy) in
+        let compatible = OverlappingModel.directions.map { (dx, dy) in
             patterns.map { a in patterns.indices.filter { agrees(a, patterns[$0], dx, dy) } }
         }
-        (self.patterns, self.weights, self.top, self.bottom) = (patterns, weights, top, bottom)
+        self.init(n: n, patterns: patterns, weights: weights, compatible: compatible, edges: edges, periodic: periodic)
+    }
+
+    /// The simple tiled model of `example`: its tiles, and in each direction the tiles seen next
+    /// to each (across the wrap when `periodic`).
+    init(adjacenciesOf example: Level, periodic: Bool = true) {
+        let tiles = Array(Set(example.rows.joined())).sorted()
+        let index = Dictionary(uniqueKeysWithValues: tiles.enumerated().map { ($1, $0) })
+        var weights = [Double](repeating: 0, count: tiles.count)
+        var seen = [Set<Int>](repeating: [], count: 4 * tiles.count)
+        var edges = [Set<Int>](repeating: [], count: 4)
+        for y in 0..<example.height {
+            for x in 0..<example.width {
+                let t = index[example.rows[y][x]]!
+                weights[t] += 1
+                for (d, (dx, dy)) in OverlappingModel.directions.enumerated() {
+                    let (nx, ny) = (periodic ? (x + dx + example.width) % example.width : x + dx, y + dy)
+                    guard nx >= 0, nx < example.width, ny >= 0, ny < example.height else { continue }
+                    seen[d * tiles.count + t].insert(index[example.rows[ny][nx]]!)
+                }
+                for (edge, on) in [y == 0, y == example.height - 1, x == 0, x == example.width - 1].enumerated() where on {
+                    edges[edge].insert(t)
+                }
+            }
+        }
+        let compatible = (0..<4).map { d in tiles.indices.map { seen[d * tiles.count + $0].sorted() } }
+        self.init(n: 1, patterns: tiles.map { [$0] }, weights: weights, compatible: compatible, edges: edges, periodic: periodic)
+    }
+
+    private init(n: Int, patterns: [[Character]], weights: [Double], compatible: [[[Int]]], edges: [Set<Int>], periodic: Bool) {
+        (self.n, self.patterns, self.weights, self.compatible) = (n, patterns, weights, compatible)
+        (top, bottom) = (edges[0], edges[1])
+        (left, right) = periodic ? (nil, nil) : (edges[2], edges[3])
     }
 
     /// One output of `width × height` tiles, or nil after a contradiction that `backtracks` undone
@@ -164,10 +201,17 @@ struct OverlappingModel {
             }
             return true
         }
-        // Sky and ground: the top and bottom cell rows keep only the example's top and bottom patterns.
+        // Sky and ground: the top and bottom cell rows keep only the example's top and bottom
+        // patterns; without wrapping, the left and right columns keep its left and right.
         for x in 0..<cw {
             for p in 0..<count where !top.contains(p) { if !ban(x, p) { return nil } }
             for p in 0..<count where !bottom.contains(p) { if !ban((ch - 1) * cw + x, p) { return nil } }
+        }
+        if let left, let right {
+            for y in 0..<ch {
+                for p in 0..<count where !left.contains(p) { if !ban(y * cw, p) { return nil } }
+                for p in 0..<count where !right.contains(p) { if !ban(y * cw + cw - 1, p) { return nil } }
+            }
         }
         guard propagate() else { return nil }
         // Choices made, each with the trail's length before it, for backtracking.

@@ -27,15 +27,25 @@ final class GenLevelTests: XCTestCase {
 
     func testJumpPhysicsAsTheVGLCAgent() {
         XCTAssertTrue(playable(flat(40)))
-        // Running jumps clear an 8-wide pit (mario-8-1 has a 6-wide one); a 10-wide pit is too far.
+        // Running jumps clear a 9-wide pit (mario-8-1 has a 6-wide one); a 10-wide pit is one too wide.
         XCTAssertTrue(playable(flat(40, gaps: [15..<21])))
-        XCTAssertTrue(playable(flat(40, gaps: [15..<23])))
+        XCTAssertTrue(playable(flat(40, gaps: [15..<24])))
         let tooWide = PlatformerAgent(level: flat(40, gaps: [15..<25]), solid: Legend.smb.solid).run()
         XCTAssertFalse(tooWide.playable)
         XCTAssertEqual(tooWide.furthestColumn, 14 + 8 + 2)  // the jump's reach, then two diagonal falls into the pit
         // A wall of 4 tiles can be climbed; one of 5 cannot (jumps rise 4 tiles).
         XCTAssertTrue(playable(flat(30, walls: [(10, 4)])))
         XCTAssertFalse(playable(flat(30, walls: [(10, 5)])))
+        // A pipe (two tiles wide, its top one row higher than its body) 4 tiles tall is jumped; 5 is not.
+        func pipe(_ height: Int) -> Level {
+            var level = flat(30)
+            for (i, y) in ((13 - height)..<13).enumerated() {
+                (level.rows[y][10], level.rows[y][11]) = i == 0 ? ("<", ">") : ("[", "]")
+            }
+            return level
+        }
+        XCTAssertTrue(playable(pipe(4)))
+        XCTAssertFalse(playable(pipe(5)))
     }
 
     func testReadersNameTheFileAndLine() {
@@ -358,5 +368,108 @@ final class GenLevelTests: XCTestCase {
         let refused = try run(["train", "--data", few.path, "--arch", "gru", "--out", model + "2"], in: dir)
         XCTAssertEqual(refused.status, 65)
         XCTAssertTrue(refused.err.contains("needs at least 8"), refused.err)
+    }
+
+    /// The top-down agent: keys open the doors of their letter; a key behind its own door, or a
+    /// wall across the way, leaves the exit unreachable and says which doors stayed locked.
+    func testKeyDoorSearchOnHandMadeDungeons() {
+        func play(_ rows: [String]) -> PathOutcome { Legend.dungeon.play(Level(rows: rows.map(Array.init))) }
+        let good = play(["########", "#@.a.A>#", "########"])
+        XCTAssertTrue(good.playable, good.failure ?? "")
+        XCTAssertEqual(good.pathLength, 5)
+        let behind = play(["########", "#@...A>#", "#####a##", "########"])
+        XCTAssertFalse(behind.playable)
+        XCTAssertTrue(behind.failure?.contains("still locked: A at column 5, row 1") ?? false, behind.failure ?? "")
+        let chain = play(["##########", "#@.b.A.aB>", "##########"])
+        XCTAssertFalse(chain.playable, "key b lies before door A, whose key a lies behind it")
+        let order = play(["##########", "#@.a.A.bB>", "##########"])
+        XCTAssertTrue(order.playable, order.failure ?? "")
+        XCTAssertTrue(play(["#####", "#.>.#", "#####"]).failure?.contains("one start and one exit (it has 0 and 1)") ?? false)
+    }
+
+    /// `--game dungeon`: WaveFunctionCollapse learns the shipped rooms, the repair joins them and
+    /// places start, exit, doors and keys; every level passes the checker, has one start and one
+    /// exit and a key for each door, and the same seed gives the same bytes; TMX lists the objects.
+    func testDungeonsAreJoinedAndSolvable() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gen-level-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("d").path
+        let made = try run(["--game", "dungeon", "--count", "4", "--seed", "3", "--require", "A>=1", "--out", out, "--quiet"], in: dir)
+        XCTAssertEqual(made.status, 0, made.err)
+        let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted().map { out + "/" + $0 }
+        XCTAssertEqual(files.count, 4)
+        let checked = try run(["check", "--game", "dungeon"] + files, in: dir)
+        XCTAssertEqual(checked.status, 0, String(decoding: checked.out, as: UTF8.self))
+        for file in files {
+            let level = try Level.read(contentsOf: file, legend: .dungeon)
+            let tiles = level.rows.joined()
+            XCTAssertEqual(tiles.filter { $0 == "@" }.count, 1)
+            XCTAssertEqual(tiles.filter { $0 == ">" }.count, 1)
+            for door in "ABC" where tiles.contains(door) { XCTAssertTrue(tiles.contains(Character(door.lowercased())), file) }
+            XCTAssertTrue(tiles.contains("A"), file)
+            XCTAssertEqual(level.rows.first.map { String($0) }, String(repeating: "#", count: 48), "the outer wall")
+        }
+        let again = try run(["--game", "dungeon", "--seed", "3", "--require", "A>=1"], in: dir)
+        XCTAssertEqual(again.out, try Data(contentsOf: URL(fileURLWithPath: files[0])))
+        let tmx = try run(["--game", "dungeon", "--seed", "3", "--format", "tmx"], in: dir)
+        let text = String(decoding: tmx.out, as: UTF8.self)
+        for name in ["start", "goal", "key", "door"] { XCTAssertTrue(text.contains("name=\"\(name)\""), name) }
+        // A model trained on Mario levels does not draw dungeons.
+        let wrong = try run(["--game", "dungeon", "--model", "level-smb-markov"], in: dir)
+        XCTAssertEqual(wrong.status, 64)
+    }
+
+    /// The simple tiled model: every pair of neighbouring tiles in its output (right and below)
+    /// neighbours somewhere in the example, and without wrapping the edges keep the example's.
+    func testSimpleTiledModelKeepsTheExamplesAdjacencies() throws {
+        let rooms = vglc.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("dungeon/rooms.txt")
+        let example = try Level.read(contentsOf: rooms.path, legend: .dungeon)
+        var pairs = Set<String>()
+        for y in 0..<example.height {
+            for x in 0..<example.width {
+                if x + 1 < example.width { pairs.insert("r\(example.rows[y][x])\(example.rows[y][x + 1])") }
+                if y + 1 < example.height { pairs.insert("d\(example.rows[y][x])\(example.rows[y + 1][x])") }
+            }
+        }
+        let model = OverlappingModel(adjacenciesOf: example, periodic: false)
+        var rng = RNG(seed: 9)
+        let level = try XCTUnwrap(model.run(width: 30, height: 20, rng: &rng, backtracks: 100))
+        for y in 0..<20 {
+            for x in 0..<30 {
+                if x + 1 < 30 { XCTAssertTrue(pairs.contains("r\(level.rows[y][x])\(level.rows[y][x + 1])"), "\(x),\(y)") }
+                if y + 1 < 20 { XCTAssertTrue(pairs.contains("d\(level.rows[y][x])\(level.rows[y + 1][x])"), "\(x),\(y)") }
+            }
+        }
+        XCTAssertEqual(String(level.rows[0]), String(repeating: "#", count: 30))
+        XCTAssertTrue(level.rows.joined().contains("."))
+    }
+
+    /// `--legend`: a custom game's tiles, and what is refused (no legend, not a legend, a top
+    /// view without a start).
+    func testCustomLegends() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gen-level-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let legend = dir.appendingPathComponent("legend.json")
+        try Data(#"{"tiles": {"=": ["solid", "ground"], " ": ["passable", "empty"], "*": ["collectable"]}}"#.utf8).write(to: legend)
+        let sample = dir.appendingPathComponent("sample.txt")
+        try Data("      *     \n   ===      \n            \n============\n".utf8).write(to: sample)
+        let a = try run(
+            ["--legend", legend.path, "--model", "wfc-tiled", "--sample", sample.path, "--width", "30", "--height", "4"], in: dir)
+        XCTAssertEqual(a.status, 0, a.err)
+        let level = try Level.read(String(decoding: a.out, as: UTF8.self), source: "out", legend: try Legend.read(contentsOf: legend.path))
+        XCTAssertEqual(level.width, 30)
+        XCTAssertEqual(String(level.rows[3]), String(repeating: "=", count: 30))
+        XCTAssertEqual(try run(["check", "--legend", legend.path, sample.path], in: dir).status, 0)
+        XCTAssertEqual(try run(["--game", "custom"], in: dir).status, 64)
+        try Data("not json".utf8).write(to: legend)
+        let bad = try run(["--legend", legend.path, "--model", "wfc", "--sample", sample.path], in: dir)
+        XCTAssertEqual(bad.status, 65)
+        XCTAssertTrue(bad.err.contains("not a legend"), bad.err)
+        try Data(##"{"tiles": {"#": ["solid"], ".": ["floor"]}, "view": "top"}"##.utf8).write(to: legend)
+        let noStart = try run(["check", "--legend", legend.path, sample.path], in: dir)
+        XCTAssertEqual(noStart.status, 65)
+        XCTAssertTrue(noStart.err.contains("exactly one \"start\" tile"), noStart.err)
     }
 }

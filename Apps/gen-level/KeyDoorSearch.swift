@@ -1,0 +1,99 @@
+// Whether a top-down level can be played: from its start tile to its goal tile, stepping up,
+// down, left and right over tiles that are not solid. A door (the legend's "door" property) opens
+// once the player holds the key of the same letter in lower case ("key"): the search walks all
+// it can reach, picks up the keys there, opens their doors and walks on, until the goal is
+// reached or nothing more opens. Exact when each door has its own key, as here (keys are not
+// used up, so the order they are picked up in does not matter).
+
+struct KeyDoorSearch {
+    let level: Level
+    let legend: Legend
+
+    /// The positions of tiles with `property`, row by row.
+    func positions(of property: String) -> [(x: Int, y: Int)] {
+        let tiles = legend.tiles(with: property)
+        return level.rows.enumerated().flatMap { y, row in row.indices.filter { tiles.contains(row[$0]) }.map { (x: $0, y: y) } }
+    }
+
+    func run() -> PathOutcome {
+        let starts = positions(of: "start")
+        let goals = positions(of: "goal")
+        guard starts.count == 1, goals.count == 1 else {
+            return PathOutcome(
+                playable: false, furthestColumn: 0,
+                failure: "a dungeon needs one start and one exit (it has \(starts.count) and \(goals.count))")
+        }
+        let (start, goal) = (starts[0], goals[0])
+        let (width, height) = (level.width, level.height)
+        let solid = legend.solid
+        let doors = legend.tiles(with: "door")
+        let keys = legend.tiles(with: "key")
+        var held = Set<Character>()
+        var reached = [Bool](repeating: false, count: width * height)
+        var frontier = [start.y * width + start.x]
+        reached[frontier[0]] = true
+        var waiting: [Int] = []  // doors met but still locked
+        func passable(_ i: Int) -> Bool {
+            let tile = level.rows[i / width][i % width]
+            if doors.contains(tile) { return held.contains(Character(tile.lowercased())) }
+            return !solid.contains(tile)
+        }
+        while true {
+            while let i = frontier.popLast() {
+                let tile = level.rows[i / width][i % width]
+                if keys.contains(tile) { held.insert(tile) }
+                let (x, y) = (i % width, i / width)
+                for (nx, ny) in [(x + 1, y), (x - 1, y), (x, y + 1), (x, y - 1)] where nx >= 0 && nx < width && ny >= 0 && ny < height {
+                    let j = ny * width + nx
+                    guard !reached[j] else { continue }
+                    if passable(j) {
+                        reached[j] = true
+                        frontier.append(j)
+                    } else if doors.contains(level.rows[ny][nx]) {
+                        waiting.append(j)
+                    }
+                }
+            }
+            let opened = waiting.filter { !reached[$0] && passable($0) }
+            guard !opened.isEmpty else { break }
+            for j in opened {
+                reached[j] = true
+                frontier.append(j)
+            }
+            waiting.removeAll { reached[$0] }
+        }
+        guard reached[goal.y * width + goal.x] else {
+            let locked = Set(waiting.filter { !reached[$0] }).sorted().map {
+                "\(level.rows[$0 / width][$0 % width]) at column \($0 % width), row \($0 / width)"
+            }
+            return PathOutcome(
+                playable: false, furthestColumn: 0,
+                failure: "the exit at column \(goal.x), row \(goal.y) cannot be reached from the start at column \(start.x), row \(start.y)"
+                    + (locked.isEmpty ? "" : "; still locked: " + locked.joined(separator: ", ")))
+        }
+        return PathOutcome(playable: true, pathLength: distance(from: start, to: goal, through: reached), furthestColumn: width - 1)
+    }
+
+    /// Steps of the shortest walk from `a` to `b` over the tiles marked in `open`.
+    func distance(from a: (x: Int, y: Int), to b: (x: Int, y: Int), through open: [Bool]) -> Int? {
+        let width = level.width
+        var steps = [Int](repeating: -1, count: open.count)
+        var queue = [a.y * width + a.x]
+        steps[queue[0]] = 0
+        var head = 0
+        while head < queue.count {
+            let i = queue[head]
+            head += 1
+            if i == b.y * width + b.x { return steps[i] }
+            let (x, y) = (i % width, i / width)
+            for (nx, ny) in [(x + 1, y), (x - 1, y), (x, y + 1), (x, y - 1)] where nx >= 0 && nx < width && ny >= 0 && ny < level.height {
+                let j = ny * width + nx
+                if open[j] && steps[j] < 0 {
+                    steps[j] = steps[i] + 1
+                    queue.append(j)
+                }
+            }
+        }
+        return nil
+    }
+}
