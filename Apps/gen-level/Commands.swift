@@ -6,6 +6,9 @@ let version = "0.1.0"
 /// The default model.
 let defaultModel = "level-smb-markov"
 
+/// The shipped Super Mario levels: eval's reference, and what stats measure novelty against.
+let vglcLevels = "samples/data/vglc/smb1"
+
 /// The example a dungeon's layout is learned from by default.
 let dungeonSample = "samples/data/dungeon/rooms.txt"
 

@@ -92,9 +92,8 @@ func evaluate(_ args: Arguments) throws {
     typealias O = EvalOptions
     guard !args.positionals.isEmpty else { throw CLIError.usage("give level files or folders to evaluate") }
     for path in [args[O.json], args[O.plot]].compactMap({ $0 }) { try OutputOptionGroup.checkWritable(URL(fileURLWithPath: path)) }
-    let shipped = "samples/data/vglc/smb1"
-    guard let referencePath = args[O.reference] ?? ShippedFile.locate(shipped)?.path else {
-        throw CLIError.usage("--reference DIR is required here (the training levels; \(shipped) was not found)")
+    guard let referencePath = args[O.reference] ?? ShippedFile.locate(vglcLevels)?.path else {
+        throw CLIError.usage("--reference DIR is required here (the training levels; \(vglcLevels) was not found)")
     }
     let set = try levels(in: args.positionals)
     let reference = try levels(in: [referencePath])
@@ -104,17 +103,8 @@ func evaluate(_ args: Arguments) throws {
     }
     let (ours, theirs) = (measure(set), measure(reference))
     // Novelty: 8-column windows of each level that no reference level has.
-    var seen = Set<[String]>()
-    for (_, level) in reference where level.width >= 8 {
-        let columns = (0..<level.width).map(level.column)
-        for x in 0...(level.width - 8) { seen.insert(Array(columns[x..<(x + 8)])) }
-    }
-    let novelties = set.compactMap { _, level -> Double? in
-        guard level.width >= 8 else { return nil }
-        let columns = (0..<level.width).map(level.column)
-        let windows = (0...(level.width - 8)).map { Array(columns[$0..<($0 + 8)]) }
-        return Double(windows.filter { !seen.contains($0) }.count) / Double(windows.count)
-    }
+    let seen = NoveltyReference(reference.map(\.level))
+    let novelties = set.compactMap { seen.novelty(of: $0.level) }
     let range = ExpressiveRange(ours + theirs)
     let report = [
         "levels": SetMetrics(

@@ -32,6 +32,8 @@ struct GenerationStats: Encodable {
         /// `attempts`: draws made; `unplayable`: those the agent could not finish.
         var file: String, attempts: Int, unplayable: Int
         var metrics: LevelMetrics
+        /// Super Mario levels: the share of 8-column windows found in no shipped VGLC level.
+        var novelty: Double?
     }
 }
 
@@ -89,6 +91,10 @@ func generateCommand(_ args: Arguments) throws {
         let (layout, doors) = (draw, args[O.doors])
         draw = { rng in layout(&rng).flatMap { repair.repair($0, doorCount: doors, rng: &rng) } }
     }
+    // Novelty against the shipped VGLC levels, for Super Mario levels when they are at hand.
+    let reference = try ShippedFile.locate(vglcLevels).flatMap { folder in
+        game == .smb && args.has(O.output.stats) ? NoveltyReference(try readLevels(folder.path, legend: .smb).map(\.level)) : nil
+    }
     let base = RNG(seed: seed, stream: "gen-level")
     var entries: [GenerationStats.Entry] = []
     var checked = 0  // draws that met every rule and went to the agent
@@ -126,7 +132,8 @@ func generateCommand(_ args: Arguments) throws {
         try AtomicFile.write(try level.encoded(format, legend: legend), to: URL(fileURLWithPath: target))
         entries.append(
             GenerationStats.Entry(
-                file: target, attempts: attempts, unplayable: unplayable, metrics: LevelMetrics(level, legend: legend, outcome: outcome)))
+                file: target, attempts: attempts, unplayable: unplayable, metrics: LevelMetrics(level, legend: legend, outcome: outcome),
+                novelty: reference?.novelty(of: level)))
         if !args[O.output.quiet] && target != "-" {
             printError("gen-level: wrote \(target) (\(level.width)×\(level.height), \(attempts) attempt\(attempts == 1 ? "" : "s"))")
         }

@@ -85,3 +85,26 @@ struct LevelMetrics: Codable, Equatable {
         return score / Double(max(level.width, 1)) * 10
     }
 }
+
+/// The 8-column windows of a set of levels (the training levels), against which a level's
+/// novelty is measured: the share of its windows found in none of them.
+struct NoveltyReference {
+    static let window = 8
+    private var windows = Set<[String]>()
+
+    init(_ levels: [Level]) {
+        for level in levels { windows.formUnion(NoveltyReference.windows(of: level)) }
+    }
+
+    static func windows(of level: Level) -> [[String]] {
+        guard level.width >= window else { return [] }
+        let columns = (0..<level.width).map(level.column)
+        return (0...(level.width - window)).map { Array(columns[$0..<($0 + window)]) }
+    }
+
+    /// Share of `level`'s windows that no reference level has (nil under 8 columns).
+    func novelty(of level: Level) -> Double? {
+        let own = NoveltyReference.windows(of: level)
+        return own.isEmpty ? nil : Double(own.filter { !windows.contains($0) }.count) / Double(own.count)
+    }
+}

@@ -126,6 +126,15 @@ final class GenLevelTests: XCTestCase {
             dir.appendingPathComponent("txt/" + $0).path
         }
         XCTAssertEqual(try run(["check"] + txt, in: dir).status, 0)
+        // Stats: raw playability over the draws, and each level's novelty against the VGLC levels.
+        let statsPath = dir.appendingPathComponent("stats.json")
+        let counted = try run(["--count", "3", "--out", dir.appendingPathComponent("s").path, "--stats", statsPath.path], in: dir)
+        XCTAssertEqual(counted.status, 0, counted.err)
+        let stats = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: statsPath)) as? [String: Any])
+        XCTAssertEqual(stats["rawPlayability"] as? Double, 1)
+        for entry in try XCTUnwrap(stats["levels"] as? [[String: Any]]) {
+            XCTAssertTrue((0...1).contains(try XCTUnwrap(entry["novelty"] as? Double)))
+        }
         // An impossible rule: exit 3 within the budget, nothing written.
         let impossible = try run(
             ["--model", model, "--require", "E>=1000", "--max-attempts", "3", "--out", dir.appendingPathComponent("x.txt").path], in: dir)
