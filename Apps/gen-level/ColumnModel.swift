@@ -31,17 +31,19 @@ struct ColumnModel: LevelSampler {
     let domain: LevelDomain
     let source: String
 
-    /// Whether pipes are kept whole (`PipeGrammar`); off, the chain draws as it learned.
+    /// Whether the level grammar applies (`PipeGrammar`, `PathGrammar`); off, the chain draws as it learned.
     var grammar = true
+    /// The legend the columns are of (the grammar's solid tiles and pipes).
+    var legend = Legend.smb
 
     /// One level of `width` columns drawn from `rng`.
-    func sample(width: Int, temperature: Float, rng: inout RNG) -> Level {
+    func sample(width: Int, temperature: Float, rng: inout RNG) -> Level? {
         let start = domain.startToken
-        let pipes = PipeGrammar(domain: domain, legend: .smb, width: width)
+        let pipes = PipeGrammar(domain: domain, legend: legend, width: width)
         let options = GenerationOptions(
             sampling: SamplingOptions(temperature: temperature), maxTokens: width,
             processors: [{ ForbidTokens([start]) }]
-                + (grammar ? [{ pipes }, { PathGrammar(domain: domain, legend: .smb, width: width) }] : []))
+                + (grammar ? [{ pipes }, { PathGrammar(domain: domain, legend: legend, width: width) }] : []))
         let tokens = model.generate(prompt: [start], options: options, rng: &rng).tokens
         return Level(columns: tokens.map { domain.columns[Int($0)] })
     }

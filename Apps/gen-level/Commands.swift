@@ -48,7 +48,8 @@ enum GenerateOptions {
     static let model = Opt.string(
         "model", "BUNDLE",
         help: "Model bundle folder, a shipped model's name (level-smb-markov, the default; level-smb-mdmc, level-smb-lstm), or "
-            + "WaveFunctionCollapse learning --sample: wfc (overlapping patterns; the dungeon default) or wfc-tiled (tile adjacencies).")
+            + "learning --sample on the spot: wfc (WaveFunctionCollapse, overlapping patterns; the dungeon default), wfc-tiled (its simple "
+            + "tiled model) or markov (a column chain of order 4).")
     static let game = GameOptions.game
     static let legend = GameOptions.legend
     static let doors = Opt.int(
@@ -61,6 +62,9 @@ enum GenerateOptions {
     static let patternSize = Opt.int(
         "pattern-size", "N", default: 2, in: 2...6,
         help: "wfc: the side of the overlapping patterns (3 and up contradict often on SMB levels; a dungeon: 3).")
+    static let symmetry = Opt.int(
+        "symmetry", default: 1, in: 1...8,
+        help: "wfc: also learn each pattern's first N reflections and rotations (Gumin's order: 2 adds the mirror image, 8 all).")
     static let backtracks = Opt.int(
         "backtracks", default: 1000, in: 0...1_000_000,
         help: "wfc: choices undone, last first, before an attempt restarts (0: restart at the first contradiction).")
@@ -82,7 +86,10 @@ enum GenerateOptions {
     static let maxAttempts = Opt.int(
         "max-attempts", default: 100, in: 1...1_000_000, help: "Levels drawn per written level before giving up (exit 3).")
     static let all: [any OptionConvertible] =
-        [model, game, legend, sample, patternSize, backtracks, width, height, doors, format, require, noPath, noGrammar, maxAttempts]
+        [
+            model, game, legend, sample, patternSize, symmetry, backtracks, width, height, doors, format, require, noPath, noGrammar,
+            maxAttempts,
+        ]
         + sampling.options
         + output.options
 }
@@ -92,6 +99,7 @@ enum TrainOptions {
     static let arch = Opt.choice(
         "arch", "ARCH", default: LevelArchitecture.markov,
         help: "markov: a chain of whole columns; mdmc: a chain of tiles, each given its neighbours (Snodgrass & Ontañón's MdMC); "
+            + "wfc: WaveFunctionCollapse's overlapping patterns of every level (--pattern-size, --symmetry); "
             + "lstm, gru, gpt: a neural model of the column sequence (one level in eight held out to validate).")
     static let neighbourhood = Opt.string(
         "neighbourhood", "NAMES",
@@ -103,8 +111,11 @@ enum TrainOptions {
 }
 
 let trainCommand = Command(
-    "train", abstract: "Train a column Markov chain, a tile chain (MdMC) or a neural column model on a folder of VGLC levels.",
-    options: [TrainOptions.data, TrainOptions.arch, TrainOptions.neighbourhood] + TrainOptions.model.sizeAndScheduleOptions
+    "train",
+    abstract: "Train a column Markov chain, a tile chain (MdMC), WaveFunctionCollapse's patterns or a neural column model on a folder of "
+        + "VGLC levels.",
+    options: [TrainOptions.data, TrainOptions.arch, TrainOptions.neighbourhood, GenerateOptions.patternSize, GenerateOptions.symmetry]
+        + TrainOptions.model.sizeAndScheduleOptions
 ) { try train($0) }
 
 let checkCommand = Command(

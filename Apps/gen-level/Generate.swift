@@ -74,15 +74,32 @@ func generateCommand(_ args: Arguments) throws {
         let periodic = legend.view == .side
         let wfc =
             model == "wfc"
-            ? try OverlappingModel(example: example, n: args.has(O.patternSize) || periodic ? args[O.patternSize] : 3, periodic: periodic)
+            ? try OverlappingModel(
+                examples: [example], n: args.has(O.patternSize) || periodic ? args[O.patternSize] : 3, periodic: periodic,
+                symmetry: args[O.symmetry])
             : OverlappingModel(adjacenciesOf: example, periodic: periodic)
         let backtracks = args[O.backtracks]
         (source, draw) = ("\(model):\(sample)", { rng in wfc.run(width: width, height: height, rng: &rng, backtracks: backtracks) })
+    } else if model == "markov" {
+        // A column chain of the --sample level, learned on the spot.
+        guard let sample = args[O.sample] else { throw CLIError.usage("--model markov needs --sample LEVEL.txt (the level to learn from)") }
+        guard legend.view == .side else {
+            throw CLIError.usage("--model markov draws side-scrollers; a top-down game uses wfc or wfc-tiled")
+        }
+        let (domain, sequences) = LevelDomain.make(game: game.rawValue, levels: [try Level.read(contentsOf: sample, legend: legend)])
+        let chain = NGramModel(NGramConfig(order: 4, vocabSize: domain.vocabularySize))
+        chain.fit(sequences)
+        var sampler = ColumnModel(model: chain, domain: domain, source: "markov:\(sample)")
+        sampler.grammar = !args[O.noGrammar]
+        sampler.legend = legend
+        let temperature = args[O.sampling.temperature]
+        (source, draw) = (sampler.source, { rng in sampler.sample(width: width, temperature: temperature, rng: &rng) })
     } else {
         guard legend.view == .side, game == .smb else {
             throw CLIError.usage("a \(game.rawValue) level is drawn by --model wfc or wfc-tiled (the trained models are of smb levels)")
         }
-        let sampler = try loadLevelSampler(try ModelBundle.resolve(model, default: defaultModel), grammar: !args[O.noGrammar])
+        let sampler = try loadLevelSampler(
+            try ModelBundle.resolve(model, default: defaultModel), grammar: !args[O.noGrammar], backtracks: args[O.backtracks])
         let temperature = args[O.sampling.temperature]
         (source, draw) = (sampler.source, { rng in sampler.sample(width: width, temperature: temperature, rng: &rng) })
     }
@@ -106,10 +123,11 @@ func generateCommand(_ args: Arguments) throws {
         var accepted: (Level, PathOutcome)?
         while attempts < args[O.maxAttempts] && accepted == nil {
             attempts += 1
-            guard let level = draw(&rng) else {
+            guard var level = draw(&rng) else {
                 failed = "the pattern constraints contradicted each other, or the layout had no floor"
                 continue
             }
+            for rule in rules { level = rule.repair(level, legend: legend, rng: &rng) }
             let counts = Dictionary(level.rows.joined().map { ($0, 1) }, uniquingKeysWith: +)
             if let broken = rules.first(where: { !$0.holds(counts[$0.tile] ?? 0) }) {
                 failed = "\(broken.tile)\(broken.relation)\(broken.count) not met"

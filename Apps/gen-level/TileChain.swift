@@ -92,7 +92,7 @@ struct TileChain: LevelSampler {
     }
 
     /// One level of `width` columns drawn from `rng`; `temperature` divides the log-probabilities.
-    func sample(width: Int, temperature: Float, rng: inout RNG) -> Level {
+    func sample(width: Int, temperature: Float, rng: inout RNG) -> Level? {
         let tiles = Array(domain.tiles)
         let sampling = SamplingOptions(temperature: temperature)
         var grid = [[Int]](repeating: [Int](repeating: -1, count: width), count: domain.height)

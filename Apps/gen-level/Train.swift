@@ -4,7 +4,7 @@ import GenEngine
 
 /// What `gen-level train --arch` builds.
 enum LevelArchitecture: String, CaseIterable {
-    case markov, mdmc, lstm, gru, gpt
+    case markov, mdmc, wfc, lstm, gru, gpt
 
     /// The engine family of a neural column model.
     var neuralFamily: LanguageModelFamily? { LanguageModelFamily(rawValue: rawValue) }
@@ -51,6 +51,12 @@ func train(_ args: Arguments) throws {
         printError(
             "gen-level: wrote \(out.path): \(levels.count) levels, \(tiles.count) tiles, neighbourhood \(neighbourhood.joined(separator: ","))"
         )
+    case .wfc:
+        let tiles = String(Set(levels.flatMap { $0.level.rows.joined() }).sorted())
+        let wfc = try OverlappingModel(
+            examples: levels.map(\.level), n: args[GenerateOptions.patternSize], periodic: true, symmetry: args[GenerateOptions.symmetry])
+        try save(PatternSet(wfc, tiles: tiles, periodic: true), domain: PatternDomain(game: "smb", height: levels[0].level.height))
+        printError("gen-level: wrote \(out.path): \(levels.count) levels, \(wfc.patterns.count) patterns of \(wfc.n)×\(wfc.n)")
     case .lstm, .gru, .gpt:
         // The vocabulary is every level's columns; one level in eight (the 8th, 16th, ...) validates.
         let (domain, sequences) = LevelDomain.make(game: "smb", levels: levels.map(\.level))

@@ -30,35 +30,51 @@ struct OverlappingModel {
     /// Entries the backtracking trail may hold (8 bytes each, plus 16 per ban).
     static let maxTrail = 10_000_000
 
-    /// Learns the `n`×`n` patterns of `example` (at least `n` rows and columns), wrapping around
-    /// horizontally when `periodic`.
-    init(example: Level, n: Int, periodic: Bool = true) throws {
-        guard example.width >= n, example.height >= n else {
-            throw LevelError(source: "the sample", line: 1, message: "it is smaller than the \(n)×\(n) patterns")
-        }
+    /// Learns the `n`×`n` patterns of `examples` (each at least `n` rows and columns), wrapping
+    /// around horizontally when `periodic`, each pattern with its first `symmetry` (1…8)
+    /// reflections and rotations in Gumin's order (1: as drawn; 2: and mirrored; 8: all eight).
+    /// Throws `LevelError` for an example smaller than the patterns.
+    init(examples: [Level], n: Int, periodic: Bool = true, symmetry: Int = 1) throws {
         var index: [[Character]: Int] = [:]
         var patterns: [[Character]] = []
         var weights: [Double] = []
         var edges = [Set<Int>](repeating: [], count: 4)
-        let lastX = periodic ? example.width - 1 : example.width - n
-        for y in 0...(example.height - n) {
-            for x in 0...lastX {
-                // A side-scroller's example wraps around (its end meets its start, as a level's
-                // ground and sky do), which gives every column a right neighbour.
-                let p = (0..<(n * n)).map { example.rows[y + $0 / n][(x + $0 % n) % example.width] }
-                let id: Int
-                if let known = index[p] {
-                    id = known
-                    weights[id] += 1
-                } else {
-                    id = patterns.count
-                    index[p] = id
-                    patterns.append(p)
-                    weights.append(1)
+        for example in examples {
+            guard example.width >= n, example.height >= n else {
+                throw LevelError(source: "the sample", line: 1, message: "it is smaller than the \(n)×\(n) patterns")
+            }
+            let lastX = periodic ? example.width - 1 : example.width - n
+            for y in 0...(example.height - n) {
+                for x in 0...lastX {
+                    // A side-scroller's example wraps around (its end meets its start, as a level's
+                    // ground and sky do), which gives every column a right neighbour.
+                    let p = (0..<(n * n)).map { example.rows[y + $0 / n][(x + $0 % n) % example.width] }
+                    for (k, variant) in OverlappingModel.variants(of: p, n: n).prefix(symmetry).enumerated() {
+                        let id: Int
+                        if let known = index[variant] {
+                            id = known
+                            weights[id] += 1
+                        } else {
+                            id = patterns.count
+                            index[variant] = id
+                            patterns.append(variant)
+                            weights.append(1)
+                        }
+                        guard k == 0 else { continue }
+                        for (edge, on) in [y == 0, y == example.height - n, x == 0, x == lastX].enumerated() where on {
+                            edges[edge].insert(id)
+                        }
+                    }
                 }
-                for (edge, on) in [y == 0, y == example.height - n, x == 0, x == lastX].enumerated() where on { edges[edge].insert(id) }
             }
         }
+        self.init(n: n, patterns: patterns, weights: weights, edges: edges, periodic: periodic)
+    }
+
+    /// The overlapping model of these patterns (`n`×`n` tiles each, row-major), counts and edge
+    /// patterns (top, bottom, left, right): two patterns may neighbour where they agree on their
+    /// overlap.
+    init(n: Int, patterns: [[Character]], weights: [Double], edges: [Set<Int>], periodic: Bool) {
         func agrees(_ a: [Character], _ b: [Character], _ dx: Int, _ dy: Int) -> Bool {
             for y in max(0, dy)..<min(n, n + dy) {
                 for x in max(0, dx)..<min(n, n + dx) where a[y * n + x] != b[(y - dy) * n + (x - dx)] { return false }
@@ -69,6 +85,19 @@ struct OverlappingModel {
             patterns.map { a in patterns.indices.filter { agrees(a, patterns[$0], dx, dy) } }
         }
         self.init(n: n, patterns: patterns, weights: weights, compatible: compatible, edges: edges, periodic: periodic)
+    }
+
+    /// The eight reflections and rotations of an `n`×`n` pattern, in the order of Gumin's
+    /// `OverlappingModel`: as drawn, mirrored, rotated a quarter turn, that mirrored, and so on.
+    static func variants(of p: [Character], n: Int) -> [[Character]] {
+        func rotate(_ q: [Character]) -> [Character] { (0..<(n * n)).map { q[n - 1 - $0 / n + ($0 % n) * n] } }
+        func reflect(_ q: [Character]) -> [Character] { (0..<(n * n)).map { q[n - 1 - $0 % n + ($0 / n) * n] } }
+        var out = [p, reflect(p)]
+        for _ in 0..<3 {
+            out.append(rotate(out[out.count - 2]))
+            out.append(reflect(out[out.count - 1]))
+        }
+        return out
     }
 
     /// The simple tiled model of `example`: its tiles, and in each direction the tiles seen next

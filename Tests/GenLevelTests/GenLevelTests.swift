@@ -214,7 +214,7 @@ final class GenLevelTests: XCTestCase {
     /// ground and sky rows stay ground and sky, and the same seed gives the same level.
     func testWaveFunctionCollapseKeepsTheExamplesPatterns() throws {
         let example = flat(24, gaps: [10..<12], walls: [(5, 2)])
-        let model = try OverlappingModel(example: example, n: 2)
+        let model = try OverlappingModel(examples: [example], n: 2)
         var rng = RNG(seed: 3)
         var again = RNG(seed: 3)
         var level: Level?
@@ -232,7 +232,7 @@ final class GenLevelTests: XCTestCase {
             }
         }
         XCTAssertEqual(String(out.rows[0]), String(repeating: "-", count: 40))
-        XCTAssertThrowsError(try OverlappingModel(example: Level(rows: [["X"]]), n: 2))
+        XCTAssertThrowsError(try OverlappingModel(examples: [Level(rows: [["X"]])], n: 2))
     }
 
     /// Bounded backtracking: 3×3 patterns of World 1-1 in a 24×20 grid contradict in most
@@ -240,7 +240,7 @@ final class GenLevelTests: XCTestCase {
     /// attempt that never contradicts is the same level with or without backtracking.
     func testWaveFunctionCollapseBacktracksOutOfContradictions() throws {
         let example = try Level.read(contentsOf: vglc.appendingPathComponent("mario-1-1.txt").path, legend: .smb)
-        let model = try OverlappingModel(example: example, n: 3)
+        let model = try OverlappingModel(examples: [example], n: 3)
         let known = Set(model.patterns)
         var contradicted = 0
         for seed in 0..<6 {
@@ -274,7 +274,7 @@ final class GenLevelTests: XCTestCase {
         for seed in 0..<20 {
             var rng = RNG(seed: UInt64(seed))
             var again = RNG(seed: UInt64(seed))
-            let level = chain.sample(width: 60, temperature: 1, rng: &rng)
+            let level = try XCTUnwrap(chain.sample(width: 60, temperature: 1, rng: &rng))
             XCTAssertEqual(level, chain.sample(width: 60, temperature: 1, rng: &again))
             XCTAssertEqual(level.height, 14)
             for y in 0..<14 {
@@ -480,5 +480,39 @@ final class GenLevelTests: XCTestCase {
         let noStart = try run(["check", "--legend", legend.path, sample.path], in: dir)
         XCTAssertEqual(noStart.status, 65)
         XCTAssertTrue(noStart.err.contains("exactly one \"start\" tile"), noStart.err)
+    }
+
+    /// `train --arch wfc`: WaveFunctionCollapse's patterns of every level in a bundle, drawn from
+    /// by `--model` (same seed, same bytes; playable); `--model markov --sample` learns a column
+    /// chain on the spot; `--require` counts of enemies are placed, and of coins removed, rather
+    /// than drawn again.
+    func testPatternBundlesChainsOnTheSpotAndCountRepair() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gen-level-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bundle = dir.appendingPathComponent("wfc").path
+        let trained = try run(["train", "--data", vglc.path, "--arch", "wfc", "--out", bundle], in: dir)
+        XCTAssertEqual(trained.status, 0, trained.err)
+        XCTAssertTrue(trained.err.contains("15 levels"), trained.err)
+        let a = try run(["--model", bundle, "--seed", "6", "--width", "40"], in: dir)
+        XCTAssertEqual(a.status, 0, a.err)
+        XCTAssertEqual(a.out, try run(["--model", bundle, "--seed", "6", "--width", "40"], in: dir).out)
+        XCTAssertTrue(playable(try Level.read(String(decoding: a.out, as: UTF8.self), source: "out", legend: .smb)))
+        // A bundle whose patterns name a tile it does not list is refused, naming the tensor.
+        let config = URL(fileURLWithPath: bundle).appendingPathComponent("config.json")
+        let text = try String(contentsOf: config, encoding: .utf8)
+        try Data(text.replacingOccurrences(of: #""tiles" : "-"#, with: #""tiles" : ""#).utf8).write(to: config)
+        let broken = try run(["--model", bundle], in: dir)
+        XCTAssertEqual(broken.status, 65, broken.err)
+        XCTAssertTrue(broken.err.contains("'patterns' holds a tile index outside 0..<12"), broken.err)
+        let markov = try run(
+            ["--model", "markov", "--sample", vglc.appendingPathComponent("mario-1-1.txt").path, "--seed", "1", "--width", "60"], in: dir)
+        XCTAssertEqual(markov.status, 0, markov.err)
+        let counted = try run(["--seed", "2", "--width", "60", "--require", "E==25", "--require", "o==0", "--max-attempts", "1"], in: dir)
+        XCTAssertEqual(counted.status, 0, counted.err)
+        let level = try Level.read(String(decoding: counted.out, as: UTF8.self), source: "out", legend: .smb)
+        XCTAssertEqual(level.rows.joined().filter { $0 == "E" }.count, 25)
+        XCTAssertFalse(level.rows.joined().contains("o"))
+        for y in 0..<13 { for x in 0..<60 where level.rows[y][x] == "E" { XCTAssertNotEqual(level.rows[y + 1][x], "-", "\(x),\(y)") } }
     }
 }

@@ -121,6 +121,8 @@ open class Module {
 /// Names, shapes or dtypes of stored tensors that do not match the model.
 public struct ModelLoadError: Error, CustomStringConvertible {
     public let problems: [String]
+    /// The error listing `problems` (each a tensor missing, extra, or of the wrong shape or values).
+    public init(problems: [String]) { self.problems = problems }
     public var description: String {
         "weights do not match the model (\(problems.count) problem\(problems.count == 1 ? "" : "s")): "
             + problems.joined(separator: "; ")
