@@ -17,6 +17,26 @@ final class GenLevelTests: XCTestCase {
         return Level(rows: rows)
     }
 
+    /// A fresh folder for a test's files, removed when the test ends.
+    func scratchFolder() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gen-level-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        return dir
+    }
+
+    /// Runs gen-level with `args` twice: it must succeed with the same bytes both times and a
+    /// level the agent can play, which is returned.
+    @discardableResult
+    func drawTwice(_ args: [String], in dir: URL, file: StaticString = #filePath, line: UInt = #line) throws -> Level {
+        let a = try run(args, in: dir)
+        XCTAssertEqual(a.status, 0, a.err, file: file, line: line)
+        XCTAssertEqual(a.out, try run(args, in: dir).out, "same seed, same bytes", file: file, line: line)
+        let level = try Level.read(String(decoding: a.out, as: UTF8.self), source: "out", legend: .smb)
+        XCTAssertTrue(playable(level), file: file, line: line)
+        return level
+    }
+
     func playable(_ level: Level) -> Bool { PlatformerAgent(level: level, solid: Legend.smb.solid).run().playable }
 
     func testEveryVGLCLevelIsPlayable() throws {
@@ -85,9 +105,7 @@ final class GenLevelTests: XCTestCase {
         rows[12][30] = "E"
         XCTAssertEqual(LevelMetrics.leniency(Level(rows: rows), legend: .smb), -0.625, accuracy: 1e-12)
         // eval on a folder: the numbers beside the shipped levels', and the picture.
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gen-level-eval-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try scratchFolder()
         try Data(Level(rows: rows).text.utf8).write(to: dir.appendingPathComponent("a.txt"))
         try Data(plateau.text.utf8).write(to: dir.appendingPathComponent("b.txt"))
         let json = dir.appendingPathComponent("eval.json")
@@ -104,17 +122,10 @@ final class GenLevelTests: XCTestCase {
     }
 
     func testTrainGenerateCheckEndToEnd() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gen-level-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try scratchFolder()
         let model = dir.appendingPathComponent("m").path
         XCTAssertEqual(try run(["train", "--data", vglc.path, "--order", "2", "--out", model], in: dir).status, 0)
-        let a = try run(["--model", model, "--seed", "4", "--width", "80"], in: dir)
-        XCTAssertEqual(a.status, 0, a.err)
-        XCTAssertEqual(a.out, try run(["--model", model, "--seed", "4", "--width", "80"], in: dir).out)
-        let level = try Level.read(String(decoding: a.out, as: UTF8.self), source: "out", legend: .smb)
-        XCTAssertEqual(level.width, 80)
-        XCTAssertTrue(playable(level))
+        XCTAssertEqual(try drawTwice(["--model", model, "--seed", "4", "--width", "80"], in: dir).width, 80)
         // Several levels, every format, and the checker on what was written.
         for format in ["txt", "json", "tmx", "tmj", "csv", "png"] {
             let r = try run(
@@ -284,16 +295,11 @@ final class GenLevelTests: XCTestCase {
             }
             XCTAssertEqual(String(level.rows[0]), String(repeating: "-", count: 60))
         }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gen-level-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try scratchFolder()
         let model = dir.appendingPathComponent("mdmc").path
         let trained = try run(["train", "--data", vglc.path, "--arch", "mdmc", "--out", model], in: dir)
         XCTAssertEqual(trained.status, 0, trained.err)
-        let a = try run(["--model", model, "--seed", "2", "--width", "60"], in: dir)
-        XCTAssertEqual(a.status, 0, a.err)
-        XCTAssertEqual(a.out, try run(["--model", model, "--seed", "2", "--width", "60"], in: dir).out)
-        XCTAssertTrue(playable(try Level.read(String(decoding: a.out, as: UTF8.self), source: "out", legend: .smb)))
+        try drawTwice(["--model", model, "--seed", "2", "--width", "60"], in: dir)
         let unknown = try run(
             ["train", "--data", vglc.path, "--arch", "mdmc", "--neighbourhood", "left,right", "--out", model + "2"], in: dir)
         XCTAssertEqual(unknown.status, 64)
@@ -358,19 +364,14 @@ final class GenLevelTests: XCTestCase {
     /// samples the same level from the same seed under the level grammar, and refuses a folder
     /// too small to hold out a level.
     func testNeuralColumnModelTrainsAndSamples() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gen-level-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try scratchFolder()
         let model = dir.appendingPathComponent("lstm").path
         let trained = try run(
             ["train", "--data", vglc.path, "--arch", "lstm", "--steps", "4", "--width", "16", "--layers", "1", "--out", model, "--quiet"],
             in: dir)
         XCTAssertEqual(trained.status, 0, trained.err)
         XCTAssertTrue(trained.err.contains("14 levels to train, 1 to validate"), trained.err)
-        let a = try run(["--model", model, "--seed", "5", "--width", "50"], in: dir)
-        XCTAssertEqual(a.status, 0, a.err)
-        XCTAssertEqual(a.out, try run(["--model", model, "--seed", "5", "--width", "50"], in: dir).out)
-        XCTAssertTrue(playable(try Level.read(String(decoding: a.out, as: UTF8.self), source: "out", legend: .smb)))
+        try drawTwice(["--model", model, "--seed", "5", "--width", "50"], in: dir)
         let few = dir.appendingPathComponent("few")
         try FileManager.default.createDirectory(at: few, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: vglc.appendingPathComponent("mario-1-1.txt"), to: few.appendingPathComponent("a.txt"))
@@ -400,9 +401,7 @@ final class GenLevelTests: XCTestCase {
     /// places start, exit, doors and keys; every level passes the checker, has one start and one
     /// exit and a key for each door, and the same seed gives the same bytes; TMX lists the objects.
     func testDungeonsAreJoinedAndSolvable() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gen-level-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try scratchFolder()
         let out = dir.appendingPathComponent("d").path
         let made = try run(["--game", "dungeon", "--count", "4", "--seed", "3", "--require", "A>=1", "--out", out, "--quiet"], in: dir)
         XCTAssertEqual(made.status, 0, made.err)
@@ -457,9 +456,7 @@ final class GenLevelTests: XCTestCase {
     /// `--legend`: a custom game's tiles, and what is refused (no legend, not a legend, a top
     /// view without a start).
     func testCustomLegends() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gen-level-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try scratchFolder()
         let legend = dir.appendingPathComponent("legend.json")
         try Data(#"{"tiles": {"=": ["solid", "ground"], " ": ["passable", "empty"], "*": ["collectable"]}}"#.utf8).write(to: legend)
         let sample = dir.appendingPathComponent("sample.txt")
@@ -487,17 +484,12 @@ final class GenLevelTests: XCTestCase {
     /// chain on the spot; `--require` counts of enemies are placed, and of coins removed, rather
     /// than drawn again.
     func testPatternBundlesChainsOnTheSpotAndCountRepair() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gen-level-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try scratchFolder()
         let bundle = dir.appendingPathComponent("wfc").path
         let trained = try run(["train", "--data", vglc.path, "--arch", "wfc", "--out", bundle], in: dir)
         XCTAssertEqual(trained.status, 0, trained.err)
         XCTAssertTrue(trained.err.contains("15 levels"), trained.err)
-        let a = try run(["--model", bundle, "--seed", "6", "--width", "40"], in: dir)
-        XCTAssertEqual(a.status, 0, a.err)
-        XCTAssertEqual(a.out, try run(["--model", bundle, "--seed", "6", "--width", "40"], in: dir).out)
-        XCTAssertTrue(playable(try Level.read(String(decoding: a.out, as: UTF8.self), source: "out", legend: .smb)))
+        try drawTwice(["--model", bundle, "--seed", "6", "--width", "40"], in: dir)
         // A bundle whose patterns name a tile it does not list is refused, naming the tensor.
         let config = URL(fileURLWithPath: bundle).appendingPathComponent("config.json")
         let text = try String(contentsOf: config, encoding: .utf8)
