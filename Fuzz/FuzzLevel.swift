@@ -20,7 +20,7 @@ public func fuzzLevel(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         if let level = try? Level.read(text, source: "fuzz.txt", legend: .dungeon), level.width * level.height <= 10_000 {
             _ = Legend.dungeon.play(level)
             var rng = RNG(seed: UInt64(size))
-            if let dungeon = try? DungeonRepair(legend: .dungeon).repair(level, doorCount: 3, rng: &rng) {
+            if let dungeon = try? DungeonRepair(legend: .dungeon, source: "dungeon").repair(level, doorCount: 3, rng: &rng) {
                 precondition(Legend.dungeon.play(dungeon).playable, "a repaired dungeon must be solvable")
             }
         }

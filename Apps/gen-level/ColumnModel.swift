@@ -31,7 +31,8 @@ struct ColumnModel: LevelSampler {
     let domain: LevelDomain
     let source: String
 
-    /// Whether the level grammar applies (`PipeGrammar`, `PathGrammar`); off, the chain draws as it learned.
+    /// Whether the level grammar applies (`PipeGrammar`, `PathGrammar`; levels up to 64 rows);
+    /// off, the chain draws as it learned.
     var grammar = true
     /// The legend the columns are of (the grammar's solid tiles and pipes).
     var legend = Legend.smb
@@ -43,7 +44,7 @@ struct ColumnModel: LevelSampler {
         let options = GenerationOptions(
             sampling: SamplingOptions(temperature: temperature), maxTokens: width,
             processors: [{ ForbidTokens([start]) }]
-                + (grammar ? [{ pipes }, { PathGrammar(domain: domain, legend: legend, width: width) }] : []))
+                + (grammar && domain.height <= 64 ? [{ pipes }, { PathGrammar(domain: domain, legend: legend, width: width) }] : []))
         let tokens = model.generate(prompt: [start], options: options, rng: &rng).tokens
         return Level(columns: tokens.map { domain.columns[Int($0)] })
     }

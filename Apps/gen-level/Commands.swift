@@ -80,7 +80,10 @@ enum GenerateOptions {
         temperatureHelp: "Sampling temperature of the column model: below 1 stays closer to the training levels.",
         countHelp: "Levels to write; level i uses the seed's stream i.", tokenFilters: false)
     static let require = Opt.list("require", "RULE", help: "A tile count the level must meet, e.g. \"E>=5\" or \"o<=20\" (repeatable).")
-    static let noPath = Opt.flag("no-require-path", help: "Do not require the A* agent to reach the right edge (on by default).")
+    static let noPath = Opt.flag(
+        "no-require-path",
+        help: "Do not require a playable level (by default the A* agent must reach the right edge, or in a top-down game the exit be "
+            + "reachable with the keys).")
     static let noGrammar = Opt.flag(
         "no-grammar", help: "Column models: let the chain cut pipes (by default a column must close the pipes the last one opened).")
     static let maxAttempts = Opt.int(

@@ -10,20 +10,23 @@ import GenEngine
 struct DungeonRepair {
     /// Floor regions smaller than this are walled up rather than joined.
     static let minimumRoom = 6
+    /// Grid cells the chokepoint tests may visit in all.
+    static let searchBudget = 50_000_000
+    /// The largest grid repaired (width × height): joining rooms costs a search of the grid per room.
+    static let maxCells = 250_000
     let legend: Legend
     let wall: Character, floor: Character, start: Character, goal: Character
     /// Door letters in the order they are placed from the start, each with its key.
     let doors: [(door: Character, key: Character)]
 
-    /// The repair of `legend`'s tiles: throws `LevelError` when the legend lacks a wall, a floor,
-    /// a start or a goal tile.
-    init(legend: Legend) throws {
+    /// The repair of `legend`'s tiles (the legend read from `source`): throws `LevelError` when
+    /// it lacks a wall (or solid), a floor (or empty), a start or a goal tile.
+    init(legend: Legend, source: String) throws {
         func one(_ property: String, or other: String? = nil) throws -> Character {
-            let tiles = legend.tiles(with: property).union(other.map { legend.tiles(with: $0) } ?? [])
-            guard let tile = tiles.sorted().first else {
-                throw LevelError(source: "the legend", line: 1, message: "a dungeon legend needs a \"\(property)\" tile")
+            for name in [property] + (other.map { [$0] } ?? []) {
+                if let tile = legend.tiles(with: name).sorted().first { return tile }
             }
-            return tile
+            throw LevelError(source: source, line: 1, message: "a top-view legend needs a \"\(property)\" tile")
         }
         self.legend = legend
         (wall, floor, start, goal) = (try one("wall", or: "solid"), try one("floor", or: "empty"), try one("start"), try one("goal"))
@@ -38,8 +41,9 @@ struct DungeonRepair {
     func repair(_ layout: Level, doorCount: Int, rng: inout RNG) -> Level? {
         let (width, height) = (layout.width, layout.height)
         let solid = legend.solid
-        // Placed tiles the layout may have learned become floor; other passable tiles stay.
-        let placed = Set([start, goal] + doors.flatMap { [$0.door, $0.key] })
+        // Placed tiles the layout may have learned (start, goal, every door and key) become floor;
+        // other passable tiles stay.
+        let placed = Set([start, goal]).union(legend.tiles(with: "door")).union(legend.tiles(with: "key"))
         var grid = layout.rows.map { $0.map { placed.contains($0) ? floor : solid.contains($0) ? wall : $0 } }
         func open(_ i: Int) -> Bool { !solid.contains(grid[i / width][i % width]) }
         func neighbours(_ i: Int) -> [Int] {
@@ -67,9 +71,18 @@ struct DungeonRepair {
         // by digging the shortest tunnel from the joined part to the nearest room, until none is left.
         var component = [Int](repeating: -1, count: width * height)
         var rooms = 0
-        for i in 0..<(width * height) where open(i) && component[i] < 0 {
-            let d = distances(from: i)
-            let cells = d.indices.filter { d[$0] >= 0 }
+        for i in 0..<(width * height) where open(i) && component[i] == -1 {
+            // One flood fill per region, each cell visited once.
+            var cells = [i]
+            component[i] = -2
+            var head = 0
+            while head < cells.count {
+                for j in neighbours(cells[head]) where open(j) && component[j] == -1 {
+                    component[j] = -2
+                    cells.append(j)
+                }
+                head += 1
+            }
             if cells.count < DungeonRepair.minimumRoom {
                 for j in cells { grid[j / width][j % width] = wall }
                 continue
@@ -119,7 +132,12 @@ struct DungeonRepair {
         while walk.last! != u { walk.append(neighbours(walk.last!).first { fromU[$0] == fromU[walk.last!] - 1 }!) }
         walk.reverse()
         // Chokepoints of the walk, split into as many stretches as doors, one drawn from each.
-        let chokepoints = walk.indices.dropFirst(2).dropLast(2).filter { distances(from: u, blocked: [walk[$0]])[v] < 0 }
+        // (Each test is a search of the grid: on a long walk, a spread of its cells is tested.)
+        let inner = Array(walk.indices.dropFirst(2).dropLast(2))
+        let stride = max(1, inner.count * width * height / DungeonRepair.searchBudget)
+        let chokepoints = inner.enumerated().filter { $0.offset % stride == 0 }.map(\.element).filter {
+            distances(from: u, blocked: [walk[$0]])[v] < 0
+        }
         let count = min(doorCount, doors.count, chokepoints.count)
         var doorCells: [Int] = []
         for k in 0..<count {

@@ -23,7 +23,7 @@ struct TileRule: Equatable {
 
 /// What `--stats` writes.
 struct GenerationStats: Encodable {
-    var seed: UInt64, model: String, width: Int, height: Int
+    var seed: UInt64, model: String, width: Int
     /// Of the draws that met every `--require` rule, the share the A* agent could play: the
     /// generator's raw playability, before any redraw.
     var rawPlayability: Double
@@ -49,6 +49,11 @@ func generateCommand(_ args: Arguments) throws {
     // A dungeon is a room, not a corridor: 48 × 32 unless asked.
     let width = args.has(O.width) || legend.view == .side ? args[O.width] : 48
     let height = args.has(O.height) || legend.view == .side ? args[O.height] : 32
+    if width * height > Level.maxTiles || (legend.view == .top && width * height > DungeonRepair.maxCells) {
+        let most = legend.view == .top ? DungeonRepair.maxCells : Level.maxTiles
+        throw CLIError.usage(
+            "--width \(width) × --height \(height) is over the \(most) tiles a \(legend.view.rawValue)-view level may have")
+    }
     let format = args[O.format]
     var targets: [String]
     if count > 1 {
@@ -72,13 +77,22 @@ func generateCommand(_ args: Arguments) throws {
         }
         let example = try Level.read(contentsOf: sample, legend: legend)
         let periodic = legend.view == .side
+        let n = model == "wfc" ? (args.has(O.patternSize) || periodic ? args[O.patternSize] : 3) : 1
+        guard n <= min(width, height), n <= min(example.width, example.height) else {
+            throw CLIError.usage(
+                "--pattern-size \(n) is larger than the output (\(width)×\(height)) or the sample \(sample) (\(example.width)×\(example.height))"
+            )
+        }
         let wfc =
             model == "wfc"
-            ? try OverlappingModel(
-                examples: [example], n: args.has(O.patternSize) || periodic ? args[O.patternSize] : 3, periodic: periodic,
-                symmetry: args[O.symmetry])
+            ? try OverlappingModel(examples: [example], n: n, periodic: periodic, symmetry: args[O.symmetry])
             : OverlappingModel(adjacenciesOf: example, periodic: periodic)
         let backtracks = args[O.backtracks]
+        guard (width - n + 1) * (height - n + 1) * wfc.patterns.count <= OverlappingModel.maxCellPatterns else {
+            throw CLIError.usage(
+                "a \(width)×\(height) output of \(wfc.patterns.count) patterns is over WaveFunctionCollapse's "
+                    + "\(OverlappingModel.maxCellPatterns) cells × patterns; ask for a smaller one")
+        }
         (source, draw) = ("\(model):\(sample)", { rng in wfc.run(width: width, height: height, rng: &rng, backtracks: backtracks) })
     } else if model == "markov" {
         // A column chain of the --sample level, learned on the spot.
@@ -96,7 +110,9 @@ func generateCommand(_ args: Arguments) throws {
         (source, draw) = (sampler.source, { rng in sampler.sample(width: width, temperature: temperature, rng: &rng) })
     } else {
         guard legend.view == .side, game == .smb else {
-            throw CLIError.usage("a \(game.rawValue) level is drawn by --model wfc or wfc-tiled (the trained models are of smb levels)")
+            throw CLIError.usage(
+                "a \(game.rawValue) level is drawn by --model wfc, wfc-tiled or (side view) markov with --sample; the trained models are of smb levels"
+            )
         }
         let sampler = try loadLevelSampler(
             try ModelBundle.resolve(model, default: defaultModel), grammar: !args[O.noGrammar], backtracks: args[O.backtracks])
@@ -104,7 +120,7 @@ func generateCommand(_ args: Arguments) throws {
         (source, draw) = (sampler.source, { rng in sampler.sample(width: width, temperature: temperature, rng: &rng) })
     }
     if legend.view == .top {
-        let repair = try DungeonRepair(legend: legend)
+        let repair = try DungeonRepair(legend: legend, source: args[O.legend] ?? "the \(game.rawValue) legend")
         let (layout, doors) = (draw, args[O.doors])
         draw = { rng in layout(&rng).flatMap { repair.repair($0, doorCount: doors, rng: &rng) } }
     }
@@ -159,7 +175,7 @@ func generateCommand(_ args: Arguments) throws {
     if let path = args[O.output.stats] {
         try JSONOutput.write(
             GenerationStats(
-                seed: seed, model: source, width: width, height: height,
+                seed: seed, model: source, width: width,
                 rawPlayability: Double(checked - entries.reduce(0) { $0 + $1.unplayable }) / Double(max(checked, 1)), levels: entries),
             to: URL(fileURLWithPath: path))
     }

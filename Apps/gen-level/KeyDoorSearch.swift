@@ -71,29 +71,51 @@ struct KeyDoorSearch {
                 failure: "the exit at column \(goal.x), row \(goal.y) cannot be reached from the start at column \(start.x), row \(start.y)"
                     + (locked.isEmpty ? "" : "; still locked: " + locked.joined(separator: ", ")))
         }
-        return PathOutcome(playable: true, pathLength: distance(from: start, to: goal, through: reached), furthestColumn: width - 1)
+        return PathOutcome(playable: true, pathLength: shortestWalk(from: start, to: goal), furthestColumn: width - 1)
     }
 
-    /// Steps of the shortest walk from `a` to `b` over the tiles marked in `open`.
-    func distance(from a: (x: Int, y: Int), to b: (x: Int, y: Int), through open: [Bool]) -> Int? {
-        let width = level.width
-        var steps = [Int](repeating: -1, count: open.count)
-        var queue = [a.y * width + a.x]
+    /// Largest search of `shortestWalk` (cells × key sets).
+    static let maxStates = 20_000_000
+
+    /// Steps of the shortest walk from `a` to `b` that picks up the keys it needs on the way: a
+    /// breadth-first search over (cell, keys held). Nil when no walk exists, or when the level
+    /// holds so many kinds of key that the search would pass `maxStates`.
+    func shortestWalk(from a: (x: Int, y: Int), to b: (x: Int, y: Int)) -> Int? {
+        let (width, height) = (level.width, level.height)
+        let solid = legend.solid
+        let doors = legend.tiles(with: "door")
+        let kinds = Array(Set(level.rows.joined()).intersection(legend.tiles(with: "key"))).sorted()
+        let bit = Dictionary(uniqueKeysWithValues: kinds.enumerated().map { ($1, 1 << $0) })
+        let sets = 1 << kinds.count
+        guard kinds.count < 24, width * height * sets <= KeyDoorSearch.maxStates else { return nil }
+        var steps = [Int32](repeating: -1, count: width * height * sets)
+        var queue = [(a.y * width + a.x) * sets]
         steps[queue[0]] = 0
         var head = 0
         while head < queue.count {
-            let i = queue[head]
+            let state = queue[head]
             head += 1
-            if i == b.y * width + b.x { return steps[i] }
-            let (x, y) = (i % width, i / width)
-            for (nx, ny) in [(x + 1, y), (x - 1, y), (x, y + 1), (x, y - 1)] where nx >= 0 && nx < width && ny >= 0 && ny < level.height {
-                let j = ny * width + nx
-                if open[j] && steps[j] < 0 {
-                    steps[j] = steps[i] + 1
+            let (cell, held) = (state / sets, state % sets)
+            if cell == b.y * width + b.x { return Int(steps[state]) }
+            let (x, y) = (cell % width, cell / width)
+            for (nx, ny) in [(x + 1, y), (x - 1, y), (x, y + 1), (x, y - 1)] where nx >= 0 && nx < width && ny >= 0 && ny < height {
+                let tile = level.rows[ny][nx]
+                var next = held
+                if doors.contains(tile) {
+                    guard let key = bit[Character(tile.lowercased())], held & key != 0 else { continue }
+                } else if solid.contains(tile) {
+                    continue
+                } else if let key = bit[tile] {
+                    next |= key
+                }
+                let j = (ny * width + nx) * sets + next
+                if steps[j] < 0 {
+                    steps[j] = steps[state] + 1
                     queue.append(j)
                 }
             }
         }
         return nil
     }
+
 }

@@ -30,7 +30,8 @@ struct Level: Equatable {
     /// legend does not know, an empty file or a level over `maxTiles` tiles.
     static func read(_ text: String, source: String, legend: Legend) throws -> Level {
         var rows: [[Character]] = []
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Lines end in LF or CRLF (one Character in Swift, so both are separators).
+        for (number, line) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
             let row = Array(line.hasSuffix("\r") ? line.dropLast() : line)
             if row.isEmpty { continue }
             if let width = rows.first?.count, row.count != width {
@@ -95,7 +96,9 @@ struct Legend: Equatable {
             guard key.count == 1, let properties = value as? [String] else {
                 throw LevelError(source: source, line: 1, message: "legend entry '\(key)' must be one character with a list of properties")
             }
-            guard key != "\n", key != "\r" else { throw LevelError(source: source, line: 1, message: "a tile cannot be a line break") }
+            guard !key.unicodeScalars.contains(where: { $0 == "\n" || $0 == "\r" }) else {
+                throw LevelError(source: source, line: 1, message: "a tile cannot be a line break")
+            }
             out[key.first!] = properties
         }
         guard !out.isEmpty else { throw LevelError(source: source, line: 1, message: "the legend has no tiles") }

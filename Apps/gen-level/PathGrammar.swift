@@ -83,7 +83,8 @@ final class PathGrammar: LogitsProcessor {
 
     /// Whether a level can still be finished after `token` as the next column: a state not yet
     /// reached, found from the states of the last column, is in the column after it above the
-    /// bottom row (where something could hold it up); for the last column, in the token's own.
+    /// bottom row (where something could hold it up), or anywhere in the level's last column
+    /// (the agent's goal); when the token is the last column, in the token's own.
     func keepsAPath(_ token: Int) -> Bool {
         let n = columns.count
         let last = n == width - 1
@@ -97,7 +98,7 @@ final class PathGrammar: LogitsProcessor {
             PlatformerAgent.forEachMove(from: state, width: goal + 1, height: height, solid: withCandidate) {
                 next, _ in
                 if found { return }
-                if next.x == goal && (last || next.y < height - 1) {
+                if next.x == goal && (goal == width - 1 || next.y < height - 1) {
                     found = true
                     return
                 }

@@ -41,6 +41,9 @@ final class PatternSet: GenerativeModel {
     }
 
     func load(stateDict tensors: [String: Tensor]) throws {
+        guard (1...6).contains(config.n), (1...1_000_000).contains(config.count), !config.tiles.isEmpty else {
+            throw ModelLoadError(problems: ["the config needs patterns of 1 to 6 tiles a side, 1 to 1,000,000 of them, and tiles"])
+        }
         let shapes = [("patterns", [config.count, config.n * config.n]), ("weights", [config.count]), ("edges", [4, config.count])]
         var problems = shapes.compactMap { name, shape -> String? in
             guard let t = tensors[name] else { return "missing tensor '\(name)'" }
@@ -52,6 +55,7 @@ final class PatternSet: GenerativeModel {
                 problems.append("'patterns' holds a tile index outside 0..<\(config.tiles.count)")
             }
             if tensors["weights"]!.scalars.contains(where: { !($0 > 0) }) { problems.append("'weights' must be positive") }
+            if tensors["edges"]!.scalars.contains(where: { $0 != 0 && $0 != 1 }) { problems.append("'edges' must be 0 or 1") }
         }
         guard problems.isEmpty else { throw ModelLoadError(problems: problems) }
         (patterns, weights, edges) = (tensors["patterns"]!.scalars, tensors["weights"]!.scalars, tensors["edges"]!.scalars)

@@ -2,11 +2,12 @@
 // ("Experiments in map generation using Markov chains", FDG 2014; "Learning to generate video
 // game maps using Markov models", IEEE TCIAIG 9(4), 2017). Columns are drawn left to right and
 // each column bottom to top, every tile given tiles already placed around it (its neighbourhood:
-// left, below, below-left, ...) and, optionally, its row. The engine's interpolated Kneser–Ney
-// `NGramModel` holds the counts: each training tile is one short sequence, its neighbours (the
-// farthest first) then itself, every neighbour with token ids of its own, so the n-gram's back-off
-// drops the farthest neighbour first, which is the MdMC's fall-back to smaller neighbourhoods
-// for contexts never seen.
+// left, below, below-left, ...) and, optionally, its row. The engine's `NGramModel` holds the
+// counts: each training tile is one short sequence, its neighbours (the farthest first) then
+// itself, every neighbour with token ids of its own. Sampling uses the counts of the longest
+// context seen (`NGramModel.backoff`: raw counts for the whole neighbourhood, Kneser–Ney's
+// continuation counts for the shorter ones it falls back to, dropping the farthest neighbour
+// first), where the MdMC falls back on raw counts of smaller neighbourhoods.
 import Foundation
 import GenEngine
 

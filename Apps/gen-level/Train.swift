@@ -54,7 +54,8 @@ func train(_ args: Arguments) throws {
     case .wfc:
         let tiles = String(Set(levels.flatMap { $0.level.rows.joined() }).sorted())
         let wfc = try OverlappingModel(
-            examples: levels.map(\.level), n: args[GenerateOptions.patternSize], periodic: true, symmetry: args[GenerateOptions.symmetry])
+            examples: levels.map(\.level), n: args[GenerateOptions.patternSize], periodic: true, symmetry: args[GenerateOptions.symmetry],
+            sources: levels.map(\.name))
         try save(PatternSet(wfc, tiles: tiles, periodic: true), domain: PatternDomain(game: "smb", height: levels[0].level.height))
         printError("gen-level: wrote \(out.path): \(levels.count) levels, \(wfc.patterns.count) patterns of \(wfc.n)×\(wfc.n)")
     case .lstm, .gru, .gpt:

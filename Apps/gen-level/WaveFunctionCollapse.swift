@@ -29,19 +29,23 @@ struct OverlappingModel {
     static let directions = [(-1, 0), (0, 1), (1, 0), (0, -1)]
     /// Entries the backtracking trail may hold (8 bytes each, plus 16 per ban).
     static let maxTrail = 10_000_000
+    /// Largest output cells × patterns (17 bytes each: the wave and four supports).
+    static let maxCellPatterns = 25_000_000
 
     /// Learns the `n`×`n` patterns of `examples` (each at least `n` rows and columns), wrapping
     /// around horizontally when `periodic`, each pattern with its first `symmetry` (1…8)
     /// reflections and rotations in Gumin's order (1: as drawn; 2: and mirrored; 8: all eight).
-    /// Throws `LevelError` for an example smaller than the patterns.
-    init(examples: [Level], n: Int, periodic: Bool = true, symmetry: Int = 1) throws {
+    /// Throws `LevelError` naming the example (`sources[i]`, its file) smaller than the patterns.
+    init(examples: [Level], n: Int, periodic: Bool = true, symmetry: Int = 1, sources: [String] = []) throws {
         var index: [[Character]: Int] = [:]
         var patterns: [[Character]] = []
         var weights: [Double] = []
         var edges = [Set<Int>](repeating: [], count: 4)
-        for example in examples {
+        for (i, example) in examples.enumerated() {
             guard example.width >= n, example.height >= n else {
-                throw LevelError(source: "the sample", line: 1, message: "it is smaller than the \(n)×\(n) patterns")
+                throw LevelError(
+                    source: i < sources.count ? sources[i] : "the sample", line: 1,
+                    message: "the level (\(example.width)×\(example.height)) is smaller than the \(n)×\(n) patterns")
             }
             let lastX = periodic ? example.width - 1 : example.width - n
             for y in 0...(example.height - n) {
@@ -256,6 +260,8 @@ struct OverlappingModel {
                 if entropy < bestEntropy { (best, bestEntropy) = (cell, entropy) }
             }
             guard best >= 0 else { break }
+            steps += cells  // the scan counts against the budget too: on a large grid it is the cost
+            if steps > budget { return nil }
             let options = (0..<count).filter { wave[best * count + $0] }
             var r = Double(rng.uniform()) * options.reduce(0) { $0 + weights[$1] }
             var chosen = options.last!

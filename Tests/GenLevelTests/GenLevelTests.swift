@@ -68,6 +68,12 @@ final class GenLevelTests: XCTestCase {
         XCTAssertFalse(playable(pipe(5)))
     }
 
+    func testReadersTakeWindowsLineEnds() throws {
+        let level = try Level.read("--X\r\nXXX\r\n", source: "crlf.txt", legend: .smb)
+        XCTAssertEqual(level.rows.map { String($0) }, ["--X", "XXX"])
+        XCTAssertThrowsError(try Legend.read(Data(#"{"tiles": {"\r\n": ["solid"]}}"#.utf8), source: "l.json"))
+    }
+
     func testReadersNameTheFileAndLine() {
         XCTAssertThrowsError(try Level.read("---\n--\n", source: "a.txt", legend: .smb)) {
             XCTAssertEqual("\($0)", "a.txt, line 2: the row has 2 tiles, the first row 3")
@@ -358,6 +364,14 @@ final class GenLevelTests: XCTestCase {
             XCTAssertEqual(allowed(after: [0, 0, 0, 0, 0])[3 + h], playable(level), "a wall \(h) high")
         }
         XCTAssertTrue(allowed(after: [0, 0, 0, 0, 0])[4] && !allowed(after: [0, 0, 0, 0, 0])[11])
+        // Reaching the level's last column counts at any row, even the bottom one the agent then
+        // falls from: under a ceiling, this level is won by dropping through the floor at its end.
+        let low = LevelDomain(game: "smb", height: 4, columns: ["-X-X", "-X--", "----"])
+        let fall = Level(columns: [0, 0, 0, 0, 0, 0, 1, 2].map { low.columns[$0] })
+        XCTAssertTrue(playable(fall))
+        let path = PathGrammar(domain: low, legend: .smb, width: 8)
+        for t in [low.startToken] + [Int32](repeating: 0, count: 6) { path.advance(t) }
+        XCTAssertTrue(path.keepsAPath(1), "the hole before the last column")
     }
 
     /// A neural column model (experimental) through the engine's language-model recipe: trains,
@@ -390,6 +404,7 @@ final class GenLevelTests: XCTestCase {
         let behind = play(["########", "#@...A>#", "#####a##", "########"])
         XCTAssertFalse(behind.playable)
         XCTAssertTrue(behind.failure?.contains("still locked: A at column 5, row 1") ?? false, behind.failure ?? "")
+        XCTAssertEqual(play(["#######", "#a..@A>", "#######"]).pathLength, 8, "back for the key, then through its door")
         let chain = play(["##########", "#@.b.A.aB>", "##########"])
         XCTAssertFalse(chain.playable, "key b lies before door A, whose key a lies behind it")
         let order = play(["##########", "#@.a.A.bB>", "##########"])
