@@ -144,4 +144,20 @@ final class TensorTests: XCTestCase {
         w.withUnsafeBufferPointer { p in for _ in 0..<10000 { counts[r.categorical(p)] += 1 } }
         XCTAssertEqual(Float(counts[2]) / 10000, 0.7, accuracy: 0.03)
     }
+
+    /// Buffer sizes: whole 64-byte lines, and above 4 KB eight classes per power of two, so a
+    /// shrinking batch's buffers are reused: each class holds the request and wastes at most 1/8.
+    func testBufferSizeClasses() {
+        XCTAssertEqual(BufferPool.roundedBytes(1), 64)
+        XCTAssertEqual(BufferPool.roundedBytes(1000), 4032)
+        var classes = Set<Int>()
+        for count in 1024...200_000 {
+            let bytes = BufferPool.roundedBytes(count)
+            XCTAssertGreaterThanOrEqual(bytes, count * 4)
+            XCTAssertLessThanOrEqual(Double(bytes), Double(count * 4 + 63) * 1.125 + 64)
+            XCTAssertEqual(bytes % 64, 0)
+            classes.insert(bytes)
+        }
+        XCTAssertLessThan(classes.count, 8 * 8 + 2, "eight classes per doubling over 4 KB…800 KB")
+    }
 }

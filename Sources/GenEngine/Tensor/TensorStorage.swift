@@ -44,8 +44,15 @@ public enum BufferPool {
     /// Buffers smaller than this are cheap to malloc and are not pooled.
     static let smallest = 4096
 
+    /// The bytes a buffer of `count` floats takes: 64-byte lines and, from `smallest` up, the next
+    /// of eight size classes per power of two (at most 12.5% more), so that tensors whose size
+    /// drifts (a decoding batch that shrinks row by row) reuse each other's buffers instead of
+    /// filling the pool with one size each.
     static func roundedBytes(_ count: Int) -> Int {
-        (max(count, 1) * MemoryLayout<Float>.stride + 63) & ~63
+        let bytes = (max(count, 1) * MemoryLayout<Float>.stride + 63) & ~63
+        guard bytes > smallest else { return bytes }
+        let step = 1 << (Int.bitWidth - bytes.leadingZeroBitCount - 1 - 3)
+        return (bytes + step - 1) / step * step
     }
 
     static func take(bytes: Int) -> UnsafeMutableRawPointer {
