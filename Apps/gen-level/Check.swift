@@ -6,7 +6,14 @@ func check(_ args: Arguments) throws {
     guard !args.positionals.isEmpty else { throw CLIError.usage("give one or more level files") }
     let (_, legend) = try gameLegend(args, game: GameOptions.game, legend: GameOptions.legend)
     var failures = 0
+    var files: [String] = []
     for path in args.positionals {
+        // A folder stands for its *.txt levels, as for eval.
+        let url = URL(fileURLWithPath: path)
+        files += DataFolder.isFolder(url) ? try DataFolder.entries(url).filter { $0.hasSuffix(".txt") }.map { path + "/" + $0 } : [path]
+    }
+    guard !files.isEmpty else { throw CLIError.badData("\(args.positionals.joined(separator: ", ")): no .txt levels") }
+    for path in files {
         do {
             let level = try Level.read(contentsOf: path, legend: legend)
             let outcome = legend.play(level)
@@ -17,9 +24,9 @@ func check(_ args: Arguments) throws {
                 failures += 1
             }
         } catch let error as UserFacingError {
-            print("\(path): \(error.description)")
+            print(error.description.hasPrefix(path) ? error.description : "\(path): \(error.description)")
             failures += 1
         }
     }
-    if failures > 0 { throw CLIError("\(failures) of \(args.positionals.count) levels failed", code: .dataError) }
+    if failures > 0 { throw CLIError("\(failures) of \(files.count) levels failed", code: .dataError) }
 }

@@ -72,14 +72,17 @@ enum GenerateOptions {
         "height", "ROWS", default: 14, in: 4...1000, help: "wfc: rows of each level (the column model keeps its own; a dungeon: 32).")
     static let width = Opt.int("width", "COLUMNS", default: 200, in: 8...100_000, help: "Columns of each level (a dungeon: 48).")
     static let format = Opt.choice(
-        "format", "FORMAT", default: LevelFormat.txt, help: "Output format (csv: tile ids from 1; png: a preview, 8 pixels a tile).")
+        "format", "FORMAT", default: LevelFormat.txt,
+        help: "Output format (default: --out's extension, else txt; csv: Tiled ids, the legend's tiles sorted from 1, its empty tile 0; "
+            + "png: a preview, 8 pixels a tile).")
     static let output = OutputOptionGroup(
         outPlaceholder: "PATH", outHelp: "File to write (default: standard output); with --count, a folder for level-<seed>-<i> files.")
     static let sampling = SamplingOptionGroup(
         count: 1, maxCount: 100_000, seedHelp: "Random seed; the same seed gives the same level.",
         temperatureHelp: "Sampling temperature of the column model: below 1 stays closer to the training levels.",
         countHelp: "Levels to write; level i uses the seed's stream i.", tokenFilters: false)
-    static let require = Opt.list("require", "RULE", help: "A tile count the level must meet, e.g. \"E>=5\" or \"o<=20\" (repeatable).")
+    static let require = Opt.list(
+        "require", "RULE", help: "A tile count the level must meet: TILE>=N, TILE<=N or TILE==N, e.g. \"E>=5\" or \"o<=20\".")
     static let noPath = Opt.flag(
         "no-require-path",
         help: "Do not require a playable level (by default the A* agent must reach the right edge, or in a top-down game the exit be "
@@ -124,7 +127,7 @@ let trainCommand = Command(
 let checkCommand = Command(
     "check", abstract: "Check level files: format, legend, and whether the A* agent can play them; exit 0 only if all pass.",
     options: [GameOptions.game, GameOptions.legend],
-    positionals: [Positional("FILE...", help: "VGLC text levels.", variadic: true)]
+    positionals: [Positional("PATH...", help: "VGLC text levels, or folders of *.txt levels.", variadic: true)]
 ) { try check($0) }
 
 enum EvalOptions {

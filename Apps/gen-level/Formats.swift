@@ -43,6 +43,7 @@ extension Level {
             ("start", (60, 200, 60)), ("goal", (60, 120, 240)), ("door", (140, 80, 20)), ("key", (250, 220, 0)),
             ("cannon", (40, 40, 40)), ("pipe", (40, 170, 60)), ("enemy", (220, 30, 30)), ("question block", (240, 190, 40)),
             ("breakable", (200, 100, 40)), ("ground", (150, 75, 30)), ("wall", (70, 70, 80)), ("collectable", (255, 230, 80)),
+            ("coin", (255, 230, 80)),
             ("floor", (225, 215, 190)),
         ]
         func colour(_ tile: Character) -> (UInt8, UInt8, UInt8) {

@@ -54,10 +54,18 @@ func generateCommand(_ args: Arguments) throws {
         throw CLIError.usage(
             "--width \(width) × --height \(height) is over the \(most) tiles a \(legend.view.rawValue)-view level may have")
     }
-    let format = args[O.format]
+    // Without --format, a single file's extension says it (level.png is a PNG).
+    let named = count == 1 ? args[O.output.out].flatMap { LevelFormat(rawValue: URL(fileURLWithPath: $0).pathExtension.lowercased()) } : nil
+    let format = args.has(O.format) ? args[O.format] : named ?? args[O.format]
     var targets: [String]
     if count > 1 {
-        guard let folder = args[O.output.out] else { throw CLIError.usage("--count \(count) needs --out FOLDER") }
+        guard let folder = args[O.output.out], folder != "-" else {
+            throw CLIError.usage("--count \(count) writes \(count) files: give --out a folder for them")
+        }
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) && !isFolder.boolValue {
+            throw CLIError.usage("--count \(count) writes \(count) files into --out \(folder), which is a file: give a folder")
+        }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         targets = OutputOptionGroup.numberedPaths(
             folder + "/level." + format.rawValue, count: count, seed: seed, extension: format.rawValue)
@@ -161,7 +169,9 @@ func generateCommand(_ args: Arguments) throws {
         guard let (level, outcome) = accepted else {
             throw CLIError(
                 "no level in \(attempts) attempts met the constraints (seed \(seed), level \(i); last: \(failed ?? "?")); "
-                    + "relax --require or raise --max-attempts", code: .constraintsUnsatisfied)
+                    + (rules.isEmpty ? "" : "relax --require, ") + "raise --max-attempts"
+                    + (model.hasPrefix("wfc") ? ", or try another --pattern-size or more --backtracks" : ""),
+                code: .constraintsUnsatisfied)
         }
         try AtomicFile.write(try level.encoded(format, legend: legend), to: URL(fileURLWithPath: target))
         entries.append(

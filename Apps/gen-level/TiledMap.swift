@@ -28,8 +28,8 @@ struct TiledMap {
         return ids
     }
 
-    /// The start and goal (their tiles where the legend has them; from the side, else column 2 on
-    /// the first solid tile from the top and the right edge), then each enemy, key and door.
+    /// The start and goal (their tiles where the legend has them; from the side, else column 2 and
+    /// the last column, each on its first solid tile from the top), then each enemy, key and door.
     var objects: [(name: String, x: Int, y: Int)] {
         var out: [(String, Int, Int)] = []
         var marked: [(String, Int, Int)] = []
@@ -45,7 +45,12 @@ struct TiledMap {
             let startRow = (0..<level.height).first { legend.solid.contains(level.rows[$0][min(2, level.width - 1)]) } ?? level.height
             out.append(("start", min(2, level.width - 1) * tileSize, (startRow - 1) * tileSize))
         }
-        if !marked.contains(where: { $0.0 == "goal" }) { out.append(("goal", (level.width - 1) * tileSize, 0)) }
+        if !marked.contains(where: { $0.0 == "goal" }) {
+            // The right edge, standing on its first solid tile from the top (the bottom row over a pit).
+            let x = level.width - 1
+            let row = (0..<level.height).first { legend.solid.contains(level.rows[$0][x]) } ?? level.height
+            out.append(("goal", x * tileSize, max(0, row - 1) * tileSize))
+        }
         let order = ["start": 0, "goal": 1, "enemy": 2, "key": 3, "door": 4]
         return out + marked.enumerated().sorted { (order[$0.element.0]!, $0.offset) < (order[$1.element.0]!, $1.offset) }.map(\.element)
     }

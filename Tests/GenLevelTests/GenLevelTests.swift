@@ -68,6 +68,26 @@ final class GenLevelTests: XCTestCase {
         XCTAssertFalse(playable(pipe(5)))
     }
 
+    /// Output paths as users give them: `-` or a file with --count, a folder or a path ending in /
+    /// as a file, /dev/null, an extension that names the format; check takes folders.
+    func testOutputPathsAsUsersGiveThem() throws {
+        let dir = try scratchFolder()
+        XCTAssertEqual(try run(["--count", "2", "--width", "20", "--out", "-"], in: dir).status, 64)
+        try Data().write(to: dir.appendingPathComponent("f.txt"))
+        XCTAssertEqual(try run(["--count", "2", "--width", "20", "--out", "f.txt"], in: dir).status, 64)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("lv"), withIntermediateDirectories: true)
+        let folder = try run(["--out", "lv", "--force"], in: dir)
+        XCTAssertEqual(folder.status, 73)
+        XCTAssertTrue(folder.err.contains("it is a folder"), folder.err)
+        XCTAssertEqual(try run(["--out", "new/"], in: dir).status, 73)
+        XCTAssertEqual(try run(["--width", "20", "--out", "/dev/null"], in: dir).status, 0)
+        XCTAssertEqual(try run(["--width", "20", "--out", "l.png"], in: dir).status, 0)
+        XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("l.png")).prefix(4), Data([0x89, 0x50, 0x4E, 0x47]))
+        XCTAssertEqual(try run(["--count", "2", "--width", "20", "--out", "lv/set"], in: dir).status, 0)
+        XCTAssertEqual(try run(["check", "lv/set"], in: dir).status, 0)
+        XCTAssertEqual(try run(["check", "lv"], in: dir).status, 65, "a folder without levels")
+    }
+
     func testReadersTakeWindowsLineEnds() throws {
         let level = try Level.read("--X\r\nXXX\r\n", source: "crlf.txt", legend: .smb)
         XCTAssertEqual(level.rows.map { String($0) }, ["--X", "XXX"])
@@ -224,7 +244,7 @@ final class GenLevelTests: XCTestCase {
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         python.waitUntilExit()
         XCTAssertEqual(
-            text, "20 14 XXXXXXXX--XXXXXXXXXX [('start', 32, 192), ('goal', 304, 0), ('enemy', 80, 192)]\n")
+            text, "20 14 XXXXXXXX--XXXXXXXXXX [('start', 32, 192), ('goal', 304, 192), ('enemy', 80, 192)]\n")
     }
 
     /// WFC's overlapping model: every N×N window of an output is a pattern of the example, the

@@ -118,10 +118,22 @@ public struct OutputOptionGroup {
         try OutputOptionGroup.check(targets, force: args[force])
     }
 
-    /// The overwrite and folder checks of `check`, for a command without this group.
+    /// The overwrite and folder checks of `check`, for a command without this group: a folder (or
+    /// a path ending in `/`) is no file to write; a device or pipe (`/dev/null`) is written as it
+    /// is, without `--force`.
     public static func check(_ targets: [String], force: Bool) throws {
         for path in targets where path != "-" {
-            if FileManager.default.fileExists(atPath: path) && !force { throw IOFailure.exists(path) }
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
+                if isFolder.boolValue { throw IOFailure.cannotCreate(path, reason: "it is a folder; give a file's path") }
+                let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path  // a link is its target
+                let type = (try? FileManager.default.attributesOfItem(atPath: resolved))?[.type] as? FileAttributeType
+                if type != .typeCharacterSpecial && type != .typeBlockSpecial && type != .typeSocket && !force {
+                    throw IOFailure.exists(path)
+                }
+            } else if path.hasSuffix("/") {
+                throw IOFailure.cannotCreate(path, reason: "a path ending in / names a folder; give a file's path")
+            }
             try checkWritable(URL(fileURLWithPath: path))
         }
     }
