@@ -154,7 +154,7 @@ func generateCommand(_ args: Arguments) throws {
             for rule in rules { level = rule.repair(level, legend: legend, rng: &rng) }
             let counts = Dictionary(level.rows.joined().map { ($0, 1) }, uniquingKeysWith: +)
             if let broken = rules.first(where: { !$0.holds(counts[$0.tile] ?? 0) }) {
-                failed = "\(broken.tile)\(broken.relation)\(broken.count) not met"
+                failed = "\(broken.tile)\(broken.relation)\(broken.count) not met (\(counts[broken.tile] ?? 0))"
                 continue
             }
             let outcome = legend.play(level)
