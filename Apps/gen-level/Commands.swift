@@ -65,6 +65,9 @@ enum GenerateOptions {
     static let symmetry = Opt.int(
         "symmetry", default: 1, in: 1...8,
         help: "wfc: also learn each pattern's first N reflections and rotations (Gumin's order: 2 adds the mirror image, 8 all).")
+    static let wrap = Opt.flag(
+        "wrap",
+        help: "wfc, wfc-tiled: the output is periodic horizontally, its last column continuing into its first (for a level that loops).")
     static let backtracks = Opt.int(
         "backtracks", default: 1000, in: 0...1_000_000,
         help: "wfc: choices undone, last first, before an attempt restarts (0: restart at the first contradiction).")
@@ -93,7 +96,7 @@ enum GenerateOptions {
         "max-attempts", default: 100, in: 1...1_000_000, help: "Levels drawn per written level before giving up (exit 3).")
     static let all: [any OptionConvertible] =
         [
-            model, game, legend, sample, patternSize, symmetry, backtracks, width, height, doors, format, require, noPath, noGrammar,
+            model, game, legend, sample, patternSize, symmetry, wrap, backtracks, width, height, doors, format, require, noPath, noGrammar,
             maxAttempts,
         ]
         + sampling.options

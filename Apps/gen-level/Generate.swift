@@ -95,13 +95,15 @@ func generateCommand(_ args: Arguments) throws {
             model == "wfc"
             ? try OverlappingModel(examples: [example], n: n, periodic: periodic, symmetry: args[O.symmetry])
             : OverlappingModel(adjacenciesOf: example, periodic: periodic)
-        let backtracks = args[O.backtracks]
+        let (backtracks, wraps) = (args[O.backtracks], args[O.wrap])
         guard (width - n + 1) * (height - n + 1) * wfc.patterns.count <= OverlappingModel.maxCellPatterns else {
             throw CLIError.usage(
                 "a \(width)×\(height) output of \(wfc.patterns.count) patterns is over WaveFunctionCollapse's "
                     + "\(OverlappingModel.maxCellPatterns) cells × patterns; ask for a smaller one")
         }
-        (source, draw) = ("\(model):\(sample)", { rng in wfc.run(width: width, height: height, rng: &rng, backtracks: backtracks) })
+        (source, draw) = (
+            "\(model):\(sample)", { rng in wfc.run(width: width, height: height, rng: &rng, backtracks: backtracks, wraps: wraps) }
+        )
     } else if model == "markov" {
         // A column chain of the --sample level, learned on the spot.
         guard let sample = args[O.sample] else { throw CLIError.usage("--model markov needs --sample LEVEL.txt (the level to learn from)") }

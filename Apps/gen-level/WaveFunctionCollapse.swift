@@ -138,20 +138,22 @@ struct OverlappingModel {
 
     /// One output of `width × height` tiles, or nil after a contradiction that `backtracks` undone
     /// choices did not resolve (the caller draws again). `budget` bounds the propagation steps. An
-    /// attempt that meets no contradiction gives the same level for any `backtracks`.
-    func run(width: Int, height: Int, rng: inout RNG, backtracks: Int = 0, budget: Int = 50_000_000) -> Level? {
+    /// attempt that meets no contradiction gives the same level for any `backtracks`. With
+    /// `wraps`, the output is periodic horizontally (Gumin's periodic output): its last column
+    /// continues into its first, for a level that loops.
+    func run(width: Int, height: Int, rng: inout RNG, backtracks: Int = 0, wraps: Bool = false, budget: Int = 50_000_000) -> Level? {
         // Keeping the trail costs as much again as the search, so an attempt runs without it
         // first, and only one that contradicts is replayed (the same draws) with it to backtrack.
         let start = rng
-        if let level = attempt(width: width, height: height, rng: &rng, backtracks: 0, budget: budget) { return level }
+        if let level = attempt(width: width, height: height, rng: &rng, backtracks: 0, wraps: wraps, budget: budget) { return level }
         guard backtracks > 0 else { return nil }
         rng = start
-        return attempt(width: width, height: height, rng: &rng, backtracks: backtracks, budget: budget)
+        return attempt(width: width, height: height, rng: &rng, backtracks: backtracks, wraps: wraps, budget: budget)
     }
 
     /// One attempt of `run`, keeping the trail when `backtracks` > 0.
-    private func attempt(width: Int, height: Int, rng: inout RNG, backtracks: Int, budget: Int) -> Level? {
-        let cw = width - n + 1
+    private func attempt(width: Int, height: Int, rng: inout RNG, backtracks: Int, wraps: Bool, budget: Int) -> Level? {
+        let cw = wraps ? width : width - n + 1
         let ch = height - n + 1
         guard cw > 0, ch > 0 else { return nil }
         let count = patterns.count
@@ -215,7 +217,7 @@ struct OverlappingModel {
                 let x = cell % cw
                 let y = cell / cw
                 for (d, (dx, dy)) in OverlappingModel.directions.enumerated() {
-                    let nx = x + dx
+                    let nx = wraps ? (x + dx + cw) % cw : x + dx
                     let ny = y + dy
                     guard nx >= 0, nx < cw, ny >= 0, ny < ch else { continue }
                     let neighbour = ny * cw + nx
@@ -240,7 +242,7 @@ struct OverlappingModel {
             for p in 0..<count where !top.contains(p) { if !ban(x, p) { return nil } }
             for p in 0..<count where !bottom.contains(p) { if !ban((ch - 1) * cw + x, p) { return nil } }
         }
-        if let left, let right {
+        if let left, let right, !wraps {
             for y in 0..<ch {
                 for p in 0..<count where !left.contains(p) { if !ban(y * cw, p) { return nil } }
                 for p in 0..<count where !right.contains(p) { if !ban(y * cw + cw - 1, p) { return nil } }
@@ -286,7 +288,7 @@ struct OverlappingModel {
         var rows = [[Character]](repeating: [Character](repeating: "-", count: width), count: height)
         for y in 0..<height {
             for x in 0..<width {
-                let cx = min(x, cw - 1)
+                let cx = wraps ? x : min(x, cw - 1)
                 let cy = min(y, ch - 1)
                 let p = (0..<count).first { wave[(cy * cw + cx) * count + $0] }!
                 rows[y][x] = patterns[p][(y - cy) * n + (x - cx)]

@@ -270,6 +270,18 @@ final class GenLevelTests: XCTestCase {
         }
         XCTAssertEqual(String(out.rows[0]), String(repeating: "-", count: 40))
         XCTAssertThrowsError(try OverlappingModel(examples: [Level(rows: [["X"]])], n: 2))
+        // A wrapping output: the windows across its right edge into its left are patterns too.
+        var wrapRNG = RNG(seed: 5)
+        var wrapped: Level?
+        for _ in 0..<20 where wrapped == nil { wrapped = model.run(width: 40, height: 14, rng: &wrapRNG, wraps: true) }
+        let loop = try XCTUnwrap(wrapped)
+        for y in 0..<(loop.height - 1) {
+            for x in 0..<loop.width {
+                let next = (x + 1) % loop.width
+                XCTAssertTrue(
+                    known.contains([loop.rows[y][x], loop.rows[y][next], loop.rows[y + 1][x], loop.rows[y + 1][next]]), "\(x),\(y)")
+            }
+        }
     }
 
     /// Bounded backtracking: 3×3 patterns of World 1-1 in a 24×20 grid contradict in most
