@@ -6,12 +6,7 @@ func check(_ args: Arguments) throws {
     guard !args.positionals.isEmpty else { throw CLIError.usage("give one or more level files") }
     let (_, legend) = try gameLegend(args, game: GameOptions.game, legend: GameOptions.legend)
     var failures = 0
-    var files: [String] = []
-    for path in args.positionals {
-        // A folder stands for its *.txt levels, as for eval.
-        let url = URL(fileURLWithPath: path)
-        files += DataFolder.isFolder(url) ? try DataFolder.entries(url).filter { $0.hasSuffix(".txt") }.map { path + "/" + $0 } : [path]
-    }
+    let files = try args.positionals.flatMap(levelPaths)  // a folder stands for its *.txt levels, as for eval
     guard !files.isEmpty else { throw CLIError.badData("\(args.positionals.joined(separator: ", ")): no .txt levels") }
     for path in files {
         do {

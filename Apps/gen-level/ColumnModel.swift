@@ -23,6 +23,15 @@ struct LevelDomain: Codable, Equatable {
         let domain = LevelDomain(game: game, height: levels[0].height, columns: columns)
         return (domain, levels.map { level in [domain.startToken] + (0..<level.width).map { index[level.column($0)]! } })
     }
+
+    /// A column Markov chain of `order` (interpolated Kneser–Ney, `NGramModel`) fitted to `levels`,
+    /// with its vocabulary.
+    static func chain(game: String, levels: [Level], order: Int) -> (LevelDomain, NGramModel) {
+        let (domain, sequences) = make(game: game, levels: levels)
+        let model = NGramModel(NGramConfig(order: order, vocabSize: domain.vocabularySize))
+        model.fit(sequences)
+        return (domain, model)
+    }
 }
 
 /// A trained column model with its vocabulary.

@@ -46,11 +46,7 @@ struct DungeonRepair {
         let placed = Set([start, goal]).union(legend.tiles(with: "door")).union(legend.tiles(with: "key"))
         var grid = layout.rows.map { $0.map { placed.contains($0) ? floor : solid.contains($0) ? wall : $0 } }
         func open(_ i: Int) -> Bool { !solid.contains(grid[i / width][i % width]) }
-        func neighbours(_ i: Int) -> [Int] {
-            let (x, y) = (i % width, i / width)
-            return [(x + 1, y), (x - 1, y), (x, y + 1), (x, y - 1)].filter { $0.0 >= 0 && $0.0 < width && $0.1 >= 0 && $0.1 < height }
-                .map { $0.1 * width + $0.0 }
-        }
+        func neighbours(_ i: Int) -> [Int] { Level.neighbours(of: i, width: width, height: height) }
         /// Distances from `source` over open cells, not entering `blocked`; -1 where unreached.
         func distances(from source: Int, blocked: Set<Int> = []) -> [Int] {
             var d = [Int](repeating: -1, count: width * height)

@@ -110,9 +110,7 @@ func generateCommand(_ args: Arguments) throws {
         guard legend.view == .side else {
             throw CLIError.usage("--model markov draws side-scrollers; a top-down game uses wfc or wfc-tiled")
         }
-        let (domain, sequences) = LevelDomain.make(game: game.rawValue, levels: [try Level.read(contentsOf: sample, legend: legend)])
-        let chain = NGramModel(NGramConfig(order: 4, vocabSize: domain.vocabularySize))
-        chain.fit(sequences)
+        let (domain, chain) = LevelDomain.chain(game: game.rawValue, levels: [try Level.read(contentsOf: sample, legend: legend)], order: 4)
         var sampler = ColumnModel(model: chain, domain: domain, source: "markov:\(sample)")
         sampler.grammar = !args[O.noGrammar]
         sampler.legend = legend

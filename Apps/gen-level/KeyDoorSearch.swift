@@ -42,14 +42,11 @@ struct KeyDoorSearch {
             while let i = frontier.popLast() {
                 let tile = level.rows[i / width][i % width]
                 if keys.contains(tile) { held.insert(tile) }
-                let (x, y) = (i % width, i / width)
-                for (nx, ny) in [(x + 1, y), (x - 1, y), (x, y + 1), (x, y - 1)] where nx >= 0 && nx < width && ny >= 0 && ny < height {
-                    let j = ny * width + nx
-                    guard !reached[j] else { continue }
+                for j in Level.neighbours(of: i, width: width, height: height) where !reached[j] {
                     if passable(j) {
                         reached[j] = true
                         frontier.append(j)
-                    } else if doors.contains(level.rows[ny][nx]) {
+                    } else if doors.contains(level.rows[j / width][j % width]) {
                         waiting.append(j)
                     }
                 }
@@ -93,13 +90,12 @@ struct KeyDoorSearch {
         steps[queue[0]] = 0
         var head = 0
         while head < queue.count {
-            let state = queue[head]
+            let from = queue[head]
             head += 1
-            let (cell, held) = (state / sets, state % sets)
-            if cell == b.y * width + b.x { return Int(steps[state]) }
-            let (x, y) = (cell % width, cell / width)
-            for (nx, ny) in [(x + 1, y), (x - 1, y), (x, y + 1), (x, y - 1)] where nx >= 0 && nx < width && ny >= 0 && ny < height {
-                let tile = level.rows[ny][nx]
+            let (cell, held) = (from / sets, from % sets)
+            if cell == b.y * width + b.x { return Int(steps[from]) }
+            for j in Level.neighbours(of: cell, width: width, height: height) {
+                let tile = level.rows[j / width][j % width]
                 var next = held
                 if doors.contains(tile) {
                     guard let key = bit[Character(tile.lowercased())], held & key != 0 else { continue }
@@ -108,10 +104,10 @@ struct KeyDoorSearch {
                 } else if let key = bit[tile] {
                     next |= key
                 }
-                let j = (ny * width + nx) * sets + next
-                if steps[j] < 0 {
-                    steps[j] = steps[state] + 1
-                    queue.append(j)
+                let state = j * sets + next
+                if steps[state] < 0 {
+                    steps[state] = steps[from] + 1
+                    queue.append(state)
                 }
             }
         }

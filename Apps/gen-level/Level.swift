@@ -23,6 +23,14 @@ struct Level: Equatable {
 
     init(rows: [[Character]]) { self.rows = rows }
 
+    /// The cells beside cell `i` of a `width` × `height` grid, row-major (`y * width + x`):
+    /// right, left, below, above, those inside the grid.
+    static func neighbours(of i: Int, width: Int, height: Int) -> [Int] {
+        let (x, y) = (i % width, i / width)
+        return [(x + 1, y), (x - 1, y), (x, y + 1), (x, y - 1)].filter { $0.0 >= 0 && $0.0 < width && $0.1 >= 0 && $0.1 < height }
+            .map { $0.1 * width + $0.0 }
+    }
+
     /// The VGLC text: one line per row.
     var text: String { rows.map { String($0) + "\n" }.joined() }
 
@@ -142,7 +150,4 @@ struct Legend: Equatable {
             "a": ["key", "collectable", "passable"], "b": ["key", "collectable", "passable"], "c": ["key", "collectable", "passable"],
             "E": ["enemy", "hazard", "passable"], "$": ["treasure", "collectable", "passable"],
         ], view: .top)
-
-    /// The built-in legend of `--game`.
-    static func named(_ game: String) -> Legend? { ["smb": smb, "dungeon": dungeon][game] }
 }

@@ -17,12 +17,15 @@ struct TiledMap {
     }
 
     /// The legend's tiles but the empty one, sorted: tile id i is global id i + 1 (`firstgid="1"`).
-    var tiles: [Character] { legend.tiles.keys.filter { $0 != legend.empty }.sorted() }
+    var tiles: [Character] {
+        let empty = legend.empty
+        return legend.tiles.keys.filter { $0 != empty }.sorted()
+    }
 
     /// Global tile ids by row; 0 (no tile) for the legend's empty tile. Checked: every id is in range.
     var gids: [[Int]] {
-        let index = Dictionary(uniqueKeysWithValues: tiles.enumerated().map { ($1, $0 + 1) })
-        let ids = level.rows.map { $0.map { $0 == legend.empty ? 0 : index[$0]! } }
+        let (index, empty) = (Dictionary(uniqueKeysWithValues: tiles.enumerated().map { ($1, $0 + 1) }), legend.empty)
+        let ids = level.rows.map { $0.map { $0 == empty ? 0 : index[$0]! } }
         precondition(
             ids.count == level.height && ids.allSatisfy { $0.count == level.width && $0.allSatisfy { (0...tiles.count).contains($0) } })
         return ids

@@ -10,10 +10,15 @@ enum LevelArchitecture: String, CaseIterable {
     var neuralFamily: LanguageModelFamily? { LanguageModelFamily(rawValue: rawValue) }
 }
 
+/// The level files `path` stands for: a folder's `*.txt` files in name order, or the file itself.
+func levelPaths(_ path: String) throws -> [String] {
+    let url = URL(fileURLWithPath: path)
+    return DataFolder.isFolder(url) ? try DataFolder.entries(url).filter { $0.hasSuffix(".txt") }.map { path + "/" + $0 } : [path]
+}
+
 /// The levels of a folder (`*.txt`, in name order), checked against the legend.
 func readLevels(_ folder: String, legend: Legend) throws -> [(name: String, level: Level)] {
-    let url = URL(fileURLWithPath: folder)
-    let paths = DataFolder.isFolder(url) ? try DataFolder.entries(url).filter { $0.hasSuffix(".txt") }.map { folder + "/" + $0 } : [folder]
+    let paths = try levelPaths(folder)
     guard !paths.isEmpty else { throw CLIError.badData("\(folder): no .txt levels") }
     return try paths.map { ($0, try Level.read(contentsOf: $0, legend: legend)) }
 }
@@ -33,18 +38,16 @@ func train(_ args: Arguments) throws {
         let record = TrainingRecord(command: command, data: data, steps: steps, seconds: Date().timeIntervalSince(started))
         try ModelBundle.save(model, manifest: BundleManifest(domain: domain, training: record, metrics: metrics), to: out, overwrite: true)
     }
+    let tiles = String(Set(levels.flatMap { $0.level.rows.joined() }).sorted())
     switch args[O.arch] {
     case .markov:
-        let (domain, sequences) = LevelDomain.make(game: "smb", levels: levels.map(\.level))
         let order = args[O.model.order]
-        let model = NGramModel(NGramConfig(order: order, vocabSize: domain.vocabularySize))
-        model.fit(sequences)
+        let (domain, model) = LevelDomain.chain(game: "smb", levels: levels.map(\.level), order: order)
         try save(model, domain: domain)
         printError("gen-level: wrote \(out.path): \(levels.count) levels, \(domain.columns.count) distinct columns, order \(order)")
     case .mdmc:
         let neighbourhood = args[O.neighbourhood].map { $0.split(separator: ",").map(String.init) } ?? TileChain.defaultNeighbourhood
         try TileChain.check(neighbourhood)
-        let tiles = String(Set(levels.flatMap { $0.level.rows.joined() }).sorted())
         let domain = TileChainDomain(game: "smb", height: levels[0].level.height, tiles: tiles, neighbourhood: neighbourhood)
         let model = TileChain.fit(levels: levels.map(\.level), domain: domain)
         try save(model, domain: domain)
@@ -52,7 +55,6 @@ func train(_ args: Arguments) throws {
             "gen-level: wrote \(out.path): \(levels.count) levels, \(tiles.count) tiles, neighbourhood \(neighbourhood.joined(separator: ","))"
         )
     case .wfc:
-        let tiles = String(Set(levels.flatMap { $0.level.rows.joined() }).sorted())
         let wfc = try OverlappingModel(
             examples: levels.map(\.level), n: args[GenerateOptions.patternSize], periodic: true, symmetry: args[GenerateOptions.symmetry],
             sources: levels.map(\.name))
