@@ -1,4 +1,4 @@
-// Whether a top-down level can be played: from its start tile to its goal tile, stepping up,
+// Whether a top-down level can be played: from its start tile to a goal tile, stepping up,
 // down, left and right over tiles that are not solid. A door (the legend's "door" property) opens
 // once the player holds the key of the same letter in lower case ("key"): the search walks all
 // it can reach, picks up the keys there, opens their doors and walks on, until the goal is
@@ -18,13 +18,14 @@ struct KeyDoorSearch {
     func run() -> PathOutcome {
         let starts = positions(of: "start")
         let goals = positions(of: "goal")
-        guard starts.count == 1, goals.count == 1 else {
+        guard starts.count == 1, !goals.isEmpty else {
             return PathOutcome(
                 playable: false, furthestColumn: 0,
-                failure: "a dungeon needs one start and one exit (it has \(starts.count) and \(goals.count))")
+                failure: "a dungeon needs one start and an exit (it has \(starts.count) and \(goals.count))")
         }
-        let (start, goal) = (starts[0], goals[0])
+        let start = starts[0]
         let (width, height) = (level.width, level.height)
+        let exits = Set(goals.map { $0.y * width + $0.x })
         let solid = legend.solid
         let doors = legend.tiles(with: "door")
         let keys = legend.tiles(with: "key")
@@ -59,25 +60,27 @@ struct KeyDoorSearch {
             }
             waiting.removeAll { reached[$0] }
         }
-        guard reached[goal.y * width + goal.x] else {
+        guard exits.contains(where: { reached[$0] }) else {
             let locked = Set(waiting.filter { !reached[$0] }).sorted().map {
                 "\(level.rows[$0 / width][$0 % width]) at column \($0 % width), row \($0 / width)"
             }
             return PathOutcome(
                 playable: false, furthestColumn: 0,
-                failure: "the exit at column \(goal.x), row \(goal.y) cannot be reached from the start at column \(start.x), row \(start.y)"
+                failure: "no exit (the first at column \(goals[0].x), row \(goals[0].y)) can be reached from the start at column "
+                    + "\(start.x), row \(start.y)"
                     + (locked.isEmpty ? "" : "; still locked: " + locked.joined(separator: ", ")))
         }
-        return PathOutcome(playable: true, pathLength: shortestWalk(from: start, to: goal), furthestColumn: width - 1)
+        return PathOutcome(playable: true, pathLength: shortestWalk(from: start, to: exits), furthestColumn: width - 1)
     }
 
     /// Largest search of `shortestWalk` (cells × key sets).
     static let maxStates = 20_000_000
 
-    /// Steps of the shortest walk from `a` to `b` that picks up the keys it needs on the way: a
-    /// breadth-first search over (cell, keys held). Nil when no walk exists, or when the level
-    /// holds so many kinds of key that the search would pass `maxStates`.
-    func shortestWalk(from a: (x: Int, y: Int), to b: (x: Int, y: Int)) -> Int? {
+    /// Steps of the shortest walk from `a` to the nearest of the cells `exits` (`y * width + x`)
+    /// that picks up the keys it needs on the way: a breadth-first search over (cell, keys held).
+    /// Nil when no walk exists, or when the level holds so many kinds of key that the search
+    /// would pass `maxStates`.
+    func shortestWalk(from a: (x: Int, y: Int), to exits: Set<Int>) -> Int? {
         let (width, height) = (level.width, level.height)
         let solid = legend.solid
         let doors = legend.tiles(with: "door")
@@ -93,7 +96,7 @@ struct KeyDoorSearch {
             let from = queue[head]
             head += 1
             let (cell, held) = (from / sets, from % sets)
-            if cell == b.y * width + b.x { return Int(steps[from]) }
+            if exits.contains(cell) { return Int(steps[from]) }
             for j in Level.neighbours(of: cell, width: width, height: height) {
                 let tile = level.rows[j / width][j % width]
                 var next = held

@@ -441,7 +441,12 @@ final class GenLevelTests: XCTestCase {
         XCTAssertFalse(chain.playable, "key b lies before door A, whose key a lies behind it")
         let order = play(["##########", "#@.a.A.bB>", "##########"])
         XCTAssertTrue(order.playable, order.failure ?? "")
-        XCTAssertTrue(play(["#####", "#.>.#", "#####"]).failure?.contains("one start and one exit (it has 0 and 1)") ?? false)
+        XCTAssertTrue(play(["#####", "#.>.#", "#####"]).failure?.contains("one start and an exit (it has 0 and 1)") ?? false)
+        // Several exits, as GVGAI's Zelda levels have: any one reached will do, the nearest measured.
+        let exits = play(["#########", "#>..@..>#", "##A####.#", "#>a######", "#########"])
+        XCTAssertTrue(exits.playable, exits.failure ?? "")
+        XCTAssertEqual(exits.pathLength, 3)
+        XCTAssertFalse(play(["#######", "#>#@#>#", "#######"]).playable)
     }
 
     /// `--game dungeon`: WaveFunctionCollapse learns the shipped rooms, the repair joins them and
