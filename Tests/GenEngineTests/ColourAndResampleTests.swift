@@ -53,11 +53,17 @@ final class ColourAndResampleTests: XCTestCase {
     }
 
     /// Axis-aligned warps (bilinear downscale, upscale past the borders, a mirrored crop; exact
-    /// mirrors) of an RGB image equal the same warps of each channel alone.
+    /// mirrors) of an RGB and an RGBA image equal the same warps of each channel alone (the
+    /// gray path is the plain loop; RGB and RGBA take the vector passes).
     func testRGBResamplingAgreesWithEachChannelAlone() {
-        let rgb = photo(seed: 5)
+        for image in [photo(seed: 5), withAlpha(photo(seed: 5))] { checkResamplingAgreesWithEachChannelAlone(image) }
+    }
+
+    private func checkResamplingAgreesWithEachChannelAlone(_ rgb: Image) {
+        let ch = rgb.channels
         let maps: [(AffineMap, Int, Int)] = [
             (.scale(0.61, 0.83), 22, 24),
+            (.scale(0.2, 0.5), 8, 14),  // past the vector pass's window: the RGB loop
             (.scale(1.7, 1.3), 63, 38),
             (AffineMap(a: -1.19, b: 0, c: 40.3, d: 0, e: 0.9, f: -2.2), 31, 27),
             (AffineMap(a: -1, b: 0, c: 37, d: 0, e: 1, f: 0), 37, 29),  // exact mirror: the row reversal
@@ -66,13 +72,14 @@ final class ColourAndResampleTests: XCTestCase {
         for (map, w, h) in maps {
             for border in [BorderMode.replicate, .reflect, .wrap] {
                 let whole = rgb.warped(map, width: w, height: h, border: border)
-                for c in 0..<3 {
+                for c in 0..<ch {
                     let plane = Image(
                         width: rgb.width, height: rgb.height, channels: 1,
-                        pixels: stride(from: c, to: rgb.pixels.count, by: 3).map { rgb.pixels[$0] })
+                        pixels: stride(from: c, to: rgb.pixels.count, by: ch).map { rgb.pixels[$0] })
                     let alone = plane.warped(map, width: w, height: h, border: border)
                     XCTAssertEqual(
-                        stride(from: c, to: whole.pixels.count, by: 3).map { whole.pixels[$0] }, alone.pixels, "\(map) channel \(c)")
+                        stride(from: c, to: whole.pixels.count, by: ch).map { whole.pixels[$0] }, alone.pixels,
+                        "\(map) channel \(c) of \(ch)")
                 }
             }
         }
