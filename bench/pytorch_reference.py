@@ -94,10 +94,12 @@ def dcgan():
     return g, d
 
 
-def training(seconds):
+def training(seconds, only=""):
     results = []
 
     def add(name, unit, items, step):
+        if not name.startswith(only):
+            return
         r = rate(step, seconds)
         results.append({"name": name, "unit": unit, "value": r * items, "peak_rss_mb": peak_mb()})
 
@@ -151,10 +153,12 @@ def training(seconds):
     return results
 
 
-def gemm(seconds):
+def gemm(seconds, only=""):
     results = []
     for m, k, n in [(256, 256, 256), (512, 512, 512), (1024, 1024, 1024), (2048, 2048, 2048),
                     (64, 256, 256), (64, 512, 2048), (4096, 128, 128)]:
+        if not f"gemm.{m}x{k}x{n}".startswith(only):
+            continue
         a, b = torch.randn(m, k), torch.randn(k, n)
         r = rate(lambda: torch.mm(a, b), seconds)
         results.append({"name": f"gemm.{m}x{k}x{n}", "unit": "GFLOPS", "value": r * 2 * m * n * k / 1e9, "peak_rss_mb": peak_mb()})
@@ -166,10 +170,11 @@ def main():
     parser.add_argument("--json", default="bench-pytorch.json")
     parser.add_argument("--seconds", type=float, default=3)
     parser.add_argument("--threads", type=int, default=int(os.environ.get("GEN_THREADS", os.cpu_count())))
+    parser.add_argument("--only", default="", help="only the cases whose name starts with this (as gen-bench --only)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    results = gemm(args.seconds) + training(args.seconds)
+    results = gemm(args.seconds, args.only) + training(args.seconds, args.only)
     for r in results:
         print(f"{r['name']:<24}{r['value']:>14.1f}  {r['unit']}")
     machine = {"tool": f"PyTorch {torch.__version__}", "threads": str(args.threads), "cpu": platform.processor()}

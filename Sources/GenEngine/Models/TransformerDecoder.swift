@@ -12,18 +12,26 @@ final class TransformerDecoder {
     private let width: Int, heads: Int, headDim: Int, hidden: Int, vocab: Int
     /// The residual stream `[C]`, a normalised copy `[C]`, the fused q, k, v `[3C]`, the heads'
     /// outputs `[C]`, a projection `[C]`, the MLP's hidden layer `[4C]` twice (before and after
-    /// GELU), attention scores and weights `[context]` each, logits `[vocab]`.
+    /// GELU), logits `[vocab]`; attention scores, scaled scores and weights `[parts, context]`
+    /// each, a row per part of the heads' split.
     private let x, normed, qkv, attended, projected, expanded, activated, scores, scaled, weights, logits: UnsafeMutablePointer<Float>
     private var mean: Float = 0, rstd: Float = 0
+    /// The heads are attended in `parts` runs on the spinning team (one per engine thread, at
+    /// most one per head); each head's arithmetic is the same on any thread.
+    private let parts: Int
+    /// The cache being attended and the softmax scale, for the team's parts.
+    private var attending: (cache: KVCache, scale: Float)?
 
     init(_ model: TransformerLM) {
         let c = model.config
         self.model = model
         (width, heads, headDim, hidden, vocab) = (c.width, c.heads, c.width / c.heads, 4 * c.width, c.vocabSize)
+        parts = max(1, min(Threads.count, c.heads))
         func buffer(_ n: Int) -> UnsafeMutablePointer<Float> { .allocate(capacity: n) }
         (x, normed, qkv, attended, projected) = (buffer(width), buffer(width), buffer(3 * width), buffer(width), buffer(width))
-        (expanded, activated) = (buffer(hidden), buffer(hidden))
-        (scores, scaled, weights, logits) = (buffer(c.contextLength), buffer(c.contextLength), buffer(c.contextLength), buffer(vocab))
+        (expanded, activated, logits) = (buffer(hidden), buffer(hidden), buffer(vocab))
+        let rows = parts * c.contextLength
+        (scores, scaled, weights) = (buffer(rows), buffer(rows), buffer(rows))
     }
 
     deinit {
@@ -73,7 +81,8 @@ final class TransformerDecoder {
     }
 
     /// Appends this position's keys and values (the middle and last thirds of `qkv`) to `cache`,
-    /// then each head's queries attend to every cached position: `attended [C]`, heads in order.
+    /// then each head's queries attend to every cached position: `attended [C]`, heads in order,
+    /// split over the team's parts.
     private func attend(cache: KVCache, scale: Float) {
         let (capacity, position) = (cache.capacity, cache.length)
         let keys = cache.keys.mutablePointer
@@ -83,18 +92,32 @@ final class TransformerDecoder {
             (values + (h * capacity + position) * headDim).update(from: qkv + 2 * width + h * headDim, count: headDim)
         }
         cache.length += 1
-        let total = position + 1
-        for h in 0..<heads {
-            let k = UnsafePointer(keys + h * capacity * headDim)
-            let v = UnsafePointer(values + h * capacity * headDim)
-            GEMM.run(
-                transA: false, transB: true, m: 1, n: total, k: headDim, a: qkv + h * headDim, lda: headDim, b: k, ldb: headDim, c: scores,
-                ldc: total)
-            for j in 0..<total { scaled[j] = scores[j] * scale }
-            gk_softmax_rows(1, total, scaled, weights)
-            GEMM.run(
-                transA: false, transB: false, m: 1, n: headDim, k: total, a: weights, lda: total, b: v, ldb: headDim,
-                c: attended + h * headDim, ldc: headDim)
-        }
+        attending = (cache, scale)
+        defer { attending = nil }
+        gk_team_run(
+            Int32(parts),
+            { context, part, parts in
+                let decoder = Unmanaged<TransformerDecoder>.fromOpaque(context!).takeUnretainedValue()
+                let (heads, part, parts) = (decoder.heads, Int(part), Int(parts))
+                for h in (heads * part / parts)..<(heads * (part + 1) / parts) { decoder.attendHead(h, row: part) }
+            }, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    /// Head `h`'s output into `attended`, with scratch row `row`: the products, scaling and
+    /// softmax of the layers' `cachedAttention` for one query (`gk_gemv_rows`, which
+    /// `GEMM.run` with one row calls for the scores with the same result for any split).
+    private func attendHead(_ h: Int, row: Int) {
+        guard let (cache, scale) = attending else { return }
+        let (capacity, total) = (cache.capacity, cache.length)
+        let context = model.config.contextLength
+        let (scores, scaled, weights) = (self.scores + row * context, self.scaled + row * context, self.weights + row * context)
+        let k = cache.keys.pointer + h * capacity * headDim
+        let v = cache.values.pointer + h * capacity * headDim
+        gk_gemv_rows(total, headDim, 1, k, headDim, qkv + h * headDim, 0, scores)
+        for j in 0..<total { scaled[j] = scores[j] * scale }
+        gk_softmax_rows(1, total, scaled, weights)
+        GEMM.run(
+            transA: false, transB: false, m: 1, n: headDim, k: total, a: weights, lda: total, b: v, ldb: headDim,
+            c: attended + h * headDim, ldc: headDim)
     }
 }
