@@ -73,6 +73,7 @@ public final class TransformerLM: Module {
                 ? nil
                 : Linear(config.width, config.vocabSize, bias: false, rng: &rng), key: "lm_head")
         super.init()
+        guard !ParameterInitialisation.isSkipped else { return }  // every parameter is about to be loaded
         var initRNG = rng.stream("gpt-init")
         let residualStd = 0.02 / Float(2 * config.layers).squareRoot()
         for (name, p) in namedParameters() {

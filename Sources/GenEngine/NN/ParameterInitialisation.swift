@@ -5,19 +5,21 @@ public enum ParameterInitialisation {
     /// True while `skipping(_:)` runs.
     @TaskLocal static var isSkipped = false
 
-    /// Runs `body` with the initialisers below returning zeros without drawing (the RNG does not
-    /// advance). For building models whose every parameter is then loaded.
+    /// Runs `body` with the initialisers below returning uninitialised tensors without drawing
+    /// (the RNG does not advance): never written, their pages are never touched. For building
+    /// models whose every parameter is then replaced (`Module.load(stateDict:)` assigns each one,
+    /// and throws for any missing).
     static func skipping<T>(_ body: () throws -> T) rethrows -> T {
         try $isSkipped.withValue(true, operation: body)
     }
 
-    /// U(low, high) samples of `shape` (zeros while skipped).
+    /// U(low, high) samples of `shape` (uninitialised while skipped).
     static func uniform(_ shape: [Int], low: Float, high: Float, rng: inout RNG) -> Tensor {
-        isSkipped ? Tensor.zeros(shape) : Tensor.uniform(shape, low: low, high: high, rng: &rng)
+        isSkipped ? Tensor(uninitializedShape: shape) : Tensor.uniform(shape, low: low, high: high, rng: &rng)
     }
 
-    /// N(0, std²) samples of `shape` (zeros while skipped).
+    /// N(0, std²) samples of `shape` (uninitialised while skipped).
     static func normal(_ shape: [Int], std: Float = 1, rng: inout RNG) -> Tensor {
-        isSkipped ? Tensor.zeros(shape) : Tensor.normal(shape, std: std, rng: &rng)
+        isSkipped ? Tensor(uninitializedShape: shape) : Tensor.normal(shape, std: std, rng: &rng)
     }
 }
