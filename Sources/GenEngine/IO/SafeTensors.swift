@@ -149,27 +149,33 @@ public struct SafeTensors {
         return result
     }
 
-    /// Little-endian `dtype` values to Float32 (unaligned reads are allowed).
+    /// Little-endian `dtype` values to Float32 (unaligned reads are allowed); the dtype is decided
+    /// once per tensor, and F32 on a little-endian host is one copy.
     private static func convert(_ src: UnsafeRawPointer, dtype: String, count: Int, into dst: UnsafeMutablePointer<Float>) {
-        func load<T: FixedWidthInteger>(_: T.Type, _ i: Int) -> T {
-            T(littleEndian: src.loadUnaligned(fromByteOffset: i * MemoryLayout<T>.size, as: T.self))
-        }
-        for i in 0..<count {
-            switch dtype {
-            case "F32": dst[i] = Float(bitPattern: load(UInt32.self, i))
-            case "F64": dst[i] = Float(Double(bitPattern: load(UInt64.self, i)))
-            case "F16": dst[i] = Float(Float16(bitPattern: load(UInt16.self, i)))
-            case "BF16": dst[i] = Float(bitPattern: UInt32(load(UInt16.self, i)) << 16)
-            case "I64": dst[i] = Float(load(Int64.self, i))
-            case "U64": dst[i] = Float(load(UInt64.self, i))
-            case "I32": dst[i] = Float(load(Int32.self, i))
-            case "U32": dst[i] = Float(load(UInt32.self, i))
-            case "I16": dst[i] = Float(load(Int16.self, i))
-            case "U16": dst[i] = Float(load(UInt16.self, i))
-            case "I8": dst[i] = Float(load(Int8.self, i))
-            case "U8", "BOOL": dst[i] = Float(load(UInt8.self, i))
-            default: dst[i] = .nan
+        func each<T: FixedWidthInteger>(_: T.Type, _ value: (T) -> Float) {
+            for i in 0..<count {
+                dst[i] = value(T(littleEndian: src.loadUnaligned(fromByteOffset: i * MemoryLayout<T>.size, as: T.self)))
             }
+        }
+        switch dtype {
+        case "F32":
+            #if _endian(little)
+                UnsafeMutableRawPointer(dst).copyMemory(from: src, byteCount: count * MemoryLayout<Float>.size)
+            #else
+                each(UInt32.self) { Float(bitPattern: $0) }
+            #endif
+        case "F64": each(UInt64.self) { Float(Double(bitPattern: $0)) }
+        case "F16": each(UInt16.self) { Float(Float16(bitPattern: $0)) }
+        case "BF16": each(UInt16.self) { Float(bitPattern: UInt32($0) << 16) }
+        case "I64": each(Int64.self) { Float($0) }
+        case "U64": each(UInt64.self) { Float($0) }
+        case "I32": each(Int32.self) { Float($0) }
+        case "U32": each(UInt32.self) { Float($0) }
+        case "I16": each(Int16.self) { Float($0) }
+        case "U16": each(UInt16.self) { Float($0) }
+        case "I8": each(Int8.self) { Float($0) }
+        case "U8", "BOOL": each(UInt8.self) { Float($0) }
+        default: dst.update(repeating: .nan, count: count)
         }
     }
 
