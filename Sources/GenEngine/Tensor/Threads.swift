@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// The engine's thread count: `GEN_THREADS` when set, else every core. OpenBLAS itself runs
@@ -27,10 +28,26 @@ public enum Threads {
         }
         let chunks = min(threads, total / grain)
         let size = (total + chunks - 1) / chunks
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+        onTeam(chunks) { c in
             let start = c * size
             let end = min(total, start + size)
             if start < end { body(start..<end) }
+        }
+    }
+
+    /// Runs `part(p)` for p in `0..<parts` on the spinning team (`gk_team_run`, team.c): part 0 on
+    /// this thread, the others on workers that spin a little between jobs before they sleep, so
+    /// the hundreds of short parallel steps of a small model's training step do not each wait for
+    /// sleeping threads to wake. A call made while the team runs another job (a nested call, or
+    /// one from another thread) runs its parts in turn on this thread.
+    static func onTeam(_ parts: Int, _ part: (Int) -> Void) {
+        withoutActuallyEscaping(part) { part in
+            var job = part
+            withUnsafeMutablePointer(to: &job) { pointer in
+                gk_team_run(
+                    Int32(parts), { context, p, _ in context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(Int(p)) },
+                    pointer)
+            }
         }
     }
 }
