@@ -84,8 +84,7 @@ demo: release
 bench: release
 	$(RELEASE)/gen-bench --json bench.json
 	@if python3 -c "import torch" 2>/dev/null; then \
-	  python3 bench/pytorch_reference.py --json bench-pytorch.json && \
-	  $(RELEASE)/gen-bench compare bench.json bench-pytorch.json; \
+	  python3 bench/versus_pytorch.py --gen-bench $(RELEASE)/gen-bench; \
 	else echo "PyTorch not installed: skipping the PyTorch comparison (pip install torch)"; fi
 
 # Every tool into $(PREFIX)/bin and the shipped models into $(PREFIX)/share/gensuite/models,
