@@ -43,6 +43,44 @@ final class FamilyTests: XCTestCase {
         XCTAssertEqual(model.backoff(after: [3]).tokens, [0, 1, 2, 3, 4, 5])
     }
 
+    /// A bundle's n-gram tables are checked as they load: contexts out of order, a token outside
+    /// the vocabulary and follower lengths that do not add up are each named.
+    func testNGramTablesAreCheckedAsTheyLoad() throws {
+        let model = NGramModel(NGramConfig(order: 3, vocabSize: 6))
+        model.fit([[0, 1, 2], [0, 1, 3], [4, 1, 5], [2, 2, 2, 1]])
+        let good = Dictionary(uniqueKeysWithValues: model.stateDict())
+        func loading(_ edit: (inout [String: Tensor]) -> Void) -> String {
+            var tensors = good
+            edit(&tensors)
+            do {
+                try NGramModel(model.config).load(stateDict: tensors)
+                return "loaded"
+            } catch {
+                return "\(error)"
+            }
+        }
+        XCTAssertEqual(loading { _ in }, "loaded")
+        XCTAssertTrue(
+            loading { t in
+                var rows = t["order2.contexts"]!.scalars
+                rows.swapAt(0, 2)
+                rows.swapAt(1, 3)
+                t["order2.contexts"] = Tensor(rows, shape: t["order2.contexts"]!.shape)
+            }.contains("order 2 contexts are not sorted and distinct"))
+        XCTAssertTrue(
+            loading { t in
+                var tokens = t["order1.tokens"]!.scalars
+                tokens[0] = 6
+                t["order1.tokens"] = Tensor(tokens, shape: [tokens.count])
+            }.contains("order 1 has a token outside the vocabulary"))
+        XCTAssertTrue(
+            loading { t in
+                var lengths = t["order1.lengths"]!.scalars
+                lengths[0] += 1
+                t["order1.lengths"] = Tensor(lengths, shape: [lengths.count])
+            }.contains("order 1 tables have inconsistent sizes"))
+    }
+
     func testGaussianMixtureRecoversMeans() {
         var rng = RNG(seed: 5)
         let centers: [[Float]] = [[-4, 0], [3, 3], [2, -4]]

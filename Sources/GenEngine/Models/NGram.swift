@@ -167,36 +167,21 @@ extension NGramModel {
         var tables: [NGramTable] = []
         for k in 0..<config.order {
             let contexts = try need("order\(k).contexts")
-            let lengths = try need("order\(k).lengths").scalars
-            let tokens = try need("order\(k).tokens").scalars
-            let counts = try need("order\(k).counts").scalars
-            guard contexts.shape == [lengths.count, k], tokens.count == counts.count,
-                Int(lengths.reduce(0, +)) == tokens.count
-            else {
-                throw ModelLoadError(problems: ["order \(k) tables have inconsistent sizes"])
+            let lengths = try need("order\(k).lengths")
+            let tokens = try need("order\(k).tokens")
+            let counts = try need("order\(k).counts")
+            // Read in place, converted once into the table's flat arrays (no [Float] copies).
+            let table = try contexts.withUnsafeBufferPointer { rows in
+                try lengths.withUnsafeBufferPointer { lengths in
+                    try tokens.withUnsafeBufferPointer { tokens in
+                        try counts.withUnsafeBufferPointer { counts in
+                            try NGramTable(
+                                k: k, contextRows: rows, contextShape: contexts.shape, lengths: lengths, tokens: tokens, counts: counts,
+                                vocabSize: config.vocabSize)
+                        }
+                    }
+                }
             }
-            // Contexts strictly increasing, as stateDict writes them: none repeated, so each has one row.
-            let rows = contexts.scalars
-            for i in 1..<max(lengths.count, 1) where !rows[((i - 1) * k)..<(i * k)].lexicographicallyPrecedes(rows[(i * k)..<(i * k + k)]) {
-                throw ModelLoadError(problems: ["order \(k) contexts are not sorted and distinct (context \(i))"])
-            }
-            guard tokens.allSatisfy({ $0 >= 0 && Int($0) < config.vocabSize }) else {
-                throw ModelLoadError(problems: ["order \(k) has a token outside the vocabulary"])
-            }
-            // Flat arrays straight from the tensors: no allocation per context.
-            var table = NGramTable(k: k)
-            table.contexts = rows.map { Int32($0) }
-            table.tokens = tokens.map { Int32($0) }
-            table.counts = counts.map(Double.init)
-            table.starts = [0]
-            table.starts.reserveCapacity(lengths.count + 1)
-            table.totals.reserveCapacity(lengths.count)
-            for len in lengths {
-                let (from, to) = (Int(table.starts.last!), Int(table.starts.last!) + Int(len))
-                table.starts.append(Int32(to))
-                table.totals.append(table.counts[from..<to].reduce(0, +))
-            }
-            table.buildIndex()
             tables.append(table)
         }
         self.tables = tables
@@ -210,6 +195,38 @@ extension NGramModel {
 /// the contexts (FNV-1a of the ids, linear probing, load at most 1/2). No allocation per context,
 /// so a bundle of a million contexts loads, and is freed, in milliseconds.
 struct NGramTable {
+    /// The table of order `k` from a bundle's tensors (`stateDict`'s layout), checked: contexts
+    /// `[count, k]` strictly increasing, follower `lengths` summing to the `tokens`/`counts`
+    /// length, every token inside the vocabulary. Throws `ModelLoadError` naming what is wrong.
+    init(
+        k: Int, contextRows rows: UnsafeBufferPointer<Float>, contextShape: [Int], lengths: UnsafeBufferPointer<Float>,
+        tokens: UnsafeBufferPointer<Float>, counts: UnsafeBufferPointer<Float>, vocabSize: Int
+    ) throws {
+        guard contextShape == [lengths.count, k], tokens.count == counts.count, Int(lengths.reduce(0, +)) == tokens.count else {
+            throw ModelLoadError(problems: ["order \(k) tables have inconsistent sizes"])
+        }
+        // Contexts strictly increasing, as stateDict writes them: none repeated, so each has one row.
+        for i in 1..<max(lengths.count, 1) where !rows[((i - 1) * k)..<(i * k)].lexicographicallyPrecedes(rows[(i * k)..<(i * k + k)]) {
+            throw ModelLoadError(problems: ["order \(k) contexts are not sorted and distinct (context \(i))"])
+        }
+        guard tokens.allSatisfy({ $0 >= 0 && Int($0) < vocabSize }) else {
+            throw ModelLoadError(problems: ["order \(k) has a token outside the vocabulary"])
+        }
+        self.init(k: k)
+        contexts = rows.map { Int32($0) }
+        self.tokens = tokens.map { Int32($0) }
+        self.counts = counts.map(Double.init)
+        starts = [0]
+        starts.reserveCapacity(lengths.count + 1)
+        totals.reserveCapacity(lengths.count)
+        for len in lengths {
+            let (from, to) = (Int(starts.last!), Int(starts.last!) + Int(len))
+            starts.append(Int32(to))
+            totals.append(self.counts[from..<to].reduce(0, +))
+        }
+        buildIndex()
+    }
+
     let k: Int
     var contexts: [Int32] = []
     var starts: [Int32] = [0]
