@@ -4,12 +4,14 @@ import CKernels
 import Foundation
 import GenEngine
 
-func gemmBenchmarks(seconds: Double) -> [Result] {
+/// The GEMM cases whose name (`gemm.MxKxN`) starts with `only`, each timed against OpenBLAS's own threading.
+func gemmBenchmarks(seconds: Double, only: String) -> [Result] {
     let shapes = [
         (256, 256, 256), (512, 512, 512), (1024, 1024, 1024), (2048, 2048, 2048),
         (64, 256, 256), (64, 512, 2048), (4096, 128, 128),
-    ]
+    ].filter { "gemm.\($0.0)x\($0.1)x\($0.2)".hasPrefix(only) }
     var results: [Result] = []
+    guard !shapes.isEmpty else { return results }
     let peak = BLASKernel.measuredFMAPeak(threads: Threads.count)
     for (m, k, n) in shapes {
         var rng = RNG(seed: 1)
@@ -282,7 +284,7 @@ let run = Command(
                 name: "peak.fma", unit: "GFLOPS", value: all, peakRSSMB: Memory.peakMB(),
                 notes: ["one_thread_gflops": one]))
     }
-    if "gemm".hasPrefix(only) || only.hasPrefix("gemm") { results += gemmBenchmarks(seconds: seconds).filter { $0.name.hasPrefix(only) } }
+    if "gemm".hasPrefix(only) || only.hasPrefix("gemm") { results += gemmBenchmarks(seconds: seconds, only: only) }
     if "train".hasPrefix(only) || only.hasPrefix("train") { results += trainingBenchmarks(seconds: seconds, only: only) }
     if "memory".hasPrefix(only) || only.hasPrefix("memory") || "generate" == only { results += readBandwidth(seconds: seconds) }
     if ["generate", "ngram"].contains(where: { $0.hasPrefix(only) || only.hasPrefix($0) }) {

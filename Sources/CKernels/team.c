@@ -5,6 +5,7 @@
 // the workers are done. One job at a time: gk_team_run is called from one thread.
 #include <pthread.h>
 #include <sched.h>
+#include <unistd.h>
 #include <stdatomic.h>
 #include "CKernels.h"
 #if defined(__x86_64__)
@@ -60,8 +61,21 @@ static void run_alone(int parts, gk_team_job job, void *context) {
     for (int part = 0; part < parts; part++) job(context, part, parts);
 }
 
+/// Online processors, read once. A job gets no more parts than there are cores to run them:
+/// more spinning threads than cores would only take turns waiting for each other.
+static int core_count(void) {
+    static int cached = 0;
+    int n = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+    if (n == 0) {
+        long online = sysconf(_SC_NPROCESSORS_ONLN);
+        n = online < 1 ? 1 : online > MAX_WORKERS + 1 ? MAX_WORKERS + 1 : (int)online;
+        __atomic_store_n(&cached, n, __ATOMIC_RELAXED);
+    }
+    return n;
+}
+
 void gk_team_run(int parts, gk_team_job job, void *context) {
-    if (parts > MAX_WORKERS + 1) parts = MAX_WORKERS + 1;
+    if (parts > core_count()) parts = core_count();
     if (parts <= 1) { job(context, 0, 1); return; }
     // A job posted while another runs (from another thread) runs alone.
     if (atomic_flag_test_and_set(&busy)) { run_alone(parts, job, context); return; }

@@ -79,6 +79,24 @@ final class FamilyTests: XCTestCase {
                 lengths[0] += 1
                 t["order1.lengths"] = Tensor(lengths, shape: [lengths.count])
             }.contains("order 1 tables have inconsistent sizes"))
+        // Values a crafted file may hold, each refused without trapping.
+        for (name, bad) in [("order1.lengths", -1), ("order1.lengths", Float.nan), ("order1.counts", -Float.infinity)] {
+            XCTAssertTrue(
+                loading { t in
+                    var values = t[name]!.scalars
+                    values[0] = bad
+                    values[1] -= bad.isFinite ? bad : 0
+                    t[name] = Tensor(values, shape: [values.count])
+                }.contains("negative or not a number"), "\(name) \(bad)")
+        }
+        for (name, bad) in [("order2.contexts", Float.nan), ("order1.tokens", Float.infinity), ("order1.tokens", 2.5)] {
+            XCTAssertTrue(
+                loading { t in
+                    var values = t[name]!.scalars
+                    values[0] = bad
+                    t[name] = Tensor(values, shape: t[name]!.shape)
+                }.contains("outside the vocabulary"), "\(name) \(bad)")
+        }
     }
 
     func testGaussianMixtureRecoversMeans() {

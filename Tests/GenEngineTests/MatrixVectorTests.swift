@@ -54,4 +54,25 @@ final class MatrixVectorTests: XCTestCase {
             XCTAssertEqual((0..<rows).map { results[i * rows + $0].bitPattern }, alone.map(\.bitPattern), "caller \(i)")
         }
     }
+
+    /// `Threads.parallelFor` on the team covers every index exactly once for any thread count,
+    /// past the team's parts (one per core, at most 64) and from nested calls.
+    func testParallelForCoversEveryIndexOnTheTeam() {
+        let saved = Threads.count
+        defer { Threads.set(saved) }
+        for threads in [1, 2, 3, 64, 65, 130] {
+            Threads.set(threads)
+            let total = 1000
+            let visits = UnsafeMutablePointer<Int>.allocate(capacity: total)
+            visits.initialize(repeating: 0, count: total)
+            defer { visits.deallocate() }
+            Threads.parallelFor(total, grain: 1) { range in
+                for i in range {
+                    visits[i] += 1
+                    if i % 100 == 0 { Threads.parallelFor(10, grain: 1) { inner in XCTAssertFalse(inner.isEmpty) } }
+                }
+            }
+            XCTAssertEqual((0..<total).filter { visits[$0] != 1 }, [], "\(threads) threads")
+        }
+    }
 }

@@ -202,14 +202,22 @@ struct NGramTable {
         k: Int, contextRows rows: UnsafeBufferPointer<Float>, contextShape: [Int], lengths: UnsafeBufferPointer<Float>,
         tokens: UnsafeBufferPointer<Float>, counts: UnsafeBufferPointer<Float>, vocabSize: Int
     ) throws {
-        guard contextShape == [lengths.count, k], tokens.count == counts.count, Int(lengths.reduce(0, +)) == tokens.count else {
+        // Whole numbers checked as floats first: converting a NaN or an infinity to Int traps.
+        func isID(_ v: Float) -> Bool { v >= 0 && v < Float(vocabSize) && v == v.rounded() }
+        guard lengths.allSatisfy({ $0 >= 0 && $0 <= Float(Int32.max) && $0 == $0.rounded() }),
+            counts.allSatisfy({ $0 >= 0 && $0.isFinite })
+        else {
+            throw ModelLoadError(problems: ["order \(k) has a follower length or count that is negative or not a number"])
+        }
+        guard contextShape == [lengths.count, k], tokens.count == counts.count, lengths.reduce(0, { $0 + Int($1) }) == tokens.count else {
             throw ModelLoadError(problems: ["order \(k) tables have inconsistent sizes"])
         }
+        guard rows.allSatisfy(isID) else { throw ModelLoadError(problems: ["order \(k) has a context token outside the vocabulary"]) }
         // Contexts strictly increasing, as stateDict writes them: none repeated, so each has one row.
         for i in 1..<max(lengths.count, 1) where !rows[((i - 1) * k)..<(i * k)].lexicographicallyPrecedes(rows[(i * k)..<(i * k + k)]) {
             throw ModelLoadError(problems: ["order \(k) contexts are not sorted and distinct (context \(i))"])
         }
-        guard tokens.allSatisfy({ $0 >= 0 && Int($0) < vocabSize }) else {
+        guard tokens.allSatisfy(isID) else {
             throw ModelLoadError(problems: ["order \(k) has a token outside the vocabulary"])
         }
         self.init(k: k)

@@ -42,11 +42,16 @@ public enum Threads {
     /// one from another thread) runs its parts in turn on this thread.
     static func onTeam(_ parts: Int, _ part: (Int) -> Void) {
         withoutActuallyEscaping(part) { part in
-            var job = part
+            // The team may run fewer parts than asked (one per core, at most 64): its part p then
+            // takes our parts p, p + given, p + 2·given, ….
+            var job = (parts: parts, run: part)
             withUnsafeMutablePointer(to: &job) { pointer in
                 gk_team_run(
-                    Int32(parts), { context, p, _ in context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(Int(p)) },
-                    pointer)
+                    Int32(parts),
+                    { context, p, given in
+                        let job = context!.assumingMemoryBound(to: (parts: Int, run: (Int) -> Void).self).pointee
+                        for q in stride(from: Int(p), to: job.parts, by: Int(given)) { job.run(q) }
+                    }, pointer)
             }
         }
     }
