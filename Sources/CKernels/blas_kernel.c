@@ -84,6 +84,13 @@ int gk_blas_switch_core(const char *core) {
     return 0;
 }
 
+int gk_blas_stop_threads(void) {
+    int (*shutdown)(void) = (int (*)(void))dlsym(RTLD_DEFAULT, "blas_thread_shutdown_");
+    if (!shutdown) return -1;
+    shutdown();
+    return 0;
+}
+
 #if defined(__x86_64__)
 // Twelve independent chains keep both FMA pipes busy through the 4-cycle latency. One loop body,
 // instantiated for 512- and 256-bit vectors (GCC/Clang vector extensions; a*m + c in one

@@ -149,6 +149,13 @@ int gk_blas_has_core(const char *core);
 /// when the library has no runtime selection or no such core.
 int gk_blas_switch_core(const char *core);
 
+/// Ends OpenBLAS's own worker threads (`blas_thread_shutdown_`, driver/others/blas_server.c),
+/// which it starts when the library loads and which then spin on sched_yield for about 2^28
+/// cycles (OpenBLAS's thread timeout) although the engine runs OpenBLAS on one thread: during a
+/// tool's start-up they took the second core. OpenBLAS starts them again if a call ever asks
+/// for more threads. Returns -1 when the library has no such function.
+int gk_blas_stop_threads(void);
+
 /// Runs a register-resident chain of fused multiply-adds at the widest vector width the CPU
 /// supports (AVX-512 or AVX2) for `iterations` steps; returns the floating-point operations done
 /// (0 without FMA). Timing it gives the core's FMA peak.

@@ -277,6 +277,9 @@ public enum CLI {
     /// Runs a tool: parses the process arguments, prints help/version, runs the command, and maps
     /// every thrown error to `tool: error: …` on stderr and its exit code.
     public static func main(version: String, root: Command, arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
+        // OpenBLAS's kernel chosen and its own threads stopped first: they spin through the
+        // first ~0.1 s of a process otherwise (`gk_blas_stop_threads`).
+        _ = BLASKernel.active
         // The subcommand path, known before parsing so that a usage error names the right command.
         var path = [root]
         for arg in arguments {

@@ -48,6 +48,7 @@ public struct BLASKernel: Sendable {
 
     static func select() -> BLASKernel {
         openblas_set_num_threads(1)
+        _ = gk_blas_stop_threads()
         let detected = String(cString: openblas_get_corename())
         let cpu = SIMDLevel(rawValue: Int(gk_cpu_simd_level().rawValue)) ?? .none
         var selection = Selection.detected
