@@ -91,8 +91,8 @@ void gk_blend_gray_u8(const uint8_t *src, uint8_t *dst, size_t pixels, int ch, f
 /// RGB to gray RGB, 16 pixels (48 bytes) per step (AVX-512 VBMI): byte permutes spread each
 /// pixel into the 16-bit pairs (r, g) and (b, 0) of one 32-bit lane, two pmaddwd weigh them with
 /// `luma`'s coefficients, and a last permute copies each lane's luma byte to its three samples.
-/// Bit for bit `luma`.
-__attribute__((target("avx512f,avx512bw,avx512vbmi"))) static void gray_rgb_vbmi(const uint8_t *src, uint8_t *dst, size_t pixels) {
+/// Bit for bit `luma`. Returns the pixels done (whole blocks of 16); the caller does the rest.
+__attribute__((target("avx512f,avx512bw,avx512vbmi"))) static size_t gray_rgb_vbmi(const uint8_t *src, uint8_t *dst, size_t pixels) {
     uint8_t rg[64], b[64], out[64] = {0};
     for (int p = 0; p < 16; p++) {
         rg[4 * p] = (uint8_t)(3 * p); rg[4 * p + 1] = 64; rg[4 * p + 2] = (uint8_t)(3 * p + 1); rg[4 * p + 3] = 64;
@@ -112,20 +112,18 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi"))) static void gray_rgb_vbmi
         __m512i y = _mm512_srli_epi32(_mm512_add_epi32(sum, half), 14);
         _mm512_mask_storeu_epi8(dst + 3 * p, block, _mm512_permutexvar_epi8(gather, y));
     }
-    for (; p < pixels; p++) {
-        uint8_t y = (uint8_t)luma(src[3 * p], src[3 * p + 1], src[3 * p + 2]);
-        dst[3 * p] = y; dst[3 * p + 1] = y; dst[3 * p + 2] = y;
-    }
+    return p;
 }
 #endif
 
 GK_DISPATCH
 void gk_gray_u8(const uint8_t *src, uint8_t *dst, size_t pixels, int ch) {
-#if defined(__x86_64__)
-    if (ch == 3 && __builtin_cpu_supports("avx512vbmi")) { gray_rgb_vbmi(src, dst, pixels); return; }
-#endif
     if (ch == 3) {
-        for (size_t p = 0; p < pixels; p++) {
+        size_t p = 0;
+#if defined(__x86_64__)
+        if (__builtin_cpu_supports("avx512vbmi")) p = gray_rgb_vbmi(src, dst, pixels);
+#endif
+        for (; p < pixels; p++) {
             uint8_t y = (uint8_t)luma(src[3 * p], src[3 * p + 1], src[3 * p + 2]);
             dst[3 * p] = y; dst[3 * p + 1] = y; dst[3 * p + 2] = y;
         }
