@@ -149,6 +149,9 @@ final class GradientTests: XCTestCase {
         checkGradients([x, w, b]) { batchNorm($0[0], weight: $0[1], bias: $0[2], eps: 1e-5, running: nil).y }
         let stats = (randomTensor([3], seed: 51), randomTensor([3], low: 0.5, high: 2, seed: 52))
         checkGradients([x, w, b]) { batchNorm($0[0], weight: $0[1], bias: $0[2], eps: 1e-5, running: stats).y }
+        // 15 positions a channel: a whole block of the kernel's 8 summing lanes and a tail.
+        let wide = randomTensor([3, 3, 3, 5], seed: 53)
+        checkGradients([wide, w, b]) { batchNorm($0[0], weight: $0[1], bias: $0[2], eps: 1e-5, running: nil).y }
     }
 
     func testWholeLayersAgainstFiniteDifferences() {
