@@ -19,8 +19,6 @@ final class TransformerDecoder {
     /// The heads are attended in `parts` runs on the spinning team (one per engine thread, at
     /// most one per head); each head's arithmetic is the same on any thread.
     private let parts: Int
-    /// The cache being attended and the softmax scale, for the team's parts.
-    private var attending: (cache: KVCache, scale: Float)?
 
     init(_ model: TransformerLM) {
         let c = model.config
@@ -92,22 +90,15 @@ final class TransformerDecoder {
             (values + (h * capacity + position) * headDim).update(from: qkv + 2 * width + h * headDim, count: headDim)
         }
         cache.length += 1
-        attending = (cache, scale)
-        defer { attending = nil }
-        gk_team_run(
-            Int32(parts),
-            { context, part, parts in
-                let decoder = Unmanaged<TransformerDecoder>.fromOpaque(context!).takeUnretainedValue()
-                let (heads, part, parts) = (decoder.heads, Int(part), Int(parts))
-                for h in (heads * part / parts)..<(heads * (part + 1) / parts) { decoder.attendHead(h, row: part) }
-            }, Unmanaged.passUnretained(self).toOpaque())
+        Threads.onTeam(parts) { part in
+            for h in (heads * part / parts)..<(heads * (part + 1) / parts) { attendHead(h, row: part, cache: cache, scale: scale) }
+        }
     }
 
     /// Head `h`'s output into `attended`, with scratch row `row`: the products, scaling and
     /// softmax of the layers' `cachedAttention` for one query (`gk_gemv_rows`, which
     /// `GEMM.run` with one row calls for the scores with the same result for any split).
-    private func attendHead(_ h: Int, row: Int) {
-        guard let (cache, scale) = attending else { return }
+    private func attendHead(_ h: Int, row: Int, cache: KVCache, scale: Float) {
         let (capacity, total) = (cache.capacity, cache.length)
         let context = model.config.contextLength
         let (scores, scaled, weights) = (self.scores + row * context, self.scaled + row * context, self.weights + row * context)

@@ -42,19 +42,28 @@ public enum Threads {
     /// one from another thread) runs its parts in turn on this thread.
     static func onTeam(_ parts: Int, _ part: (Int) -> Void) {
         withoutActuallyEscaping(part) { part in
-            // The team may run fewer parts than asked (one per core, at most 64): its part p then
-            // takes our parts p, p + given, p + 2·given, ….
-            var job = (parts: parts, run: part)
-            withUnsafeMutablePointer(to: &job) { pointer in
-                gk_team_run(
-                    Int32(parts),
-                    { context, p, given in
-                        let job = context!.assumingMemoryBound(to: (parts: Int, run: (Int) -> Void).self).pointee
+            let job = TeamJob(parts: parts, run: part)
+            gk_team_run(
+                Int32(parts),
+                { context, p, given in
+                    // A guaranteed reference: no reference count is touched, so the parts' threads
+                    // do not pass the job's (or the closure context's) count between cores.
+                    Unmanaged<TeamJob>.fromOpaque(context!)._withUnsafeGuaranteedRef { job in
+                        // The team may run fewer parts than asked (one per core, at most 64): its
+                        // part p then takes our parts p, p + given, p + 2·given, ….
                         for q in stride(from: Int(p), to: job.parts, by: Int(given)) { job.run(q) }
-                    }, pointer)
-            }
+                    }
+                }, Unmanaged.passUnretained(job).toOpaque())
+            withExtendedLifetime(job) {}
         }
     }
+}
+
+/// The parts of one `Threads.onTeam` call, for the team's C callback.
+private final class TeamJob {
+    let parts: Int
+    let run: (Int) -> Void
+    init(parts: Int, run: @escaping (Int) -> Void) { (self.parts, self.run) = (parts, run) }
 }
 
 extension Threads {
