@@ -152,6 +152,16 @@ final class GradientTests: XCTestCase {
         // 15 positions a channel: a whole block of the kernel's 8 summing lanes and a tail.
         let wide = randomTensor([3, 3, 3, 5], seed: 53)
         checkGradients([wide, w, b]) { batchNorm($0[0], weight: $0[1], bias: $0[2], eps: 1e-5, running: nil).y }
+        // 20 positions a channel (two blocks and a tail): the statistics against a Double reference.
+        let long = randomTensor([2, 3, 4, 5], low: 1, high: 3, seed: 54)
+        let measured = batchNorm(long, weight: w, bias: b, eps: 1e-5, running: nil)
+        for ch in 0..<3 {
+            let values = (0..<2).flatMap { i in (0..<20).map { Double(long.scalars[(i * 3 + ch) * 20 + $0]) } }
+            let mean = values.reduce(0, +) / 40
+            let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / 40
+            XCTAssertEqual(Double(measured.mean.scalars[ch]), mean, accuracy: 1e-6)
+            XCTAssertEqual(Double(measured.variance.scalars[ch]), variance, accuracy: 1e-6)
+        }
     }
 
     func testWholeLayersAgainstFiniteDifferences() {
