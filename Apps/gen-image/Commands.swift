@@ -158,7 +158,8 @@ let reconstructCommand = Command(
 let evalCommand = Command(
     "eval", abstract: "Quality numbers: negative ELBO, test accuracy, label accuracy, Fréchet distance.",
     options: [
-        Shared.model, EvalOptions.data, EvalOptions.classifier, EvalOptions.samples, EvalOptions.json, EvalOptions.record, Shared.seed,
+        Shared.model, EvalOptions.data, EvalOptions.classifier, EvalOptions.samples, EvalOptions.json, ReportOutput.force,
+        EvalOptions.record, Shared.seed,
         Shared.resize, Shared.skipBad, Shared.maxPixels, Shared.background, Shared.quiet,
     ]
 ) { try evaluate($0) }

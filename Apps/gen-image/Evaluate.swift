@@ -4,7 +4,7 @@ import Foundation
 import GenEngine
 
 func evaluate(_ args: Arguments) throws {
-    if let json = args[EvalOptions.json] { try OutputOptionGroup.checkWritable(URL(fileURLWithPath: json)) }
+    try ReportOutput.check([args[EvalOptions.json]], args)
     let folder = try modelFolder(args, default: defaultGenerator)
     let (model, manifest) = try loadImageModel(folder)
     let c = manifest.domain

@@ -145,7 +145,7 @@ let evalCommand = Command(
     "eval",
     abstract: "The numbers of a set of levels beside the training levels' (playability, linearity, leniency, density, novelty, "
         + "expressive-range coverage), and the expressive-range picture.",
-    options: [EvalOptions.reference, EvalOptions.plot, EvalOptions.json],
+    options: [EvalOptions.reference, EvalOptions.plot, EvalOptions.json, ReportOutput.force],
     positionals: [Positional("PATH...", help: "Level files or folders of *.txt levels.", variadic: true)]
 ) { try evaluate($0) }
 

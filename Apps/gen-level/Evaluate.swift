@@ -91,7 +91,7 @@ func levels(in paths: [String]) throws -> [(name: String, level: Level)] {
 func evaluate(_ args: Arguments) throws {
     typealias O = EvalOptions
     guard !args.positionals.isEmpty else { throw CLIError.usage("give level files or folders to evaluate") }
-    for path in [args[O.json], args[O.plot]].compactMap({ $0 }) { try OutputOptionGroup.checkWritable(URL(fileURLWithPath: path)) }
+    try ReportOutput.check([args[O.json], args[O.plot]], args)
     guard let referencePath = args[O.reference] ?? ShippedFile.locate(vglcLevels)?.path else {
         throw CLIError.usage("--reference DIR is required here (the training levels; \(vglcLevels) was not found)")
     }

@@ -15,7 +15,9 @@ func readLines(_ path: String?) throws -> [[UInt8]] {
     } else {
         data = FileHandle.standardInput.readDataToEndOfFile()
     }
-    var lines = [UInt8](data).split(separator: 0x0A, omittingEmptySubsequences: false).map { Array($0) }
+    var bytes = [UInt8](data)
+    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }  // a byte-order mark, as Windows editors write
+    var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map { Array($0) }
     if lines.last?.isEmpty == true { lines.removeLast() }
     return lines
 }

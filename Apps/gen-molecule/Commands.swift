@@ -72,7 +72,7 @@ enum EvalOptions {
 
 let evalCommand = Command(
     "eval", abstract: "MOSES metrics of generated SMILES: validity, unique@1k/10k, novelty, internal diversity, scaffold novelty.",
-    options: [EvalOptions.input, EvalOptions.train, EvalOptions.test, EvalOptions.json],
+    options: [EvalOptions.input, EvalOptions.train, EvalOptions.test, EvalOptions.json, ReportOutput.force],
     positionals: [Positional("GEN.smi", help: "The generated SMILES (instead of --in).", optional: true)]
 ) { try evaluateMolecules($0) }
 

@@ -39,7 +39,7 @@ func evaluateMolecules(_ args: Arguments) throws {
     guard let input = args[O.input] ?? args.positionals.first else {
         throw CLIError.usage("--in GEN.smi is required (one SMILES per line)")
     }
-    if let json = args[O.json] { try OutputOptionGroup.check([json], force: true) }
+    try ReportOutput.check([args[O.json]], args)
     let started = Date()
     let generated = try sampleLines(input)
     guard !generated.isEmpty else { throw CLIError.badData("\(input): holds no SMILES lines") }
@@ -57,7 +57,7 @@ func evaluateMolecules(_ args: Arguments) throws {
         internalDiversity2: 1 - Similarity.meanTanimoto(fingerprints, fingerprints, power: 2))
     var reference: [DescribedMolecule] = []
     if let train = args[O.train] {
-        let trainSMILES = try SMILESFile(train).entries.map(\.smiles)
+        let trainSMILES = try SMILESFile.references(train)
         // Only canonical forms and scaffolds are needed of the (large) training set.
         let trainSet = MoleculeForms.describe(trainSMILES).compactMap { $0 }
         let trainForms = Set(trainSet.map(\.canonical))
@@ -68,7 +68,7 @@ func evaluateMolecules(_ args: Arguments) throws {
         reference = DescribedMolecule.describe(Array(trainSMILES.prefix(10_000))).compactMap { $0 }
     }
     if let test = args[O.test] {
-        reference = DescribedMolecule.describe(try SMILESFile(test).entries.map(\.smiles)).compactMap { $0 }
+        reference = DescribedMolecule.describe(try SMILESFile.references(test)).compactMap { $0 }
         let testPrints = reference.map(\.fingerprint)
         metrics.nearestNeighbourSimilarity = Similarity.meanNearest(fingerprints, testPrints)
         metrics.propertyDistances = Dictionary(

@@ -22,8 +22,8 @@ struct SamplingStats: Encodable {
 
 /// The canonical forms of a SMILES file's valid molecules (for `--novel`), on every core.
 func canonicalForms(_ path: String) throws -> Set<String> {
-    let entries = try SMILESFile(path).entries
-    return Set(Threads.map(entries) { try? readMolecule($0.smiles).get().canonicalSMILES() }.compactMap { $0 })
+    let smiles = try SMILESFile.references(path)
+    return Set(Threads.map(smiles) { try? readMolecule($0).get().canonicalSMILES() }.compactMap { $0 })
 }
 
 func generateMolecules(_ args: Arguments) throws {

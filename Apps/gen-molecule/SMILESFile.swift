@@ -16,11 +16,20 @@ struct SMILESFile {
             throw CLIError.badData("\(path == "-" ? "standard input" : path): is not UTF-8 text; pass one SMILES per line")
         }
         var number = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in UTF8Text.normalisingNewlines(text).split(separator: "\n", omittingEmptySubsequences: false) {
             number += 1
             let field = line.drop { $0 == " " || $0 == "\t" }.prefix { $0 != " " && $0 != "\t" && $0 != "," && $0 != "\r" }
             if field.isEmpty || (number == 1 && field.lowercased() == "smiles") { continue }
             entries.append((String(field), number))
         }
+    }
+
+    /// The SMILES of a reference file (training or test molecules): refused with
+    /// `CLIError.badData` when it holds none, since every number measured against an empty set
+    /// (novelty 1, distances 0) would look like a perfect score.
+    static func references(_ path: String) throws -> [String] {
+        let smiles = try SMILESFile(path).entries.map(\.smiles)
+        guard !smiles.isEmpty else { throw CLIError.badData("\(path): holds no SMILES; give the reference molecules, one per line") }
+        return smiles
     }
 }

@@ -78,6 +78,7 @@ struct SMILESParser {
                 guard let open = branches.popLast() else { throw SMILESError("')' without a matching '('", at: i) }
                 if pending != nil { throw SMILESError("bond symbol with no atom after it", at: pending!.position) }
                 if branchStart { throw SMILESError("empty branch '()'", at: i - 1) }
+                if afterDot { throw SMILESError("'.' with no atom after it", at: i - 1) }
                 previous = open.atom
                 afterDot = false
                 i += 1

@@ -126,7 +126,7 @@ let trainCommand = Command(
 
 let evalCommand = Command(
     "eval", abstract: "Quality numbers of MIDI pieces (or a chorale corpus), and their distances to a reference set.",
-    options: [EvalOptions.input, EvalOptions.reference, EvalOptions.key, EvalOptions.json]
+    options: [EvalOptions.input, EvalOptions.reference, EvalOptions.key, EvalOptions.json, ReportOutput.force]
 ) { try evaluate($0) }
 
 let inspectCommand = Command(

@@ -52,7 +52,7 @@ func evaluate(_ args: Arguments) throws {
     guard let inPath = args[EvalOptions.input] else {
         throw CLIError.usage("--in is required (a MIDI file, a folder of MIDI files, or chorales.jsonl)")
     }
-    if let json = args[EvalOptions.json] { try OutputOptionGroup.checkWritable(URL(fileURLWithPath: json)) }
+    try ReportOutput.check([args[EvalOptions.json]], args)
     var key: MusicKey?
     if let k = args[EvalOptions.key] {
         guard let parsed = MusicKey(k) else { throw CLIError.usage("--key must name a key such as C, Am or F#m, got '\(k)'") }

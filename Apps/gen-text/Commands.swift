@@ -62,7 +62,7 @@ let trainCommand = Command(
 
 let evalCommand = Command(
     "eval", abstract: "Cross-entropy of text under a model: nats per token and per character, bits per character, perplexity.",
-    options: [Shared.model, EvalOptions.text, EvalOptions.json, Shared.lossy],
+    options: [Shared.model, EvalOptions.text, EvalOptions.json, ReportOutput.force, Shared.lossy],
     positionals: [Positional("FILE...", help: "More text files.", optional: true, variadic: true)]
 ) { try evaluate($0) }
 

@@ -20,7 +20,7 @@ struct TextEvaluation: Encodable {
 func evaluate(_ args: Arguments) throws {
     let paths = args[EvalOptions.text] + args.positionals
     guard !paths.isEmpty else { throw CLIError.usage("--text FILE is required (the text to score; repeatable)") }
-    if let json = args[EvalOptions.json] { try OutputOptionGroup.checkWritable(URL(fileURLWithPath: json)) }
+    try ReportOutput.check([args[EvalOptions.json]], args)
     let loaded = try loadTextModel(args[Shared.model])
     var totalNats = 0.0
     var tokens = 0

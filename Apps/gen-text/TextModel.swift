@@ -52,9 +52,9 @@ func loadTextModel(_ argument: String?) throws -> TextModel {
 /// their offset, or U+FFFD with `lossy`. `.gz` files are decompressed.
 func readText(_ path: String, lossy: Bool) throws -> String {
     let data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Gzip.readMaybeCompressed(URL(fileURLWithPath: path))
-    if lossy { return String(decoding: data, as: UTF8.self) }
+    if lossy { return UTF8Text.normalisingNewlines(String(decoding: data, as: UTF8.self)) }
     do {
-        return try UTF8Text.decode([UInt8](data))
+        return UTF8Text.normalisingNewlines(try UTF8Text.decode([UInt8](data)))
     } catch let error as TokenizerError {
         throw CLIError.badData("\(path == "-" ? "standard input" : path): \(error.message); or pass --lossy to replace bad bytes")
     }

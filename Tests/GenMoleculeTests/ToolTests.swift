@@ -131,6 +131,56 @@ extension ToolTests {
         XCTAssertEqual(metrics["novelty"] as! Double, 0.5, accuracy: 1e-12)  // benzene is new, ethanol is not
         XCTAssertEqual(metrics["scaffoldNovelty"] as! Double, 1, accuracy: 1e-12)
     }
+
+    /// Ctrl-C or a kill while the molecules stream to `--out` leaves neither a partial file nor
+    /// the hidden temporary one.
+    func testASignalLeavesNoTemporaryFile() throws {
+        for signal in [SIGTERM, SIGINT] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+                .appendingPathComponent("gen-molecule")
+            process.arguments = ["--count", "100000", "--out", "many.smi", "--quiet"]
+            process.currentDirectoryURL = dir
+            try process.run()
+            // Wait until the temporary file is being written, then signal.
+            let started = Date()
+            while try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty && Date().timeIntervalSince(started) < 60 {
+                usleep(20_000)
+            }
+            XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty, "no temporary file appeared")
+            kill(process.processIdentifier, signal)
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationReason, .uncaughtSignal)
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [], "signal \(signal)")
+        }
+    }
+
+    /// Files as Windows tools write them (CR LF line ends, a byte-order mark) read as their LF
+    /// twins do; reports replace nothing without --force; one file is not two outputs; an empty
+    /// reference set is refused rather than scored as perfect.
+    func testWindowsFilesAndReportOutputs() throws {
+        try "CCO\nC1CC\n\nc1ccccc1\n".write(to: dir.appendingPathComponent("gen.smi"), atomically: true, encoding: .utf8)
+        try "\u{FEFF}CCO\r\nCCN\r\n".write(to: dir.appendingPathComponent("train-crlf.smi"), atomically: true, encoding: .utf8)
+        try "CCO\nCCN\n".write(to: dir.appendingPathComponent("train.smi"), atomically: true, encoding: .utf8)
+        let windows = try run(["eval", "gen.smi", "--train", "train-crlf.smi", "--json", "-"])
+        XCTAssertEqual(windows.status, 0, windows.err)
+        XCTAssertEqual(windows.out, try run(["eval", "gen.smi", "--train", "train.smi", "--json", "-"]).out)
+        XCTAssertEqual(try run(["check", "train-crlf.smi"]).out, "valid CCO\nvalid CCN\n")
+        let json = dir.appendingPathComponent("report.json")
+        try "keep".write(to: json, atomically: true, encoding: .utf8)
+        let kept = try run(["eval", "gen.smi", "--json", "report.json"])
+        XCTAssertEqual(kept.status, 73)
+        XCTAssertEqual(try String(contentsOf: json, encoding: .utf8), "keep")
+        XCTAssertEqual(try run(["eval", "gen.smi", "--json", "report.json", "--force"]).status, 0)
+        XCTAssertNotEqual(try String(contentsOf: json, encoding: .utf8), "keep")
+        let twice = try run(["--model", "ngram", "--out", "x.smi", "--stats", "./x.smi"])
+        XCTAssertEqual(twice.status, 73)
+        XCTAssertTrue(twice.err.contains("named for two outputs"), twice.err)
+        try "".write(to: dir.appendingPathComponent("empty.smi"), atomically: true, encoding: .utf8)
+        let empty = try run(["eval", "gen.smi", "--train", "empty.smi"])
+        XCTAssertEqual(empty.status, 65)
+        XCTAssertTrue(empty.err.contains("holds no SMILES"), empty.err)
+    }
 }
 
 extension ToolTests {

@@ -56,6 +56,7 @@ final class ValidityTests: XCTestCase {
         XCTAssertEqual(reason("CQ"), "'Q' is not an element symbol at position 2")
         XCTAssertTrue(reason("CC\u{1F600}").hasPrefix("unexpected byte 0xF0 at position 3"))
         XCTAssertEqual(reason("C.1CC1"), "ring-bond label right after '.' at position 3")
+        XCTAssertEqual(reason("C(=O.)C"), "'.' with no atom after it at position 5")  // RDKit refuses it too
         XCTAssertEqual(reason("CCO methanol"), "valid")  // a title after a space
         XCTAssertEqual(reason(" CCO"), "valid")  // leading blanks, as RDKit
         XCTAssertEqual(reason("C%00CC%00"), "ring-bond label %00 is not allowed (RDKit refuses it) at position 2")

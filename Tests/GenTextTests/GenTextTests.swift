@@ -130,6 +130,37 @@ final class GenTextTests: XCTestCase {
         XCTAssertTrue(r.err.contains("the model reads the last 15"), r.err)
     }
 
+    /// Text as Windows tools write it (CR LF line ends, a byte-order mark) is read as Python's
+    /// text mode reads it: the same model and the same scores as its LF twin. A report replaces
+    /// nothing without --force.
+    func testWindowsTextAndReportOutputs() throws {
+        let verse = "To be, or not to be, that is the question:\nWhether 'tis nobler in the mind to suffer\n\n"
+        let unix = try (0..<3).map { try write("unix\($0).txt", String(repeating: verse, count: 20 + $0)) }
+        let windows = try (0..<3).map {
+            try write(
+                "windows\($0).txt", "\u{FEFF}" + String(repeating: verse, count: 20 + $0).replacingOccurrences(of: "\n", with: "\r\n"))
+        }
+        for (name, files) in [("unix", unix), ("windows", windows)] {
+            let trained = try run(["train", "--corpus"] + files + ["--arch", "ngram", "--order", "3", "--out", name, "--quiet"])
+            XCTAssertEqual(trained.status, 0, trained.err)
+        }
+        let bundle = { (name: String) in try Data(contentsOf: self.dir.appendingPathComponent(name + "/model.safetensors")) }
+        XCTAssertEqual(try bundle("windows"), try bundle("unix"))
+        let scores = try ["unix0.txt", "windows0.txt"].map { file -> [String: Any] in
+            let r = try run(["eval", "--model", "unix", "--text", file, "--json", "-"])
+            XCTAssertEqual(r.status, 0, r.err)
+            return try JSONSerialization.jsonObject(with: r.out) as! [String: Any]
+        }
+        for key in ["characters", "tokens", "natsPerToken"] {
+            XCTAssertEqual(scores[1][key] as? NSNumber, scores[0][key] as? NSNumber, key)
+        }
+        let report = try write("report.json", "keep")
+        let kept = try run(["eval", "--model", "unix", "--text", "unix0.txt", "--json", report])
+        XCTAssertEqual(kept.status, 73, kept.err)
+        XCTAssertEqual(try String(contentsOfFile: report, encoding: .utf8), "keep")
+        XCTAssertEqual(try run(["eval", "--model", "unix", "--text", "unix0.txt", "--json", report, "--force"]).status, 0)
+    }
+
     func testStreamingNeverPrintsBrokenUTF8() throws {
         // A byte-level model of Korean text stops after an odd number of bytes: half a syllable.
         let korean = try write("ko.txt", String(repeating: "대한민국은 민주공화국이다.\n\n", count: 40))

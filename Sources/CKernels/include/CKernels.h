@@ -110,6 +110,14 @@ void gk_set_grad_enabled(int on);
 /// signal sets a flag that gk_interrupted() reports (the loop saves a checkpoint and exits 130);
 /// a second signal ends the process at once.
 void gk_install_interrupt_handler(void);
+/// Temporary files removed if SIGINT, SIGTERM or SIGHUP ends the process (or a second signal
+/// ends it under the latch above): gk_temp_register returns a slot (or -1 when all 64 are taken
+/// or the path is too long), gk_temp_unregister frees it once the file is renamed or removed.
+/// gk_install_cleanup_handler makes those signals remove the files and then end the process
+/// as they would have (a signal already ignored stays ignored).
+int gk_temp_register(const char *path);
+void gk_temp_unregister(int slot);
+void gk_install_cleanup_handler(void);
 int gk_interrupted(void);
 void gk_clear_interrupt(void);
 

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// What can stand in a command's option list: a typed `Opt`, or a bare `Option`.
@@ -280,6 +281,8 @@ public enum CLI {
         // OpenBLAS's kernel chosen and its own threads stopped first: they spin through the
         // first ~0.1 s of a process otherwise (`gk_blas_stop_threads`).
         _ = BLASKernel.active
+        // Ctrl-C or a kill removes the temporary files of outputs being written (`StreamedFile`).
+        gk_install_cleanup_handler()
         // The subcommand path, known before parsing so that a usage error names the right command.
         var path = [root]
         for arg in arguments {

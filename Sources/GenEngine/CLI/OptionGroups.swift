@@ -120,9 +120,15 @@ public struct OutputOptionGroup {
 
     /// The overwrite and folder checks of `check`, for a command without this group: a folder (or
     /// a path ending in `/`) is no file to write; a device or pipe (`/dev/null`) is written as it
-    /// is, without `--force`.
+    /// is, without `--force`; one file named for two outputs (`--out x --stats x`) is refused,
+    /// since the second would replace the first.
     public static func check(_ targets: [String], force: Bool) throws {
+        var seen = Set<String>()
         for path in targets where path != "-" {
+            let file = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+            guard seen.insert(file).inserted else {
+                throw IOFailure.cannotCreate(path, reason: "it is named for two outputs; give each output its own file")
+            }
             var isFolder: ObjCBool = false
             if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
                 if isFolder.boolValue { throw IOFailure.cannotCreate(path, reason: "it is a folder; give a file's path") }
@@ -149,6 +155,17 @@ public struct OutputOptionGroup {
         guard FileManager.default.isWritableFile(atPath: folder.path) else {
             throw IOFailure.cannotCreate(url.path, reason: "the folder \(folder.path) is not writable")
         }
+    }
+}
+
+/// The `--force` of commands whose outputs are reports (`eval --json`, `--plot`): an existing
+/// report is replaced only with it, as every other output.
+public enum ReportOutput {
+    public static let force = Opt.flag("force", help: "Replace existing report files.")
+
+    /// `OutputOptionGroup.check` of the given report paths (nil: not asked for; `-`: stdout).
+    public static func check(_ paths: [String?], _ args: Arguments) throws {
+        try OutputOptionGroup.check(paths.compactMap { $0 }, force: args[force])
     }
 }
 

@@ -26,6 +26,10 @@ public enum AtomicFile {
             throw IOFailure.unreadable(url.path, reason: String(cString: strerror(errno)))
         }
         let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        var info = stat()
+        if fstat(fd, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR {
+            throw IOFailure.unreadable(url.path, reason: "it is a folder; give a file")
+        }
         do {
             return try handle.readToEnd() ?? Data()
         } catch {

@@ -53,10 +53,16 @@ public enum Gzip {
         return output
     }
 
-    /// Reads a file, decompressing it when it is gzip.
+    /// Reads a file, decompressing it when it is gzip; a gzip failure names the file.
     public static func readMaybeCompressed(_ url: URL) throws -> Data {
         let data = try AtomicFile.read(url)
-        return isCompressed(data) ? try decompress(data) : data
+        guard isCompressed(data) else { return data }
+        do {
+            return try decompress(data)
+        } catch let failure as Failure {
+            throw Failure(
+                message: "\(SystemPath.escaped(url.relativePath)): \(failure.message); the file is damaged (download or copy it again)")
+        }
     }
 }
 

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// An output written in pieces as it is produced that still appears whole or not at all, with
@@ -18,6 +19,8 @@ public final class StreamedFile {
     private let durable: Bool
     private var pending = Data()
     private var finished = false
+    /// The temporary file's slot among those a signal removes (`gk_temp_register`).
+    private var signalSlot: Int32 = -1
 
     /// Opens `url` for writing (`URL(fileURLWithPath: "-")` is standard output).
     public init(_ url: URL, durable: Bool = true) throws {
@@ -38,6 +41,8 @@ public final class StreamedFile {
             return
         }
         let dir = target.deletingLastPathComponent()
+        // A missing folder is made, as `OutputOptionGroup.check` promised when it passed the path.
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let tempURL = dir.appendingPathComponent(".\(target.lastPathComponent).tmp-\(getpid())")
         // A new file: whatever sits at the temporary name (a stale file, a symlink) is removed, not followed.
         let fd = SystemPath.with(tempURL.path) { name in
@@ -46,6 +51,7 @@ public final class StreamedFile {
         }
         guard fd >= 0 else { throw IOFailure.cannotCreate(path, reason: "cannot create a file in \(dir.path)") }
         (handle, temp, isAtomic) = (FileHandle(fileDescriptor: fd, closeOnDealloc: true), tempURL, true)
+        signalSlot = SystemPath.with(tempURL.path) { gk_temp_register($0) }
     }
 
     deinit { discard() }
@@ -73,6 +79,7 @@ public final class StreamedFile {
         try flush()
         finished = true
         guard let temp else { return }
+        defer { gk_temp_unregister(signalSlot) }
         do {
             if durable { try handle.synchronize() }
             try handle.close()
@@ -94,6 +101,7 @@ public final class StreamedFile {
         guard let temp else { return }
         try? handle.close()
         remove(temp)
+        gk_temp_unregister(signalSlot)
     }
 
     private func remove(_ file: URL) { _ = SystemPath.with(file.path) { unlink($0) } }

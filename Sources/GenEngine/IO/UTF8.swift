@@ -15,6 +15,28 @@ public enum UTF8Text {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// `text` as Python reads a text file in text mode with `encoding="utf-8-sig"`: a leading
+    /// byte-order mark (U+FEFF, which Windows editors write) dropped, and universal newlines: each
+    /// CR LF and each lone CR made one LF. (A Swift `String` holds CR LF as one `Character`, so
+    /// splitting at `"\n"` would not split Windows lines at all.)
+    public static func normalisingNewlines(_ text: String) -> String {
+        var scalars = text.unicodeScalars[...]
+        if scalars.first == "\u{FEFF}" { scalars = scalars.dropFirst() }
+        guard scalars.contains("\r") else { return String(scalars) }
+        var out = String.UnicodeScalarView()
+        out.reserveCapacity(scalars.count)
+        var afterCR = false
+        for scalar in scalars {
+            if scalar == "\r" {
+                out.append("\n")
+            } else if !(scalar == "\n" && afterCR) {
+                out.append(scalar)
+            }
+            afterCR = scalar == "\r"
+        }
+        return String(out)
+    }
+
     /// Bytes a sequence starting with `lead` takes, or nil when `lead` cannot start one.
     static func sequenceLength(_ lead: UInt8) -> Int? {
         switch lead {
