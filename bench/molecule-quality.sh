@@ -19,5 +19,5 @@ for mode in raw constrained; do
     --out "$out/$mode.smi" --stats "$out/$mode.json"
   echo "== $model, $mode (10,000 draws, seed 0)"
   "$tool" eval "$out/$mode.smi" --train samples/data/moses/train.smi.gz \
-    --test samples/data/moses/test-10k.smi.gz --json "$out/$mode-metrics.json"
+    --test samples/data/moses/test-10k.smi.gz --json "$out/$mode-metrics.json" --force
 done

@@ -18,5 +18,5 @@ for setting in own-key C Am allow-parallels; do
     # shellcheck disable=SC2086
     "$bin" --model "$model" --bars 16 --count 100 --seed 0 --force --out "$out/$setting/piece.mid" $extra
     echo "== $model, $setting"
-    "$bin" eval --in "$out/$setting" --reference "$reference" --json "$out/$setting.json"
+    "$bin" eval --in "$out/$setting" --reference "$reference" --json "$out/$setting.json" --force
 done
