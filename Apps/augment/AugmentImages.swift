@@ -120,10 +120,14 @@ private struct ImageRun {
             let entry = images[i]
             let original = try load(i)
             var context = self.context
+            // A partner that cannot be read is drawn again: its own turn reports it (or skips it).
             context.partner = { rng in
-                var j = rng.int(below: max(1, images.count - 1))
-                if j >= i && images.count > 1 { j += 1 }
-                return (try load(j), images[j].relative)
+                for _ in 0..<16 {
+                    var j = rng.int(below: max(1, images.count - 1))
+                    if j >= i && images.count > 1 { j += 1 }
+                    if let image = try? load(j) { return (image, images[j].relative) }
+                }
+                throw CLIError.badData("16 images drawn as blending partners could not be read; fix or remove the unreadable files")
             }
             func record(_ output: String, copy: Int?, _ sample: Sample, ops: [ManifestValue]) -> String {
                 var fields: [ManifestValue.Field] = [
@@ -186,6 +190,34 @@ func removeStaleTemporaryFiles(_ folder: URL) {
     }
 }
 
+/// The settings that decide a run's outputs, kept in `--out` (`.augment-run.json`) so that
+/// `--resume` finishes the run that was started and not another: a different pipeline, seed or
+/// number of copies would leave old outputs beside new ones under a manifest that describes only
+/// the new.
+struct RunSettings: Codable, Equatable {
+    var pipeline: String
+    var seed: UInt64
+    var copies: Int
+    var includeOriginals: Bool
+    var boxes: String
+    var minVisibility: Float?
+    var minArea: Float?
+
+    static let fileName = ".augment-run.json"
+
+    /// Refuses `--resume` when `folder` holds a run of other settings; records these otherwise.
+    func claim(_ folder: URL, resuming: Bool) throws {
+        let url = folder.appendingPathComponent(Self.fileName)
+        if resuming, let data = try? AtomicFile.read(url), let earlier = try? JSONDecoder().decode(Self.self, from: data), earlier != self {
+            throw CLIError.usage(
+                "--resume finishes the run already in \(folder.path) (pipeline \"\(earlier.pipeline)\", seed \(earlier.seed), "
+                    + "\(earlier.copies) copies\(earlier.includeOriginals ? ", originals" : "")); give the same settings, or --force to start over"
+            )
+        }
+        try JSONOutput.write(self, to: url)
+    }
+}
+
 func augmentImages(_ args: Arguments) throws {
     guard let inPath = args[ImagesOptions.input] else { throw CLIError.usage("augment images needs --in DIR (a folder of PNG images)") }
     guard let outPath = args[ImagesOptions.out] else {
@@ -236,7 +268,21 @@ func augmentImages(_ args: Arguments) throws {
                 "\(existing) exists from an earlier run: pass --resume to finish that run, or --force to overwrite it", code: .cannotCreate)
         }
     }
+    if let stats = args[ImagesOptions.stats] {
+        let file = URL(fileURLWithPath: stats).standardizedFileURL
+        guard file != manifestURL.standardizedFileURL, !(ImageFolder.contains(outRoot, file) && file.pathExtension.lowercased() == "png")
+        else {
+            throw CLIError.usage("--stats \(stats) would replace an output of this run; write it outside --out or under another name")
+        }
+        try OutputOptionGroup.check([stats], force: args[ImagesOptions.force])
+    }
     try makeFolder(outRoot)
+    try RunSettings(
+        pipeline: spec, seed: args[ImagesOptions.seed], copies: args[ImagesOptions.copies],
+        includeOriginals: args[ImagesOptions.includeOriginals], boxes: "\(boxes)",
+        minVisibility: args.has(ImagesOptions.minVisibility) ? args[ImagesOptions.minVisibility] : nil,
+        minArea: args.has(ImagesOptions.minArea) ? args[ImagesOptions.minArea] : nil
+    ).claim(outRoot, resuming: args[ImagesOptions.resume])
     if args[ImagesOptions.resume] { removeStaleTemporaryFiles(outRoot) }
     // Written as the images are, and renamed into place only when the run ends.
     let manifest = try StreamedFile(manifestURL)
@@ -257,7 +303,8 @@ func augmentImages(_ args: Arguments) throws {
             if let failure = result.failure {
                 guard args[ImagesOptions.skipBad] else {
                     throw CLIError.badData(
-                        failure + "\n(outputs so far are complete; fix or remove the file and re-run with --resume, or pass --skip-bad)")
+                        "\(images[i].relative): \(failure)"
+                            + "\n(outputs so far are complete; fix or remove the file and re-run with --resume, or pass --skip-bad)")
                 }
                 skipped.append("\(images[i].relative): \(failure)")
                 failed += 1

@@ -92,7 +92,8 @@ struct OpParameters {
         return Int(r.lowerBound)...Int(r.upperBound)
     }
 
-    /// A size `N` (square) or `WxH`, each side in 1…65,536 pixels; nil when absent.
+    /// A size `N` (square) or `WxH`, each side in 1…65,536 pixels and at most 8192² pixels in
+    /// all (an image that size is 256 MB as RGBA, made once per worker); nil when absent.
     mutating func size(_ key: String) throws -> (width: Int, height: Int)? {
         guard let text = take(key) else { return nil }
         let parts = text.lowercased().split(separator: "x").map { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -100,7 +101,11 @@ struct OpParameters {
         guard sides.count == parts.count, (1...2).contains(sides.count), sides.allSatisfy({ (1...65_536).contains($0) }) else {
             throw fail(key, text, "a size N or WxH in pixels (1 to 65536)")
         }
-        return (sides[0], sides.count == 2 ? sides[1] : sides[0])
+        let size = (width: sides[0], height: sides.count == 2 ? sides[1] : sides[0])
+        guard size.width * size.height <= 8192 * 8192 else {
+            throw fail(key, text, "a size of at most 67,108,864 pixels (8192x8192)")
+        }
+        return size
     }
 
     /// One of a fixed set of names.

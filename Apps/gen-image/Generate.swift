@@ -30,13 +30,14 @@ func labels(_ args: Arguments, classes: Int, names: [String], count: Int) throws
     return classes > 0 ? (0..<count).map { Int32($0 % classes) } : nil
 }
 
-/// Refuses an output not named .png, an existing output without --force, and a folder that cannot
-/// take it, before any work.
-func checkOutput(_ path: String, _ args: Arguments) throws {
-    guard path == "-" || path.lowercased().hasSuffix(".png") else {
+/// Refuses an image output not named .png (a device or pipe such as /dev/null is fine), an
+/// existing output without --force, one file named for two outputs, and a folder that cannot take
+/// them, before any work. `others`: outputs that are not images (--stats).
+func checkOutputs(_ images: [String], others: [String] = [], _ args: Arguments) throws {
+    for path in images where !(path == "-" || path.lowercased().hasSuffix(".png") || OutputOptionGroup.isDeviceOrPipe(path)) {
         throw CLIError.usage("\(path): gen-image writes PNG files; name the output with .png (or - for standard output)")
     }
-    try OutputOptionGroup.check([path], force: args[Shared.force])
+    try OutputOptionGroup.check(images + others, force: args[Shared.force])
 }
 
 func metadata(model: URL, seed: UInt64, label: Int32?, index: Int?) -> [PNGText] {
@@ -146,8 +147,7 @@ func prepareOutputs(_ targets: [String], folder: String?, _ args: Arguments) thr
             throw IOFailure.cannotCreate(folder, reason: error.localizedDescription)
         }
     }
-    for target in targets { try checkOutput(target, args) }
-    if let stats = args[SampleOptions.stats] { try OutputOptionGroup.check([stats], force: args[Shared.force]) }
+    try checkOutputs(targets, others: args[SampleOptions.stats].map { [$0] } ?? [], args)
 }
 
 /// `sample --seeds`: one PNG per seed, `seed<NNNN>.png` in --out, as StyleGAN's generator names
@@ -208,7 +208,7 @@ func interpolate(_ args: Arguments) throws {
     let folder = try modelFolder(args, default: args.has(O.from) ? "image-mnist-cvae" : defaultGenerator)
     let (model, manifest) = try loadImageGenerator(folder, for: "generate images", families: [Classifier.self])
     let url = URL(fileURLWithPath: args[O.out])
-    try checkOutput(url.path, args)
+    try checkOutputs([url.path], args)
     let steps = args[O.steps]
     let chosen = try givenLabel(args, classes: model.classes, names: manifest.domain.classNames)
     let images: Tensor
@@ -293,7 +293,7 @@ func reconstruct(_ args: Arguments) throws {
     typealias O = ReconstructOptions
     guard let input = args[O.input] else { throw CLIError.usage("--in IMAGE.png is required") }
     let url = URL(fileURLWithPath: args[O.out])
-    try checkOutput(url.path, args)
+    try checkOutputs([url.path], args)
     let folder = try modelFolder(args, default: "image-mnist-cvae")
     let (model, manifest) = try loadImageModel(folder)
     guard let vae = model as? VAE else { throw CLIError.usage("reconstruct needs a VAE bundle (it encodes the image)") }

@@ -38,17 +38,22 @@ struct Level: Equatable {
     /// legend does not know, an empty file or a level over `maxTiles` tiles.
     static func read(_ text: String, source: String, legend: Legend) throws -> Level {
         var rows: [[Character]] = []
-        // Lines end in LF or CRLF (one Character in Swift, so both are separators).
-        for (number, line) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
-            let row = Array(line.hasSuffix("\r") ? line.dropLast() : line)
+        // Lines end in LF, CR LF or CR; a byte-order mark is dropped (`normalisingNewlines`).
+        for (number, line) in UTF8Text.normalisingNewlines(text).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let row = Array(line)
             if row.isEmpty { continue }
             if let width = rows.first?.count, row.count != width {
                 throw LevelError(source: source, line: number + 1, message: "the row has \(row.count) tiles, the first row \(width)")
             }
-            if let unknown = row.first(where: { legend.tiles[$0] == nil }) {
+            if let column = row.firstIndex(where: { legend.tiles[$0] == nil }) {
+                let unknown = row[column]
+                // A space, tab or other invisible character is named by its code point.
+                let shown =
+                    unknown.unicodeScalars.allSatisfy({ $0.properties.isWhitespace || $0.properties.generalCategory == .format })
+                    ? unknown.unicodeScalars.map { String(format: "U+%04X", $0.value) }.joined(separator: " ") : "'\(unknown)'"
                 throw LevelError(
                     source: source, line: number + 1,
-                    message: "tile '\(unknown)' is not in the legend (it knows \(String(legend.tiles.keys.sorted())))")
+                    message: "tile \(shown) at column \(column + 1) is not in the legend (it knows \(String(legend.tiles.keys.sorted())))")
             }
             rows.append(row)
             guard rows.count * row.count <= Level.maxTiles else {

@@ -23,12 +23,14 @@ struct PlatformerAgent {
         ],
     ]
 
-    /// The outcome: whether the right edge was reached, the furthest column reached, and the
-    /// number of moves of the path found (nil when none).
+    /// The outcome: whether the right edge was reached, the furthest column reached, the number
+    /// of moves of the path found (nil when none), and whether the search ran out of its budget
+    /// before it could tell (a level of some 20,000 columns or more) rather than running out of moves.
     struct Outcome: Equatable {
         var playable: Bool
         var furthestColumn: Int
         var pathLength: Int?
+        var exhausted = false
     }
 
     /// A state waiting in the search, by priority, ties in the order they were found (so searches
@@ -135,7 +137,7 @@ struct PlatformerAgent {
         var expanded = 0
         while let state = heap.pop()?.state {
             expanded += 1
-            if expanded > budget { break }
+            if expanded > budget { return Outcome(playable: false, furthestColumn: furthest, pathLength: nil, exhausted: true) }
             let slot = index(state)
             let here = reached[slot]
             if state.x == goal { return Outcome(playable: true, furthestColumn: goal, pathLength: Int(here.steps)) }

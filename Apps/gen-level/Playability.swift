@@ -19,10 +19,16 @@ extension Legend {
         case .top:
             return KeyDoorSearch(level: level, legend: self).run()
         case .side:
-            let outcome = PlatformerAgent(level: level, solid: solid).run()
+            let agent = PlatformerAgent(level: level, solid: solid)
+            let outcome = agent.run()
+            let failure =
+                outcome.exhausted
+                ? "the agent's search stopped after \(agent.budget) steps at column \(outcome.furthestColumn) of \(level.width), "
+                    + "undecided: a level this long is beyond it (check it in pieces, or generate with --no-require-path)"
+                : "the path breaks at column \(outcome.furthestColumn) of \(level.width)"
             return PathOutcome(
                 playable: outcome.playable, pathLength: outcome.pathLength, furthestColumn: outcome.furthestColumn,
-                failure: outcome.playable ? nil : "the path breaks at column \(outcome.furthestColumn) of \(level.width)")
+                failure: outcome.playable ? nil : failure)
         }
     }
 }

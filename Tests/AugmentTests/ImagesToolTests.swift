@@ -53,7 +53,7 @@ final class ImagesToolTests: XCTestCase {
         ])
         XCTAssertEqual(merged.status, 0, merged.err)
         let one = try files("one")
-        XCTAssertEqual(one.count, 31)
+        XCTAssertEqual(one.count, 32)  // 30 images, the manifest and the run's settings (.augment-run.json)
         XCTAssertEqual(one, try files("two"))
         var sharded = try files("sharded")
         for k in 0..<3 { XCTAssertNotNil(sharded.removeValue(forKey: "manifest.shard-\(k)-of-3.jsonl")) }
@@ -97,6 +97,12 @@ final class ImagesToolTests: XCTestCase {
             try FileManager.default.attributesOfItem(atPath: out.appendingPathComponent("dog/img 2__aug0.png").path)[.modificationDate]
             as! Date
         XCTAssertEqual(before, after, "an existing output was rewritten")
+        // --resume finishes that run, not another: other settings are refused.
+        try FileManager.default.removeItem(at: out.appendingPathComponent("cat/img 0__aug0.png"))
+        let other = try augment(base.map { $0 == "2" ? "3" : $0 } + ["--resume"])
+        XCTAssertEqual(other.status, 64, other.err)
+        XCTAssertTrue(other.err.contains("finishes the run already in"), other.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("cat/img 0__aug0.png").path))
     }
 
     func testBadInputs() throws {

@@ -27,6 +27,7 @@ final class PipelineSpecTests: XCTestCase {
     func testErrorsNameTheProblem() {
         XCTAssertTrue(message("hflip; twirl").contains("unknown op 'twirl'"))
         XCTAssertTrue(message("rotate:limit=999").contains("limit=999 is out of range"))
+        XCTAssertTrue(message("resize:size=30000x30000").contains("at most 67,108,864 pixels"))  // memory stays bounded
         XCTAssertTrue(message("rotate:limit=abc").contains("limit=abc is not a number"))
         XCTAssertTrue(message("rotate:angle=3").contains("rotate has no parameter 'angle'; it takes limit"))
         XCTAssertTrue(message("hflip:p=1.5").contains("p takes a number in 0.0...1.0"))

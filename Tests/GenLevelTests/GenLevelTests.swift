@@ -91,6 +91,8 @@ final class GenLevelTests: XCTestCase {
     func testReadersTakeWindowsLineEnds() throws {
         let level = try Level.read("--X\r\nXXX\r\n", source: "crlf.txt", legend: .smb)
         XCTAssertEqual(level.rows.map { String($0) }, ["--X", "XXX"])
+        // A byte-order mark and old Mac line ends (CR alone) too.
+        XCTAssertEqual(try Level.read("\u{FEFF}--X\rXXX\r", source: "mac.txt", legend: .smb).rows, level.rows)
         XCTAssertThrowsError(try Legend.read(Data(#"{"tiles": {"\r\n": ["solid"]}}"#.utf8), source: "l.json"))
     }
 
@@ -99,8 +101,11 @@ final class GenLevelTests: XCTestCase {
             XCTAssertEqual("\($0)", "a.txt, line 2: the row has 2 tiles, the first row 3")
         }
         XCTAssertThrowsError(try Level.read("---\n-Z-\n", source: "b.txt", legend: .smb)) {
-            XCTAssertTrue("\($0)".contains("b.txt, line 2: tile 'Z' is not in the legend"), "\($0)")
+            XCTAssertTrue("\($0)".contains("b.txt, line 2: tile 'Z' at column 2 is not in the legend"), "\($0)")
             XCTAssertEqual(CLIError(from: $0).code, .dataError)
+        }
+        XCTAssertThrowsError(try Level.read("---\n--\t\n", source: "t.txt", legend: .smb)) {
+            XCTAssertTrue("\($0)".contains("t.txt, line 2: tile U+0009 at column 3 is not in the legend"), "\($0)")
         }
         XCTAssertThrowsError(try Level.read("\n\n", source: "c.txt", legend: .smb)) { XCTAssertTrue("\($0)".contains("no tiles")) }
         XCTAssertThrowsError(try Legend.read(Data("{\"tiles\": {\"XY\": [\"solid\"]}}".utf8), source: "l.json")) {

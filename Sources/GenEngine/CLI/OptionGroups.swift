@@ -132,16 +132,21 @@ public struct OutputOptionGroup {
             var isFolder: ObjCBool = false
             if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
                 if isFolder.boolValue { throw IOFailure.cannotCreate(path, reason: "it is a folder; give a file's path") }
-                let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path  // a link is its target
-                let type = (try? FileManager.default.attributesOfItem(atPath: resolved))?[.type] as? FileAttributeType
-                if type != .typeCharacterSpecial && type != .typeBlockSpecial && type != .typeSocket && !force {
-                    throw IOFailure.exists(path)
-                }
+                if !isDeviceOrPipe(path) && !force { throw IOFailure.exists(path) }
             } else if path.hasSuffix("/") {
                 throw IOFailure.cannotCreate(path, reason: "a path ending in / names a folder; give a file's path")
             }
             try checkWritable(URL(fileURLWithPath: path))
         }
+    }
+
+    /// Whether `path` (a link: its target) is a device, a FIFO or a socket (`/dev/null`,
+    /// `/dev/stdout`, a named pipe): written as it is, never replaced.
+    public static func isDeviceOrPipe(_ path: String) -> Bool {
+        var info = stat()
+        guard SystemPath.with(path, { stat($0, &info) }) == 0 else { return false }
+        let type = info.st_mode & S_IFMT
+        return type == S_IFCHR || type == S_IFBLK || type == S_IFIFO || type == S_IFSOCK
     }
 
     /// Fails when the folder that would hold `url` is missing (and cannot be made) or read-only.
