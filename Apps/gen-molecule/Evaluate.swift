@@ -39,6 +39,9 @@ func evaluateMolecules(_ args: Arguments) throws {
     guard let input = args[O.input] ?? args.positionals.first else {
         throw CLIError.usage("--in GEN.smi is required (one SMILES per line)")
     }
+    if args[O.input] != nil && !args.positionals.isEmpty {
+        throw CLIError.usage("give the generated molecules once: --in \(input) or \(args.positionals[0]), not both")
+    }
     try ReportOutput.check([args[O.json]], args)
     let started = Date()
     let generated = try sampleLines(input)

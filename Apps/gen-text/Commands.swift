@@ -28,7 +28,7 @@ enum GenerateOptions {
     static let stats = Opt.string("stats", "FILE.json", help: "Write tokens, tokens/s, time to first token, seed and model as JSON.")
     static let quiet = Opt.flag("quiet", help: "Do not report the model and the speed on stderr.")
     static let force = Opt.flag("force", help: "Replace an existing --stats file.")
-    static let skipUnknown = Opt.flag("skip-unknown", help: "Leave out prompt characters the model's vocabulary lacks instead of stopping.")
+    static let skipUnknown = Opt.flag("skip-unknown", help: "Leave out characters the model's vocabulary lacks instead of stopping.")
     static let all: [any OptionConvertible] =
         [Shared.model, promptFile, maxTokens, stop, stats, force, quiet, skipUnknown, Shared.lossy] + sampling.options
 }
@@ -62,12 +62,13 @@ let trainCommand = Command(
 
 let evalCommand = Command(
     "eval", abstract: "Cross-entropy of text under a model: nats per token and per character, bits per character, perplexity.",
-    options: [Shared.model, EvalOptions.text, EvalOptions.json, ReportOutput.force, Shared.lossy],
+    options: [Shared.model, EvalOptions.text, EvalOptions.json, ReportOutput.force, Shared.lossy, GenerateOptions.skipUnknown],
     positionals: [Positional("FILE...", help: "More text files.", optional: true, variadic: true)]
 ) { try evaluate($0) }
 
 let tokenizeCommand = Command(
-    "tokenize", abstract: "Print the token ids of a text, one per line.", options: [Shared.model, Shared.lossy],
+    "tokenize", abstract: "Print the token ids of a text, one per line.",
+    options: [Shared.model, Shared.lossy, GenerateOptions.skipUnknown],
     positionals: [Positional("FILE", help: "Text file, or - for standard input (default).", optional: true)]
 ) { try tokenize($0) }
 

@@ -26,11 +26,8 @@ func evaluate(_ args: Arguments) throws {
     var tokens = 0
     var characters = 0
     for path in paths {
-        let text = try readText(path, lossy: args[Shared.lossy])
-        let ids: [Int32]
-        do { ids = try loaded.tokenizer.encode(text) } catch let error as TokenizerError {
-            throw CLIError.badData("\(path): \(error.message)")
-        }
+        let (ids, text) = try encode(
+            try readText(path, lossy: args[Shared.lossy]), loaded.tokenizer, skipUnknown: args[GenerateOptions.skipUnknown], source: path)
         guard ids.count > 1 else { continue }
         totalNats += loaded.model.negativeLogLikelihood([ids]) * Double(ids.count - 1)
         tokens += ids.count - 1

@@ -65,17 +65,18 @@ func promptText(_ args: Arguments) throws -> String {
     return prompt == "-" ? try readText("-", lossy: lossy) : prompt
 }
 
-/// The prompt's token ids; characters a character-level vocabulary lacks are an error naming
-/// them, or are left out with `--skip-unknown`.
-func promptTokens(_ text: String, _ tokenizer: any Tokenizer, skipUnknown: Bool) throws -> [Int32] {
+/// The token ids of `text` (from `source`, which errors name) and the text they spell:
+/// characters a character-level vocabulary lacks are an error naming them, or are left out with
+/// `--skip-unknown` (prompts, eval and tokenize alike).
+func encode(_ text: String, _ tokenizer: any Tokenizer, skipUnknown: Bool, source: String) throws -> (ids: [Int32], text: String) {
     do {
-        return try tokenizer.encode(text)
+        return (try tokenizer.encode(text), text)
     } catch let error as TokenizerError where skipUnknown {
-        guard let characters = tokenizer as? CharacterTokenizer else { throw error }
+        guard let characters = tokenizer as? CharacterTokenizer else { throw CLIError.badData("\(source): \(error.message)") }
         let known = String(String.UnicodeScalarView(text.unicodeScalars.filter { characters.id(forToken: String($0)) != nil }))
-        return try tokenizer.encode(known)
+        return (try tokenizer.encode(known), known)
     } catch let error as TokenizerError {
-        throw CLIError.badData("the prompt: \(error.message); or pass --skip-unknown to leave them out")
+        throw CLIError.badData("\(source): \(error.message); or pass --skip-unknown to leave them out")
     }
 }
 
@@ -89,7 +90,9 @@ func generateCommand(_ args: Arguments) throws {
     let text = try promptText(args)
     let loaded = try loadTextModel(args[Shared.model])
     let loadSeconds = Date().timeIntervalSince(started)
-    var prompt = text.isEmpty ? try loaded.startTokens() : try promptTokens(text, loaded.tokenizer, skipUnknown: args[O.skipUnknown])
+    var prompt =
+        text.isEmpty
+        ? try loaded.startTokens() : try encode(text, loaded.tokenizer, skipUnknown: args[O.skipUnknown], source: "the prompt").ids
     if prompt.isEmpty { prompt = try loaded.startTokens() }
     if let context = loaded.contextLength, prompt.count > context - 1 {
         printError("gen-text: the prompt is \(prompt.count) tokens; the model reads the last \(context - 1) (its context is \(context))")
@@ -99,6 +102,7 @@ func generateCommand(_ args: Arguments) throws {
     var options = GenerationOptions(
         sampling: O.sampling.sampling(args), maxTokens: maxTokens, repetitionPenalty: args[O.sampling.repetitionPenalty])
     let stops = args[O.stop]
+    if stops.contains("") { throw CLIError.usage("--stop needs a non-empty string (the text that ends a sample)") }
     let base = RNG(seed: seed, stream: "gen-text")
     var rngs = (0..<count).map { base.stream("sample-\($0)") }
     let output = FileHandle.standardOutput

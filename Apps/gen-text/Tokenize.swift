@@ -4,9 +4,11 @@ import GenEngine
 
 func tokenize(_ args: Arguments) throws {
     let loaded = try loadTextModel(args[Shared.model])
-    let text = try readText(args.positionals.first ?? "-", lossy: args[Shared.lossy])
-    let ids: [Int32]
-    do { ids = try loaded.tokenizer.encode(text) } catch let error as TokenizerError { throw CLIError.badData(error.message) }
+    let source = args.positionals.first ?? "-"
+    let ids = try encode(
+        try readText(source, lossy: args[Shared.lossy]), loaded.tokenizer, skipUnknown: args[GenerateOptions.skipUnknown],
+        source: source == "-" ? "standard input" : source
+    ).ids
     FileHandle.standardOutput.write(Data(ids.map { "\($0)\n" }.joined().utf8))
 }
 

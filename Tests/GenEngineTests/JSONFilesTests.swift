@@ -127,8 +127,11 @@ final class AtomicFileTests: XCTestCase {
         XCTAssertEqual(String(decoding: received.data, as: UTF8.self), "through")
         XCTAssertEqual(stat(fifo.path, &info), 0)
         XCTAssertEqual(info.st_mode & S_IFMT, S_IFIFO)
-        // A missing folder is a clear error.
-        XCTAssertThrowsError(try AtomicFile.write(Data(), to: dir.appendingPathComponent("no/such/file"))) {
+        // A missing folder is made (as the tools' output check promises); one that cannot be, a
+        // file in the way, is a clear error.
+        try AtomicFile.write(Data("made".utf8), to: dir.appendingPathComponent("no/such/file"))
+        XCTAssertEqual(try AtomicFile.read(dir.appendingPathComponent("no/such/file")), Data("made".utf8))
+        XCTAssertThrowsError(try AtomicFile.write(Data(), to: dir.appendingPathComponent("no/such/file/below"))) {
             XCTAssertEqual(CLIError(from: $0).code, .cannotCreate)
         }
     }

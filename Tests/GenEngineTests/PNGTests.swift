@@ -65,7 +65,7 @@ final class PNGTests: XCTestCase {
         XCTAssertThrowsError(
             try PNG.write(
                 Image(width: 1, height: 1, channels: 1, pixels: [0]),
-                to: dir.appendingPathComponent("missing/dir/x.png")))
+                to: dir.appendingPathComponent("x.png/below.png")))  // a file where a folder would be
     }
 
     /// ASCII text goes in tEXt; anything else in iTXt as UTF-8 (tEXt holds only Latin-1);

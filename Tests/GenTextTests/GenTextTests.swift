@@ -161,6 +161,30 @@ final class GenTextTests: XCTestCase {
         XCTAssertEqual(try run(["eval", "--model", "unix", "--text", "unix0.txt", "--json", report, "--force"]).status, 0)
     }
 
+    /// `train --out` never writes among other files, or over a file; `--stop ""` is refused;
+    /// `eval --skip-unknown` scores the text without the characters the model lacks.
+    func testOutputFolderAndOptionChecks() throws {
+        let files = try corpus()
+        let file = try write("a-file", "x")
+        let onFile = try run(["train", "--corpus"] + files + ["--arch", "ngram", "--out", file])
+        XCTAssertEqual(onFile.status, 73, onFile.err)
+        XCTAssertTrue(onFile.err.contains("a file of that name is in the way"), onFile.err)
+        let crowded = dir.appendingPathComponent("crowded")
+        try FileManager.default.createDirectory(at: crowded, withIntermediateDirectories: true)
+        _ = try write("crowded/notes.md", "mine")
+        let among = try run(["train", "--corpus"] + files + ["--arch", "ngram", "--out", crowded.path])
+        XCTAssertEqual(among.status, 73, among.err)
+        XCTAssertEqual(
+            try run(["train", "--corpus"] + files + ["--arch", "ngram", "--out", crowded.path, "--force", "--quiet"]).status, 0)
+        XCTAssertEqual(try run(["--model", crowded.path, "--stop", "", "--max-tokens", "3"]).status, 64)
+        let odd = try write("odd.txt", "To be \u{2713} or not")
+        XCTAssertEqual(try run(["eval", "--model", crowded.path, "--text", odd]).status, 65)
+        let skipped = try run(["eval", "--model", crowded.path, "--text", odd, "--skip-unknown", "--json", "-"])
+        XCTAssertEqual(skipped.status, 0, skipped.err)
+        let numbers = try JSONSerialization.jsonObject(with: skipped.out) as! [String: Any]
+        XCTAssertEqual(numbers["characters"] as? Int, "To be  or not".count - 1)
+    }
+
     func testStreamingNeverPrintsBrokenUTF8() throws {
         // A byte-level model of Korean text stops after an odd number of bytes: half a syllable.
         let korean = try write("ko.txt", String(repeating: "대한민국은 민주공화국이다.\n\n", count: 40))

@@ -36,10 +36,21 @@ public struct TrainingOptionGroup {
     public func outputFolder(_ args: Arguments) throws -> URL {
         guard let path = args[out] else { throw CLIError.usage("--out is required (the bundle folder to write)") }
         let folder = URL(fileURLWithPath: path)
-        if FileManager.default.fileExists(atPath: folder.appendingPathComponent(ModelBundle.configFile).path) && !args[resume]
-            && !args[force]
-        {
-            throw IOFailure.exists(folder.path)
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder) {
+            guard isFolder.boolValue else {
+                throw IOFailure.cannotCreate(folder.path, reason: "a file of that name is in the way; --out names the bundle's folder")
+            }
+            // A bundle, an interrupted run's checkpoints or other files: never written among
+            // without --resume (which continues the run there) or --force.
+            let contents = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            if !contents.isEmpty && !args[resume] && !args[force] {
+                if contents.contains(ModelBundle.configFile) { throw IOFailure.exists(folder.path) }
+                throw IOFailure.cannotCreate(
+                    folder.path,
+                    reason: "the folder already holds \(contents.count) file(s); choose a new folder, --resume the run in it, "
+                        + "or pass --force to write the bundle among them")
+            }
         }
         try OutputOptionGroup.checkWritable(folder)
         return folder
