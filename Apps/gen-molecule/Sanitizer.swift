@@ -22,7 +22,7 @@ extension Molecule {
             && !neighbours[i].contains(where: { bonds[$0.bond].order == .aromatic })
         {
             throw SMILESError(
-                "cannot kekulise atom \(i + 1) (\(atoms[i].symbol)): aromatic, but none of its bonds is", at: atoms[i].position)
+                "cannot kekulise atom \(i + 1) (\(atoms[i].symbol)): aromatic, but none of its bonds is aromatic", at: atoms[i].position)
         }
         try kekulize()
         for i in atoms.indices where !atoms[i].bracket {

@@ -134,9 +134,15 @@ extension CompositionRequest {
             let midi: MIDIFile
             (midi, pickup) = try music(readMIDI(path), path: path)
             bars += pickup
-            let file = try Score(midi: midi, voices: 4)
-            guard [3, 4].contains(file.beatsPerBar), !file.voices.allSatisfy(\.isEmpty) else {
-                throw CLIError.badData("\(path): the primer needs notes in 4/4 or 3/4")
+            let file: Score
+            do { file = try Score(midi: midi, voices: 4) } catch let error as MIDIError {
+                throw CLIError.badData("\(path): \(error.message)")
+            }
+            guard !file.voices.allSatisfy(\.isEmpty) else {
+                throw CLIError.badData("\(path): the primer has no notes outside the drum channel (10)")
+            }
+            guard [3, 4].contains(file.beatsPerBar) else {
+                throw CLIError.badData("\(path): the primer is in \(file.timeSignature); gen-music composes in 4/4 or 3/4")
             }
             primerTempo = midi.predominantTempo
             if let beats, beats != file.beatsPerBar {

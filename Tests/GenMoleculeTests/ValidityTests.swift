@@ -63,7 +63,7 @@ final class ValidityTests: XCTestCase {
         // An aromatic atom with no aromatic bond: written hydrogens may give way, bonds may not (RDKit).
         XCTAssertEqual(reason("C1CN[nH](C)C1"), "valid")
         XCTAssertEqual(reason("C1CCc(C)(C)(C)C1"), "atom 4 (C) has valence 5, more than the 4 it allows at position 5")
-        XCTAssertEqual(reason("C1CC[cH]C1"), "cannot kekulise atom 4 (C): aromatic, but none of its bonds is at position 5")
+        XCTAssertEqual(reason("C1CC[cH]C1"), "cannot kekulise atom 4 (C): aromatic, but none of its bonds is aromatic at position 5")
     }
 
     /// Any bytes give a verdict, in time proportional to the length: 1 MB lines, 10,000 nested
