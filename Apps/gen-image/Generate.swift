@@ -143,6 +143,11 @@ func sample(_ args: Arguments) throws {
 /// target (named .png, not overwritten without --force) and the --stats file.
 func prepareOutputs(_ targets: [String], folder: String?, _ args: Arguments) throws {
     if let folder {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) && !isFolder.boolValue {
+            throw IOFailure.cannotCreate(
+                folder, reason: "it is a file; --out names a folder for one PNG per image (--grid FILE.png writes one picture)")
+        }
         do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
             throw IOFailure.cannotCreate(folder, reason: error.localizedDescription)
         }

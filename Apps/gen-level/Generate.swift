@@ -55,8 +55,18 @@ func generateCommand(_ args: Arguments) throws {
             "--width \(width) × --height \(height) is over the \(most) tiles a \(legend.view.rawValue)-view level may have")
     }
     // Without --format, a single file's extension says it (level.png is a PNG).
-    let named = count == 1 ? args[O.output.out].flatMap { LevelFormat(rawValue: URL(fileURLWithPath: $0).pathExtension.lowercased()) } : nil
+    let extensionFormat = args[O.output.out].flatMap { LevelFormat(rawValue: URL(fileURLWithPath: $0).pathExtension.lowercased()) }
+    let named = count == 1 ? extensionFormat : nil
     let format = args.has(O.format) ? args[O.format] : named ?? args[O.format]
+    if let named, named != format {
+        throw CLIError.usage(
+            "--out \(args[O.output.out]!) names a .\(named.rawValue) file but --format is \(format.rawValue): make them agree")
+    }
+    if count > 1, let extensionFormat {
+        throw CLIError.usage(
+            "--count \(count) writes \(count) files into the folder --out names; \(args[O.output.out]!) looks like one .\(extensionFormat.rawValue) file"
+        )
+    }
     var targets: [String]
     if count > 1 {
         guard let folder = args[O.output.out], folder != "-" else {
