@@ -211,7 +211,7 @@ struct RunSettings: Codable, Equatable {
         if resuming, let data = try? AtomicFile.read(url), let earlier = try? JSONDecoder().decode(Self.self, from: data), earlier != self {
             throw CLIError.usage(
                 "--resume finishes the run already in \(folder.path) (pipeline \"\(earlier.pipeline)\", seed \(earlier.seed), "
-                    + "\(earlier.copies) copies\(earlier.includeOriginals ? ", originals" : "")); give the same settings, or --force to start over"
+                    + "\(earlier.copies) copies\(earlier.includeOriginals ? ", originals" : "")); give the same settings, or a new --out for a new run"
             )
         }
         try JSONOutput.write(self, to: url)
@@ -269,10 +269,8 @@ func augmentImages(_ args: Arguments) throws {
         }
     }
     if let stats = args[ImagesOptions.stats] {
-        let file = URL(fileURLWithPath: stats).standardizedFileURL
-        guard file != manifestURL.standardizedFileURL, !(ImageFolder.contains(outRoot, file) && file.pathExtension.lowercased() == "png")
-        else {
-            throw CLIError.usage("--stats \(stats) would replace an output of this run; write it outside --out or under another name")
+        guard !ImageFolder.contains(outRoot, URL(fileURLWithPath: stats)) else {
+            throw CLIError.usage("--stats \(stats) is inside --out, which holds this run's outputs only; write it elsewhere")
         }
         try OutputOptionGroup.check([stats], force: args[ImagesOptions.force])
     }

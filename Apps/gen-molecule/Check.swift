@@ -17,6 +17,9 @@ func readLines(_ path: String?) throws -> [[UInt8]] {
     }
     var bytes = [UInt8](data)
     if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }  // a byte-order mark, as Windows editors write
+    // A lone CR ends a line too (classic Mac files), as SMILESFile reads them; a CR before LF is
+    // left for smilesField, which stops at it.
+    for i in bytes.indices where bytes[i] == 0x0D && (i + 1 == bytes.count || bytes[i + 1] != 0x0A) { bytes[i] = 0x0A }
     var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map { Array($0) }
     if lines.last?.isEmpty == true { lines.removeLast() }
     return lines

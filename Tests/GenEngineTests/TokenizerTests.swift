@@ -286,8 +286,8 @@ final class TokenizerTests: XCTestCase {
             guard let e = error as? TokenizerError else { return XCTFail("\(error)") }
             XCTAssertEqual(e.kind, .unknownCharacters)
             XCTAssertEqual(e.byteOffset, 2)
-            XCTAssertTrue(e.description.contains("U+D55C '한' at byte 2"), e.description)
-            XCTAssertTrue(e.description.contains("U+0078 'x' at byte 5"), e.description)
+            XCTAssertTrue(e.description.contains("U+D55C '한' at line 1, column 3"), e.description)
+            XCTAssertTrue(e.description.contains("U+0078 'x' at line 1, column 4"), e.description)
         }
         var skipping = strict
         skipping.skipUnknown = true

@@ -166,6 +166,8 @@ extension ToolTests {
         XCTAssertEqual(windows.status, 0, windows.err)
         XCTAssertEqual(windows.out, try run(["eval", "gen.smi", "--train", "train.smi", "--json", "-"]).out)
         XCTAssertEqual(try run(["check", "train-crlf.smi"]).out, "valid CCO\nvalid CCN\n")
+        try "CCO\rCCN\r".write(to: dir.appendingPathComponent("mac.smi"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(try run(["check", "mac.smi"]).out, "valid CCO\nvalid CCN\n")
         let json = dir.appendingPathComponent("report.json")
         try "keep".write(to: json, atomically: true, encoding: .utf8)
         let kept = try run(["eval", "gen.smi", "--json", "report.json"])

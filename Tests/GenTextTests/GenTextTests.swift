@@ -154,6 +154,11 @@ final class GenTextTests: XCTestCase {
         for key in ["characters", "tokens", "natsPerToken"] {
             XCTAssertEqual(scores[1][key] as? NSNumber, scores[0][key] as? NSNumber, key)
         }
+        // An unknown character is placed by line and column, which CR LF does not shift.
+        let odd = try write("odd.txt", "\u{FEFF}To be,\r\nor \u{2713}\r\n")
+        let placed = try run(["eval", "--model", "unix", "--text", odd])
+        XCTAssertEqual(placed.status, 65)
+        XCTAssertTrue(placed.err.contains("U+2713 '\u{2713}' at line 2, column 4"), placed.err)
         let report = try write("report.json", "keep")
         let kept = try run(["eval", "--model", "unix", "--text", "unix0.txt", "--json", report])
         XCTAssertEqual(kept.status, 73, kept.err)

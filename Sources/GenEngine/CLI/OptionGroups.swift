@@ -137,7 +137,7 @@ public struct OutputOptionGroup {
         var seen = Set<String>()
         for path in targets where path != "-" {
             let file = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
-            guard seen.insert(file).inserted else {
+            guard seen.insert(file).inserted || isDeviceOrPipe(path) else {
                 throw IOFailure.cannotCreate(path, reason: "it is named for two outputs; give each output its own file")
             }
             var isFolder: ObjCBool = false
@@ -151,13 +151,14 @@ public struct OutputOptionGroup {
         }
     }
 
-    /// Whether `path` (a link: its target) is a device, a FIFO or a socket (`/dev/null`,
-    /// `/dev/stdout`, a named pipe): written as it is, never replaced.
+    /// Whether `path` (a link: its target) is a character device or a FIFO (`/dev/null`,
+    /// `/dev/stdout`, a named pipe): written as it is (`StreamedFile`), never replaced, and
+    /// fine to name for more than one output.
     public static func isDeviceOrPipe(_ path: String) -> Bool {
         var info = stat()
         guard SystemPath.with(path, { stat($0, &info) }) == 0 else { return false }
         let type = info.st_mode & S_IFMT
-        return type == S_IFCHR || type == S_IFBLK || type == S_IFIFO || type == S_IFSOCK
+        return type == S_IFCHR || type == S_IFIFO
     }
 
     /// Fails when the folder that would hold `url` is missing (and cannot be made) or read-only.

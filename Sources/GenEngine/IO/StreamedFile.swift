@@ -44,14 +44,20 @@ public final class StreamedFile {
         // A missing folder is made, as `OutputOptionGroup.check` promised when it passed the path.
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let tempURL = dir.appendingPathComponent(".\(target.lastPathComponent).tmp-\(getpid())")
+        // Registered before it exists, so that no signal can come between its making and its
+        // registration (unlinking a name not yet made is harmless: it carries this process's id).
+        let slot = SystemPath.with(tempURL.path) { gk_temp_register($0) }
         // A new file: whatever sits at the temporary name (a stale file, a symlink) is removed, not followed.
         let fd = SystemPath.with(tempURL.path) { name in
             unlink(name)
             return open(name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o666)
         }
-        guard fd >= 0 else { throw IOFailure.cannotCreate(path, reason: "cannot create a file in \(dir.path)") }
+        guard fd >= 0 else {
+            gk_temp_unregister(slot)
+            throw IOFailure.cannotCreate(path, reason: "cannot create a file in \(dir.path)")
+        }
         (handle, temp, isAtomic) = (FileHandle(fileDescriptor: fd, closeOnDealloc: true), tempURL, true)
-        signalSlot = SystemPath.with(tempURL.path) { gk_temp_register($0) }
+        signalSlot = slot
     }
 
     deinit { discard() }

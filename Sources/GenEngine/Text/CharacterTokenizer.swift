@@ -90,28 +90,34 @@ public struct CharacterTokenizer: VocabularyTokenizer {
         var out: [Int32] = []
         out.reserveCapacity(text.unicodeScalars.count)
         let unknown = unknownToken.flatMap { specialTokens[$0] }
-        var missing: [(Unicode.Scalar, Int)] = []
+        // Each missing scalar with its byte offset, line and column (1-based, in characters): the
+        // line and column also hold in the file before its line ends were made LF.
+        var missing: [(scalar: Unicode.Scalar, offset: Int, line: Int, column: Int)] = []
         var missingCount = 0
-        var offset = 0
+        var (offset, line, column) = (0, 1, 1)
         for scalar in text.unicodeScalars {
-            defer { offset += UTF8.width(scalar) }
+            defer {
+                offset += UTF8.width(scalar)
+                (line, column) = scalar == "\n" ? (line + 1, 1) : (line, column + 1)
+            }
             if let id = ids[scalar.value] {
                 out.append(id)
             } else if let unknown {
                 out.append(unknown)
             } else if !skipUnknown {
                 missingCount += 1
-                if missing.count < 10 { missing.append((scalar, offset)) }
+                if missing.count < 10 { missing.append((scalar, offset, line, column)) }
             }
         }
         guard missing.isEmpty else {
-            let list = missing.map { "U+\(scalarHex($0.0.value)) \(quotedScalar($0.0)) at byte \($0.1)" }.joined(separator: ", ")
+            let list = missing.map { "U+\(scalarHex($0.scalar.value)) \(quotedScalar($0.scalar)) at line \($0.line), column \($0.column)" }
+                .joined(separator: ", ")
             throw TokenizerError(
                 .unknownCharacters,
                 "\(missingCount) character(s) are not in the \(vocabSize)-token character vocabulary: \(list)"
                     + (missingCount > 10 ? ", …" : "")
                     + "; rebuild the vocabulary from text that has them, add an unknown token, or skip unknown characters",
-                byteOffset: missing[0].1)
+                byteOffset: missing[0].offset)
         }
         return out
     }
