@@ -54,6 +54,17 @@ func generateCommand(_ args: Arguments) throws {
         throw CLIError.usage(
             "--width \(width) × --height \(height) is over the \(most) tiles a \(legend.view.rawValue)-view level may have")
     }
+    // Counts no level could meet are refused now, not after --max-attempts draws.
+    for tile in Set(rules.map(\.tile)) {
+        let mine = rules.filter { $0.tile == tile }
+        let least = mine.filter { $0.relation != "<=" }.map(\.count).max() ?? 0
+        let most = mine.filter { $0.relation != ">=" }.map(\.count).min() ?? width * height
+        guard least <= min(most, width * height) else {
+            throw CLIError.usage(
+                "--require \(mine.map { "\($0.tile)\($0.relation)\($0.count)" }.joined(separator: " and ")) cannot hold in a "
+                    + "\(width) × \(height) level")
+        }
+    }
     // Without --format, a single file's extension says it (level.png is a PNG).
     let extensionFormat = args[O.output.out].flatMap { LevelFormat(rawValue: URL(fileURLWithPath: $0).pathExtension.lowercased()) }
     let named = count == 1 ? extensionFormat : nil
@@ -88,6 +99,18 @@ func generateCommand(_ args: Arguments) throws {
     let source: String
     var draw: (inout RNG) -> Level?
     let model = args[O.model] ?? (legend.view == .top ? "wfc" : defaultModel)
+    // Options the chosen generator does not read are refused, not silently ignored.
+    let wfcOnly: [(name: String, given: Bool)] = [
+        ("--pattern-size", args.has(O.patternSize)), ("--symmetry", args.has(O.symmetry)), ("--wrap", args.has(O.wrap)),
+    ]
+    let unread =
+        model == "wfc" || model == "wfc-tiled"
+        ? [] : wfcOnly + (model == "markov" ? [] : [("--sample", args.has(O.sample)), ("--height", args.has(O.height))])
+    if let (name, _) = (unread + [("--doors", args.has(O.doors) && legend.view != .top)]).first(where: \.given) {
+        throw CLIError.usage(
+            "\(name) is not read by --model \(model)\(name == "--doors" ? " for a side-view game" : ""); "
+                + "see gen-level --help for which generator reads it")
+    }
     if model == "wfc" || model == "wfc-tiled" {
         let shipped = game == .dungeon ? ShippedFile.locate(dungeonSample)?.path : nil
         guard let sample = args[O.sample] ?? shipped else {

@@ -86,6 +86,15 @@ final class GenLevelTests: XCTestCase {
         XCTAssertEqual(try run(["--count", "2", "--width", "20", "--out", "lv/set"], in: dir).status, 0)
         XCTAssertEqual(try run(["check", "lv/set"], in: dir).status, 0)
         XCTAssertEqual(try run(["check", "lv"], in: dir).status, 65, "a folder without levels")
+        // An extension at odds with --format, one file's name for --count 2, an option the model
+        // does not read, and counts no level could meet: refused before any draw.
+        for bad in [
+            ["--format", "png", "--out", "a.txt"], ["--count", "2", "--out", "x.tmx"], ["--height", "20"], ["--doors", "2"],
+            ["--require", "E>=5", "--require", "E<=2"], ["--require", "E>=99999"],
+        ] {
+            let r = try run(bad + ["--width", "20"], in: dir)
+            XCTAssertEqual(r.status, 64, "\(bad): \(r.err)")
+        }
     }
 
     func testReadersTakeWindowsLineEnds() throws {
