@@ -37,6 +37,7 @@ func checkOutputs(_ images: [String], others: [String] = [], _ args: Arguments) 
     for path in images where !(path == "-" || path.lowercased().hasSuffix(".png") || OutputOptionGroup.isDeviceOrPipe(path)) {
         throw CLIError.usage("\(path): gen-image writes PNG files; name the output with .png (or - for standard output)")
     }
+    for path in images { try OutputOptionGroup.refuseBinaryOnTerminal(path, "A PNG image") }
     try OutputOptionGroup.check(images + others, force: args[Shared.force])
 }
 

@@ -92,6 +92,7 @@ func generateCommand(_ args: Arguments) throws {
             folder + "/level." + format.rawValue, count: count, seed: seed, extension: format.rawValue)
     } else {
         targets = [args[O.output.out] ?? "-"]
+        if format == .png { try OutputOptionGroup.refuseBinaryOnTerminal(targets[0], "A PNG level") }
     }
     try O.output.check(targets + (args[O.output.stats].map { [$0] } ?? []), args)
     // The generator: the column model of a bundle, or WFC learning the --sample level (for a

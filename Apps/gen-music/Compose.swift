@@ -245,6 +245,7 @@ func composeCommand(_ args: Arguments) throws {
     let voices = args[O.voices]
     let programs = try programs(args, voices: voices)
     let outPath = args[O.output.out] ?? "song.mid"
+    try OutputOptionGroup.refuseBinaryOnTerminal(outPath, "A MIDI file")
     guard outPath != "-" || count == 1 else {
         throw CLIError.usage("--out - (standard output) takes one piece; pass a file name with --count")
     }

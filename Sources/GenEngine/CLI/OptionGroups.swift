@@ -151,6 +151,13 @@ public struct OutputOptionGroup {
         }
     }
 
+    /// Refuses to write `what` (a binary format: PNG, MIDI) to standard output (`path` `-`) when
+    /// it is a terminal, as gzip does: the bytes would garble it. Throws `CLIError.usage`.
+    public static func refuseBinaryOnTerminal(_ path: String, _ what: String) throws {
+        guard path == "-", isatty(STDOUT_FILENO) != 0 else { return }
+        throw CLIError.usage("\(what) is not written to a terminal; redirect standard output to a file or a pipe, or give --out FILE")
+    }
+
     /// Whether `path` (a link: its target) is a character device or a FIFO (`/dev/null`,
     /// `/dev/stdout`, a named pipe): written as it is (`StreamedFile`), never replaced, and
     /// fine to name for more than one output.
