@@ -185,7 +185,7 @@ extension CompositionRequest {
             if let redo = args[O.regenerate] {
                 guard let last = redo.max(), last <= primer.bars - pickup, redo.min()! >= 1 else {
                     throw CLIError.usage(
-                        "--regenerate names bars 1...\(primer.bars - pickup) of the primer, got \(redo.map(String.init).joined(separator: ","))"
+                        "--regenerate names bars 1...\(primer.bars - pickup) of the primer, got \(redo.listDescription)"
                     )
                 }
                 cells = freeing(cells, bars: Set(redo.map { $0 + pickup }), stepsPerBar: primer.stepsPerBar)

@@ -76,7 +76,12 @@ func encode(_ text: String, _ tokenizer: any Tokenizer, skipUnknown: Bool, sourc
         let known = String(String.UnicodeScalarView(text.unicodeScalars.filter { characters.id(forToken: String($0)) != nil }))
         return (try tokenizer.encode(known), known)
     } catch let error as TokenizerError {
-        throw CLIError.badData("\(source): \(error.message); or pass --skip-unknown to leave them out")
+        // Decomposed text (NFD: Hangul as jamo, accents as combining marks, as macOS writes names)
+        // misses a vocabulary of composed characters: say so rather than list the jamo.
+        let decomposed =
+            text.unicodeScalars.elementsEqual(text.precomposedStringWithCanonicalMapping.unicodeScalars)
+            ? "" : "; the text is decomposed (NFD): compose it first (NFC, e.g. Python's unicodedata.normalize(\"NFC\", text))"
+        throw CLIError.badData("\(source): \(error.message)\(decomposed); or pass --skip-unknown to leave them out")
     }
 }
 

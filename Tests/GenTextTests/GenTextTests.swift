@@ -188,6 +188,12 @@ final class GenTextTests: XCTestCase {
         XCTAssertEqual(skipped.status, 0, skipped.err)
         let numbers = try JSONSerialization.jsonObject(with: skipped.out) as! [String: Any]
         XCTAssertEqual(numbers["characters"] as? Int, "To be  or not".count - 1)
+        // Korean in decomposed form (jamo, as macOS writes names) is named as such.
+        let korean = try write("ko.txt", String(repeating: "대한민국은 민주공화국이다.\n\n", count: 40))
+        XCTAssertEqual(try run(["train", "--corpus", korean, "--arch", "ngram", "--order", "3", "--out", "ko", "--quiet"]).status, 0)
+        let nfd = try run(["--model", "ko", "대한민국".decomposedStringWithCanonicalMapping, "--max-tokens", "3"])
+        XCTAssertEqual(nfd.status, 65)
+        XCTAssertTrue(nfd.err.contains("the text is decomposed (NFD)"), nfd.err)
     }
 
     func testStreamingNeverPrintsBrokenUTF8() throws {

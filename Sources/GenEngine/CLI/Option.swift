@@ -73,7 +73,9 @@ extension Opt where Value == [Int]? {
     public static func intList(
         _ name: String, _ placeholder: String = "LIST", in range: ClosedRange<Int>, limit: Int = 100_000, help: String
     ) -> Opt<[Int]?> {
-        Opt(name, placeholder, default: nil, help: help) { text in
+        // An example inside the range, such as 1-4,6 for 1...1000.
+        let example = "\(range.lowerBound)-\(min(range.lowerBound + 3, range.upperBound)),\(min(range.lowerBound + 5, range.upperBound))"
+        return Opt(name, placeholder, default: nil, help: help) { text in
             var values: [Int] = []
             for part in text.split(separator: ",", omittingEmptySubsequences: false) {
                 let ends = part.split(separator: "-", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -81,7 +83,7 @@ extension Opt where Value == [Int]? {
                     range.contains(low), range.contains(high)
                 else {
                     throw CLIError.usage(
-                        "--\(name) takes numbers and ranges in \(range.lowerBound)...\(range.upperBound) such as 0-35,40; '\(part)' is not one"
+                        "--\(name) takes numbers and ranges in \(range.lowerBound)...\(range.upperBound) such as \(example); '\(part)' is not one"
                     )
                 }
                 guard values.count + (high - low + 1) <= limit else { throw CLIError.usage("--\(name) lists more than \(limit) values") }
@@ -89,6 +91,18 @@ extension Opt where Value == [Int]? {
             }
             return values
         }
+    }
+}
+
+extension Sequence where Element == Int {
+    /// The numbers as `intList` reads them, runs of consecutive numbers as ranges: `[1, 2, 3, 7]`
+    /// is `1-3,7`.
+    public var listDescription: String {
+        var runs: [(Int, Int)] = []
+        for n in self {
+            if let last = runs.last, last.1 + 1 == n { runs[runs.count - 1].1 = n } else { runs.append((n, n)) }
+        }
+        return runs.map { $0.0 == $0.1 ? "\($0.0)" : "\($0.0)-\($0.1)" }.joined(separator: ",")
     }
 }
 
