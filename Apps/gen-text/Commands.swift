@@ -11,7 +11,7 @@ enum Shared {
     static let model = Opt.string(
         "model", "BUNDLE",
         help:
-            "Model bundle folder, a shipped model's name (text-shakespeare-ngram, the default; text-ko), or a Hugging Face GPT-2 folder (config.json, model.safetensors, vocab.json + merges.txt or tokenizer.json)."
+            "Model bundle folder, a shipped model's name (text-shakespeare-gpt, the default; text-shakespeare-ngram; text-ko), or a Hugging Face GPT-2 folder (config.json, model.safetensors, vocab.json + merges.txt or tokenizer.json)."
     )
     static let lossy = Opt.flag("lossy", help: "Replace invalid UTF-8 in the input with U+FFFD instead of stopping.")
 }
