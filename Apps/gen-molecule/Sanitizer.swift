@@ -17,8 +17,11 @@ extension Molecule {
         }
         cleanUpValences()
         for i in atoms.indices { try checkValence(i) }
+        // An aromatic atom on no aromatic bond fails only below its default valence (`C1C[n]C1`):
+        // above it, RDKit counts the sum as the allowed valence below (`C[s]1CC1` is C[S]1CC1).
         for i in atoms.indices
-        where atoms[i].aromatic && atoms[i].bracket && atoms[i].element != 0 && needsDoubleBond(i)
+        where atoms[i].aromatic && atoms[i].bracket && atoms[i].element != 0
+            && atoms[i].allowedValences.flatMap(\.first).map({ explicitValence(i) < $0 }) ?? false
             && !neighbours[i].contains(where: { bonds[$0.bond].order == .aromatic })
         {
             throw SMILESError(
@@ -51,11 +54,13 @@ extension Molecule {
         if atom.aromatic || onAromaticBond, let first = valences.first, halves > 2 * first {
             let allowed = valences.last { 2 * $0 <= halves } ?? first
             if halves - 2 * allowed <= 3 {
-                // Off any aromatic bond, only written hydrogens can give way (RDKit reads
-                // `C1CN[nH](C)C1` as an N with no hydrogen, and refuses `C1CCc(C)(C)(C)C1`).
+                // Off any aromatic bond, the sum counts as `allowed` where it lies below the top
+                // valence (`C1C[sH]C1` is C1C[SH]C1); only a neutral N's written hydrogen can give
+                // way (RDKit reads `C1CN[nH](C)C1` as an N with no hydrogen, and refuses
+                // `C1CCc(C)(C)(C)C1`).
                 guard !onAromaticBond else { return }
                 let written = 2 * (atom.bracket ? (atom.hydrogens ?? 0) : 0)
-                if halves - written <= 2 * allowed {
+                if atom.element == 7 && atom.charge == 0 && halves - written <= 2 * allowed {
                     atoms[i].hydrogens = max(0, (atom.hydrogens ?? 0) - (halves - 2 * allowed + 1) / 2)
                     return
                 }

@@ -60,8 +60,10 @@ final class ValidityTests: XCTestCase {
         XCTAssertEqual(reason("CCO methanol"), "valid")  // a title after a space
         XCTAssertEqual(reason(" CCO"), "valid")  // leading blanks, as RDKit
         XCTAssertEqual(reason("C%00CC%00"), "ring-bond label %00 is not allowed (RDKit refuses it) at position 2")
-        // An aromatic atom with no aromatic bond: written hydrogens may give way, bonds may not (RDKit).
+        // An aromatic atom with no aromatic bond: a neutral N's written hydrogen may give way, bonds
+        // may not, and a sum above the default valence needs no double bond (RDKit).
         XCTAssertEqual(reason("C1CN[nH](C)C1"), "valid")
+        XCTAssertEqual(reason("C[se]1CC1"), "valid")
         XCTAssertEqual(reason("C1CCc(C)(C)(C)C1"), "atom 4 (C) has valence 5, more than the 4 it allows at position 5")
         XCTAssertEqual(reason("C1CC[cH]C1"), "cannot kekulise atom 4 (C): aromatic, but none of its bonds is aromatic at position 5")
     }
