@@ -34,7 +34,7 @@ func labels(_ args: Arguments, classes: Int, names: [String], count: Int) throws
 /// existing output without --force, one file named for two outputs, and a folder that cannot take
 /// them, before any work. `others`: outputs that are not images (--stats).
 func checkOutputs(_ images: [String], others: [String] = [], _ args: Arguments) throws {
-    for path in images where !(path == "-" || path.lowercased().hasSuffix(".png") || OutputOptionGroup.isDeviceOrPipe(path)) {
+    for path in images where !(path == "-" || path.lowercased().hasSuffix(".png") || SystemPath.isDeviceOrPipe(path)) {
         throw CLIError.usage("\(path): gen-image writes PNG files; name the output with .png (or - for standard output)")
     }
     for path in images { try OutputOptionGroup.refuseBinaryOnTerminal(path, "A PNG image") }

@@ -168,6 +168,28 @@ final class BundleAndCLITests: XCTestCase {
         XCTAssertNoThrow(try OutputOptionGroup.checkWritable(file.deletingLastPathComponent().appendingPathComponent("new/stats.json")))
     }
 
+    /// `train --out`: a folder holding only macOS's `.DS_Store` is empty; one holding a file is
+    /// refused without `--resume` or `--force` (exit 73).
+    func testTrainingOutputFolderIgnoresJunk() throws {
+        let group = TrainingOptionGroup(epochs: 1, learningRate: 0.001, batch: 1)
+        let command = Command("train", abstract: "Train.", options: group.options)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("out-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func check(_ extra: [String] = []) throws {
+            guard case .run(_, let args) = try CLI.parse(["--out", folder.path] + extra, root: command) else { return XCTFail() }
+            _ = try group.outputFolder(args)
+        }
+        try Data().write(to: folder.appendingPathComponent(".DS_Store"))
+        XCTAssertNoThrow(try check())
+        try Data("notes".utf8).write(to: folder.appendingPathComponent("notes.txt"))
+        XCTAssertThrowsError(try check()) {
+            XCTAssertEqual(CLIError(from: $0).code, .cannotCreate)
+            XCTAssertTrue("\($0)".contains("holds 1 file(s)"), "\($0)")
+        }
+        XCTAssertNoThrow(try check(["--force"]))
+    }
+
     func testParsingTypedValuesAndErrors() throws {
         typealias T = BundleAndCLITests
         guard case .run(let path, let args) = try CLI.parse(["--seed=7", "-q", "hello", "--stop", "a", "--stop", "b"], root: root) else {

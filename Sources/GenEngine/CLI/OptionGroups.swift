@@ -42,8 +42,9 @@ public struct TrainingOptionGroup {
                 throw IOFailure.cannotCreate(folder.path, reason: "a file of that name is in the way; --out names the bundle's folder")
             }
             // A bundle, an interrupted run's checkpoints or other files: never written among
-            // without --resume (which continues the run there) or --force.
-            let contents = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            // without --resume (which continues the run there) or --force. Junk (`.DS_Store`) is
+            // no file of anyone's.
+            let contents = (try? DataFolder.entries(folder)) ?? []
             if !contents.isEmpty && !args[resume] && !args[force] {
                 if contents.contains(ModelBundle.configFile) { throw IOFailure.exists(folder.path) }
                 throw IOFailure.cannotCreate(
@@ -137,13 +138,13 @@ public struct OutputOptionGroup {
         var seen = Set<String>()
         for path in targets where path != "-" {
             let file = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
-            guard seen.insert(file).inserted || isDeviceOrPipe(path) else {
+            guard seen.insert(file).inserted || SystemPath.isDeviceOrPipe(path) else {
                 throw IOFailure.cannotCreate(path, reason: "it is named for two outputs; give each output its own file")
             }
             var isFolder: ObjCBool = false
             if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
                 if isFolder.boolValue { throw IOFailure.cannotCreate(path, reason: "it is a folder; give a file's path") }
-                if !isDeviceOrPipe(path) && !force { throw IOFailure.exists(path) }
+                if !SystemPath.isDeviceOrPipe(path) && !force { throw IOFailure.exists(path) }
             } else if path.hasSuffix("/") {
                 throw IOFailure.cannotCreate(path, reason: "a path ending in / names a folder; give a file's path")
             }
@@ -156,16 +157,6 @@ public struct OutputOptionGroup {
     public static func refuseBinaryOnTerminal(_ path: String, _ what: String) throws {
         guard path == "-", isatty(STDOUT_FILENO) != 0 else { return }
         throw CLIError.usage("\(what) is not written to a terminal; redirect standard output to a file or a pipe, or give --out FILE")
-    }
-
-    /// Whether `path` (a link: its target) is a character device or a FIFO (`/dev/null`,
-    /// `/dev/stdout`, a named pipe): written as it is (`StreamedFile`), never replaced, and
-    /// fine to name for more than one output.
-    public static func isDeviceOrPipe(_ path: String) -> Bool {
-        var info = stat()
-        guard SystemPath.with(path, { stat($0, &info) }) == 0 else { return false }
-        let type = info.st_mode & S_IFMT
-        return type == S_IFCHR || type == S_IFIFO
     }
 
     /// Fails when the folder that would hold `url` is missing (and cannot be made) or read-only.

@@ -32,9 +32,7 @@ public final class StreamedFile {
         }
         // Names go to the system as bytes (`SystemPath`), so a name that is not UTF-8 works too.
         target = URL(fileURLWithPath: SystemPath.resolved(url.path))
-        var info = stat()
-        if SystemPath.with(target.path, { stat($0, &info) }) == 0 && (info.st_mode & S_IFMT == S_IFCHR || info.st_mode & S_IFMT == S_IFIFO)
-        {
+        if SystemPath.isDeviceOrPipe(target.path) {
             let fd = SystemPath.with(target.path) { open($0, O_WRONLY | O_CLOEXEC) }
             guard fd >= 0 else { throw IOFailure.cannotCreate(path, reason: String(cString: strerror(errno))) }
             (handle, temp, isAtomic) = (FileHandle(fileDescriptor: fd, closeOnDealloc: true), nil, false)

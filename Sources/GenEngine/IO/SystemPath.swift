@@ -72,6 +72,16 @@ public enum SystemPath {
         return (true, info.st_mode & S_IFMT == S_IFDIR)
     }
 
+    /// Whether `path` (a link: its target) is a character device or a FIFO (`/dev/null`,
+    /// `/dev/stdout`, a named pipe): an output written as it is (`StreamedFile`), never replaced,
+    /// and fine to name for more than one output.
+    public static func isDeviceOrPipe(_ path: String) -> Bool {
+        var info = stat()
+        guard with(path, { stat($0, &info) }) == 0 else { return false }
+        let type = info.st_mode & S_IFMT
+        return type == S_IFCHR || type == S_IFIFO
+    }
+
     /// Creates the folder `path` and any missing parents (as `mkdir -p`). Throws
     /// `IOFailure.cannotCreate` with the system's reason.
     public static func createFolder(_ path: String) throws {
