@@ -51,7 +51,7 @@ enum TrainOptions {
     static let model = LanguageModelOptionGroup(
         family: .gru, familyHelp: "The model family (the shipped default is a GRU).", order: 10,
         orderHelp: "N-gram: longest context in tokens plus one (MOSES uses 10).", length: 64, layers: 2, width: 512, dropout: 0,
-        epochs: 1, learningRate: 0.0015, batch: 64)
+        epochs: 1, learningRate: 0.0015, batch: 64, fineTuning: true)
     static let group = model.training
     static let data = Opt.string("data", "FILE.smi", help: "Training molecules: one SMILES per line (.smi or .smi.gz; a title may follow).")
     static let randomised = Opt.flag(

@@ -21,9 +21,11 @@ func train(_ args: Arguments) throws {
     }
     let (trainIndices, validationIndices) = trainValidationSplit(
         count: molecules.count, validationFraction: Double(args[O.validation]), seed: seed)
-    let tokenizer: RegexTokenizer
+    // Fine-tuning keeps the --init model's vocabulary (a token it lacks reads as <unk>).
+    let initial = try args[O.model.initial].map { try MoleculeModel(loading: $0) }
+    let tokenizer: any Tokenizer
     do {
-        tokenizer = try SMILESTokens.tokenizer(corpus: trainIndices.map { molecules[$0] })
+        tokenizer = try initial?.tokenizer ?? SMILESTokens.tokenizer(corpus: trainIndices.map { molecules[$0] })
     } catch let error as TokenizerError {
         throw CLIError.badData("\(path): \(error.message); is it a SMILES file?")
     }
@@ -37,7 +39,8 @@ func train(_ args: Arguments) throws {
             + "of a \(tokenizer.vocabSize)-token vocabulary), \(validationIndices.count) held out")
 
     let (model, summary) = try O.model.train(
-        args, train: train, validation: validation, vocabSize: tokenizer.vocabSize, folder: out, tool: "gen-molecule")
+        args, train: train, validation: validation, vocabSize: tokenizer.vocabSize, folder: out, tool: "gen-molecule",
+        initial: initial?.model)
     let nll = model.negativeLogLikelihood(validation)
     let command = (["gen-molecule"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
     let manifest = BundleManifest(

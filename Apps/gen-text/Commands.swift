@@ -37,7 +37,7 @@ enum GenerateOptions {
 enum TrainOptions {
     static let model = LanguageModelOptionGroup(
         family: .gpt, order: 6, orderHelp: "N-gram: longest context in tokens plus one.", length: 256, layers: 4, width: 256,
-        dropout: 0.1, epochs: 1, learningRate: 0.001, batch: 16)
+        dropout: 0.1, epochs: 1, learningRate: 0.001, batch: 16, fineTuning: true)
     static let group = model.training
     static let corpus = Opt.list("corpus", "FILE", help: "A UTF-8 text file (.txt or .txt.gz); each file is one document.")
     static let tokenizer = Opt.choice("tokenizer", "KIND", default: TextTokenizerKind.char, help: "Characters, or byte-level BPE.")

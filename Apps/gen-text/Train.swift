@@ -37,12 +37,19 @@ func train(_ args: Arguments) throws {
     guard documents.count >= 2 else { throw CLIError.badData("the corpus is too short to hold out any text for validation") }
     let (trainIndices, validationIndices) = trainValidationSplit(
         count: documents.count, validationFraction: Double(args[O.validation]), seed: seed)
+    // Fine-tuning (--init, a gen-text bundle or a GPT-2 folder) keeps that model's tokenizer.
+    let initial = try args[O.model.initial].map { try loadTextModel($0) }
+    if initial != nil && (args.has(O.tokenizer) || args.has(O.vocabSize)) {
+        throw CLIError.usage("--init keeps its bundle's tokenizer; leave out --tokenizer and --vocab-size")
+    }
     let tokenizer: any Tokenizer
-    switch args[O.tokenizer] {
-    case .char:
+    let kind = initial.map { $0.tokenizer is CharacterTokenizer ? TextTokenizerKind.char : .bpe } ?? args[O.tokenizer]
+    if let initial {
+        tokenizer = initial.tokenizer
+    } else if kind == .char {
         // Every character of the corpus, so that held-out text encodes too (as nanoGPT's char vocabulary).
         tokenizer = CharacterTokenizer(corpus: documents.joined())
-    case .bpe:
+    } else {
         tokenizer = try ByteLevelBPE.train(texts: trainIndices.map { documents[$0] }, vocabSize: args[O.vocabSize])
     }
     let train = try trainIndices.map { try tokenizer.encode(documents[$0]) }
@@ -54,14 +61,15 @@ func train(_ args: Arguments) throws {
     )
 
     let (model, summary) = try O.model.train(
-        args, train: train, validation: validation, vocabSize: tokenizer.vocabSize, folder: out, tool: "gen-text")
+        args, train: train, validation: validation, vocabSize: tokenizer.vocabSize, folder: out, tool: "gen-text",
+        initial: initial?.model)
     let nll = model.negativeLogLikelihood(validation)
     let validationCharacters = validationIndices.reduce(0) { $0 + documents[$1].unicodeScalars.count }
     let validationTokens = validation.reduce(0) { $0 + max($1.count - 1, 0) }
     let natsPerCharacter = nll * Double(validationTokens) / Double(max(validationCharacters - validationIndices.count, 1))
     let command = (["gen-text"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
     let manifest = BundleManifest(
-        domain: TextDomain(tokenizer: args[O.tokenizer].rawValue),
+        domain: TextDomain(tokenizer: kind.rawValue),
         training: TrainingRecord(
             command: command, data: (args[O.corpus] + args.positionals).joined(separator: " "), steps: summary.steps,
             seconds: summary.seconds),

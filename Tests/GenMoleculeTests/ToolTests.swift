@@ -51,6 +51,19 @@ final class ToolTests: XCTestCase {
         }
         XCTAssertEqual(parts.joined(), whole)
         XCTAssertEqual(whole.split(separator: "\n", omittingEmptySubsequences: false).count, 10)
+        // Fine-tuning from the GRU (transfer learning, as REINVENT's prior) keeps its vocabulary;
+        // a SMILES token the GRU never saw reads as <unk>.
+        let focused = dir.appendingPathComponent("focused.smi").path
+        try "c1ccc2[se]ccc2c1\nCCOc1ccccc1\nCCN(CC)CC\n".write(toFile: focused, atomically: true, encoding: .utf8)
+        let tuned = try run([
+            "train", "--data", focused, "--init", "gru", "--steps", "3", "--batch", "1", "--length", "8", "--validation", "0.34", "--out",
+            "tuned", "--quiet",
+        ])
+        XCTAssertEqual(tuned.status, 0, tuned.err)
+        XCTAssertEqual(
+            try Data(contentsOf: dir.appendingPathComponent("tuned/tokenizer.json")),
+            try Data(contentsOf: dir.appendingPathComponent("gru/tokenizer.json")))
+        XCTAssertEqual(try run(["--model", "tuned", "--count", "2", "--seed", "3", "--max-attempts", "5000", "--quiet"]).status, 0)
     }
 
     /// The n-gram baseline, constrained: more valid draws than unconstrained from the same model.

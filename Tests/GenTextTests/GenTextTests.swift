@@ -68,6 +68,30 @@ final class GenTextTests: XCTestCase {
         // An n-gram: eval's units agree with the model's own log-likelihood.
         let ngram = dir.appendingPathComponent("ngram").path
         XCTAssertEqual(try run(["train", "--corpus"] + files + ["--arch", "ngram", "--order", "3", "--out", ngram, "--quiet"]).status, 0)
+
+        // Fine-tuning: --init starts from the GPT's weights, sizes and tokenizer (two steps at a
+        // tiny rate leave the weights within 1e-3; fresh weights would differ by far more).
+        let tuned = dir.appendingPathComponent("tuned").path
+        let fine = try run([
+            "train", "--corpus", files[0], "--init", gpt, "--steps", "2", "--batch", "2", "--lr", "1e-6", "--out", tuned, "--quiet",
+        ])
+        XCTAssertEqual(fine.status, 0, fine.err)
+        XCTAssertEqual(
+            try Data(contentsOf: URL(fileURLWithPath: tuned + "/tokenizer.json")),
+            try Data(contentsOf: URL(fileURLWithPath: gpt + "/tokenizer.json")))
+        let before = Dictionary(uniqueKeysWithValues: (try loadTextModel(gpt).model as! TransformerLM).stateDict())
+        let after = (try loadTextModel(tuned).model as! TransformerLM).stateDict()
+        XCTAssertEqual(after.count, before.count)
+        for (name, tensor) in after {
+            let gap = zip(tensor.scalars, before[name]!.scalars).map { abs($0 - $1) }.max() ?? 0
+            XCTAssertLessThan(gap, 1e-3, name)
+        }
+        let sized = try run(["train", "--corpus", files[0], "--init", gpt, "--layers", "2", "--arch", "gpt", "--out", "x"])
+        XCTAssertEqual(sized.status, 64)
+        XCTAssertTrue(sized.err.contains("leave out --arch, --layers"), sized.err)
+        let counted = try run(["train", "--corpus", files[0], "--init", ngram, "--out", "x"])
+        XCTAssertEqual(counted.status, 64)
+        XCTAssertTrue(counted.err.contains("an n-gram is counted, not fine-tuned"), counted.err)
         let text = "To be, or not to be"
         let evalFile = try write("eval.txt", text)
         let result = try run(["eval", "--model", ngram, "--text", evalFile, "--json", "-"])

@@ -200,11 +200,20 @@ public struct LanguageModelOptionGroup {
     public let validateEvery = Opt.int(
         "validate-every", "STEPS", in: 1...100_000_000,
         help: "Neural: steps between validations and checkpoints (default: twice per epoch).")
+    /// Fine-tuning: the bundle whose weights the run starts from (offered when `fineTuning`).
+    public let initial = Opt.string(
+        "init", "BUNDLE",
+        help:
+            "Neural: start from this bundle's weights (fine-tuning, transfer learning): its family, sizes and tokenizer are kept, the schedule is new."
+    )
+    /// Whether the tool offers `--init` (it must then load the bundle and its tokenizer itself).
+    public let fineTuning: Bool
 
     public init(
         family: LanguageModelFamily, familyHelp: String = "The model family.", order: Int, orderHelp: String, length: Int,
-        layers: Int, width: Int, heads: Int = 4, dropout: Float, epochs: Int, learningRate: Float, batch: Int
+        layers: Int, width: Int, heads: Int = 4, dropout: Float, epochs: Int, learningRate: Float, batch: Int, fineTuning: Bool = false
     ) {
+        self.fineTuning = fineTuning
         training = TrainingOptionGroup(epochs: epochs, learningRate: learningRate, batch: batch, batchHelp: "Sequences per step.")
         self.family = .choice("arch", "ARCH", default: family, help: familyHelp)
         self.order = .int("order", default: order, in: NGramConfig.orders, help: orderHelp)
@@ -220,12 +229,16 @@ public struct LanguageModelOptionGroup {
     /// Every option but `--arch`, for a tool whose own `--arch` names more than language models
     /// (it passes the family to `train`).
     public var sizeAndScheduleOptions: [any OptionConvertible] {
-        [order, steps, length, layers, width, heads, dropout, patience, validateEvery] + training.options
+        [order, steps, length, layers, width, heads, dropout, patience, validateEvery] + (fineTuning ? [initial] : [])
+            + training.options
     }
 
-    /// The schedule the command line asks for.
-    public func plan(_ args: Arguments) -> LanguageModelPlan {
-        var plan = LanguageModelPlan(batch: args[training.batch], length: args[length], learningRate: args[training.learningRate])
+    /// The schedule the command line asks for (a GPT started from `initial` reads windows of its
+    /// context length unless `--length` says less).
+    public func plan(_ args: Arguments, initial: (any SequenceModel)? = nil) -> LanguageModelPlan {
+        let context = (initial as? TransformerLM)?.config.contextLength
+        let length = context.map { args.has(self.length) ? min(args[self.length], $0) : $0 } ?? args[self.length]
+        var plan = LanguageModelPlan(batch: args[training.batch], length: length, learningRate: args[training.learningRate])
         (plan.epochs, plan.steps, plan.patience, plan.seed) = (args[training.epochs], args[steps], args[patience], args[training.seed])
         plan.validateEvery = args[validateEvery]
         return plan
@@ -234,21 +247,38 @@ public struct LanguageModelOptionGroup {
     /// Trains the model the command line asks for on `train` (validated on `validation`), with
     /// checkpoints in `folder`, `--resume` and `--quiet` honoured; a neural run first says on
     /// stderr, as `tool`, how many steps of what shape it will take. `family` overrides `--arch`
-    /// (see `sizeAndScheduleOptions`). Throws what `architecture` and `LanguageModelTraining.run`
-    /// throw.
+    /// (see `sizeAndScheduleOptions`). With `initial` (the model of `--init`, loaded by the tool
+    /// with its tokenizer), the run starts from its weights and architecture (`--dropout` may
+    /// change); `--arch`, `--order`, `--layers`, `--width` and `--heads` are then usage errors.
+    /// Throws what `architecture` and `LanguageModelTraining.run` throw.
     public func train(
         _ args: Arguments, family chosen: LanguageModelFamily? = nil, train: [[Int32]], validation: [[Int32]], vocabSize: Int,
-        folder: URL, tool: String
+        folder: URL, tool: String, initial: (any SequenceModel)? = nil
     ) throws -> (model: any SequenceModel, summary: TrainingSummary) {
-        let plan = plan(args)
-        let family = chosen ?? args[self.family]
-        let model = try architecture(args, family: family, vocabSize: vocabSize)
+        let plan = plan(args, initial: initial)
         var recipe = LanguageModelTraining(train: train, validation: validation, plan: plan)
         recipe.quiet = args[training.quiet]
-        if family != .ngram {
-            printError("\(tool): training \(family.rawValue), \(recipe.totalSteps) steps of \(plan.batch)×\(plan.length) tokens")
+        let model: LanguageModelArchitecture
+        if let initial {
+            let sizes = [order, layers, width, heads].filter { args.has($0) }.map { "--\($0.option.name)" }
+            guard !args.has(family) && sizes.isEmpty else {
+                throw CLIError.usage(
+                    "--init takes the family and sizes from its bundle; leave out \(((args.has(family) ? ["--arch"] : []) + sizes).joined(separator: ", "))"
+                )
+            }
+            model = try LanguageModelArchitecture(of: initial, dropout: args.has(dropout) ? args[dropout] : nil)
+            printError(
+                "\(tool): fine-tuning \(args[self.initial] ?? "the --init model"), \(recipe.totalSteps) steps of \(plan.batch)×\(plan.length) tokens"
+            )
+        } else {
+            let family = chosen ?? args[self.family]
+            model = try architecture(args, family: family, vocabSize: vocabSize)
+            if family != .ngram {
+                printError("\(tool): training \(family.rawValue), \(recipe.totalSteps) steps of \(plan.batch)×\(plan.length) tokens")
+            }
         }
-        return try recipe.run(model, folder: folder, resume: args[training.resume])
+        let weights = (initial as? Module).map { Dictionary(uniqueKeysWithValues: $0.stateDict()) }
+        return try recipe.run(model, folder: folder, resume: args[training.resume], initialWeights: weights)
     }
 
     /// The model the command line asks for (of `family`, default `--arch`), over `vocabSize`

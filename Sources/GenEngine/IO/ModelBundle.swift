@@ -101,7 +101,7 @@ public struct BundleError: UserFacingError {
     }
     public var description: String { "model bundle \(path): " + problems.joined(separator: "; ") }
     public var cliHint: String? {
-        exitCode == .noInput ? "pass --model BUNDLE" : "check the --model path, or train the bundle again"
+        exitCode == .noInput ? "pass a bundle folder or a shipped model's name" : "check the bundle's path, or train the bundle again"
     }
 }
 

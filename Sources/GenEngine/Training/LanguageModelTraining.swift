@@ -36,6 +36,24 @@ extension LanguageModelArchitecture {
                     vocabSize: vocabSize, contextLength: contextLength, layers: layers, heads: heads, width: width, dropout: dropout))
         }
     }
+
+    /// The architecture of a trained model, to fine-tune it (nanoGPT's `init_from`): its config,
+    /// with `dropout` instead of its own when given. Throws `CLIError.usage` for an n-gram (it is
+    /// counted, not trained by steps).
+    public init(of model: any SequenceModel, dropout: Float? = nil) throws {
+        switch model {
+        case let recurrent as RecurrentLM:
+            var config = recurrent.config
+            config.dropout = dropout ?? config.dropout
+            self = .recurrent(config)
+        case let transformer as TransformerLM:
+            var config = transformer.config
+            config.dropout = dropout ?? config.dropout
+            self = .transformer(config)
+        default:
+            throw CLIError.usage("--init needs an LSTM, GRU or GPT bundle; an n-gram is counted, not fine-tuned: train a new one")
+        }
+    }
 }
 
 /// Sizes and schedule of a neural language model's training; the settings without a parameter in
@@ -104,11 +122,13 @@ public struct LanguageModelTraining {
 
     func batches() -> StreamBatches { StreamBatches(tokens: stream, batch: plan.batch, length: plan.length) }
 
-    /// Trains a model of `architecture` (initial weights from `RNG(seed: plan.seed, stream: "init")`),
-    /// checkpointing into `folder`; with `resume`, continues the checkpoint there. Throws
+    /// Trains a model of `architecture` (initial weights from `RNG(seed: plan.seed, stream: "init")`,
+    /// or `initialWeights` by name, the state dict of a model of this architecture, to fine-tune
+    /// it), checkpointing into `folder`; with `resume`, continues the checkpoint there. Throws
     /// `TrainingDataError` when the stream is too short for the batch shape, `TrainingInterrupted`
-    /// on SIGINT/SIGTERM (after a checkpoint), `NoCheckpoint` and I/O errors.
-    public func run(_ architecture: LanguageModelArchitecture, folder: URL, resume: Bool = false)
+    /// on SIGINT/SIGTERM (after a checkpoint), `ModelLoadError` for weights that do not fit,
+    /// `NoCheckpoint` and I/O errors.
+    public func run(_ architecture: LanguageModelArchitecture, folder: URL, resume: Bool = false, initialWeights: [String: Tensor]? = nil)
         throws -> (model: any SequenceModel, summary: TrainingSummary)
     {
         var rng = RNG(seed: plan.seed, stream: "init")
@@ -126,6 +146,7 @@ public struct LanguageModelTraining {
         case .recurrent(let config):
             let batches = try checkedBatches()
             let model = RecurrentLM(config, rng: &rng)
+            if let initialWeights { try model.load(stateDict: initialWeights) }
             // Each stream's state carries over to its next chunk, and into checkpoints.
             var carried: RecurrentLM.State?
             let trainer = Trainer(
@@ -150,6 +171,7 @@ public struct LanguageModelTraining {
             let batches = try checkedBatches()
             let windows = RandomWindows(tokens: batches.tokens, batch: plan.batch, length: plan.length)
             let model = TransformerLM(config, rng: &rng)
+            if let initialWeights { try model.load(stateDict: initialWeights) }
             let trainer = Trainer(
                 model: model, optimizer: Adam.adamW(learningRate: plan.learningRate, weightDecay: plan.weightDecay),
                 config: trainerConfig(batches), folder: folder,
