@@ -19,7 +19,7 @@ enum AlbumentationsPipeline {
                     + "; remove \(names.count == 1 ? "it" : "them") from the pipeline (augment has: "
                     + OpDefinition.all.filter { !$0.albumentations.isEmpty }.map(\.albumentations).joined(separator: ", ") + ")")
         }
-        let p = (transform["p"] as? NSNumber)?.doubleValue ?? 1
+        let p = try probability(transform, "Compose", source: source)
         var pipeline = Pipeline(steps: p == 1 ? steps : [.sequence(steps, p: p)])
         if let bbox = transform["bbox_params"] as? [String: Any] {
             pipeline.boxRules = BoxRules(
@@ -44,7 +44,7 @@ enum AlbumentationsPipeline {
     private static func step(_ t: [String: Any], source: String, missing: inout [String]) throws -> PipelineStep? {
         let name = className(t)
         // albumentations 1.x's always_apply=True runs the op whatever its p.
-        let p = (t["always_apply"] as? NSNumber)?.boolValue == true ? 1 : (t["p"] as? NSNumber)?.doubleValue ?? 1
+        let p = (t["always_apply"] as? NSNumber)?.boolValue == true ? 1 : try probability(t, name, source: source)
         switch name {
         case "Compose", "Sequential":
             return .sequence(try members(t, source: source, missing: &missing), p: p)
@@ -59,6 +59,16 @@ enum AlbumentationsPipeline {
             values["p"] = "\(p)"
             return try OpDefinition.step(def.name, values)
         }
+    }
+
+    /// The `p` of a transform: a number in 0...1, 1 when absent. Throws `CLIError.usage` naming
+    /// the transform otherwise (a `"p": "0.5"` would else be ignored).
+    private static func probability(_ t: [String: Any], _ name: String, source: String) throws -> Double {
+        guard let value = t["p"], !(value is NSNull) else { return 1 }
+        guard let n = value as? NSNumber, (0...1).contains(n.doubleValue) else {
+            throw CLIError.usage("\(source): \(name).p=\(json(value)) is not a probability; p takes a number in 0.0...1.0")
+        }
+        return n.doubleValue
     }
 
     /// `[lo, hi]` of a parameter stored as a number, a pair, or `{"x": pair, "y": pair}` (one

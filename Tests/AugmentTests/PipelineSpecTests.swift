@@ -88,6 +88,8 @@ final class PipelineSpecTests: XCTestCase {
             (#"{"__class_fullname__": "Rotate", "p": 1, "limit": [-5, 5], "fill": [255, 0, 0], "border_mode": 0}"#, "not one value"),
             (#"{"__class_fullname__": "Resize", "p": 1, "height": 9, "width": 9, "interpolation": 3}"#, "interpolation=3"),
             (#"{"__class_fullname__": "HorizontalFlip", "p": 1, "sparkle": 2}"#, "no counterpart for its parameter sparkle=2"),
+            (#"{"__class_fullname__": "HorizontalFlip", "p": "0.5"}"#, #"HorizontalFlip.p="0.5" is not a probability"#),
+            (#"{"__class_fullname__": "VerticalFlip", "p": 1.5}"#, "VerticalFlip.p=1.5 is not a probability"),
         ] {
             XCTAssertThrowsError(try load(transform), transform) { XCTAssertTrue("\($0)".contains(message), "\($0)") }
         }
