@@ -7,6 +7,9 @@ func train(_ args: Arguments) throws {
     let out = try O.group.outputFolder(args)
     let seed = args[O.group.seed]
     guard let path = args[O.data] else { throw CLIError.usage("--data FILE.smi is required (one SMILES per line)") }
+    // Fine-tuning keeps the --init model's vocabulary (a token it lacks reads as <unk>).
+    let initial = try args[O.model.initial].map { try MoleculeModel(loading: $0) }
+    _ = try O.model.fineTuning(args, initial: initial?.model, folder: out)
     var molecules = try SMILESFile(path).entries.map(\.smiles)
     if args[O.randomised] {
         // Each molecule spelled from a random atom order (its own stream of the seed); lines that
@@ -21,18 +24,26 @@ func train(_ args: Arguments) throws {
     }
     let (trainIndices, validationIndices) = trainValidationSplit(
         count: molecules.count, validationFraction: Double(args[O.validation]), seed: seed)
-    // Fine-tuning keeps the --init model's vocabulary (a token it lacks reads as <unk>).
-    let initial = try args[O.model.initial].map { try MoleculeModel(loading: $0) }
     let tokenizer: any Tokenizer
+    let train: [[Int32]]
+    let validation: [[Int32]]
     do {
         tokenizer = try initial?.tokenizer ?? SMILESTokens.tokenizer(corpus: trainIndices.map { molecules[$0] })
+        train = try trainIndices.map { try SMILESTokens.document(molecules[$0], tokenizer) }
+        // Each held-out molecule is scored after an end token, as the training stream and sampling see it.
+        validation = try validationIndices.map {
+            [tokenizer.specialTokenID(SMILESTokens.end)!] + (try SMILESTokens.document(molecules[$0], tokenizer))
+        }
     } catch let error as TokenizerError {
         throw CLIError.badData("\(path): \(error.message); is it a SMILES file?")
     }
-    let train = try trainIndices.map { try SMILESTokens.document(molecules[$0], tokenizer) }
-    // Each held-out molecule is scored after an end token, as the training stream and sampling see it.
-    let validation = try validationIndices.map {
-        [tokenizer.specialTokenID(SMILESTokens.end)!] + (try SMILESTokens.document(molecules[$0], tokenizer))
+    if initial != nil, let unknown = tokenizer.specialTokenID(SMILESTokens.unknown) {
+        let lacking = (train + validation).filter { $0.contains(unknown) }.count
+        if lacking > 0 {
+            printError(
+                "gen-molecule: \(lacking) molecules hold tokens the --init model's vocabulary lacks; they read as "
+                    + "\(SMILESTokens.unknown), which sampling never writes")
+        }
     }
     printError(
         "gen-molecule: \(molecules.count) molecules, \(trainIndices.count) for training (\(train.reduce(0) { $0 + $1.count }) tokens "

@@ -45,7 +45,8 @@ enum TrainOptions {
     static let validation = Opt.float(
         "validation", "F", default: 0.1, in: 0.01...0.5,
         help: "Share of the documents held out for validation (a single file is cut into 20 documents at blank lines).")
-    static let all: [any OptionConvertible] = [corpus, tokenizer, vocabSize, validation, Shared.lossy] + model.options
+    static let all: [any OptionConvertible] =
+        [corpus, tokenizer, vocabSize, validation, Shared.lossy, GenerateOptions.skipUnknown] + model.options
 }
 
 /// The options of `eval`.

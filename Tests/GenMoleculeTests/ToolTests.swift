@@ -60,6 +60,7 @@ final class ToolTests: XCTestCase {
             "tuned", "--quiet",
         ])
         XCTAssertEqual(tuned.status, 0, tuned.err)
+        XCTAssertTrue(tuned.err.contains("hold tokens the --init model's vocabulary lacks"), tuned.err)
         XCTAssertEqual(
             try Data(contentsOf: dir.appendingPathComponent("tuned/tokenizer.json")),
             try Data(contentsOf: dir.appendingPathComponent("gru/tokenizer.json")))

@@ -89,6 +89,21 @@ final class GenTextTests: XCTestCase {
         let sized = try run(["train", "--corpus", files[0], "--init", gpt, "--layers", "2", "--arch", "gpt", "--out", "x"])
         XCTAssertEqual(sized.status, 64)
         XCTAssertTrue(sized.err.contains("leave out --arch, --layers"), sized.err)
+        let long = try run(["train", "--corpus", files[0], "--init", gpt, "--length", "64", "--out", "x"])
+        XCTAssertEqual(long.status, 64)
+        XCTAssertTrue(long.err.contains("longer than the --init GPT's context of 16"), long.err)
+        // A resume names the --init its run started from (else another tokenizer would be built).
+        let resumed = try run(["train", "--corpus", files[0], "--resume", "--out", tuned])
+        XCTAssertEqual(resumed.status, 64)
+        XCTAssertTrue(resumed.err.contains("started from --init"), resumed.err)
+        // Characters the --init vocabulary lacks: named with their file, or left out.
+        let odd = try write("odd.txt", String(repeating: "To be (or not) to be\n\n", count: 40))
+        let lacking = try run(["train", "--corpus", odd, "--init", gpt, "--steps", "1", "--batch", "2", "--out", "odd"])
+        XCTAssertEqual(lacking.status, 65)
+        XCTAssertTrue(lacking.err.contains("odd.txt (for --init's vocabulary)") && lacking.err.contains("--skip-unknown"), lacking.err)
+        let skipped = try run(
+            ["train", "--corpus", odd, "--init", gpt, "--steps", "1", "--batch", "2", "--skip-unknown", "--out", "odd", "--quiet"])
+        XCTAssertEqual(skipped.status, 0, skipped.err)
         let counted = try run(["train", "--corpus", files[0], "--init", ngram, "--out", "x"])
         XCTAssertEqual(counted.status, 64)
         XCTAssertTrue(counted.err.contains("an n-gram is counted, not fine-tuned"), counted.err)

@@ -42,9 +42,11 @@ public struct TrainingOptionGroup {
                 throw IOFailure.cannotCreate(folder.path, reason: "a file of that name is in the way; --out names the bundle's folder")
             }
             // A bundle, an interrupted run's checkpoints or other files: never written among
-            // without --resume (which continues the run there) or --force. Junk (`.DS_Store`) is
-            // no file of anyone's.
-            let contents = (try? DataFolder.entries(folder)) ?? []
+            // without --resume (which continues the run there) or --force. A file manager's
+            // litter (`.DS_Store`) is nobody's file; a hidden `.git` or `.env` is someone's.
+            let contents = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter {
+                !DataFolder.isSystemLitter($0)
+            }
             if !contents.isEmpty && !args[resume] && !args[force] {
                 if contents.contains(ModelBundle.configFile) { throw IOFailure.exists(folder.path) }
                 throw IOFailure.cannotCreate(
@@ -244,13 +246,40 @@ public struct LanguageModelOptionGroup {
         return plan
     }
 
+    /// The architecture of a fine-tuning run (`--init`), checked before any data is read: the
+    /// family and sizes of `initial` (the model of `--init`, loaded by the tool with its
+    /// tokenizer), `--dropout` if given. Throws `CLIError.usage` for an n-gram, for `--arch`,
+    /// `--order`, `--layers`, `--width` or `--heads` beside `--init`, for a `--length` beyond a
+    /// GPT's context, and for a `--resume` whose `--init` is not the one the run in `folder`
+    /// started from (`checkpoint/init.json`). Nil without `initial`.
+    public func fineTuning(_ args: Arguments, initial: (any SequenceModel)?, folder: URL) throws -> LanguageModelArchitecture? {
+        let record = folder.appendingPathComponent("checkpoint/init.json")
+        let given = args[self.initial].map { try? ModelBundle.resolve($0, default: "").standardizedFileURL.path }
+        if args[training.resume], let data = FileManager.default.contents(atPath: record.path),
+            let started = try? JSONDecoder().decode([String: String].self, from: data)["init"], started != given
+        {
+            throw CLIError.usage("the run in \(folder.path) started from --init \(started): resume it with that --init")
+        }
+        guard let initial else { return nil }
+        let sizes = [order, layers, width, heads].filter { args.has($0) }.map { "--\($0.option.name)" }
+        guard !args.has(family) && sizes.isEmpty else {
+            throw CLIError.usage(
+                "--init takes the family and sizes from its bundle; leave out \(((args.has(family) ? ["--arch"] : []) + sizes).joined(separator: ", "))"
+            )
+        }
+        if let context = (initial as? TransformerLM)?.config.contextLength, args.has(length), args[length] > context {
+            throw CLIError.usage("--length \(args[length]) is longer than the --init GPT's context of \(context) tokens")
+        }
+        return try LanguageModelArchitecture(of: initial, dropout: args.has(dropout) ? args[dropout] : nil)
+    }
+
     /// Trains the model the command line asks for on `train` (validated on `validation`), with
     /// checkpoints in `folder`, `--resume` and `--quiet` honoured; a neural run first says on
     /// stderr, as `tool`, how many steps of what shape it will take. `family` overrides `--arch`
-    /// (see `sizeAndScheduleOptions`). With `initial` (the model of `--init`, loaded by the tool
-    /// with its tokenizer), the run starts from its weights and architecture (`--dropout` may
-    /// change); `--arch`, `--order`, `--layers`, `--width` and `--heads` are then usage errors.
-    /// Throws what `architecture` and `LanguageModelTraining.run` throw.
+    /// (see `sizeAndScheduleOptions`). With `initial` (the model of `--init`), the run starts from
+    /// its weights and architecture (`fineTuning`, which the tool should call before reading its
+    /// data; a fresh run records the bundle in `checkpoint/init.json`). Throws what
+    /// `fineTuning`, `architecture` and `LanguageModelTraining.run` throw.
     public func train(
         _ args: Arguments, family chosen: LanguageModelFamily? = nil, train: [[Int32]], validation: [[Int32]], vocabSize: Int,
         folder: URL, tool: String, initial: (any SequenceModel)? = nil
@@ -258,19 +287,18 @@ public struct LanguageModelOptionGroup {
         let plan = plan(args, initial: initial)
         var recipe = LanguageModelTraining(train: train, validation: validation, plan: plan)
         recipe.quiet = args[training.quiet]
+        let record = folder.appendingPathComponent("checkpoint/init.json")
         let model: LanguageModelArchitecture
-        if let initial {
-            let sizes = [order, layers, width, heads].filter { args.has($0) }.map { "--\($0.option.name)" }
-            guard !args.has(family) && sizes.isEmpty else {
-                throw CLIError.usage(
-                    "--init takes the family and sizes from its bundle; leave out \(((args.has(family) ? ["--arch"] : []) + sizes).joined(separator: ", "))"
-                )
+        if let tuned = try fineTuning(args, initial: initial, folder: folder), let name = args[self.initial] {
+            model = tuned
+            if !args[training.resume] {
+                let path = try ModelBundle.resolve(name, default: "").standardizedFileURL.path
+                try SystemPath.createFolder(record.deletingLastPathComponent().path)
+                try AtomicFile.write(JSONEncoder().encode(["init": path]), to: record)
             }
-            model = try LanguageModelArchitecture(of: initial, dropout: args.has(dropout) ? args[dropout] : nil)
-            printError(
-                "\(tool): fine-tuning \(args[self.initial] ?? "the --init model"), \(recipe.totalSteps) steps of \(plan.batch)×\(plan.length) tokens"
-            )
+            printError("\(tool): fine-tuning \(name), \(recipe.totalSteps) steps of \(plan.batch)×\(plan.length) tokens")
         } else {
+            if !args[training.resume] { try? FileManager.default.removeItem(at: record) }
             let family = chosen ?? args[self.family]
             model = try architecture(args, family: family, vocabSize: vocabSize)
             if family != .ngram {

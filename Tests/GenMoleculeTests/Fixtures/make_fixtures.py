@@ -128,6 +128,7 @@ C1C[o+]C1
 C1C[c-]C1
 C[n]1(C)CC1
 C1CC[nH](C)C1
+C[nH+]1(C)CC1
 C[c]1(C)(C)CC1
 c1cc[te]c1
 [as]1cccc1
