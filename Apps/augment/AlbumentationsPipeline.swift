@@ -19,12 +19,17 @@ enum AlbumentationsPipeline {
                     + "; remove \(names.count == 1 ? "it" : "them") from the pipeline (augment has: "
                     + OpDefinition.all.filter { !$0.albumentations.isEmpty }.map(\.albumentations).joined(separator: ", ") + ")")
         }
-        let p = try probability(transform, "Compose", source: source)
+        let p = try probability(transform, className(transform), source: source)
         var pipeline = Pipeline(steps: p == 1 ? steps : [.sequence(steps, p: p)])
         if let bbox = transform["bbox_params"] as? [String: Any] {
-            pipeline.boxRules = BoxRules(
-                minVisibility: (bbox["min_visibility"] as? NSNumber)?.doubleValue ?? 0,
-                minArea: (bbox["min_area"] as? NSNumber)?.doubleValue ?? 0)
+            func rule(_ key: String) throws -> Double {
+                guard let value = bbox[key], !(value is NSNull) else { return 0 }
+                guard let n = JSONValue.number(value), n >= 0 else {
+                    throw CLIError.usage("\(source): bbox_params.\(key)=\(json(value)) is not a number of at least 0")
+                }
+                return n
+            }
+            pipeline.boxRules = BoxRules(minVisibility: try rule("min_visibility"), minArea: try rule("min_area"))
         }
         return pipeline
     }
@@ -65,10 +70,10 @@ enum AlbumentationsPipeline {
     /// the transform otherwise (a `"p": "0.5"` would else be ignored).
     private static func probability(_ t: [String: Any], _ name: String, source: String) throws -> Double {
         guard let value = t["p"], !(value is NSNull) else { return 1 }
-        guard let n = value as? NSNumber, (0...1).contains(n.doubleValue) else {
+        guard let n = JSONValue.number(value), (0...1).contains(n) else {
             throw CLIError.usage("\(source): \(name).p=\(json(value)) is not a probability; p takes a number in 0.0...1.0")
         }
-        return n.doubleValue
+        return n
     }
 
     /// `[lo, hi]` of a parameter stored as a number, a pair, or `{"x": pair, "y": pair}` (one

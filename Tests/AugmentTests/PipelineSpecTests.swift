@@ -90,6 +90,7 @@ final class PipelineSpecTests: XCTestCase {
             (#"{"__class_fullname__": "HorizontalFlip", "p": 1, "sparkle": 2}"#, "no counterpart for its parameter sparkle=2"),
             (#"{"__class_fullname__": "HorizontalFlip", "p": "0.5"}"#, #"HorizontalFlip.p="0.5" is not a probability"#),
             (#"{"__class_fullname__": "VerticalFlip", "p": 1.5}"#, "VerticalFlip.p=1.5 is not a probability"),
+            (#"{"__class_fullname__": "VerticalFlip", "p": true}"#, "VerticalFlip.p=true is not a probability"),
         ] {
             XCTAssertThrowsError(try load(transform), transform) { XCTAssertTrue("\($0)".contains(message), "\($0)") }
         }

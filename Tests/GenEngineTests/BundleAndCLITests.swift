@@ -168,8 +168,8 @@ final class BundleAndCLITests: XCTestCase {
         XCTAssertNoThrow(try OutputOptionGroup.checkWritable(file.deletingLastPathComponent().appendingPathComponent("new/stats.json")))
     }
 
-    /// `train --out`: a folder holding only macOS's `.DS_Store` is empty; one holding a file is
-    /// refused without `--resume` or `--force` (exit 73).
+    /// `train --out`: a folder holding only macOS's `.DS_Store` is empty; one holding a file, even
+    /// a hidden one, is refused without `--resume` or `--force` (exit 73).
     func testTrainingOutputFolderIgnoresJunk() throws {
         let group = TrainingOptionGroup(epochs: 1, learningRate: 0.001, batch: 1)
         let command = Command("train", abstract: "Train.", options: group.options)
@@ -182,7 +182,7 @@ final class BundleAndCLITests: XCTestCase {
         }
         try Data().write(to: folder.appendingPathComponent(".DS_Store"))
         XCTAssertNoThrow(try check())
-        try Data("notes".utf8).write(to: folder.appendingPathComponent("notes.txt"))
+        try Data("KEY=1".utf8).write(to: folder.appendingPathComponent(".env"))
         XCTAssertThrowsError(try check()) {
             XCTAssertEqual(CLIError(from: $0).code, .cannotCreate)
             XCTAssertTrue("\($0)".contains("holds 1 file(s)"), "\($0)")

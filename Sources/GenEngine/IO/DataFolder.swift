@@ -5,9 +5,13 @@ import Foundation
 /// entry that is not a readable regular file (a folder named `x.png`, a FIFO, a dangling symlink,
 /// a file without read permission) is named with the reason, so a tool can skip it or stop.
 public enum DataFolder {
-    /// Whether an entry's name marks it as never data.
-    public static func isJunk(_ name: String) -> Bool {
-        name.hasPrefix(".") || name == "__MACOSX" || name == "Thumbs.db" || name == "desktop.ini"
+    /// Whether an entry's name marks it as never data: hidden, or `isSystemLitter`.
+    public static func isJunk(_ name: String) -> Bool { name.hasPrefix(".") || isSystemLitter(name) }
+
+    /// Whether an entry is what file managers leave in folders (Finder's `.DS_Store` and `._name`
+    /// AppleDouble files, `__MACOSX/`, Windows' `Thumbs.db` and `desktop.ini`): nobody's file.
+    public static func isSystemLitter(_ name: String) -> Bool {
+        name == ".DS_Store" || name.hasPrefix("._") || name == "__MACOSX" || name == "Thumbs.db" || name == "desktop.ini"
     }
 
     /// The names in `folder` that may be data, sorted. Throws `IOFailure` (missing, unreadable).

@@ -296,12 +296,9 @@ private struct JSONReader {
         TokenizerError(.invalidFile, "\(source): \(path.isEmpty ? "" : path + " ")\(what)")
     }
 
-    /// True for JSON `true`/`false`: Foundation bridges every `NSNumber` to `Bool`, so the
-    /// boolean subclass is told apart by its type.
-    func isBoolean(_ value: Any) -> Bool { value is Bool && ObjectIdentifier(type(of: value)) != ObjectIdentifier(NSNumber.self) }
-
     func int(_ value: Any, at path: String) throws -> Int {
-        guard !isBoolean(value), let n = value as? NSNumber, let i = Int(exactly: n.doubleValue), Double(i) == n.doubleValue else {
+        guard !JSONValue.isBoolean(value), let n = value as? NSNumber, let i = Int(exactly: n.doubleValue), Double(i) == n.doubleValue
+        else {
             throw fail(path, "is not an integer")
         }
         return i
@@ -315,7 +312,7 @@ private struct JSONReader {
     }
 
     func bool(_ value: Any, at path: String) throws -> Bool {
-        guard isBoolean(value), let b = value as? Bool else { throw fail(path, "is not true or false") }
+        guard JSONValue.isBoolean(value), let b = value as? Bool else { throw fail(path, "is not true or false") }
         return b
     }
 
