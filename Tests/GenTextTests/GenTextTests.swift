@@ -79,6 +79,9 @@ final class GenTextTests: XCTestCase {
         XCTAssertEqual(
             try Data(contentsOf: URL(fileURLWithPath: tuned + "/tokenizer.json")),
             try Data(contentsOf: URL(fileURLWithPath: gpt + "/tokenizer.json")))
+        // The starting weights are validated first (step 0), so a run that never improves on them returns them.
+        let firstRecord = try String(contentsOfFile: tuned + "/metrics.jsonl", encoding: .utf8).split(separator: "\n")[0]
+        XCTAssertTrue(firstRecord.contains(#""step":0"#) && firstRecord.contains("validationLoss"), String(firstRecord))
         let before = Dictionary(uniqueKeysWithValues: (try loadTextModel(gpt).model as! TransformerLM).stateDict())
         let after = (try loadTextModel(tuned).model as! TransformerLM).stateDict()
         XCTAssertEqual(after.count, before.count)

@@ -150,7 +150,8 @@ public struct LanguageModelTraining {
             // Each stream's state carries over to its next chunk, and into checkpoints.
             var carried: RecurrentLM.State?
             let trainer = Trainer(
-                model: model, optimizer: Adam(learningRate: plan.learningRate), config: trainerConfig(batches),
+                model: model, optimizer: Adam(learningRate: plan.learningRate),
+                config: trainerConfig(batches, validateAtStart: initialWeights != nil),
                 folder: folder,
                 loss: { m, _, step in
                     let chunk = batches.chunk(step)
@@ -174,7 +175,7 @@ public struct LanguageModelTraining {
             if let initialWeights { try model.load(stateDict: initialWeights) }
             let trainer = Trainer(
                 model: model, optimizer: Adam.adamW(learningRate: plan.learningRate, weightDecay: plan.weightDecay),
-                config: trainerConfig(batches), folder: folder,
+                config: trainerConfig(batches, validateAtStart: initialWeights != nil), folder: folder,
                 loss: { m, rng, _ in
                     let (x, y) = windows.sample(&rng)
                     return m.loss(inputs: x, targets: y, batch: windows.batch)
@@ -192,11 +193,13 @@ public struct LanguageModelTraining {
         return batches()
     }
 
-    func trainerConfig(_ batches: StreamBatches) -> TrainerConfig {
+    func trainerConfig(_ batches: StreamBatches, validateAtStart: Bool) -> TrainerConfig {
         let steps = plan.steps ?? plan.epochs * batches.stepsPerEpoch
         let evalEvery = max(1, min(steps, plan.validateEvery ?? batches.stepsPerEpoch / 2))
-        return TrainerConfig(
+        var config = TrainerConfig(
             steps: steps, learningRate: plan.learningRate, warmupSteps: min(100, steps / 10), clipNorm: 1,
             evalEvery: evalEvery, patience: plan.patience, checkpointEvery: evalEvery, seed: plan.seed)
+        config.validateAtStart = validateAtStart
+        return config
     }
 }

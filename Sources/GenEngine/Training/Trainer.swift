@@ -18,6 +18,9 @@ public struct TrainerConfig: Codable, Equatable {
     public var checkpointEvery: Int
     /// Seed of every random stream of the run (batches, dropout).
     public var seed: UInt64
+    /// Validate the starting weights too (step 0 of `metrics.jsonl`), so that a fine-tuning run
+    /// that never improves on the weights it started from returns those (nanoGPT's iteration 0).
+    public var validateAtStart = false
 
     public init(
         steps: Int, learningRate: Float, minLearningRate: Float? = nil, warmupSteps: Int = 0, clipNorm: Float? = 1,
@@ -144,6 +147,16 @@ public final class Trainer<M: Module> {
         let previousSeconds = records.last?.seconds ?? 0
         var lastLoss: Double?
         var stoppedEarly = false
+        if !resume, config.validateAtStart, let validate {
+            model.train(false)
+            let v = noGrad { validate(model) }
+            state.bestValidationLoss = v
+            try saveWeights(named: "best.safetensors")
+            let record = MetricsRecord(step: 0, trainLoss: nil, validationLoss: v, learningRate: 0, seconds: 0)
+            records.append(record)
+            try appendMetrics(record)
+            onEvaluate?(record)
+        }
         Interrupt.begin()
         model.train(true)
         while state.step < config.steps {
