@@ -57,13 +57,15 @@ func train(_ args: Arguments) throws {
             documents[i].text = kept
             encoded.append(ids)
         }
-    } else if kind == .char {
-        // Every character of the corpus, so that held-out text encodes too (as nanoGPT's char vocabulary).
-        tokenizer = CharacterTokenizer(corpus: documents.map(\.text).joined())
     } else {
-        tokenizer = try ByteLevelBPE.train(texts: trainIndices.map { documents[$0].text }, vocabSize: args[O.vocabSize])
+        // A char vocabulary holds every character of the corpus, so that held-out text encodes too
+        // (as nanoGPT's); BPE is trained on the training documents.
+        tokenizer =
+            kind == .char
+            ? CharacterTokenizer(corpus: documents.map(\.text).joined())
+            : try ByteLevelBPE.train(texts: trainIndices.map { documents[$0].text }, vocabSize: args[O.vocabSize])
+        encoded = try documents.map { try tokenizer.encode($0.text) }
     }
-    if encoded.isEmpty { encoded = try documents.map { try tokenizer.encode($0.text) } }
     let train = trainIndices.map { encoded[$0] }
     let validation = validationIndices.map { encoded[$0] }
     let characters = trainIndices.reduce(0) { $0 + documents[$1].text.unicodeScalars.count }

@@ -239,7 +239,7 @@ public struct LanguageModelOptionGroup {
     /// context length unless `--length` says less).
     public func plan(_ args: Arguments, initial: (any SequenceModel)? = nil) -> LanguageModelPlan {
         let context = (initial as? TransformerLM)?.config.contextLength
-        let length = context.map { args.has(self.length) ? min(args[self.length], $0) : $0 } ?? args[self.length]
+        let length = context.map { args.has(self.length) ? args[self.length] : $0 } ?? args[self.length]
         var plan = LanguageModelPlan(batch: args[training.batch], length: length, learningRate: args[training.learningRate])
         (plan.epochs, plan.steps, plan.patience, plan.seed) = (args[training.epochs], args[steps], args[patience], args[training.seed])
         plan.validateEvery = args[validateEvery]
@@ -253,9 +253,8 @@ public struct LanguageModelOptionGroup {
     /// GPT's context, and for a `--resume` whose `--init` is not the one the run in `folder`
     /// started from (`checkpoint/init.json`). Nil without `initial`.
     public func fineTuning(_ args: Arguments, initial: (any SequenceModel)?, folder: URL) throws -> LanguageModelArchitecture? {
-        let record = folder.appendingPathComponent("checkpoint/init.json")
-        let given = args[self.initial].map { try? ModelBundle.resolve($0, default: "").standardizedFileURL.path }
-        if args[training.resume], let data = FileManager.default.contents(atPath: record.path),
+        let given = args[self.initial].map { try? Self.bundlePath($0) }
+        if args[training.resume], let data = FileManager.default.contents(atPath: Self.initRecord(folder).path),
             let started = try? JSONDecoder().decode([String: String].self, from: data)["init"], started != given
         {
             throw CLIError.usage("the run in \(folder.path) started from --init \(started): resume it with that --init")
@@ -287,14 +286,13 @@ public struct LanguageModelOptionGroup {
         let plan = plan(args, initial: initial)
         var recipe = LanguageModelTraining(train: train, validation: validation, plan: plan)
         recipe.quiet = args[training.quiet]
-        let record = folder.appendingPathComponent("checkpoint/init.json")
+        let record = Self.initRecord(folder)
         let model: LanguageModelArchitecture
         if let tuned = try fineTuning(args, initial: initial, folder: folder), let name = args[self.initial] {
             model = tuned
             if !args[training.resume] {
-                let path = try ModelBundle.resolve(name, default: "").standardizedFileURL.path
                 try SystemPath.createFolder(record.deletingLastPathComponent().path)
-                try AtomicFile.write(JSONEncoder().encode(["init": path]), to: record)
+                try AtomicFile.write(JSONEncoder().encode(["init": try Self.bundlePath(name)]), to: record)
             }
             printError("\(tool): fine-tuning \(name), \(recipe.totalSteps) steps of \(plan.batch)×\(plan.length) tokens")
         } else {
@@ -307,6 +305,14 @@ public struct LanguageModelOptionGroup {
         }
         let weights = (initial as? Module).map { Dictionary(uniqueKeysWithValues: $0.stateDict()) }
         return try recipe.run(model, folder: folder, resume: args[training.resume], initialWeights: weights)
+    }
+
+    /// Where a fine-tuning run records the bundle it started from.
+    static func initRecord(_ folder: URL) -> URL { folder.appendingPathComponent("checkpoint/init.json") }
+
+    /// The full path of the bundle an `--init` argument names, as the record keeps it.
+    static func bundlePath(_ argument: String) throws -> String {
+        try ModelBundle.resolve(argument, default: "").standardizedFileURL.path
     }
 
     /// The model the command line asks for (of `family`, default `--arch`), over `vocabSize`
