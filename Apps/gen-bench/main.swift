@@ -275,6 +275,9 @@ let run = Command(
     print(
         "BLAS: \(blas.library), kernel \(blas.core) (\(blas.selection.rawValue)\(blas.selection == .reselected ? " from \(blas.detectedCore)" : "")), CPU \(blas.cpu)"
     )
+    if blas.selection == .userSet && !blas.isNative {
+        print("note: OPENBLAS_CORETYPE=\(blas.core) uses less than this \(blas.cpu) CPU has; unset it to let the engine choose")
+    }
     if "gemm".hasPrefix(only) || only.hasPrefix("gemm") || "peak".hasPrefix(only) {
         let one = BLASKernel.measuredFMAPeak(threads: 1)
         let all = BLASKernel.measuredFMAPeak(threads: Threads.count)

@@ -48,47 +48,52 @@ extension Molecule {
     /// symmetrized SSSR (RDKit's ring set) is aromatic when every atom can join and its π electrons number 4n+2; so is the union
     /// of two fused rings that share a bond (azulene, or a ring aromatic only with its neighbour),
     /// as RDKit checks fused systems. Atoms off aromatic rings lose the flag, and aromatic bonds
-    /// that were written but are not perceived become their Kekulé orders.
-    mutating func perceiveAromaticity() {
-        let ringBonds = ringBondFlags()
+    /// that were written but are not perceived become their Kekulé orders. `ringBonds` is
+    /// `ringBondFlags()`, when the caller has it.
+    mutating func perceiveAromaticity(ringBonds known: [Bool]? = nil) {
+        let ringBonds = known ?? ringBondFlags()
         // RDKit's symmetrized ring set differs from the SSSR only where an atom has three or more
         // ring bonds (fused and bridged systems); elsewhere the cheaper SSSR is the same set.
         var ringDegree = [Int](repeating: 0, count: atoms.count)
         for b in bonds.indices where ringBonds[b] {
             (ringDegree[bonds[b].a], ringDegree[bonds[b].b]) = (ringDegree[bonds[b].a] + 1, ringDegree[bonds[b].b] + 1)
         }
-        let rings = ringDegree.contains { $0 >= 3 } ? symmetrizedRings() : smallestRings()
+        let rings = ringDegree.contains { $0 >= 3 } ? symmetrizedRings(ringBonds: ringBonds) : smallestRings(ringBonds: ringBonds)
         for i in atoms.indices { atoms[i].aromatic = false }
         guard !rings.isEmpty else { return }
         let electrons = atoms.indices.map { piElectrons($0, ringBonds) }
-        var aromaticBonds = Set<Int>()
-        func ringBondIndices(_ ring: [Int]) -> [Int] {
-            ring.indices.map { bond(between: ring[$0], ring[($0 + 1) % ring.count])! }
-        }
-        func hueckel(_ members: Set<Int>) -> Bool {
+        var aromaticBonds = [Bool](repeating: false, count: bonds.count)
+        /// Whether the π electrons of `ring` (and of `fused`'s atoms not on it) number 4n+2.
+        func hueckel(_ ring: [Int], _ fused: [Int] = []) -> Bool {
             var total = 0
-            for a in members {
+            for a in ring {
+                guard let e = electrons[a] else { return false }
+                total += e
+            }
+            for a in fused where !ring.contains(a) {
                 guard let e = electrons[a] else { return false }
                 total += e
             }
             return total % 4 == 2
         }
-        let ringBondSets = rings.map { Set(ringBondIndices($0)) }
+        let ringBondLists = rings.map(ringBondIndices)
         var aromaticRing = [Bool](repeating: false, count: rings.count)
-        for (k, ring) in rings.enumerated() where hueckel(Set(ring)) {
+        for (k, ring) in rings.enumerated() where hueckel(ring) {
             aromaticRing[k] = true
-            aromaticBonds.formUnion(ringBondSets[k])
+            for b in ringBondLists[k] { aromaticBonds[b] = true }
         }
         // Pairs of fused rings (sharing a bond), not both aromatic already, up to 24 atoms.
         for i in rings.indices {
-            for j in rings.indices where j > i && !(aromaticRing[i] && aromaticRing[j]) {
-                guard !ringBondSets[i].isDisjoint(with: ringBondSets[j]) else { continue }
-                let members = Set(rings[i]).union(rings[j])
-                if members.count <= 24 && hueckel(members) { aromaticBonds.formUnion(ringBondSets[i].union(ringBondSets[j])) }
+            for j in rings.indices where j > i && !(aromaticRing[i] && aromaticRing[j]) && max(rings[i].count, rings[j].count) <= 24 {
+                guard ringBondLists[i].contains(where: ringBondLists[j].contains) else { continue }
+                let shared = rings[j].filter(rings[i].contains).count
+                if rings[i].count + rings[j].count - shared <= 24 && hueckel(rings[i], rings[j]) {
+                    for b in ringBondLists[i] + ringBondLists[j] { aromaticBonds[b] = true }
+                }
             }
         }
         for b in bonds.indices {
-            if aromaticBonds.contains(b) {
+            if aromaticBonds[b] {
                 bonds[b].order = .aromatic
                 atoms[bonds[b].a].aromatic = true
                 atoms[bonds[b].b].aromatic = true

@@ -35,31 +35,39 @@ extension Molecule {
     /// ranks and bond orders until stable (the iterative refinement of Weininger, Weininger and
     /// Weininger, "SMILES. 2. Algorithm for generation of unique SMILES notation", J. Chem. Inf.
     /// Comput. Sci. 29, 97, 1989), with ties broken one at a time and refined again.
-    func canonicalRanks() -> [Int] {
-        let ringAtoms = ringAtomFlags(ringBondFlags())
-        let invariants = atoms.indices.map { i -> [Int] in
-            let a = atoms[i]
-            return [degree(i), a.element, a.isotope ?? -1, a.charge, hydrogens(i), a.aromatic ? 1 : 0, ringAtoms[i] ? 1 : 0, a.atomClass]
+    func canonicalRanks(ringBonds: [Bool]? = nil) -> [Int] {
+        let ringAtoms = ringAtomFlags(ringBonds ?? ringBondFlags())
+        var invariants: [Int] = []
+        invariants.reserveCapacity(8 * atoms.count)
+        for (i, a) in atoms.enumerated() {
+            invariants += [
+                degree(i), a.element, a.isotope ?? -1, a.charge, hydrogens(i), a.aromatic ? 1 : 0, ringAtoms[i] ? 1 : 0, a.atomClass,
+            ]
         }
-        var ranks = denseRanks(atoms.indices.map { invariants[$0] })
-        ranks = refine(ranks)
+        var ranks = refine(denseRanks(invariants, width: 8))
         while true {
             var counts = [Int](repeating: 0, count: atoms.count)
             for r in ranks { counts[r] += 1 }
             guard let tied = counts.indices.first(where: { counts[$0] > 1 }) else { return ranks }
             let chosen = ranks.firstIndex(of: tied)!
             ranks = ranks.indices.map { 2 * ranks[$0] + ($0 == chosen ? 0 : 1) }
-            ranks = refine(denseRanks(ranks.map { [$0] }))
+            ranks = refine(denseRanks(ranks, width: 1))
         }
     }
 
-    /// Ranks 0… by sorted keys, equal keys sharing a rank.
-    private func denseRanks(_ keys: [[Int]]) -> [Int] {
-        let order = keys.indices.sorted { keys[$0].lexicographicallyPrecedes(keys[$1]) }
-        var ranks = [Int](repeating: 0, count: keys.count)
+    /// Ranks 0… of `keys.count / width` rows of `width` keys each (row i is
+    /// `keys[i * width ..< (i + 1) * width]`), by sorted rows, equal rows sharing a rank.
+    private func denseRanks(_ keys: [Int], width: Int) -> [Int] {
+        let count = keys.count / width
+        func less(_ x: Int, _ y: Int) -> Bool {
+            for k in 0..<width where keys[x * width + k] != keys[y * width + k] { return keys[x * width + k] < keys[y * width + k] }
+            return false
+        }
+        let order = (0..<count).sorted(by: less)
+        var ranks = [Int](repeating: 0, count: count)
         var rank = 0
         for (k, i) in order.enumerated() {
-            if k > 0 && keys[i] != keys[order[k - 1]] { rank += 1 }
+            if k > 0 && less(order[k - 1], i) { rank += 1 }
             ranks[i] = rank
         }
         return ranks
@@ -70,7 +78,7 @@ extension Molecule {
     /// by an order-independent sum of 64-bit mixes, so atoms are ordered by (rank, summary).
     private func refine(_ start: [Int]) -> [Int] {
         var ranks = start
-        var classes = Set(ranks).count
+        var classes = (ranks.max() ?? -1) + 1  // `start` is dense
         var keys = [(Int, UInt64)](repeating: (0, 0), count: atoms.count)
         var order = Array(atoms.indices)
         while classes < atoms.count {
@@ -113,8 +121,9 @@ extension Molecule {
             throw SMILESError("molecule of \(molecule.atoms.count) atoms is larger than \(Self.maxCanonicalAtoms) to canonicalise", at: 0)
         }
         let kekuleValence = molecule.atoms.indices.map { molecule.bondValence($0) }
-        molecule.perceiveAromaticity()
-        let ranks = molecule.canonicalRanks()
+        let ringBonds = molecule.ringBondFlags()
+        molecule.perceiveAromaticity(ringBonds: ringBonds)
+        let ranks = molecule.canonicalRanks(ringBonds: ringBonds)
         var writer = SMILESWriter(molecule: molecule, ranks: ranks, kekuleValence: kekuleValence)
         return writer.write()
     }
@@ -148,10 +157,10 @@ struct SMILESWriter {
     private var reached: [Bool]
     private var treeBond: [Bool]
     private let ordered: [[(atom: Int, bond: Int)]]  // neighbours in rank order
-    private var labels: [Int: Int] = [:]  // open ring-closure bond → label
-    private var freeLabels = Set<Int>()
+    private var labels: [(bond: Int, label: Int)] = []  // open ring closures
+    private var freeLabels: [Int] = []
     private var nextLabel = 1
-    private var text = ""
+    private var text: [UInt8] = []
 
     init(molecule: Molecule, ranks: [Int], kekuleValence: [Int]) {
         (self.molecule, self.ranks, self.kekuleValence) = (molecule, ranks, kekuleValence)
@@ -159,7 +168,7 @@ struct SMILESWriter {
         closures = [[Int]](repeating: [], count: molecule.atoms.count)
         reached = visited
         treeBond = [Bool](repeating: false, count: molecule.bonds.count)
-        ordered = molecule.neighbours.map { list in list.sorted { ranks[$0.atom] < ranks[$1.atom] } }
+        ordered = molecule.neighbours.map { list in list.count < 2 ? list : list.sorted { ranks[$0.atom] < ranks[$1.atom] } }
     }
 
     mutating func write() -> String {
@@ -167,12 +176,12 @@ struct SMILESWriter {
         let order = molecule.atoms.indices.sorted { ranks[$0] < ranks[$1] }
         for start in order where !visited[start] {
             findClosures(from: start)
-            text = ""
-            (labels, freeLabels, nextLabel) = ([:], [], 1)
+            text.removeAll(keepingCapacity: true)
+            (labels, freeLabels, nextLabel) = ([], [], 1)
             writeBranch(from: start, parentBond: nil)
-            components.append(text)
+            components.append(String(decoding: text, as: UTF8.self))
         }
-        return components.sorted().joined(separator: ".")
+        return components.count == 1 ? components[0] : components.sorted().joined(separator: ".")
     }
 
     /// Depth-first over the component (neighbours in rank order) to find the tree and the
@@ -209,80 +218,105 @@ struct SMILESWriter {
     private mutating func writeBranch(from start: Int, parentBond: Int?) {
         // An explicit stack of (atom, bond in, children still to write).
         var stack: [(atom: Int, children: [Int], written: Int)] = []
-        func enter(_ a: Int, via bond: Int?, into writer: inout SMILESWriter) -> [Int] {
-            if let bond { writer.text += writer.bondSymbol(bond) }
-            writer.visited[a] = true
-            writer.text += writer.atomSymbol(a)
-            for b in writer.closures[a] {
-                if let label = writer.labels.removeValue(forKey: b) {
-                    writer.text += writer.bondSymbol(b) + SMILESWriter.labelText(label)
-                    writer.freeLabels.insert(label)
-                } else {
-                    let label = writer.freeLabels.min() ?? writer.nextLabel
-                    if label == writer.nextLabel { writer.nextLabel += 1 } else { writer.freeLabels.remove(label) }
-                    writer.labels[b] = label
-                    writer.text += SMILESWriter.labelText(label)
-                }
-            }
-            return writer.molecule.neighbours[a]
-                .filter { writer.treeBond[$0.bond] && !writer.visited[$0.atom] }
-                .sorted { writer.ranks[$0.atom] < writer.ranks[$1.atom] }
-                .map(\.bond)
-        }
-        stack.append((start, enter(start, via: parentBond, into: &self), 0))
+        stack.append((start, enter(start, via: parentBond), 0))
         while let top = stack.last {
             if top.written == top.children.count {
                 stack.removeLast()
-                if !stack.isEmpty && stack[stack.count - 1].written < stack[stack.count - 1].children.count { text += ")" }
+                if !stack.isEmpty && stack[stack.count - 1].written < stack[stack.count - 1].children.count {
+                    text.append(UInt8(ascii: ")"))
+                }
                 continue
             }
             let bond = top.children[top.written]
             stack[stack.count - 1].written += 1
             let isLast = top.written + 1 == top.children.count
-            if !isLast { text += "(" }
+            if !isLast { text.append(UInt8(ascii: "(")) }
             let child = molecule.bonds[bond].other(top.atom)
-            stack.append((child, enter(child, via: bond, into: &self), 0))
+            stack.append((child, enter(child, via: bond), 0))
         }
     }
 
-    static func labelText(_ label: Int) -> String {
-        label < 10 ? String(label) : label < 100 ? "%\(label)" : "%(\(label))"
+    /// Writes atom `a` (after the bond into it, if any) with its ring-closure labels, and returns
+    /// its tree bonds to atoms not yet written, in rank order.
+    private mutating func enter(_ a: Int, via bond: Int?) -> [Int] {
+        if let bond { appendBondSymbol(bond) }
+        visited[a] = true
+        appendAtomSymbol(a)
+        for b in closures[a] {
+            if let open = labels.firstIndex(where: { $0.bond == b }) {
+                appendBondSymbol(b)
+                appendLabel(labels[open].label)
+                freeLabels.append(labels[open].label)
+                labels.remove(at: open)
+            } else {
+                var label = nextLabel
+                if let lowest = freeLabels.indices.min(by: { freeLabels[$0] < freeLabels[$1] }) {
+                    label = freeLabels.remove(at: lowest)
+                } else {
+                    nextLabel += 1
+                }
+                labels.append((b, label))
+                appendLabel(label)
+            }
+        }
+        var children: [Int] = []
+        for (w, b) in ordered[a] where treeBond[b] && !visited[w] { children.append(b) }
+        return children
     }
 
-    func bondSymbol(_ b: Int) -> String {
+    private mutating func appendLabel(_ label: Int) {
+        if label >= 100 {
+            text += Array("%(\(label))".utf8)
+        } else {
+            if label >= 10 { text += [UInt8(ascii: "%"), UInt8(ascii: "0") + UInt8(label / 10)] }
+            text.append(UInt8(ascii: "0") + UInt8(label % 10))
+        }
+    }
+
+    private mutating func appendBondSymbol(_ b: Int) {
         let bond = molecule.bonds[b]
         let bothAromatic = molecule.atoms[bond.a].aromatic && molecule.atoms[bond.b].aromatic
         switch bond.order {
-        case .aromatic: return bothAromatic ? "" : ":"
-        case .single: return bothAromatic ? "-" : ""
-        case .double: return "="
-        case .triple: return "#"
-        case .quadruple: return "$"
+        case .aromatic: if !bothAromatic { text.append(UInt8(ascii: ":")) }
+        case .single: if bothAromatic { text.append(UInt8(ascii: "-")) }
+        case .double: text.append(UInt8(ascii: "="))
+        case .triple: text.append(UInt8(ascii: "#"))
+        case .quadruple: text.append(UInt8(ascii: "$"))
         }
     }
 
-    private static let organic: Set<Int> = [5, 6, 7, 8, 15, 16, 9, 17, 35, 53]
-    private static let aromaticSymbols: [Int: String] = [
-        5: "b", 6: "c", 7: "n", 8: "o", 15: "p", 16: "s", 34: "se", 33: "as", 52: "te", 14: "si",
-    ]
+    /// The organic subset (B C N O P S F Cl Br I), by atomic number.
+    private static let organic: [Bool] = (0..<Element.table.count).map { [5, 6, 7, 8, 15, 16, 9, 17, 35, 53].contains($0) }
+    /// Aromatic symbols by atomic number, empty where SMILES has none.
+    private static let aromaticSymbols: [String] = (0..<Element.table.count).map {
+        [5: "b", 6: "c", 7: "n", 8: "o", 15: "p", 16: "s", 34: "se", 33: "as", 52: "te", 14: "si"][$0] ?? ""
+    }
 
-    func atomSymbol(_ i: Int) -> String {
+    private mutating func appendAtomSymbol(_ i: Int) {
         let atom = molecule.atoms[i]
         let h = molecule.hydrogens(i)
-        if atom.element == 0 && atom.charge == 0 && atom.isotope == nil && h == 0 && atom.atomClass == 0 { return "*" }
-        let symbol = atom.aromatic ? (Self.aromaticSymbols[atom.element] ?? atom.symbol) : atom.symbol
-        if Self.organic.contains(atom.element) && atom.charge == 0 && atom.isotope == nil && atom.atomClass == 0 {
+        if atom.element == 0 && atom.charge == 0 && atom.isotope == nil && h == 0 && atom.atomClass == 0 {
+            text.append(UInt8(ascii: "*"))
+            return
+        }
+        let aromaticSymbol = Self.aromaticSymbols[atom.element]
+        let symbol = atom.aromatic && !aromaticSymbol.isEmpty ? aromaticSymbol : atom.symbol
+        if Self.organic[atom.element] && atom.charge == 0 && atom.isotope == nil && atom.atomClass == 0 {
             // The hydrogens a reader would give the unbracketed symbol.
             let used = atom.aromatic ? kekuleValence[i] : molecule.bondValence(i)
             let implied = atom.allowedValences?.first { $0 >= used }.map { $0 - used } ?? 0
-            if h == implied && (!atom.aromatic || h == 0 || atom.element == 6) { return symbol }
+            if h == implied && (!atom.aromatic || h == 0 || atom.element == 6) {
+                text += symbol.utf8
+                return
+            }
         }
-        var text = "["
-        if let isotope = atom.isotope { text += String(isotope) }
-        text += atom.element == 0 ? "*" : symbol
-        if h > 0 { text += h == 1 ? "H" : "H\(h)" }
-        if atom.charge != 0 { text += (atom.charge > 0 ? "+" : "-") + (abs(atom.charge) > 1 ? String(abs(atom.charge)) : "") }
-        if atom.atomClass != 0 { text += ":\(atom.atomClass)" }
-        return text + "]"
+        var bracket = "["
+        if let isotope = atom.isotope { bracket += String(isotope) }
+        bracket += atom.element == 0 ? "*" : symbol
+        if h > 0 { bracket += h == 1 ? "H" : "H\(h)" }
+        if atom.charge != 0 { bracket += (atom.charge > 0 ? "+" : "-") + (abs(atom.charge) > 1 ? String(abs(atom.charge)) : "") }
+        if atom.atomClass != 0 { bracket += ":\(atom.atomClass)" }
+        text += bracket.utf8
+        text.append(UInt8(ascii: "]"))
     }
 }

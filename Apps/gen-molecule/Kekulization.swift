@@ -22,7 +22,8 @@ extension Molecule {
     /// depth-first search. `budget` bounds the work of each system (atoms visited), so a
     /// pathological input ends with an error within milliseconds instead of running long. Throws
     /// `SMILESError` ("cannot kekulise") at the first atom of a ring that has no such assignment.
-    mutating func kekulize(budget: Int = 2_000_000) throws {
+    /// `ringBonds` is `ringBondFlags()`, when the caller has it.
+    mutating func kekulize(budget: Int = 2_000_000, ringBonds known: [Bool]? = nil) throws {
         let aromaticBonds = bonds.indices.filter { bonds[$0].order == .aromatic }
         guard !aromaticBonds.isEmpty else { return }
         // Atoms on an aromatic bond that need a double bond; a wildcard `*` may take one or not.
@@ -30,7 +31,7 @@ extension Molecule {
         for b in aromaticBonds { (onAromatic[bonds[b].a], onAromatic[bonds[b].b]) = (true, true) }
         let candidate = atoms.indices.map { onAromatic[$0] && atoms[$0].element != 0 && needsDoubleBond($0) }
         let partnerable = atoms.indices.map { candidate[$0] || onAromatic[$0] && atoms[$0].element == 0 }
-        let ringBonds = ringBondFlags()
+        let ringBonds = known ?? ringBondFlags()
         // Partners over aromatic ring bonds, and over all aromatic bonds: an aromatic bond off any
         // ring (between two rings written `c1ccccc1c1ccccc1`) takes a double bond only when the
         // rings beside it cannot be kekulised alone, as in RDKit.
@@ -119,15 +120,20 @@ extension Molecule {
             steps += open.count
             if steps > budget || depth > 1_000 { throw SMILESError("aromatic system too large to kekulise", at: atoms[open[0]].position) }
             for a in open where partner[a] < 0 {
-                let free = options[a].filter { partner[$0] < 0 }
-                if free.isEmpty {
+                var (free, freeCount) = (-1, 0)
+                for o in options[a] where partner[o] < 0 {
+                    (free, freeCount) = (o, freeCount + 1)
+                    if freeCount > 1 { break }
+                }
+                if freeCount == 0 {
                     undo()
                     return false
                 }
-                if free.count == 1 {
-                    partner[a] = free[0]
-                    partner[free[0]] = a
-                    trail += [a, free[0]]
+                if freeCount == 1 {
+                    partner[a] = free
+                    partner[free] = a
+                    trail.append(a)
+                    trail.append(free)
                     changed = true
                 }
             }

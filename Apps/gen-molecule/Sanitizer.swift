@@ -27,7 +27,7 @@ extension Molecule {
             throw SMILESError(
                 "cannot kekulise atom \(i + 1) (\(atoms[i].symbol)): aromatic, but none of its bonds is aromatic", at: atoms[i].position)
         }
-        try kekulize()
+        try kekulize(ringBonds: ringBonds)
         for i in atoms.indices where !atoms[i].bracket {
             let used = explicitValence(i)
             atoms[i].hydrogens = atoms[i].allowedValences.flatMap { $0.first { $0 >= used } }.map { $0 - used } ?? 0

@@ -12,13 +12,18 @@ extension Molecule {
     /// find the shortest cycle basis of a graph", SIAM J. Comput. 16, 1987, with the candidates
     /// limited to one shortest cycle per bond, which suffices for the ring systems of drug-like
     /// molecules). Each ring lists its atoms in cyclic order. Rings are sorted by size, then by
-    /// their smallest atom index.
-    func smallestRings() -> [[Int]] {
-        let ringBonds = ringBondFlags()
+    /// their smallest atom index. `ringBonds` is `ringBondFlags()`, when the caller has it.
+    func smallestRings(ringBonds known: [Bool]? = nil) -> [[Int]] {
+        let ringBonds = known ?? ringBondFlags()
         var rings: [[Int]] = []
         var parent = [Int](repeating: -1, count: atoms.count)
+        var bondIndex = [Int](repeating: -1, count: bonds.count)
         for system in ringSystems(ringBonds) where system.atoms.count <= Self.maxRingSystem {
             let rank = system.bonds.count - system.atoms.count + 1
+            if rank == 1 {  // a lone ring: the system is the cycle
+                if let cycle = shortestCycle(through: system.bonds[0], ringBonds, &parent) { rings.append(cycle) }
+                continue
+            }
             var candidates: [[Int]] = []
             var seen = Set<[Int]>()
             for b in system.bonds {
@@ -26,16 +31,16 @@ extension Molecule {
                 let key = cycle.sorted()
                 if seen.insert(key).inserted { candidates.append(cycle) }
             }
-            candidates.sort { $0.count != $1.count ? $0.count < $1.count : $0.min()! < $1.min()! }
+            candidates = Self.sortedBySizeThenLowestAtom(candidates)
             // GF(2) elimination over bond sets.
-            let bondIndex = Dictionary(uniqueKeysWithValues: system.bonds.enumerated().map { ($1, $0) })
+            for (j, b) in system.bonds.enumerated() { bondIndex[b] = j }
             let words = (system.bonds.count + 63) / 64
             var basis: [(pivot: Int, bits: [UInt64])] = []
             for cycle in candidates where basis.count < rank {
                 var bits = [UInt64](repeating: 0, count: words)
                 for k in cycle.indices {
                     let bond = bond(between: cycle[k], cycle[(k + 1) % cycle.count])!
-                    let j = bondIndex[bond]!
+                    let j = bondIndex[bond]
                     bits[j / 64] |= 1 << UInt64(j % 64)
                 }
                 for (pivot, row) in basis where bits[pivot / 64] & (1 << UInt64(pivot % 64)) != 0 {
@@ -46,21 +51,31 @@ extension Molecule {
                 rings.append(cycle)
             }
         }
-        return rings.sorted { $0.count != $1.count ? $0.count < $1.count : $0.min()! < $1.min()! }
+        return Self.sortedBySizeThenLowestAtom(rings)
+    }
+
+    /// Rings sorted by size, then by their smallest atom index (stably).
+    private static func sortedBySizeThenLowestAtom(_ rings: [[Int]]) -> [[Int]] {
+        let keys = rings.map { ($0.count, $0.min() ?? 0) }
+        return rings.indices.sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 }.map { rings[$0] }
     }
 
     /// Connected groups of ring bonds, with their atoms.
     func ringSystems(_ ringBonds: [Bool]) -> [(atoms: [Int], bonds: [Int])] {
         var seen = [Bool](repeating: false, count: atoms.count)
+        var bondSeen = [Bool](repeating: false, count: bonds.count)
         var systems: [(atoms: [Int], bonds: [Int])] = []
         for start in atoms.indices where !seen[start] && neighbours[start].contains(where: { ringBonds[$0.bond] }) {
             var members = [start]
-            var bondSet = Set<Int>()
+            var systemBonds: [Int] = []
             seen[start] = true
             var k = 0
             while k < members.count {
                 for (n, b) in neighbours[members[k]] where ringBonds[b] {
-                    bondSet.insert(b)
+                    if !bondSeen[b] {
+                        bondSeen[b] = true
+                        systemBonds.append(b)
+                    }
                     if !seen[n] {
                         seen[n] = true
                         members.append(n)
@@ -68,7 +83,7 @@ extension Molecule {
                 }
                 k += 1
             }
-            systems.append((members, bondSet.sorted()))
+            systems.append((members, systemBonds.sorted()))
         }
         return systems
     }

@@ -14,26 +14,43 @@ extension Molecule {
     /// `MolOps::symmetrizeSSSR`). Candidates are the shortest cycles through each ring bond.
     /// Bicyclo[2.2.2]octane and quinuclidine have 3 rings here (SSSR 2), adamantane 4 (SSSR 3),
     /// cubane 6 (SSSR 5); fused and spiro systems have their SSSR.
-    func symmetrizedRings() -> [[Int]] {
-        let sssr = smallestRings()
+    /// `ringBonds` is `ringBondFlags()` and `sssr` is `smallestRings()`, when the caller has them.
+    func symmetrizedRings(ringBonds knownRingBonds: [Bool]? = nil, sssr knownSSSR: [[Int]]? = nil) -> [[Int]] {
+        let ringBonds = knownRingBonds ?? ringBondFlags()
+        let sssr = knownSSSR ?? smallestRings(ringBonds: ringBonds)
         guard sssr.count >= 2 else { return sssr }
-        let ringBonds = ringBondFlags()
-        func bondSet(_ ring: [Int]) -> Set<Int> {
-            Set(ring.indices.map { bond(between: ring[$0], ring[($0 + 1) % ring.count])! })
-        }
-        let sssrBonds = sssr.map(bondSet)
-        var providers = [Int: Int]()
-        for ring in sssrBonds { for b in ring { providers[b, default: 0] += 1 } }
+        let sssrBonds = sssr.map(ringBondIndices)
+        var providers = [Int](repeating: 0, count: bonds.count)
+        for ring in sssrBonds { for b in ring { providers[b] += 1 } }
         let sizes = Set(sssr.map(\.count))
         var seen = Set(sssr.map { $0.sorted() })
+        // Which SSSR rings hold each atom (bit k: ring k), to tell an SSSR ring without a set
+        // look-up; nil beyond 64 rings.
+        var sssrOfAtom: [UInt64]?
+        if sssr.count <= 64 {
+            var masks = [UInt64](repeating: 0, count: atoms.count)
+            for (k, ring) in sssr.enumerated() { for a in ring { masks[a] |= 1 << UInt64(k) } }
+            sssrOfAtom = masks
+        }
+        func isSSSRRing(_ cycle: [Int]) -> Bool {
+            guard let masks = sssrOfAtom else { return false }
+            var common = UInt64.max
+            for a in cycle { common &= masks[a] }
+            while common != 0 {
+                if sssr[common.trailingZeroBitCount].count == cycle.count { return true }
+                common &= common - 1
+            }
+            return false
+        }
         var rings = sssr
+        var distance = [Int](repeating: -1, count: atoms.count)
         for system in ringSystems(ringBonds) where system.atoms.count <= Self.maxRingSystem && system.bonds.count > system.atoms.count {
             for b in system.bonds {
-                for cycle in shortestCycles(through: b, ringBonds) where sizes.contains(cycle.count) {
+                for cycle in shortestCycles(through: b, ringBonds, &distance, sizes: sizes) where !isSSSRRing(cycle) {
                     guard seen.insert(cycle.sorted()).inserted else { continue }
-                    let cycleBonds = bondSet(cycle)
+                    let cycleBonds = ringBondIndices(cycle)
                     let standsIn = sssr.indices.contains { k in
-                        sssr[k].count == cycle.count && !sssrBonds[k].isDisjoint(with: cycleBonds)
+                        sssr[k].count == cycle.count && sssrBonds[k].contains(where: cycleBonds.contains)
                             && sssrBonds[k].allSatisfy { providers[$0] != 1 || cycleBonds.contains($0) }
                     }
                     if standsIn { rings.append(cycle) }
@@ -43,23 +60,30 @@ extension Molecule {
         return rings
     }
 
+    /// The bonds of a ring given as its atoms in cyclic order, in the same order.
+    func ringBondIndices(_ ring: [Int]) -> [Int] {
+        ring.indices.map { bond(between: ring[$0], ring[($0 + 1) % ring.count])! }
+    }
+
     /// All shortest cycles through ring bond `b` (up to `maxCyclesPerBond`), each as its atoms in
-    /// order: the shortest paths between the bond's ends over the other ring bonds.
-    private func shortestCycles(through b: Int, _ ringBonds: [Bool]) -> [[Int]] {
+    /// order: the shortest paths between the bond's ends over the other ring bonds; none when
+    /// their size is not in `sizes`. `distance` is scratch space of one entry per atom, all -1,
+    /// and is left so.
+    private func shortestCycles(through b: Int, _ ringBonds: [Bool], _ distance: inout [Int], sizes: Set<Int>) -> [[Int]] {
         let (source, target) = (bonds[b].a, bonds[b].b)
-        var distance = [Int: Int]()
         distance[source] = 0
         var queue = [source]
+        defer { for v in queue { distance[v] = -1 } }
         var k = 0
-        while k < queue.count, distance[target] == nil {
+        while k < queue.count, distance[target] < 0 {
             let v = queue[k]
             k += 1
-            for (w, bond) in neighbours[v] where ringBonds[bond] && bond != b && distance[w] == nil {
-                distance[w] = distance[v]! + 1
+            for (w, bond) in neighbours[v] where ringBonds[bond] && bond != b && distance[w] < 0 {
+                distance[w] = distance[v] + 1
                 queue.append(w)
             }
         }
-        guard distance[target] != nil else { return [] }
+        guard distance[target] >= 0, sizes.contains(distance[target] + 1) else { return [] }
         // Walk back from the target along strictly decreasing distance.
         var cycles: [[Int]] = []
         var path = [target]
@@ -69,7 +93,7 @@ extension Molecule {
                 cycles.append(path)
                 return
             }
-            for (w, bond) in neighbours[v] where ringBonds[bond] && bond != b && distance[w] == distance[v]! - 1 {
+            for (w, bond) in neighbours[v] where ringBonds[bond] && bond != b && distance[w] >= 0 && distance[w] == distance[v] - 1 {
                 path.append(w)
                 walk(w)
                 path.removeLast()

@@ -48,11 +48,13 @@ gk_simd_level gk_cpu_simd_level(void) {
 #endif
 }
 
-int gk_cpu_is_amd(void) {
+int gk_cpu_amd_family(void) {
 #if defined(__x86_64__)
     unsigned int eax, ebx, ecx, edx;
-    if (!__get_cpuid(0, &eax, &ebx, &ecx, &edx)) return 0;
-    return ebx == 0x68747541u;   // "Auth" of "AuthenticAMD"
+    if (!__get_cpuid(0, &eax, &ebx, &ecx, &edx) || ebx != 0x68747541u) return 0;  // "Auth" of "AuthenticAMD"
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return 0;
+    unsigned int family = (eax >> 8) & 0xFu;
+    return (int)(family == 0xFu ? family + ((eax >> 20) & 0xFFu) : family);
 #else
     return 0;
 #endif

@@ -10,6 +10,12 @@ final class BLASKernelTests: XCTestCase {
     func testNoGenericKernelOnAnAVX2Machine() throws {
         let blas = BLASKernel.active
         guard blas.cpu >= .avx2 else { throw XCTSkip("CPU without AVX2 (\(blas.cpu)): any kernel is fine") }
+        if blas.selection == .userSet {
+            // The user's own OPENBLAS_CORETYPE is kept, whatever it is.
+            let asked = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? ""
+            XCTAssertEqual(blas.core.lowercased(), asked.lowercased(), "OPENBLAS_CORETYPE=\(asked) was not kept")
+            return
+        }
         XCTAssertTrue(
             blas.isNative,
             "\(blas.library) runs the generic kernel \(blas.core) on a \(blas.cpu) CPU "
@@ -18,8 +24,8 @@ final class BLASKernelTests: XCTestCase {
 
     func testPolicyReplacesOnlyAFallback() {
         let all: (String) -> Bool = { _ in true }
-        func pick(_ detected: String, _ cpu: SIMDLevel, amd: Bool = false, available: (String) -> Bool = all) -> String? {
-            BLASKernel.preferredCore(detected: detected, cpu: cpu, amd: amd, available: available)
+        func pick(_ detected: String, _ cpu: SIMDLevel, amdFamily: Int = 0, available: (String) -> Bool = all) -> String? {
+            BLASKernel.preferredCore(detected: detected, cpu: cpu, amdFamily: amdFamily, available: available)
         }
         // OpenBLAS 0.3.21 on Sapphire Rapids (AVX-512 with BF16) detects Prescott.
         XCTAssertEqual(pick("Prescott", .avx512BF16), "Cooperlake")
@@ -27,13 +33,16 @@ final class BLASKernelTests: XCTestCase {
         XCTAssertEqual(pick("Prescott", .avx512BF16, available: { $0 != "Cooperlake" }), "SkylakeX")
         XCTAssertEqual(pick("Haswell", .avx512), "SkylakeX")
         XCTAssertEqual(pick("Prescott", .avx2), "Haswell")
-        XCTAssertEqual(pick("Prescott", .avx2, amd: true), "Zen")
-        XCTAssertEqual(pick("Prescott", .avx512, amd: true), "SkylakeX")
+        XCTAssertEqual(pick("Prescott", .avx2, amdFamily: 0x19), "Zen")
+        XCTAssertEqual(pick("Prescott", .avx512, amdFamily: 0x19), "SkylakeX")
         XCTAssertEqual(pick("Nehalem", .avx), "Sandybridge")
-        // A native choice is kept; on AMD an AVX2 core counts as native.
+        // A native choice is kept; on AMD Zen 4 an AVX2 core counts as native, on Zen 5 (full-width
+        // AVX-512) it does not.
         XCTAssertNil(pick("Cooperlake", .avx512BF16))
         XCTAssertNil(pick("SkylakeX", .avx512))
-        XCTAssertNil(pick("Zen", .avx512BF16, amd: true))
+        XCTAssertNil(pick("Zen", .avx512BF16, amdFamily: 0x19))
+        XCTAssertEqual(pick("Zen", .avx512BF16, amdFamily: 0x1A), "Cooperlake")
+        XCTAssertEqual(pick("Haswell", .avx512, amdFamily: 0x1A), "SkylakeX")
         XCTAssertNil(pick("Haswell", .avx2))
         XCTAssertNil(pick("Prescott", .sse3))
         // Nothing better in the library: keep what it chose.

@@ -147,8 +147,9 @@ typedef enum {
     GK_SIMD_AVX512 = 4, GK_SIMD_AVX512_BF16 = 5
 } gk_simd_level;
 gk_simd_level gk_cpu_simd_level(void);
-/// 1 on an AMD CPU (CPUID vendor "AuthenticAMD"), else 0.
-int gk_cpu_is_amd(void);
+/// The CPU family of an AMD CPU (CPUID vendor "AuthenticAMD"; leaf 1, base family plus extended
+/// family: 0x19 Zen 3/Zen 4, 0x1A Zen 5), or 0 on any other CPU.
+int gk_cpu_amd_family(void);
 
 /// 1 when the loaded OpenBLAS was built with the kernel table `core` (e.g. "SkylakeX").
 int gk_blas_has_core(const char *core);

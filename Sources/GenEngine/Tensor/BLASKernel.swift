@@ -44,22 +44,25 @@ public struct BLASKernel: Sendable {
     public static let active: BLASKernel = select()
 
     /// Whether `core` uses the SIMD the CPU offers, i.e. it is not a generic fallback.
-    public var isNative: Bool { BLASKernel.level(ofCore: core) >= BLASKernel.sufficientLevel(cpu: cpu, amd: gk_cpu_is_amd() != 0) }
+    public var isNative: Bool {
+        BLASKernel.level(ofCore: core) >= BLASKernel.sufficientLevel(cpu: cpu, amdFamily: Int(gk_cpu_amd_family()))
+    }
 
     static func select() -> BLASKernel {
         openblas_set_num_threads(1)
         _ = gk_blas_stop_threads()
         let detected = String(cString: openblas_get_corename())
         let cpu = SIMDLevel(rawValue: Int(gk_cpu_simd_level().rawValue)) ?? .none
+        let amdFamily = Int(gk_cpu_amd_family())
         var selection = Selection.detected
         if ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] != nil {
             selection = .userSet
         } else if let better = preferredCore(
-            detected: detected, cpu: cpu, amd: gk_cpu_is_amd() != 0,
+            detected: detected, cpu: cpu, amdFamily: amdFamily,
             available: { gk_blas_has_core($0) != 0 })
         {
             selection = gk_blas_switch_core(better) == 0 ? .reselected : .fallback
-        } else if level(ofCore: detected) < sufficientLevel(cpu: cpu, amd: gk_cpu_is_amd() != 0) {
+        } else if level(ofCore: detected) < sufficientLevel(cpu: cpu, amdFamily: amdFamily) {
             selection = .fallback
         }
         let config = String(cString: openblas_get_config())
@@ -70,18 +73,21 @@ public struct BLASKernel: Sendable {
     }
 
     /// The core to switch to, or nil to keep `detected`: the best core the library has whose
-    /// SIMD level is above the detected one's and within the CPU's.
+    /// SIMD level is above the detected one's and within the CPU's. `amdFamily` is the CPU family
+    /// of an AMD CPU, 0 on others.
     ///
-    /// On AMD CPUs an AVX2 core counts as sufficient even where AVX-512 exists: Zen 4 executes a
-    /// 512-bit FMA as two 256-bit halves, and OpenBLAS 0.3.21 measured `Zen` at 103 GFLOPS
-    /// against `SkylakeX` at 100 on one Zen 4 core (SGEMM 2048³).
-    static func preferredCore(detected: String, cpu: SIMDLevel, amd: Bool, available: (String) -> Bool) -> String? {
+    /// On AMD Zen 4 (family 0x19) an AVX2 core counts as sufficient even where AVX-512 exists: it
+    /// executes a 512-bit FMA as two 256-bit halves, and OpenBLAS 0.3.21 measured `Zen` at 103
+    /// GFLOPS against `SkylakeX` at 100 on one Zen 4 core (SGEMM 2048³). Zen 5 (0x1A) has
+    /// full-width 512-bit units: there `Haswell` reached 219 GFLOPS and `Cooperlake` 381 (SGEMM
+    /// 1024³, 2 threads, gen-bench), so only an AVX-512 core is sufficient.
+    static func preferredCore(detected: String, cpu: SIMDLevel, amdFamily: Int, available: (String) -> Bool) -> String? {
         let have = level(ofCore: detected)
-        guard have < sufficientLevel(cpu: cpu, amd: amd) else { return nil }
+        guard have < sufficientLevel(cpu: cpu, amdFamily: amdFamily) else { return nil }
         var candidates: [String] = []
         if cpu >= .avx512BF16 { candidates.append("Cooperlake") }
         if cpu >= .avx512 { candidates.append("SkylakeX") }
-        if cpu >= .avx2 { candidates += amd ? ["Zen", "Haswell"] : ["Haswell", "Zen"] }
+        if cpu >= .avx2 { candidates += amdFamily > 0 ? ["Zen", "Haswell"] : ["Haswell", "Zen"] }
         if cpu >= .avx { candidates.append("Sandybridge") }
         return candidates.first { level(ofCore: $0) > have && available($0) }
     }
@@ -97,9 +103,9 @@ public struct BLASKernel: Sendable {
     }
 
     /// The lowest core level that runs at this CPU's speed (see `preferredCore`).
-    static func sufficientLevel(cpu: SIMDLevel, amd: Bool) -> SIMDLevel {
+    static func sufficientLevel(cpu: SIMDLevel, amdFamily: Int) -> SIMDLevel {
         let top = min(cpu, .avx512)
-        return amd ? min(top, .avx2) : top
+        return amdFamily == 0x19 ? min(top, .avx2) : top
     }
 }
 
