@@ -196,6 +196,37 @@ func generationBenchmarks(seconds: Double, only: String) -> [Result] {
         let runs = rate(warmup: 1, seconds: seconds, minimum: 1) { _ = model.generate(prompt: [1], options: options, rng: &sampler) }
         results.append(Result(name: "generate.lstm", unit: "tokens/s", value: runs * 500, peakRSSMB: Memory.peakMB()))
     }
+    // 64 sequences decoded together (the models' batched `generate`), beside batch 1 above.
+    let batched: [(String, any SequenceModel, Int)] = [
+        (
+            "generate.gpt.batch64",
+            {
+                var rng = RNG(seed: 1)
+                return TransformerLM(shapes[0].1, rng: &rng)
+            }(), 500
+        ),
+        (
+            "generate.lstm.batch64",
+            {
+                var rng = RNG(seed: 3)
+                return RecurrentLM(RecurrentLMConfig(vocabSize: 65, embedding: 64, hidden: 256, layers: 2), rng: &rng)
+            }(),
+            500
+        ),
+    ].filter { wanted($0.0) }
+    for (name, model, tokens) in batched {
+        Memory.resetPeak()
+        var rngs = (0..<64).map { RNG(seed: 2).stream("sequence-\($0)") }
+        let options = [GenerationOptions](repeating: GenerationOptions(maxTokens: tokens), count: 64)
+        let runs = rate(warmup: 1, seconds: seconds, minimum: 1) {
+            _ = model.generate(prompts: [[Int32]](repeating: [1], count: 64), options: options, rngs: &rngs)
+        }
+        var notes: [String: Double] = [:]
+        if let single = results.first(where: { $0.name == name.replacingOccurrences(of: ".batch64", with: "") }) {
+            notes["ratio_to_batch1"] = runs * Double(64 * tokens) / single.value
+        }
+        results.append(Result(name: name, unit: "tokens/s", value: runs * Double(64 * tokens), peakRSSMB: Memory.peakMB(), notes: notes))
+    }
     if wanted("ngram"), let text = try? Gzip.readMaybeCompressed(URL(fileURLWithPath: "samples/data/shakespeare/shakespeare_1mb.txt.gz")) {
         Memory.resetPeak()
         let tokens = text.map { Int32($0) }  // bytes as tokens, 1 MB
