@@ -1,12 +1,18 @@
 // A team of worker threads that spin between jobs, for the many short parallel steps of decoding
 // one token (a 256-wide layer's matrix-vector product takes a few microseconds, about what waking
 // a sleeping thread costs). Workers spin for a short while after each job, then sleep on a
-// condition variable until the next; the caller runs part 0 of each job itself and spins until
-// the workers are done. One job at a time: gk_team_run is called from one thread.
+// condition variable until the next. The parts of a job are claimed, not assigned: the caller
+// and the workers each take the next unclaimed part until none is left, and the caller waits
+// only for parts that a worker has claimed and not yet finished. A worker that the scheduler has
+// put aside (another process on its core) therefore never holds the caller up: its parts are
+// taken by the caller. Which thread runs a part does not change what the part computes. One job
+// at a time: gk_team_run is called from one thread.
 #include <pthread.h>
 #include <sched.h>
-#include <unistd.h>
 #include <stdatomic.h>
+#include <stdint.h>
+#include <unistd.h>
+
 #include "CKernels.h"
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -17,43 +23,64 @@
 
 enum { MAX_WORKERS = 63, SPINS_BEFORE_SLEEP = 4000, SPINS_BEFORE_YIELD = 20000 };
 
+/// A job's ticket: its sequence number (high 32 bits), its part count (bits 16–31) and the next
+/// unclaimed part (low 16 bits). A part is claimed by a compare-and-swap that bumps the low bits of
+/// the current ticket, so a claim can only succeed for the job posted now.
+static inline uint64_t ticket_of(uint32_t sequence, int parts, int next) {
+    return (uint64_t)sequence << 32 | (uint64_t)(unsigned)parts << 16 | (unsigned)next;
+}
+static inline uint32_t ticket_sequence(uint64_t t) { return (uint32_t)(t >> 32); }
+static inline int ticket_parts(uint64_t t) { return (int)((t >> 16) & 0xFFFF); }
+static inline int ticket_next(uint64_t t) { return (int)(t & 0xFFFF); }
+
 static struct {
     pthread_mutex_t lock;
     pthread_cond_t wake;
-    atomic_uint sequence;   // bumped once per job
+    _Atomic uint64_t ticket;
     atomic_int sleepers;    // workers waiting on `wake`
-    atomic_int finished;    // workers done with the current job
+    atomic_int done;        // parts of the current job finished
     int workers;            // started so far
-    int parts;              // parts of the current job
-    gk_team_job job;
-    void *context;
-    unsigned started[MAX_WORKERS + 1];   // the sequence when each worker was started
+    // The job of each sequence parity: written before its ticket is published, and not rewritten
+    // until every part of it is done (the next job of the same parity is two jobs later).
+    gk_team_job job[2];
+    void *context[2];
 } team = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER};
 
+/// Claims and runs parts of the job whose ticket was read as `t` until none is left or a later
+/// job has been posted.
+static void run_claimed(uint64_t t) {
+    uint32_t sequence = ticket_sequence(t);
+    while (ticket_sequence(t) == sequence && ticket_next(t) < ticket_parts(t)) {
+        uint64_t claim = t;
+        // On failure `t` is the current ticket: the next part of this job, or a later job.
+        if (!atomic_compare_exchange_weak(&team.ticket, &t, claim + 1)) continue;
+        team.job[sequence & 1](team.context[sequence & 1], ticket_next(claim), ticket_parts(claim));
+        atomic_fetch_add(&team.done, 1);
+        t = atomic_load(&team.ticket);
+    }
+}
+
 static void *worker_main(void *arg) {
-    int part = (int)(intptr_t)arg;
-    unsigned seen = team.started[part];
+    uint32_t seen = (uint32_t)(uintptr_t)arg;
     for (;;) {
-        unsigned now = atomic_load(&team.sequence);
-        for (int spin = 0; now == seen && spin < SPINS_BEFORE_SLEEP; spin++) {
+        uint64_t t = atomic_load(&team.ticket);
+        for (int spin = 0; ticket_sequence(t) == seen && spin < SPINS_BEFORE_SLEEP; spin++) {
             gk_pause();
-            now = atomic_load(&team.sequence);
+            t = atomic_load(&team.ticket);
         }
-        if (now == seen) {
+        if (ticket_sequence(t) == seen) {
             pthread_mutex_lock(&team.lock);
             atomic_fetch_add(&team.sleepers, 1);
-            while ((now = atomic_load(&team.sequence)) == seen) pthread_cond_wait(&team.wake, &team.lock);
+            while (ticket_sequence(t = atomic_load(&team.ticket)) == seen) pthread_cond_wait(&team.wake, &team.lock);
             atomic_fetch_sub(&team.sleepers, 1);
             pthread_mutex_unlock(&team.lock);
         }
-        seen = now;
-        if (part < team.parts) team.job(team.context, part, team.parts);
-        atomic_fetch_add(&team.finished, 1);
+        seen = ticket_sequence(t);
+        run_claimed(t);
     }
     return 0;
 }
 
-static void gk_team_lead(int parts, gk_team_job job, void *context);
 static atomic_flag busy = ATOMIC_FLAG_INIT;
 
 /// Every part on the calling thread, in order.
@@ -74,6 +101,38 @@ static int core_count(void) {
     return n;
 }
 
+/// Posts the job (starting any workers still missing), claims parts with the workers, and waits
+/// for the parts the workers claimed.
+static void gk_team_lead(int parts, gk_team_job job, void *context) {
+    uint32_t sequence = ticket_sequence(atomic_load(&team.ticket)) + 1;
+    while (team.workers < parts - 1) {
+        pthread_t thread;
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        // A new worker starts by waiting for a sequence after the current one.
+        int failed = pthread_create(&thread, &attr, worker_main, (void *)(uintptr_t)(sequence - 1));
+        pthread_attr_destroy(&attr);
+        if (failed) break;
+        team.workers++;
+    }
+    if (team.workers == 0) { run_alone(parts, job, context); return; }
+    team.job[sequence & 1] = job;
+    team.context[sequence & 1] = context;
+    atomic_store(&team.done, 0);
+    atomic_store(&team.ticket, ticket_of(sequence, parts, 0));   // publishes the fields above
+    if (atomic_load(&team.sleepers) > 0) {
+        pthread_mutex_lock(&team.lock);
+        pthread_cond_broadcast(&team.wake);
+        pthread_mutex_unlock(&team.lock);
+    }
+    run_claimed(atomic_load(&team.ticket));
+    for (int spin = 0; atomic_load(&team.done) < parts; spin++) {
+        if (spin < SPINS_BEFORE_YIELD) gk_pause();
+        else sched_yield();
+    }
+}
+
 void gk_team_run(int parts, gk_team_job job, void *context) {
     if (parts > core_count()) parts = core_count();
     if (parts <= 1) { job(context, 0, 1); return; }
@@ -81,37 +140,4 @@ void gk_team_run(int parts, gk_team_job job, void *context) {
     if (atomic_flag_test_and_set(&busy)) { run_alone(parts, job, context); return; }
     gk_team_lead(parts, job, context);
     atomic_flag_clear(&busy);
-}
-
-/// Posts the job to the workers (starting any still missing), runs part 0, and waits.
-static void gk_team_lead(int parts, gk_team_job job, void *context) {
-    while (team.workers < parts - 1) {
-        pthread_t thread;
-        pthread_attr_t attr;
-        pthread_attr_init(&attr);
-        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-        team.started[team.workers + 1] = atomic_load(&team.sequence);
-        int failed = pthread_create(&thread, &attr, worker_main, (void *)(intptr_t)(team.workers + 1));
-        pthread_attr_destroy(&attr);
-        if (failed) break;
-        team.workers++;
-    }
-    if (parts > team.workers + 1) { run_alone(parts, job, context); return; }
-    team.job = job;
-    team.context = context;
-    team.parts = parts;
-    atomic_store(&team.finished, 0);
-    atomic_fetch_add(&team.sequence, 1);   // publishes the fields above
-    if (atomic_load(&team.sleepers) > 0) {
-        pthread_mutex_lock(&team.lock);
-        pthread_cond_broadcast(&team.wake);
-        pthread_mutex_unlock(&team.lock);
-    }
-    job(context, 0, parts);
-    // Every started worker reports, including those with no part, so none still reads the job
-    // fields when the next job writes them.
-    for (int spin = 0; atomic_load(&team.finished) < team.workers; spin++) {
-        if (spin < SPINS_BEFORE_YIELD) gk_pause();
-        else sched_yield();
-    }
 }
