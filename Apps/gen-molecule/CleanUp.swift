@@ -8,9 +8,9 @@ extension Molecule {
     ///   `C=N(=O)C`) becomes `[N+]-[O-]`;
     /// - a neutral five-valent N with a triple bond to a terminal N (diazo `C=N#N`, azide) becomes
     ///   `[N+]=[N-]`;
-    /// - a neutral Cl, Br or I bonded only to oxygens, all but one of them doubly (perhalates,
-    ///   halates, halites: `OCl(=O)(=O)=O`, `OCl(=O)=O`, `OCl=O`), becomes `[X+k]` for its k double
-    ///   bonds, with those oxygens `[O-]`.
+    /// - a neutral Cl, Br or I bonded only to oxygens, with valence 3, 5 or 7 (bonds and written
+    ///   hydrogens: perhalates, halates, halites, `OI(O)(O)(O)(O)=O`), becomes `[X+k]` for its k
+    ///   double bonds, each of those oxygens singly bonded `[O-]` (RDKit `halogenCleanup`).
     /// Aromatic bonds count 1.5 toward N's valence here, as in RDKit.
     mutating func cleanUpValences() {
         for i in atoms.indices where atoms[i].charge == 0 {
@@ -32,9 +32,8 @@ extension Molecule {
                     atoms[n].charge = -1
                 }
             case 17, 35, 53:
-                let oxygens = neighbours[i].filter { atoms[$0.atom].element == 8 }
-                let doubled = oxygens.filter { bonds[$0.bond].order == .double && atoms[$0.atom].charge == 0 }
-                guard oxygens.count == degree(i), degree(i) >= 2, doubled.count == degree(i) - 1 else { continue }
+                guard neighbours[i].allSatisfy({ atoms[$0.atom].element == 8 }), [3, 5, 7].contains(explicitValence(i)) else { continue }
+                let doubled = neighbours[i].filter { bonds[$0.bond].order == .double }
                 for (o, bond) in doubled {
                     bonds[bond].order = .single
                     atoms[o].charge = -1

@@ -11,8 +11,6 @@
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-#define GK_AVX512 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl")))
-
 /// Largest zero-padded plane (floats) the stride-2 path copies to the stack.
 enum { PADDED_MAX = 4096 };
 
@@ -40,29 +38,22 @@ GK_AVX512 static void im2col_s2_512(const float *x, size_t c, size_t h, size_t w
                 float *row = cols + ((ch * kh + ki) * kw + kj) * ld;
                 for (size_t oy = 0; oy < oh; oy++) {
                     const float *src = padded + (oy * 2 + ki) * pw + kj;
-                    __m512 a = _mm512_maskz_loadu_ps(lo, src), b = _mm512_maskz_loadu_ps(hi, src + 16);
+                    __m512 a = _mm512_maskz_loadu_ps(lo, src);
+                    __m512 b = hi ? _mm512_maskz_loadu_ps(hi, src + 16) : _mm512_setzero_ps();
                     _mm512_mask_storeu_ps(row + oy * ow, out, _mm512_permutex2var_ps(a, evens, b));
                 }
             }
     }
 }
 
-#endif
-
 /// Whether the AVX-512 stride-2 im2col takes this shape: stride 2, at most 16 output columns, a
 /// padded plane that fits `PADDED_MAX`, and the output size the padded input gives.
 static int takes_s2_path(size_t h, size_t w, size_t kh, size_t kw, size_t stride, size_t pad, size_t oh, size_t ow) {
-#if defined(__x86_64__)
-    static int cached = -1;
-    int level = __atomic_load_n(&cached, __ATOMIC_RELAXED);
-    if (level < 0) __atomic_store_n(&cached, level = (int)gk_cpu_simd_level(), __ATOMIC_RELAXED);
-    return level >= GK_SIMD_AVX512 && stride == 2 && ow >= 1 && ow <= 16 && (h + 2 * pad) * (w + 2 * pad) <= PADDED_MAX
-        && h + 2 * pad >= kh && w + 2 * pad >= kw && oh == (h + 2 * pad - kh) / 2 + 1 && ow == (w + 2 * pad - kw) / 2 + 1;
-#else
-    (void)h, (void)w, (void)kh, (void)kw, (void)stride, (void)pad, (void)oh, (void)ow;
-    return 0;
-#endif
+    return gk_simd_level_once() >= GK_SIMD_AVX512 && stride == 2 && ow >= 1 && ow <= 16
+        && (h + 2 * pad) * (w + 2 * pad) <= PADDED_MAX && h + 2 * pad >= kh && w + 2 * pad >= kw
+        && oh == (h + 2 * pad - kh) / 2 + 1 && ow == (w + 2 * pad - kw) / 2 + 1;
 }
+#endif
 
 /// Output columns ox whose input column ox*stride + kj - pad lies inside [0, w).
 static inline void valid_range(size_t kj, size_t stride, size_t pad, size_t w, size_t ow,

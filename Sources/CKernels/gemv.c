@@ -9,8 +9,6 @@
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-#define GK_AVX512 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,fma")))
-#define GK_AVX2 __attribute__((target("avx2,fma")))
 
 /// y[r] = alpha·(W[r]·x) + beta·y[r], one row at a time with two 16-lane sums (a row's tail
 /// through a masked load). One row streaming at a time keeps the hardware prefetcher on a single
@@ -77,9 +75,7 @@ static void dot_rows_c(size_t rows, size_t k, float alpha, const float *w, size_
 void gk_gemv_rows(size_t rows, size_t k, float alpha, const float *w, size_t ldw, const float *x, float beta,
                   float *y) {
 #if defined(__x86_64__)
-    static int cached = -1;
-    int level = __atomic_load_n(&cached, __ATOMIC_RELAXED);
-    if (level < 0) __atomic_store_n(&cached, level = (int)gk_cpu_simd_level(), __ATOMIC_RELAXED);
+    int level = gk_simd_level_once();
     if (level >= GK_SIMD_AVX512) { dot_rows_512(rows, k, alpha, w, ldw, x, beta, y); return; }
     if (level >= GK_SIMD_AVX2) { dot_rows_256(rows, k, alpha, w, ldw, x, beta, y); return; }
 #endif

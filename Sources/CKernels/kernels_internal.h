@@ -1,14 +1,31 @@
-// Shared inline helpers of the kernel files: the dispatch attribute and a vectorisable expf.
+// Shared inline helpers of the kernel files: the dispatch and target attributes, the CPU's SIMD
+// level read once, and a vectorisable expf.
 #ifndef GENSUITE_KERNELS_INTERNAL_H
 #define GENSUITE_KERNELS_INTERNAL_H
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "CKernels.h"
+
 #if defined(__x86_64__) && defined(__linux__)
 #define GK_DISPATCH __attribute__((target_clones("arch=x86-64-v3", "default")))
 #else
 #define GK_DISPATCH
+#endif
+
+#if defined(__x86_64__)
+/// Functions with hand-written AVX-512 or AVX2 code, called only after `gk_simd_level_once`.
+#define GK_AVX512 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,fma")))
+#define GK_AVX2 __attribute__((target("avx2,fma")))
+
+/// gk_cpu_simd_level(), read once per kernel file.
+static inline int gk_simd_level_once(void) {
+    static int cached = -1;
+    int level = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+    if (level < 0) __atomic_store_n(&cached, level = (int)gk_cpu_simd_level(), __ATOMIC_RELAXED);
+    return level;
+}
 #endif
 
 /// exp(x) in plain arithmetic so loops around it vectorise: Cephes' range reduction

@@ -40,10 +40,10 @@ static struct {
     atomic_int sleepers;    // workers waiting on `wake`
     atomic_int done;        // parts of the current job finished
     int workers;            // started so far
-    // The job of each sequence parity: written before its ticket is published, and not rewritten
-    // until every part of it is done (the next job of the same parity is two jobs later).
-    gk_team_job job[2];
-    void *context[2];
+    // The current job: written before its ticket is published and read only by a thread that
+    // has claimed one of its parts; the next job is written after every part is done.
+    gk_team_job job;
+    void *context;
 } team = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER};
 
 /// Claims and runs parts of the job whose ticket was read as `t` until none is left or a later
@@ -54,7 +54,7 @@ static void run_claimed(uint64_t t) {
         uint64_t claim = t;
         // On failure `t` is the current ticket: the next part of this job, or a later job.
         if (!atomic_compare_exchange_weak(&team.ticket, &t, claim + 1)) continue;
-        team.job[sequence & 1](team.context[sequence & 1], ticket_next(claim), ticket_parts(claim));
+        team.job(team.context, ticket_next(claim), ticket_parts(claim));
         atomic_fetch_add(&team.done, 1);
         t = atomic_load(&team.ticket);
     }
@@ -117,8 +117,8 @@ static void gk_team_lead(int parts, gk_team_job job, void *context) {
         team.workers++;
     }
     if (team.workers == 0) { run_alone(parts, job, context); return; }
-    team.job[sequence & 1] = job;
-    team.context[sequence & 1] = context;
+    team.job = job;
+    team.context = context;
     atomic_store(&team.done, 0);
     atomic_store(&team.ticket, ticket_of(sequence, parts, 0));   // publishes the fields above
     if (atomic_load(&team.sleepers) > 0) {

@@ -133,11 +133,12 @@ void gk_gemv_rows_parallel(size_t rows, size_t k, float alpha, const float *w, s
 
 /// Part `part` of `parts` of a job for the team.
 typedef void (*gk_team_job)(void *context, int part, int parts);
-/// Runs job(context, p, parts) for p in 0..<parts: part 0 on the calling thread, the others on
-/// workers that spin briefly between jobs and then sleep (started on first use, parts - 1 of
-/// them). `parts` is first cut to the online processors (at most 64), so a job must split its
-/// work by the `parts` it is given. A call made while another is running (from another thread,
-/// or from inside a job) runs every part itself.
+/// Runs job(context, p, parts) once for each p in 0..<parts and returns when all have finished:
+/// the calling thread and workers that spin briefly between jobs, then sleep (started on first
+/// use, parts - 1 of them), claim the parts in turn, so any part may run on any of these threads
+/// and one thread may run several. `parts` is first cut to the online processors (at most 64),
+/// so a job must split its work by the `parts` it is given. A call made while another is running
+/// (from another thread, or from inside a job) runs every part itself.
 void gk_team_run(int parts, gk_team_job job, void *context);
 
 /// SIMD level of this CPU, with the operating system's support for its registers checked

@@ -80,7 +80,9 @@ public struct BLASKernel: Sendable {
     /// executes a 512-bit FMA as two 256-bit halves, and OpenBLAS 0.3.21 measured `Zen` at 103
     /// GFLOPS against `SkylakeX` at 100 on one Zen 4 core (SGEMM 2048³). Zen 5 (0x1A) has
     /// full-width 512-bit units: there `Haswell` reached 219 GFLOPS and `Cooperlake` 381 (SGEMM
-    /// 1024³, 2 threads, gen-bench), so only an AVX-512 core is sufficient.
+    /// 1024³, 2 threads, gen-bench), so only an AVX-512 core is sufficient. (Zen 5 laptop parts,
+    /// also 0x1A, split 512-bit operations like Zen 4; there an AVX-512 core measured about level
+    /// with an AVX2 one on Zen 4, so choosing it costs little.)
     static func preferredCore(detected: String, cpu: SIMDLevel, amdFamily: Int, available: (String) -> Bool) -> String? {
         let have = level(ofCore: detected)
         guard have < sufficientLevel(cpu: cpu, amdFamily: amdFamily) else { return nil }

@@ -35,11 +35,13 @@ public enum Threads {
         }
     }
 
-    /// Runs `part(p)` for p in `0..<parts` on the spinning team (`gk_team_run`, team.c): part 0 on
-    /// this thread, the others on workers that spin a little between jobs before they sleep, so
-    /// the hundreds of short parallel steps of a small model's training step do not each wait for
-    /// sleeping threads to wake. A call made while the team runs another job (a nested call, or
-    /// one from another thread) runs its parts in turn on this thread.
+    /// Runs `part(p)` once for each p in `0..<parts` on the spinning team (`gk_team_run`, team.c)
+    /// and returns when all have run: this thread and workers that spin a little between jobs
+    /// before they sleep claim the parts in turn (any part on any of them), so the hundreds of
+    /// short parallel steps of a small model's training step neither wait for sleeping threads to
+    /// wake nor for a worker that another process holds off its core. A call made while the team
+    /// runs another job (a nested call, or one from another thread) runs its parts in turn on this
+    /// thread.
     static func onTeam(_ parts: Int, _ part: (Int) -> Void) {
         withoutActuallyEscaping(part) { part in
             let job = TeamJob(parts: parts, run: part)

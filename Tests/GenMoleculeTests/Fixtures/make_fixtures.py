@@ -137,6 +137,14 @@ Cl(=O)(=O)C
 FCl(=O)=O
 Cl(=O)(O)O
 Cl(=O)(=O)(=O)
+OI(O)(O)(O)(O)=O
+OCl(O)(O)=O
+OI(=O)(=O)(O)O
+[ClH](=O)(=O)=O
+[O-]=Cl(=O)O
+OBr(O)(O)=O
+O[I](O)O
+OCl(=O)(=O)(=O)=O
 C1C[as]C1
 C1C[o+]C1
 C1C[c-]C1
