@@ -13,8 +13,9 @@ extension Molecule {
     /// four or more connections (sp3, or a sulfone's S) and atoms with triple bonds. Needs `sanitize()` first (hydrogens known).
     func piElectrons(_ a: Int, _ ringBonds: [Bool]) -> Int? {
         let atom = atoms[a]
-        // Only the elements SMILES can write aromatic (and the wildcard) join aromatic rings.
-        guard Self.aromaticElements.contains(atom.element) else { return nil }
+        // Only the elements SMILES can write aromatic (and the wildcard) join aromatic rings;
+        // RDKit leaves the hypervalent anions (`[S-]`, `[Se-]`) out.
+        guard Self.aromaticElements.contains(atom.element), !atom.hypervalentAnion else { return nil }
         var ringDouble = false
         var exocyclicDouble: Int?
         for (n, b) in neighbours[a] {
