@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the tools' reference commands from BIN (a build folder, default .build/release) in a fresh
 # temporary folder and prints "<sha256>  <output>" for every file they write. The SHA-256s in
-# output-hashes.txt were recorded with this script before the engine-seams refactor; the test
-# ToolOutputTests runs the same commands and compares.
+# output-hashes.txt (Cooperlake kernel) were recorded with this script before the engine-seams
+# refactor, those in output-hashes-haswell.txt with OPENBLAS_CORETYPE=Haswell in session 12; the
+# test ToolOutputTests runs the same commands and compares with the file of the kernel in use.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bin=$(cd "${1:-$root/.build/release}" && pwd)
