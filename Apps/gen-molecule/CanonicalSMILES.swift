@@ -34,9 +34,10 @@ extension Molecule {
     /// isotope, charge, hydrogens, aromaticity, ring membership, atom class), refined by their neighbours'
     /// ranks and bond orders until stable (the iterative refinement of Weininger, Weininger and
     /// Weininger, "SMILES. 2. Algorithm for generation of unique SMILES notation", J. Chem. Inf.
-    /// Comput. Sci. 29, 97, 1989), with ties broken one at a time and refined again.
-    func canonicalRanks(ringBonds: [Bool]? = nil) -> [Int] {
-        let ringAtoms = ringAtomFlags(ringBonds ?? ringBondFlags())
+    /// Comput. Sci. 29, 97, 1989), with ties broken one at a time and refined again. `ringBonds`
+    /// is `ringBondFlags()`.
+    func canonicalRanks(ringBonds: [Bool]) -> [Int] {
+        let ringAtoms = ringAtomFlags(ringBonds)
         var invariants: [Int] = []
         invariants.reserveCapacity(8 * atoms.count)
         for (i, a) in atoms.enumerated() {

@@ -22,8 +22,8 @@ extension Molecule {
     /// depth-first search. `budget` bounds the work of each system (atoms visited), so a
     /// pathological input ends with an error within milliseconds instead of running long. Throws
     /// `SMILESError` ("cannot kekulise") at the first atom of a ring that has no such assignment.
-    /// `ringBonds` is `ringBondFlags()`, when the caller has it.
-    mutating func kekulize(budget: Int = 2_000_000, ringBonds known: [Bool]? = nil) throws {
+    /// `ringBonds` is `ringBondFlags()`.
+    mutating func kekulize(budget: Int = 2_000_000, ringBonds: [Bool]) throws {
         let aromaticBonds = bonds.indices.filter { bonds[$0].order == .aromatic }
         guard !aromaticBonds.isEmpty else { return }
         // Atoms on an aromatic bond that need a double bond; a wildcard `*` may take one or not.
@@ -31,7 +31,6 @@ extension Molecule {
         for b in aromaticBonds { (onAromatic[bonds[b].a], onAromatic[bonds[b].b]) = (true, true) }
         let candidate = atoms.indices.map { onAromatic[$0] && atoms[$0].element != 0 && needsDoubleBond($0) }
         let partnerable = atoms.indices.map { candidate[$0] || onAromatic[$0] && atoms[$0].element == 0 }
-        let ringBonds = known ?? ringBondFlags()
         // Partners over aromatic ring bonds, and over all aromatic bonds: an aromatic bond off any
         // ring (between two rings written `c1ccccc1c1ccccc1`) takes a double bond only when the
         // rings beside it cannot be kekulised alone, as in RDKit.

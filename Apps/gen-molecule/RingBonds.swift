@@ -42,6 +42,11 @@ extension Molecule {
         return inRing
     }
 
+    /// The bonds of a ring given as its atoms in cyclic order, in the same order.
+    func ringBondIndices(_ ring: [Int]) -> [Int] {
+        ring.indices.map { bond(between: ring[$0], ring[($0 + 1) % ring.count])! }
+    }
+
     /// For each atom, whether one of its bonds lies on a ring.
     func ringAtomFlags(_ ringBonds: [Bool]) -> [Bool] {
         atoms.indices.map { a in neighbours[a].contains { ringBonds[$0.bond] } }

@@ -15,10 +15,15 @@ extension Molecule {
     /// their smallest atom index. `ringBonds` is `ringBondFlags()`, when the caller has it.
     func smallestRings(ringBonds known: [Bool]? = nil) -> [[Int]] {
         let ringBonds = known ?? ringBondFlags()
+        return smallestRings(of: ringSystems(ringBonds), ringBonds: ringBonds)
+    }
+
+    /// `smallestRings` of the ring systems `systems` (`ringSystems(ringBonds)`).
+    func smallestRings(of systems: [(atoms: [Int], bonds: [Int])], ringBonds: [Bool]) -> [[Int]] {
         var rings: [[Int]] = []
         var parent = [Int](repeating: -1, count: atoms.count)
         var bondIndex = [Int](repeating: -1, count: bonds.count)
-        for system in ringSystems(ringBonds) where system.atoms.count <= Self.maxRingSystem {
+        for system in systems where system.atoms.count <= Self.maxRingSystem {
             let rank = system.bonds.count - system.atoms.count + 1
             if rank == 1 {  // a lone ring: the system is the cycle
                 if let cycle = shortestCycle(through: system.bonds[0], ringBonds, &parent) { rings.append(cycle) }
@@ -38,8 +43,7 @@ extension Molecule {
             var basis: [(pivot: Int, bits: [UInt64])] = []
             for cycle in candidates where basis.count < rank {
                 var bits = [UInt64](repeating: 0, count: words)
-                for k in cycle.indices {
-                    let bond = bond(between: cycle[k], cycle[(k + 1) % cycle.count])!
+                for bond in ringBondIndices(cycle) {
                     let j = bondIndex[bond]
                     bits[j / 64] |= 1 << UInt64(j % 64)
                 }

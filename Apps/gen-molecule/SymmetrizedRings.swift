@@ -14,10 +14,11 @@ extension Molecule {
     /// `MolOps::symmetrizeSSSR`). Candidates are the shortest cycles through each ring bond.
     /// Bicyclo[2.2.2]octane and quinuclidine have 3 rings here (SSSR 2), adamantane 4 (SSSR 3),
     /// cubane 6 (SSSR 5); fused and spiro systems have their SSSR.
-    /// `ringBonds` is `ringBondFlags()` and `sssr` is `smallestRings()`, when the caller has them.
-    func symmetrizedRings(ringBonds knownRingBonds: [Bool]? = nil, sssr knownSSSR: [[Int]]? = nil) -> [[Int]] {
-        let ringBonds = knownRingBonds ?? ringBondFlags()
-        let sssr = knownSSSR ?? smallestRings(ringBonds: ringBonds)
+    /// `ringBonds` is `ringBondFlags()`, when the caller has it.
+    func symmetrizedRings(ringBonds known: [Bool]? = nil) -> [[Int]] {
+        let ringBonds = known ?? ringBondFlags()
+        let systems = ringSystems(ringBonds)
+        let sssr = smallestRings(of: systems, ringBonds: ringBonds)
         guard sssr.count >= 2 else { return sssr }
         let sssrBonds = sssr.map(ringBondIndices)
         var providers = [Int](repeating: 0, count: bonds.count)
@@ -44,7 +45,7 @@ extension Molecule {
         }
         var rings = sssr
         var distance = [Int](repeating: -1, count: atoms.count)
-        for system in ringSystems(ringBonds) where system.atoms.count <= Self.maxRingSystem && system.bonds.count > system.atoms.count {
+        for system in systems where system.atoms.count <= Self.maxRingSystem && system.bonds.count > system.atoms.count {
             for b in system.bonds {
                 for cycle in shortestCycles(through: b, ringBonds, &distance, sizes: sizes) where !isSSSRRing(cycle) {
                     guard seen.insert(cycle.sorted()).inserted else { continue }
@@ -58,11 +59,6 @@ extension Molecule {
             }
         }
         return rings
-    }
-
-    /// The bonds of a ring given as its atoms in cyclic order, in the same order.
-    func ringBondIndices(_ ring: [Int]) -> [Int] {
-        ring.indices.map { bond(between: ring[$0], ring[($0 + 1) % ring.count])! }
     }
 
     /// All shortest cycles through ring bond `b` (up to `maxCyclesPerBond`), each as its atoms in

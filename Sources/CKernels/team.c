@@ -26,9 +26,8 @@ enum { MAX_WORKERS = 63, SPINS_BEFORE_SLEEP = 4000, SPINS_BEFORE_YIELD = 20000 }
 /// A job's ticket: its sequence number (high 32 bits), its part count (bits 16–31) and the next
 /// unclaimed part (low 16 bits). A part is claimed by a compare-and-swap that bumps the low bits of
 /// the current ticket, so a claim can only succeed for the job posted now.
-static inline uint64_t ticket_of(uint32_t sequence, int parts, int next) {
-    return (uint64_t)sequence << 32 | (uint64_t)(unsigned)parts << 16 | (unsigned)next;
-}
+/// The ticket of a newly posted job: no part claimed yet.
+static inline uint64_t ticket_of(uint32_t sequence, int parts) { return (uint64_t)sequence << 32 | (uint64_t)(unsigned)parts << 16; }
 static inline uint32_t ticket_sequence(uint64_t t) { return (uint32_t)(t >> 32); }
 static inline int ticket_parts(uint64_t t) { return (int)((t >> 16) & 0xFFFF); }
 static inline int ticket_next(uint64_t t) { return (int)(t & 0xFFFF); }
@@ -120,7 +119,7 @@ static void gk_team_lead(int parts, gk_team_job job, void *context) {
     team.job = job;
     team.context = context;
     atomic_store(&team.done, 0);
-    atomic_store(&team.ticket, ticket_of(sequence, parts, 0));   // publishes the fields above
+    atomic_store(&team.ticket, ticket_of(sequence, parts));   // publishes the fields above
     if (atomic_load(&team.sleepers) > 0) {
         pthread_mutex_lock(&team.lock);
         pthread_cond_broadcast(&team.wake);
