@@ -173,15 +173,19 @@ func generationBenchmarks(seconds: Double, only: String) -> [Result] {
                 approximateGELU: true), 48
         ),
     ]
-    for (name, config, tokens) in shapes where wanted(name) {
+    // The two larger shapes again with float16 weights (`DecodingWeights.float16`).
+    let precisions =
+        shapes.map { ($0.0, $0.1, $0.2, DecodingWeights.float32) } + shapes.dropFirst().map { ($0.0 + ".f16", $0.1, $0.2, .float16) }
+    for (name, config, tokens, weights) in precisions where wanted(name) {
         Memory.resetPeak()
         var rng = RNG(seed: 1)
         let model = TransformerLM(config, rng: &rng)
+        try! model.useDecodingWeights(weights)  // N(0, 0.02) weights are far inside float16's range
         var sampler = RNG(seed: 2)
         let options = GenerationOptions(maxTokens: tokens)
         let runs = rate(warmup: 1, seconds: seconds, minimum: 1) { _ = model.generate(prompt: [1], options: options, rng: &sampler) }
         // Every weight is read once per token: the bandwidth the decoder draws from memory.
-        let weightsGB = Double(model.parameterCount) * 4 / 1e9
+        let weightsGB = Double(model.parameterCount) * (weights == .float16 ? 2 : 4) / 1e9
         results.append(
             Result(
                 name: name, unit: "tokens/s", value: runs * Double(tokens), peakRSSMB: Memory.peakMB(),

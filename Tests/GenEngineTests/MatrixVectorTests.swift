@@ -55,6 +55,64 @@ final class MatrixVectorTests: XCTestCase {
         }
     }
 
+    /// float32 to float16 rounds as Swift's `Float16(_:)` (round to nearest, ties to even) on
+    /// values around every boundary (subnormals, ties, the largest half, overflow, NaN), scalar and
+    /// vector alike; float16 to float32 is exact for all 65,536 halves.
+    func testHalfConversionsRoundToNearestEven() {
+        var inputs: [Float] = [
+            0, -0, 1, -1, 65504, 65519.99, 65520, -65520, 1e9, .infinity, -.infinity, .nan, 6.1035156e-5, 5.9604645e-8, 2.9802322e-8,
+            2.9802326e-8, 1e-10, .leastNonzeroMagnitude,
+        ]
+        for bits in stride(from: UInt32(0x3300_0000), through: 0x4780_0000, by: 0x0000_0fff) {  // every exponent, mantissa tails near ties
+            for delta: UInt32 in [0, 1, 0x0fff, 0x1000, 0x1001, 0x2000] { inputs.append(Float(bitPattern: bits &+ delta)) }
+        }
+        inputs += values(10_000, seed: 3).map { $0 * 0.02 }
+        inputs += inputs.map { -$0 }
+        var vector = [UInt16](repeating: 0, count: inputs.count)
+        gk_f32_to_f16(inputs.count, inputs, &vector)
+        for (i, x) in inputs.enumerated() {
+            let expected = Float16(x)
+            let scalar = gk_f16_from_f32(x)
+            if x.isNaN {
+                XCTAssertTrue(Float16(bitPattern: scalar).isNaN && Float16(bitPattern: vector[i]).isNaN, "NaN")
+            } else {
+                XCTAssertEqual(scalar, expected.bitPattern, "scalar \(x)")
+                XCTAssertEqual(vector[i], expected.bitPattern, "vector \(x)")
+            }
+        }
+        for bits in 0...UInt16.max {
+            let back = gk_f32_from_f16(bits)
+            let expected = Float(Float16(bitPattern: bits))
+            XCTAssertTrue(back.bitPattern == expected.bitPattern || (back.isNaN && expected.isNaN), "half \(bits)")
+        }
+    }
+
+    /// The float16 kernel equals a Double reference on the widened weights, on ragged shapes, and
+    /// gives the same bits for every split of its rows.
+    func testHalfRowsMatchADoubleReferenceAndEverySplit() {
+        for (rows, k) in [(1, 1), (3, 7), (5, 16), (9, 33), (130, 257), (767, 1000), (64, 64)] {
+            let ldw = k + 5
+            let w = values(rows * ldw, seed: UInt64(rows)).map { gk_f16_from_f32($0) }
+            let x = values(k, seed: 7)
+            let y0 = values(rows, seed: 9)
+            var y = y0
+            gk_gemv_rows_f16(rows, k, 0.5, w, ldw, x, 2, &y)
+            for r in 0..<rows {
+                var dot = 0.0
+                for j in 0..<k { dot += Double(gk_f32_from_f16(w[r * ldw + j])) * Double(x[j]) }
+                XCTAssertEqual(Double(y[r]), 0.5 * dot + 2 * Double(y0[r]), accuracy: 1e-5 * Double(k), "row \(r) of \(rows)×\(k)")
+            }
+            var alone = [Float](repeating: .nan, count: rows)  // beta 0: y is not read
+            gk_gemv_rows_f16(rows, k, 1, w, ldw, x, 0, &alone)
+            XCTAssertFalse(alone.contains { $0.isNaN }, "\(rows)×\(k)")
+            for parts in [2, 3, 7] {
+                var split = [Float](repeating: 0, count: rows)
+                gk_gemv_rows_f16_parallel(rows, k, 1, w, ldw, x, 0, &split, Int32(parts))
+                XCTAssertEqual(split.map(\.bitPattern), alone.map(\.bitPattern), "\(rows)×\(k), \(parts) parts")
+            }
+        }
+    }
+
     /// `Threads.parallelFor` on the team covers every index exactly once for any thread count,
     /// past the team's parts (one per core, at most 64) and from nested calls.
     func testParallelForCoversEveryIndexOnTheTeam() {

@@ -1,3 +1,4 @@
+import CKernels
 import XCTest
 
 @testable import GenEngine
@@ -33,5 +34,44 @@ final class TransformerDecoderTests: XCTestCase {
                 XCTAssertEqual(decoderCaches[1].length, tokens.count)
             }
         }
+    }
+
+    /// float16 decoding computes the logits of the model whose streamed weights are rounded to
+    /// float16 (to float32 rounding, the sums taken in another order), close to float32's; a weight
+    /// past float16's range is refused.
+    func testHalfPrecisionDecodingIsTheModelWithRoundedWeights() throws {
+        for tied in [true, false] {
+            var rng = RNG(seed: 5)
+            let config = TransformerLMConfig(vocabSize: 97, contextLength: 16, layers: 2, heads: 4, width: 64, tiedEmbeddings: tied)
+            let model = TransformerLM(config, rng: &rng)
+            let rounded = TransformerLM(config, rng: &rng)
+            for ((_, p), (_, q)) in zip(model.namedParameters(), rounded.namedParameters()) { q.wrappedValue = p.wrappedValue }
+            for weight in TransformerDecoder.streamedWeights(rounded) {
+                let p = rounded.namedParameters().first { $0.1.wrappedValue.pointer == weight.pointer }!.1
+                p.wrappedValue = Tensor(weight.scalars.map { gk_f32_from_f16(gk_f16_from_f32($0)) }, shape: weight.shape)
+            }
+            let tokens: [Int32] = (0..<12).map { Int32(($0 * 13 + 5) % 97) }
+            noGrad {
+                let (half, exact, float32) = (model.makeCaches(batch: 1), rounded.makeCaches(batch: 1), model.makeCaches(batch: 1))
+                let halfDecoder = TransformerDecoder(model, weights: .float16)
+                let (roundedDecoder, floatDecoder) = (TransformerDecoder(rounded), TransformerDecoder(model))
+                for token in tokens {
+                    let (got, expected, full) = (
+                        halfDecoder(token, caches: half), roundedDecoder(token, caches: exact), floatDecoder(token, caches: float32)
+                    )
+                    let scale = expected.map(abs).max()!
+                    // Tied, the rounded model also reads rounded embeddings; the decoder reads float32 ones.
+                    XCTAssertLessThan(zip(got, expected).map { abs($0 - $1) }.max()!, (tied ? 1e-3 : 1e-5) * scale, "tied \(tied)")
+                    XCTAssertLessThan(zip(got, full).map { abs($0 - $1) }.max()!, 1e-2 * scale, "tied \(tied)")
+                    XCTAssertNotEqual(got, full, "float16 weights round")
+                }
+            }
+        }
+        var rng = RNG(seed: 6)
+        let model = TransformerLM(TransformerLMConfig(vocabSize: 11, contextLength: 8, layers: 1, heads: 2, width: 16), rng: &rng)
+        model.body.blocks[0].feedForward.expand.weight = Tensor([Float](repeating: 7e4, count: 16 * 64), shape: [64, 16])
+        XCTAssertThrowsError(try model.useDecodingWeights(.float16))
+        XCTAssertEqual(model.decodingWeights, .float32)
+        try model.useDecodingWeights(.float32)
     }
 }

@@ -68,6 +68,21 @@ final class GenTextTests: XCTestCase {
         // An n-gram: eval's units agree with the model's own log-likelihood.
         let ngram = dir.appendingPathComponent("ngram").path
         XCTAssertEqual(try run(["train", "--corpus"] + files + ["--arch", "ngram", "--order", "3", "--out", ngram, "--quiet"]).status, 0)
+        // float16 decoding: reproducible from its seed, for one sample of a GPT only.
+        let half = ["--model", gpt, "To be", "--max-tokens", "40", "--seed", "9", "--quiet", "--dtype", "float16"]
+        let h = try run(half)
+        XCTAssertEqual(h.status, 0, h.err)
+        XCTAssertEqual(h.out, try run(half).out)
+        XCTAssertTrue(String(decoding: h.out, as: UTF8.self).hasPrefix("To be"))
+        for (args, message) in [
+            (["--model", gpt, "--count", "2", "--dtype", "float16"], "one sample at a time"),
+            (["--model", ngram, "--dtype", "float16"], "applies to GPT models"),
+            (["--model", gpt, "--dtype", "bf16"], "one of float32, float16"),
+        ] {
+            let refused = try run(args)
+            XCTAssertEqual(refused.status, 64, refused.err)
+            XCTAssertTrue(refused.err.contains(message), refused.err)
+        }
 
         // Fine-tuning: --init starts from the GPT's weights, sizes and tokenizer (two steps at a
         // tiny rate leave the weights within 1e-3; fresh weights would differ by far more).

@@ -1,14 +1,29 @@
 import CBLAS
 import CKernels
 
+/// How batch-1 decoding stores the weights it streams once per token (`TransformerLM.decodingWeights`).
+public enum DecodingWeights: String, CaseIterable, Sendable {
+    /// The model's own float32 weights: the logits are bit for bit those of the layers.
+    case float32
+    /// IEEE float16 copies of the matrix-vector products' weights (each block's four linear
+    /// layers and the classifier), made when `generate` starts, products summed in float32:
+    /// half the bytes a token reads, so about twice the tokens/s of a model too large for the
+    /// cache (llama.cpp's f16). Logits move by about 1e-3 relative, so samples differ from
+    /// float32's after a while; embeddings, norms, biases and the KV cache stay float32.
+    case float16
+}
+
 /// One sequence, one token at a time, through a `TransformerLM` with its KV caches, on buffers
 /// allocated once: the layers' cached forward pass (`TransformerLM.callAsFunction(_:batch:caches:)`
 /// with one token) without a tensor, a closure or an array per op. It calls the same kernels on
 /// the same operands in the same order, so the logits are bit for bit those of the layers
 /// (`TransformerDecoderTests`). At the sizes of a small model most of a token's time was the
-/// bookkeeping of ~20 tensor ops per layer rather than their arithmetic.
+/// bookkeeping of ~20 tensor ops per layer rather than their arithmetic. With float16 weights
+/// (`DecodingWeights.float16`) the products read half-precision copies instead.
 final class TransformerDecoder {
     private let model: TransformerLM
+    /// float16 copies of the weights keyed by their float32 storage (empty for float32 decoding).
+    private var halves: [UnsafePointer<Float>: UnsafeMutablePointer<UInt16>] = [:]
     private let width: Int, heads: Int, headDim: Int, hidden: Int, vocab: Int
     /// The residual stream `[C]`, a normalised copy `[C]`, the fused q, k, v `[3C]`, the heads'
     /// outputs `[C]`, a projection `[C]`, the MLP's hidden layer `[4C]` twice (before and after
@@ -20,7 +35,7 @@ final class TransformerDecoder {
     /// most one per head); each head's arithmetic is the same on any thread.
     private let parts: Int
 
-    init(_ model: TransformerLM) {
+    init(_ model: TransformerLM, weights storage: DecodingWeights = .float32) {
         let c = model.config
         self.model = model
         (width, heads, headDim, hidden, vocab) = (c.width, c.heads, c.width / c.heads, 4 * c.width, c.vocabSize)
@@ -30,10 +45,27 @@ final class TransformerDecoder {
         (expanded, activated, logits) = (buffer(hidden), buffer(hidden), buffer(vocab))
         let rows = parts * c.contextLength
         (scores, scaled, weights) = (buffer(rows), buffer(rows), buffer(rows))
+        if storage == .float16 {
+            for weight in Self.streamedWeights(model) {
+                let half = UnsafeMutablePointer<UInt16>.allocate(capacity: weight.count)
+                gk_f32_to_f16(weight.count, weight.pointer, half)
+                halves[weight.pointer] = half
+            }
+        }
+    }
+
+    /// The weights of the matrix-vector products, each read whole once per token: every block's
+    /// four linear layers and the classifier (the token embedding when tied).
+    static func streamedWeights(_ model: TransformerLM) -> [Tensor] {
+        let layers = model.body.blocks.flatMap {
+            [$0.attention.qkv, $0.attention.projection, $0.feedForward.expand, $0.feedForward.contract]
+        }
+        return layers.map(\.weight) + [model.head?.weight ?? model.body.tokenEmbedding.weight]
     }
 
     deinit {
         for p in [x, normed, qkv, attended, projected, expanded, activated, scores, scaled, weights, logits] { p.deallocate() }
+        for half in halves.values { half.deallocate() }
     }
 
     /// Next-token logits `[vocab]` after `token` at position `caches[0].length`; appends the
@@ -59,10 +91,7 @@ final class TransformerDecoder {
             for i in 0..<width { x[i] += projected[i] }
         }
         normalise(x, body.finalNorm)
-        let head = model.head?.weight ?? body.tokenEmbedding.weight
-        GEMM.run(
-            transA: false, transB: true, m: 1, n: vocab, k: width, a: normed, lda: width, b: head.pointer, ldb: width, c: logits, ldc: vocab
-        )
+        multiply(normed, model.head?.weight ?? body.tokenEmbedding.weight, into: logits)
         return Array(UnsafeBufferPointer(start: logits, count: vocab))
     }
 
@@ -73,9 +102,18 @@ final class TransformerDecoder {
 
     /// `output = layer(input)`, as `linear` computes one row: the product, then the bias.
     private func project(_ input: UnsafePointer<Float>, _ layer: Linear, into output: UnsafeMutablePointer<Float>) {
-        let (n, k) = (layer.weight.shape[0], layer.weight.shape[1])
-        GEMM.run(transA: false, transB: true, m: 1, n: n, k: k, a: input, lda: k, b: layer.weight.pointer, ldb: k, c: output, ldc: n)
-        if let bias = layer.bias { gk_binary(GK_ADD, GK_EACH_ROW, 1, n, output, bias.pointer, output) }
+        multiply(input, layer.weight, into: output)
+        if let bias = layer.bias { gk_binary(GK_ADD, GK_EACH_ROW, 1, layer.weight.shape[0], output, bias.pointer, output) }
+    }
+
+    /// `output [n] = weight [n, k] · input [k]`: `GEMM.run` with one row, or the same split of
+    /// rows over the team (`GEMM.vectorTimesMatrix`) on the float16 copy.
+    private func multiply(_ input: UnsafePointer<Float>, _ weight: Tensor, into output: UnsafeMutablePointer<Float>) {
+        let (n, k) = (weight.shape[0], weight.shape[1])
+        if let half = halves[weight.pointer] {
+            return gk_gemv_rows_f16_parallel(n, k, 1, half, k, input, 0, output, Int32(GEMM.matrixVectorParts(n: n, k: k)))
+        }
+        GEMM.run(transA: false, transB: true, m: 1, n: n, k: k, a: input, lda: k, b: weight.pointer, ldb: k, c: output, ldc: n)
     }
 
     /// Appends this position's keys and values (the middle and last thirds of `qkv`) to `cache`,

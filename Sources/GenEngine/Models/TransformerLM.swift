@@ -62,6 +62,9 @@ public final class TransformerLM: Module {
     public let config: TransformerLMConfig
     @Child public var body: Body
     @OptionalChild public var head: Linear?
+    /// How batch-1 decoding stores the weights (float32 unless `useDecodingWeights` chose float16);
+    /// batched decoding and scoring always run in float32.
+    public private(set) var decodingWeights = DecodingWeights.float32
 
     /// A model with nanoGPT's initialisation: N(0, 0.02) weights, zero biases, and residual
     /// projections scaled by 1/√(2·layers).
@@ -116,6 +119,23 @@ public final class TransformerLM: Module {
     }
 }
 
+extension TransformerLM {
+    /// Decodes single sequences with `weights` from now on.
+    /// - Throws: `CLIError` (data error) when a weight is outside float16's range (±65504), which
+    ///   would turn into infinities.
+    public func useDecodingWeights(_ weights: DecodingWeights) throws {
+        if weights == .float16 {
+            let largest =
+                TransformerDecoder.streamedWeights(self).map { w in w.withUnsafeBufferPointer { $0.reduce(0) { max($0, abs($1)) } } }.max()
+                ?? 0
+            guard largest <= 65504 else {
+                throw CLIError("a weight of magnitude \(largest) is past float16's range (65504): decode in float32", code: .dataError)
+            }
+        }
+        decodingWeights = weights
+    }
+}
+
 extension TransformerLM: BatchGenerator {
     /// Continues equally long prompts together in one batch of KV caches (see the batched
     /// `generateTokens`); each new token costs O(context), and a lone sequence's tokens go through
@@ -127,7 +147,7 @@ extension TransformerLM: BatchGenerator {
         return noGrad {
             var caches = makeCaches(batch: batch)
             var history = [[Int32]](repeating: [], count: batch)
-            let decoder = TransformerDecoder(self)
+            let decoder = TransformerDecoder(self, weights: decodingWeights)
             return generateTokens(prompts: prompts, options: options, rngs: &rngs) { new, keep in
                 if let keep {
                     caches = caches.map { $0.rows(keep) }

@@ -53,8 +53,7 @@ public enum GEMM {
     ) {
         let incX = Int32(transA ? lda : 1)
         if transB && incX == 1 {  // B is [n, k]: rows of B times x, on the spinning team when large
-            let parts = n >= 64 && n * k >= 1 << 15 ? Threads.count : 1
-            return gk_gemv_rows_parallel(n, k, alpha, b, ldb, a, beta, c, Int32(parts))
+            return gk_gemv_rows_parallel(n, k, alpha, b, ldb, a, beta, c, Int32(matrixVectorParts(n: n, k: k)))
         }
         let blocks = max(1, min(4, n / 64, (n * k) >> 16))
         let size = (n + blocks - 1) / blocks
@@ -73,6 +72,10 @@ public enum GEMM {
             }
         }
     }
+
+    /// The team's parts for a matrix-vector product of `n` rows of `k`: every thread once the
+    /// product is large enough to pay for the hand-off (at least 64 rows and 2^15 multiply-adds).
+    static func matrixVectorParts(n: Int, k: Int) -> Int { n >= 64 && n * k >= 1 << 15 ? Threads.count : 1 }
 
     /// Number of blocks for an `m×n` result with inner size `k`: a function of the shape only.
     static func blockCount(m: Int, n: Int, k: Int) -> Int {
