@@ -57,8 +57,28 @@ func toolBenchmarks(only: String) -> [Result] {
             ], 200
         ),
     ]
+    // Start-up: every tool's --help, and the smallest job of each default model (whole process;
+    // the tools that report it add the seconds to the model loaded as `loadSeconds`).
+    let startup: [(name: String, tool: String, args: [String], items: Double)] =
+        ["gen-image", "gen-music", "gen-text", "gen-level", "gen-molecule", "augment"].map { ("tool.\($0).help", $0, ["--help"], 1) } + [
+            (
+                "tool.gen-image.1image", "gen-image",
+                ["--count", "1", "--seed", "0", "--out", out.appendingPathComponent("one").path, "--force"], 1
+            ),
+            ("tool.gen-music.1bar", "gen-music", ["--bars", "1", "--out", song, "--force"], 1),
+            ("tool.gen-text.gpt.1token", "gen-text", ["--max-tokens", "1"] + text, 1),
+            ("tool.gen-text.ngram.1token", "gen-text", ["--model", "text-shakespeare-ngram", "--max-tokens", "1"] + text, 1),
+            (
+                "tool.gen-level.16columns", "gen-level",
+                ["--width", "16", "--seed", "0", "--out", out.appendingPathComponent("s.txt").path, "--force"], 1
+            ),
+            (
+                "tool.gen-molecule.1molecule", "gen-molecule",
+                ["--count", "1", "--out", out.appendingPathComponent("one.smi").path] + text, 1
+            ),
+        ]
     var results: [Result] = []
-    for c in cases where c.name.hasPrefix(only) {
+    for c in startup + cases where c.name.hasPrefix(only) {
         let executable = bin.appendingPathComponent(c.tool)
         guard FileManager.default.isExecutableFile(atPath: executable.path) else { continue }
         var times: [Double] = []

@@ -16,6 +16,8 @@ struct SamplingStats: Encodable {
     var uniqueness: Double
     var constrained: Bool
     var temperature: Float
+    /// Start of the process's command to the model loaded.
+    var loadSeconds: Double
     var seconds: Double
     var moleculesPerSecond: Double
 }
@@ -39,6 +41,7 @@ func generateMolecules(_ args: Arguments) throws {
     if raw && !bounds.isEmpty { throw CLIError.usage("--raw writes every draw; it cannot be combined with --require or --filter") }
     if raw && args[O.novel] { throw CLIError.usage("--raw writes every draw; it cannot be combined with --novel") }
     let model = try MoleculeModel(loading: args[O.model])
+    let loadSeconds = Date().timeIntervalSince(started)
     let known = try args[O.train].map(canonicalForms) ?? []
     let sampler = MoleculeSampler(
         model: model, sampling: O.sampling.sampling(args), repetitionPenalty: args[O.sampling.repetitionPenalty],
@@ -113,7 +116,7 @@ func generateMolecules(_ args: Arguments) throws {
         let stats = SamplingStats(
             model: model.source, seed: args[O.sampling.seed], shard: shard.description, requested: wanted, written: written,
             attempts: attempts, validity: Double(valid) / Double(max(attempts, 1)), uniqueness: Double(seen.count) / Double(max(valid, 1)),
-            constrained: args[O.constrained], temperature: args[O.sampling.temperature], seconds: seconds,
+            constrained: args[O.constrained], temperature: args[O.sampling.temperature], loadSeconds: loadSeconds, seconds: seconds,
             moleculesPerSecond: Double(written) / seconds)
         try JSONOutput.write(stats, to: URL(fileURLWithPath: path))
     }

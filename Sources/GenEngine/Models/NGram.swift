@@ -202,9 +202,10 @@ struct NGramTable {
         k: Int, contextRows rows: UnsafeBufferPointer<Float>, contextShape: [Int], lengths: UnsafeBufferPointer<Float>,
         tokens: UnsafeBufferPointer<Float>, counts: UnsafeBufferPointer<Float>, vocabSize: Int
     ) throws {
-        // Whole numbers checked as floats first: converting a NaN or an infinity to Int traps.
-        func isID(_ v: Float) -> Bool { v >= 0 && v < Float(vocabSize) && v == v.rounded() }
-        guard lengths.allSatisfy({ $0 >= 0 && $0 <= Float(Int32.max) && $0 == $0.rounded() }),
+        // Ranges checked as floats first (converting a NaN, an infinity or a huge value to Int
+        // traps); inside them a whole number survives the round trip through Int.
+        func isID(_ v: Float) -> Bool { v >= 0 && v < Float(vocabSize) && Float(Int(v)) == v }
+        guard lengths.allSatisfy({ $0 >= 0 && $0 <= Float(Int32.max) && Float(Int($0)) == $0 }),
             counts.allSatisfy({ $0 >= 0 && $0.isFinite })
         else {
             throw ModelLoadError(problems: ["order \(k) has a follower length or count that is negative or not a number"])
@@ -214,8 +215,13 @@ struct NGramTable {
         }
         guard rows.allSatisfy(isID) else { throw ModelLoadError(problems: ["order \(k) has a context token outside the vocabulary"]) }
         // Contexts strictly increasing, as stateDict writes them: none repeated, so each has one row.
-        for i in 1..<max(lengths.count, 1) where !rows[((i - 1) * k)..<(i * k)].lexicographicallyPrecedes(rows[(i * k)..<(i * k + k)]) {
-            throw ModelLoadError(problems: ["order \(k) contexts are not sorted and distinct (context \(i))"])
+        for i in 1..<max(lengths.count, 1) {
+            let (previous, current) = ((i - 1) * k, i * k)
+            var j = 0
+            while j < k && rows[previous + j] == rows[current + j] { j += 1 }
+            guard j < k && rows[previous + j] < rows[current + j] else {
+                throw ModelLoadError(problems: ["order \(k) contexts are not sorted and distinct (context \(i))"])
+            }
         }
         guard tokens.allSatisfy(isID) else {
             throw ModelLoadError(problems: ["order \(k) has a token outside the vocabulary"])
@@ -261,12 +267,17 @@ struct NGramTable {
     mutating func buildIndex() {
         var capacity = 1
         while capacity < 2 * max(count, 1) { capacity <<= 1 }
-        index = [Int32](repeating: -1, count: capacity)
-        for row in 0..<count {
-            var slot = hash(contexts[(row * k)..<(row * k + k)]) & (capacity - 1)
-            while index[slot] >= 0 { slot = (slot + 1) & (capacity - 1) }
-            index[slot] = Int32(row)
+        var table = [Int32](repeating: -1, count: capacity)
+        contexts.withUnsafeBufferPointer { contexts in
+            table.withUnsafeMutableBufferPointer { index in
+                for row in 0..<count {
+                    var slot = Self.hash(UnsafeBufferPointer(rebasing: contexts[(row * k)..<(row * k + k)])) & (capacity - 1)
+                    while index[slot] >= 0 { slot = (slot + 1) & (capacity - 1) }
+                    index[slot] = Int32(row)
+                }
+            }
         }
+        index = table
     }
 
     /// The row of `context` (k tokens), or nil when it was never seen.
@@ -283,6 +294,11 @@ struct NGramTable {
     }
 
     private func hash(_ context: ArraySlice<Int32>) -> Int {
+        context.withUnsafeBufferPointer(Self.hash)
+    }
+
+    /// FNV-1a over the context's tokens.
+    private static func hash(_ context: UnsafeBufferPointer<Int32>) -> Int {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for token in context {
             h = (h ^ UInt64(UInt32(bitPattern: token))) &* 0x100_0000_01b3
