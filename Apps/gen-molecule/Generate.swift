@@ -16,7 +16,7 @@ struct SamplingStats: Encodable {
     var uniqueness: Double
     var constrained: Bool
     var temperature: Float
-    /// Start of the process's command to the model loaded.
+    /// Seconds from the command's start to the model loaded (included in `seconds`).
     var loadSeconds: Double
     var seconds: Double
     var moleculesPerSecond: Double

@@ -93,15 +93,16 @@ func generateCommand(_ args: Arguments) throws {
     let quiet = args[O.quiet]
     if let stats = args[O.stats] { try OutputOptionGroup.check([stats], force: args[O.force]) }
     let text = try promptText(args)
+    let dtype = args[O.dtype]
+    if dtype != .float32 && count > 1 {
+        throw CLIError.usage("--dtype \(dtype.rawValue) applies to one sample at a time: leave it out with --count \(count)")
+    }
     let loaded = try loadTextModel(args[Shared.model])
-    if args[O.dtype] != .float32 {
+    if dtype != .float32 {
         guard let gpt = loaded.model as? TransformerLM else {
             throw CLIError.usage("--dtype applies to GPT models; \(loaded.source) is not one")
         }
-        guard count == 1 else {
-            throw CLIError.usage("--dtype float16 applies to one sample at a time; --count \(count) decodes in float32")
-        }
-        try gpt.useDecodingWeights(args[O.dtype])
+        gpt.decodingWeights = dtype
     }
     let loadSeconds = Date().timeIntervalSince(started)
     var prompt =

@@ -3,11 +3,12 @@
 // layer reads its weights once per token), so the engine streams them itself: a row at a time
 // with AVX-512 or AVX2 fused multiply-adds, plain C elsewhere. A row's sum is always taken in the
 // same order on one CPU, whichever thread computes it. Half-precision (float16) weights halve the
-// bytes a token reads, as llama.cpp's f16 models do.
+// bytes a token reads (the storage of llama.cpp's f16 files; here the vector stays float32).
 #include "CKernels.h"
 #include "kernels_internal.h"
 
 #if defined(__x86_64__)
+#include <cpuid.h>
 #include <immintrin.h>
 
 
@@ -89,7 +90,20 @@ GK_AVX512 static void dot_rows_f16_512(size_t rows, size_t k, float alpha, const
     }
 }
 
-/// dot_rows_256 with float16 weights (VCVTPH2PS of F16C, which every AVX2 processor has).
+/// Whether the CPU converts halves (F16C: CPUID leaf 1, ECX bit 29), read once.
+static int has_f16c(void) {
+    static int cached = -1;
+    int known = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+    if (known < 0) {
+        unsigned int eax, ebx, ecx = 0, edx;
+        known = __get_cpuid(1, &eax, &ebx, &ecx, &edx) && ((ecx >> 29) & 1u);
+        __atomic_store_n(&cached, known, __ATOMIC_RELAXED);
+    }
+    return known;
+}
+
+/// dot_rows_256 with float16 weights (VCVTPH2PS of F16C, checked apart from AVX2: a virtual
+/// machine may hide it).
 __attribute__((target("avx2,fma,f16c"))) static void dot_rows_f16_256(size_t rows, size_t k, float alpha,
                                                                      const uint16_t *w, size_t ldw, const float *x,
                                                                      float beta, float *y) {
@@ -126,13 +140,19 @@ static void dot_rows_c(size_t rows, size_t k, float alpha, const float *w, size_
     }
 }
 
-/// Plain C with float16 weights.
+/// Plain C with float16 weights; AArch64 widens them with its own instruction (__fp16).
 static void dot_rows_f16_c(size_t rows, size_t k, float alpha, const uint16_t *w, size_t ldw, const float *x,
                            float beta, float *y) {
     for (size_t r = 0; r < rows; r++) {
+#if defined(__aarch64__)
+        const __fp16 *wr = (const __fp16 *)(w + r * ldw);
+        float s = 0;
+        for (size_t j = 0; j < k; j++) s += (float)wr[j] * x[j];
+#else
         const uint16_t *wr = w + r * ldw;
         float s = 0;
         for (size_t j = 0; j < k; j++) s += gk_f32_from_f16(wr[j]) * x[j];
+#endif
         y[r] = alpha * s + (beta == 0 ? 0 : beta * y[r]);
     }
 }
@@ -152,7 +172,7 @@ void gk_gemv_rows_f16(size_t rows, size_t k, float alpha, const uint16_t *w, siz
 #if defined(__x86_64__)
     int level = gk_simd_level_once();
     if (level >= GK_SIMD_AVX512) { dot_rows_f16_512(rows, k, alpha, w, ldw, x, beta, y); return; }
-    if (level >= GK_SIMD_AVX2) { dot_rows_f16_256(rows, k, alpha, w, ldw, x, beta, y); return; }
+    if (level >= GK_SIMD_AVX2 && has_f16c()) { dot_rows_f16_256(rows, k, alpha, w, ldw, x, beta, y); return; }
 #endif
     dot_rows_f16_c(rows, k, alpha, w, ldw, x, beta, y);
 }

@@ -17,6 +17,13 @@ GK_AVX512 static void to_f16_512(size_t n, const float *src, uint16_t *dst) {
 }
 #endif
 
+/// Finite floats among src[0..<n] whose halves dst[0..<n] are infinite (|x| >= 65520).
+static size_t overflows(size_t n, const float *src, const uint16_t *dst) {
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++) count += (dst[i] & 0x7fffu) == 0x7c00u && isfinite(src[i]);
+    return count;
+}
+
 uint16_t gk_f16_from_f32(float value) {
     uint32_t bits;
     memcpy(&bits, &value, sizeof bits);
@@ -58,9 +65,13 @@ float gk_f32_from_f16(uint16_t half) {
     return value;
 }
 
-void gk_f32_to_f16(size_t n, const float *src, uint16_t *dst) {
+size_t gk_f32_to_f16_n(size_t n, const float *src, uint16_t *dst) {
 #if defined(__x86_64__)
-    if (gk_simd_level_once() >= GK_SIMD_AVX512) { to_f16_512(n, src, dst); return; }
+    if (gk_simd_level_once() >= GK_SIMD_AVX512) {
+        to_f16_512(n, src, dst);
+        return overflows(n, src, dst);
+    }
 #endif
     for (size_t i = 0; i < n; i++) dst[i] = gk_f16_from_f32(src[i]);
+    return overflows(n, src, dst);
 }

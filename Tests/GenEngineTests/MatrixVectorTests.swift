@@ -69,7 +69,9 @@ final class MatrixVectorTests: XCTestCase {
         inputs += values(10_000, seed: 3).map { $0 * 0.02 }
         inputs += inputs.map { -$0 }
         var vector = [UInt16](repeating: 0, count: inputs.count)
-        gk_f32_to_f16(inputs.count, inputs, &vector)
+        let overflowed = gk_f32_to_f16_n(inputs.count, inputs, &vector)
+        XCTAssertEqual(overflowed, inputs.filter { $0.isFinite && Float16($0).isInfinite }.count)
+        XCTAssertGreaterThan(overflowed, 0)
         for (i, x) in inputs.enumerated() {
             let expected = Float16(x)
             let scalar = gk_f16_from_f32(x)

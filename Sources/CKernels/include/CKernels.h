@@ -132,12 +132,14 @@ void gk_gemv_rows_parallel(size_t rows, size_t k, float alpha, const float *w, s
                            float beta, float *y, int parts);
 
 /// IEEE binary16 ("float16") storage of the weights that decoding streams (half.c): float32 to
-/// float16 rounds to nearest, ties to even (F16C's VCVTPS2PH, numpy's astype(float16)); past
-/// ±65504 gives infinity. float16 to float32 is exact.
+/// float16 rounds to nearest, ties to even (F16C's VCVTPS2PH, numpy's astype(float16)), so
+/// magnitudes from 65520 up become infinity (65504 is the largest half). float16 to float32 is
+/// exact.
 uint16_t gk_f16_from_f32(float value);
 float gk_f32_from_f16(uint16_t half);
-/// dst[i] = gk_f16_from_f32(src[i]) for i in 0..<n.
-void gk_f32_to_f16(size_t n, const float *src, uint16_t *dst);
+/// dst[i] = gk_f16_from_f32(src[i]) for i in 0..<n; returns how many finite src[i] overflowed
+/// to infinity.
+size_t gk_f32_to_f16_n(size_t n, const float *src, uint16_t *dst);
 
 /// gk_gemv_rows with float16 weights (converted exactly to float32 and summed in float32): half
 /// the bytes per token for a decoder whose weights do not fit in cache (gemv.c).

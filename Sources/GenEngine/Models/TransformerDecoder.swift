@@ -6,10 +6,13 @@ public enum DecodingWeights: String, CaseIterable, Sendable {
     /// The model's own float32 weights: the logits are bit for bit those of the layers.
     case float32
     /// IEEE float16 copies of the matrix-vector products' weights (each block's four linear
-    /// layers and the classifier), made when `generate` starts, products summed in float32:
-    /// half the bytes a token reads, so about twice the tokens/s of a model too large for the
-    /// cache (llama.cpp's f16). Logits move by about 1e-3 relative, so samples differ from
-    /// float32's after a while; embeddings, norms, biases and the KV cache stay float32.
+    /// layers and the classifier), made when a one-sequence `generate` starts, products summed in
+    /// float32: half the bytes a token reads, so about twice the tokens/s of a model too large for
+    /// the cache (the storage of llama.cpp's f16 files). Logits move by about 1e-3 relative, so
+    /// samples differ from float32's after a while. Embeddings, norms, biases and the KV cache stay
+    /// float32, as do the prompt (read by the layers in one pass) and the refill of a full
+    /// context; a matrix with a weight of magnitude 65520 or more (infinite in float16) keeps
+    /// float32.
     case float16
 }
 
@@ -46,10 +49,13 @@ final class TransformerDecoder {
         let rows = parts * c.contextLength
         (scores, scaled, weights) = (buffer(rows), buffer(rows), buffer(rows))
         if storage == .float16 {
-            for weight in Self.streamedWeights(model) {
+            for weight in Self.streamedWeights(model) where halves[weight.pointer] == nil {
                 let half = UnsafeMutablePointer<UInt16>.allocate(capacity: weight.count)
-                gk_f32_to_f16(weight.count, weight.pointer, half)
-                halves[weight.pointer] = half
+                if gk_f32_to_f16_n(weight.count, weight.pointer, half) == 0 {
+                    halves[weight.pointer] = half
+                } else {
+                    half.deallocate()
+                }
             }
         }
     }

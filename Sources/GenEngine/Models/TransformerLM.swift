@@ -62,9 +62,9 @@ public final class TransformerLM: Module {
     public let config: TransformerLMConfig
     @Child public var body: Body
     @OptionalChild public var head: Linear?
-    /// How batch-1 decoding stores the weights (float32 unless `useDecodingWeights` chose float16);
-    /// batched decoding and scoring always run in float32.
-    public private(set) var decodingWeights = DecodingWeights.float32
+    /// How a lone sequence's tokens are decoded (`DecodingWeights`); batched decoding and scoring
+    /// always run in float32.
+    public var decodingWeights = DecodingWeights.float32
 
     /// A model with nanoGPT's initialisation: N(0, 0.02) weights, zero biases, and residual
     /// projections scaled by 1/√(2·layers).
@@ -147,7 +147,7 @@ extension TransformerLM: BatchGenerator {
         return noGrad {
             var caches = makeCaches(batch: batch)
             var history = [[Int32]](repeating: [], count: batch)
-            let decoder = TransformerDecoder(self, weights: decodingWeights)
+            let decoder = TransformerDecoder(self, weights: batch == 1 ? decodingWeights : .float32)
             return generateTokens(prompts: prompts, options: options, rngs: &rngs) { new, keep in
                 if let keep {
                     caches = caches.map { $0.rows(keep) }
