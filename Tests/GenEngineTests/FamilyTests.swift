@@ -164,6 +164,21 @@ final class FamilyTests: XCTestCase {
             (0..<50).map { _ in SamplingOptions().sample(logits, rng: &b) })
     }
 
+    /// Unfiltered sampling (every token a candidate, the weights in place) draws what the general
+    /// path draws (`minP: 0` takes it without removing a token), forbidden tokens never.
+    func testUnfilteredSamplingDrawsAsTheGeneralPath() {
+        var rng = RNG(seed: 4)
+        for temperature: Float in [0.7, 1, 1.6] {
+            var logits = (0..<500).map { _ in 3 * rng.normal() }
+            for i in stride(from: 7, to: 500, by: 11) { logits[i] = -.infinity }
+            var (a, b) = (RNG(seed: 2), RNG(seed: 2))
+            let unfiltered = (0..<2000).map { _ in SamplingOptions(temperature: temperature).sample(logits, rng: &a) }
+            let general = (0..<2000).map { _ in SamplingOptions(temperature: temperature, minP: 0).sample(logits, rng: &b) }
+            XCTAssertEqual(unfiltered, general, "temperature \(temperature)")
+            XCTAssertFalse(unfiltered.contains { logits[$0] == -.infinity })
+        }
+    }
+
     func testTransformerKVCacheGenerationEqualsFullRecomputation() {
         var rng = RNG(seed: 8)
         let model = TransformerLM(TransformerLMConfig(vocabSize: 11, contextLength: 16, layers: 2, heads: 2, width: 16), rng: &rng)

@@ -28,6 +28,12 @@ public struct SamplingOptions: Codable, Equatable {
         precondition(best >= 0, "every token is forbidden")
         if temperature <= 0 { return best }
         let top = logits[best]
+        if topK == nil && topP == nil && minP == nil {
+            // Every token a candidate: the weights in place, a forbidden (or NaN) token's weight 0,
+            // which the draw never lands on; the same draw as the general path below.
+            let weights = logits.map { $0 > -.infinity ? Float(Foundation.exp(Double(($0 - top) / temperature))) : 0 }
+            return weights.withUnsafeBufferPointer { rng.categorical($0) }
+        }
         var candidates: [Int]
         if let k = topK, k > 0, k < logits.count {
             candidates = SamplingOptions.largest(k, of: logits)
