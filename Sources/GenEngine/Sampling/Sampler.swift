@@ -31,7 +31,15 @@ public struct SamplingOptions: Codable, Equatable {
         if topK == nil && topP == nil && minP == nil {
             // Every token a candidate: the weights in place, a forbidden (or NaN) token's weight 0,
             // which the draw never lands on; the same draw as the general path below.
-            let weights = logits.map { $0 > -.infinity ? Float(Foundation.exp(Double(($0 - top) / temperature))) : 0 }
+            // Split over the engine's threads for a large vocabulary (each weight is computed alone).
+            let weights = [Float](unsafeUninitializedCapacity: logits.count) { w, initialised in
+                logits.withUnsafeBufferPointer { l in
+                    Threads.parallelFor(l.count, grain: 8192) { range in
+                        for i in range { w[i] = l[i] > -.infinity ? Float(Foundation.exp(Double((l[i] - top) / temperature))) : 0 }
+                    }
+                }
+                initialised = logits.count
+            }
             return weights.withUnsafeBufferPointer { rng.categorical($0) }
         }
         var candidates: [Int]
