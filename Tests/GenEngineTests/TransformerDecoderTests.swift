@@ -39,7 +39,7 @@ final class TransformerDecoderTests: XCTestCase {
     /// float16 decoding computes the logits of the model whose streamed weights are rounded to
     /// float16 (to float32 rounding, the sums taken in another order), close to float32's; a
     /// matrix with a weight too large for float16 keeps float32.
-    func testHalfPrecisionDecodingIsTheModelWithRoundedWeights() throws {
+    func testHalfPrecisionDecodingIsTheModelWithRoundedWeights() {
         for (tied, overflow) in [(true, false), (false, false), (false, true)] {
             var rng = RNG(seed: 5)
             let config = TransformerLMConfig(vocabSize: 97, contextLength: 16, layers: 2, heads: 4, width: 64, tiedEmbeddings: tied)

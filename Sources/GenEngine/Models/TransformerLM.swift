@@ -119,23 +119,6 @@ public final class TransformerLM: Module {
     }
 }
 
-extension TransformerLM {
-    /// Decodes single sequences with `weights` from now on.
-    /// - Throws: `CLIError` (data error) when a weight is outside float16's range (±65504), which
-    ///   would turn into infinities.
-    public func useDecodingWeights(_ weights: DecodingWeights) throws {
-        if weights == .float16 {
-            let largest =
-                TransformerDecoder.streamedWeights(self).map { w in w.withUnsafeBufferPointer { $0.reduce(0) { max($0, abs($1)) } } }.max()
-                ?? 0
-            guard largest <= 65504 else {
-                throw CLIError("a weight of magnitude \(largest) is past float16's range (65504): decode in float32", code: .dataError)
-            }
-        }
-        decodingWeights = weights
-    }
-}
-
 extension TransformerLM: BatchGenerator {
     /// Continues equally long prompts together in one batch of KV caches (see the batched
     /// `generateTokens`); each new token costs O(context), and a lone sequence's tokens go through
