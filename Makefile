@@ -37,22 +37,27 @@ release: deps
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Apps Tests Package.swift
 
-# Lint, the README's commands (readme-check), then XCTest only (the suite has no Swift Testing
-# tests); the last line is a plain 'N passed, N skipped, N failed' (skipped: optional Python
-# oracles that are not installed).
 # Optional test oracles (the tests that compare against them skip without them): WordNet's
 # database (Debian's wordnet-base) and the Python libraries whose readers and reference
-# implementations tests check our files and outputs with. Best effort, never a runtime dependency.
+# implementations tests check our files and outputs with. Best effort, one package at a time,
+# each step time-limited; never a runtime dependency.
 ORACLE_PIP := rdkit==2026.9.1 mido==1.3.3 music21==10.5.1 pytmx==3.32 albumentations==2.0.8 imbalanced-learn==0.14.2
 oracles:
-	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && ! dpkg -s wordnet-base >/dev/null 2>&1; then \
-	  timeout 300 apt-get install -y -qq wordnet-base >/dev/null 2>&1 || \
-	  { timeout 300 apt-get update -qq && timeout 300 apt-get install -y -qq wordnet-base >/dev/null 2>&1; } || \
+	@if dpkg -s wordnet-base >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  timeout 180 apt-get install -y -qq wordnet-base >/dev/null 2>&1 || \
+	  { timeout 180 apt-get update -qq && timeout 180 apt-get install -y -qq wordnet-base >/dev/null 2>&1; } || \
 	  echo "oracles: wordnet-base not installed; the WordNet tests will skip"; \
-	fi
-	@timeout 600 python3 -m pip install -q $(ORACLE_PIP) >/dev/null 2>&1 || \
-	  echo "oracles: the Python oracles were not all installed; their tests will skip"
+	else echo "oracles: for the WordNet tests run: sudo apt-get install -y wordnet-base"; fi
+	@for p in $(ORACLE_PIP); do \
+	  out=$$(timeout 240 python3 -m pip install -q "$$p" 2>&1) || \
+	  echo "oracles: $$p not installed ($$(echo "$$out" | tail -1)); its tests will skip"; \
+	done
 
+# Lint, the README's commands (readme-check), then XCTest only (the suite has no Swift Testing
+# tests); the last line is a plain 'N passed, N skipped, N failed' (skipped: optional oracles
+# that are not installed: `make oracles`).
 test: deps lint readme-check
 	@set -o pipefail; mkdir -p .build; \
 	$(SWIFT) test --disable-swift-testing 2>&1 | tee .build/test.log; status=$$?; \

@@ -166,16 +166,24 @@ final class FamilyTests: XCTestCase {
 
     /// Unfiltered sampling (every token a candidate, the weights in place) draws what the general
     /// path draws (`minP: 0` takes it without removing a token), forbidden tokens never.
+    /// A vocabulary past 16,384 tokens takes the threaded path, checked on 1 and 2 threads.
     func testUnfilteredSamplingDrawsAsTheGeneralPath() {
+        let saved = Threads.count
+        defer { Threads.set(saved) }
         var rng = RNG(seed: 4)
-        for temperature: Float in [0.7, 1, 1.6] {
-            var logits = (0..<500).map { _ in 3 * rng.normal() }
-            for i in stride(from: 7, to: 500, by: 11) { logits[i] = -.infinity }
+        for (vocab, temperature, threads): (Int, Float, Int) in [
+            (500, 0.7, 2), (500, 1, 2), (500, 1.6, 2), (40_000, 1, 1), (40_000, 0.8, 2),
+        ] {
+            Threads.set(threads)
+            var logits = (0..<vocab).map { _ in 3 * rng.normal() }
+            for i in stride(from: 7, to: vocab, by: 11) { logits[i] = -.infinity }
+            for i in stride(from: 5, to: vocab, by: 97) { logits[i] = .nan }
             var (a, b) = (RNG(seed: 2), RNG(seed: 2))
-            let unfiltered = (0..<2000).map { _ in SamplingOptions(temperature: temperature).sample(logits, rng: &a) }
-            let general = (0..<2000).map { _ in SamplingOptions(temperature: temperature, minP: 0).sample(logits, rng: &b) }
-            XCTAssertEqual(unfiltered, general, "temperature \(temperature)")
-            XCTAssertFalse(unfiltered.contains { logits[$0] == -.infinity })
+            let draws = vocab > 1000 ? 40 : 2000
+            let unfiltered = (0..<draws).map { _ in SamplingOptions(temperature: temperature).sample(logits, rng: &a) }
+            let general = (0..<draws).map { _ in SamplingOptions(temperature: temperature, minP: 0).sample(logits, rng: &b) }
+            XCTAssertEqual(unfiltered, general, "\(vocab) tokens, temperature \(temperature), \(threads) threads")
+            XCTAssertFalse(unfiltered.contains { !(logits[$0] > -.infinity) })
         }
     }
 
