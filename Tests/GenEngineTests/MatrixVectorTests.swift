@@ -13,24 +13,38 @@ final class MatrixVectorTests: XCTestCase {
         return (0..<count).map { _ in rng.normal() }
     }
 
-    func testRowsMatchADoubleReferenceOnRaggedShapes() {
-        for (rows, k) in [(1, 1), (3, 7), (5, 16), (9, 33), (130, 257), (767, 1000)] {
-            let ldw = k + 3
-            let w = values(rows * ldw, seed: UInt64(rows))
+    /// For each shape (rows × k, row stride k + `pad`): `gemv` (the kernel's arguments, weights
+    /// stored through `store`) gives 0.5·W·x + 2·y against a Double reference over the weights read
+    /// back through `widen`, and with beta 0 never reads y; `more` then checks that beta-0 result.
+    private func checkRowsAgainstADoubleReference<W>(
+        _ shapes: [(Int, Int)], pad: Int, store: (Float) -> W, widen: (W) -> Float,
+        _ gemv: (Int, Int, Float, [W], Int, [Float], Float, inout [Float]) -> Void,
+        more: (_ rows: Int, _ k: Int, _ w: [W], _ x: [Float], _ y: [Float]) -> Void = { _, _, _, _, _ in }
+    ) {
+        for (rows, k) in shapes {
+            let ldw = k + pad
+            let w = values(rows * ldw, seed: UInt64(rows)).map(store)
             let x = values(k, seed: 7)
             let y0 = values(rows, seed: 9)
             var y = y0
-            gk_gemv_rows(rows, k, 0.5, w, ldw, x, 2, &y)
+            gemv(rows, k, 0.5, w, ldw, x, 2, &y)
             for r in 0..<rows {
                 var dot = 0.0
-                for j in 0..<k { dot += Double(w[r * ldw + j]) * Double(x[j]) }
+                for j in 0..<k { dot += Double(widen(w[r * ldw + j])) * Double(x[j]) }
                 let expected = 0.5 * dot + 2 * Double(y0[r])
                 XCTAssertEqual(Double(y[r]), expected, accuracy: 1e-5 * Double(k), "row \(r) of \(rows)×\(k)")
             }
             var zeroBeta = [Float](repeating: .nan, count: rows)  // beta 0: y is not read
-            gk_gemv_rows(rows, k, 1, w, ldw, x, 0, &zeroBeta)
+            gemv(rows, k, 1, w, ldw, x, 0, &zeroBeta)
             XCTAssertFalse(zeroBeta.contains { $0.isNaN }, "\(rows)×\(k)")
+            more(rows, k, w, x, zeroBeta)
         }
+    }
+
+    func testRowsMatchADoubleReferenceOnRaggedShapes() {
+        checkRowsAgainstADoubleReference(
+            [(1, 1), (3, 7), (5, 16), (9, 33), (130, 257), (767, 1000)], pad: 3, store: { $0 }, widen: { $0 },
+            { gk_gemv_rows($0, $1, $2, $3, $4, $5, $6, &$7) })
     }
 
     func testEverySplitAndConcurrentCallersGiveTheSameBits() {
@@ -92,27 +106,16 @@ final class MatrixVectorTests: XCTestCase {
     /// The float16 kernel equals a Double reference on the widened weights, on ragged shapes, and
     /// gives the same bits however its rows are split (the team runs at most one part per core).
     func testHalfRowsMatchADoubleReferenceAndAnySplit() {
-        for (rows, k) in [(1, 1), (3, 7), (5, 16), (9, 33), (130, 257), (767, 1000), (64, 64)] {
-            let ldw = k + 5
-            let w = values(rows * ldw, seed: UInt64(rows)).map { gk_f16_from_f32($0) }
-            let x = values(k, seed: 7)
-            let y0 = values(rows, seed: 9)
-            var y = y0
-            gk_gemv_rows_f16(rows, k, 0.5, w, ldw, x, 2, &y)
-            for r in 0..<rows {
-                var dot = 0.0
-                for j in 0..<k { dot += Double(gk_f32_from_f16(w[r * ldw + j])) * Double(x[j]) }
-                XCTAssertEqual(Double(y[r]), 0.5 * dot + 2 * Double(y0[r]), accuracy: 1e-5 * Double(k), "row \(r) of \(rows)×\(k)")
-            }
-            var alone = [Float](repeating: .nan, count: rows)  // beta 0: y is not read
-            gk_gemv_rows_f16(rows, k, 1, w, ldw, x, 0, &alone)
-            XCTAssertFalse(alone.contains { $0.isNaN }, "\(rows)×\(k)")
+        let everySplitAgrees = { (rows: Int, k: Int, w: [UInt16], x: [Float], alone: [Float]) in
             for parts in [2, 3, 7] {
                 var split = [Float](repeating: 0, count: rows)
-                gk_gemv_rows_f16_parallel(rows, k, 1, w, ldw, x, 0, &split, Int32(parts))
+                gk_gemv_rows_f16_parallel(rows, k, 1, w, k + 5, x, 0, &split, Int32(parts))
                 XCTAssertEqual(split.map(\.bitPattern), alone.map(\.bitPattern), "\(rows)×\(k), \(parts) parts")
             }
         }
+        checkRowsAgainstADoubleReference(
+            [(1, 1), (3, 7), (5, 16), (9, 33), (130, 257), (767, 1000), (64, 64)], pad: 5, store: gk_f16_from_f32,
+            widen: gk_f32_from_f16, { gk_gemv_rows_f16($0, $1, $2, $3, $4, $5, $6, &$7) }, more: everySplitAgrees)
     }
 
     /// `Threads.parallelFor` on the team covers every index exactly once for any thread count,

@@ -28,6 +28,8 @@ public struct SamplingOptions: Codable, Equatable {
         precondition(best >= 0, "every token is forbidden")
         if temperature <= 0 { return best }
         let top = logits[best]
+        /// A finite logit's weight, the top token's being 1.
+        func weight(_ logit: Float) -> Float { Float(Foundation.exp(Double((logit - top) / temperature))) }
         if topK == nil && topP == nil && minP == nil {
             // Every token a candidate: the weights in place, a forbidden (or NaN) token's weight 0,
             // which the draw never lands on; the same draw as the general path below.
@@ -35,7 +37,7 @@ public struct SamplingOptions: Codable, Equatable {
             let weights = [Float](unsafeUninitializedCapacity: logits.count) { w, initialised in
                 logits.withUnsafeBufferPointer { l in
                     Threads.parallelFor(l.count, grain: 8192) { range in
-                        for i in range { w[i] = l[i] > -.infinity ? Float(Foundation.exp(Double((l[i] - top) / temperature))) : 0 }
+                        for i in range { w[i] = l[i] > -.infinity ? weight(l[i]) : 0 }
                     }
                 }
                 initialised = logits.count
@@ -51,7 +53,7 @@ public struct SamplingOptions: Codable, Equatable {
         if let p = topP, p < 1 {
             candidates.sort { logits[$0] != logits[$1] ? logits[$0] > logits[$1] : $0 < $1 }
         }
-        var probs = candidates.map { Float(Foundation.exp(Double((logits[$0] - top) / temperature))) }
+        var probs = candidates.map { weight(logits[$0]) }
         if let m = minP, m > 0 {
             // The top token has weight 1 before normalisation, so the cut is m itself.
             let kept = candidates.indices.filter { probs[$0] >= m }
