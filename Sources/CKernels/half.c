@@ -4,25 +4,27 @@
 #include "CKernels.h"
 #include "kernels_internal.h"
 
+/// Whether a finite float became an infinite half.
+static inline int overflowed(float value, uint16_t half) { return (half & 0x7fffu) == 0x7c00u && isfinite(value); }
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-/// 16 floats at a time through VCVTPS2PH.
-GK_AVX512 static void to_f16_512(size_t n, const float *src, uint16_t *dst) {
-    size_t i = 0;
-    for (; i + 16 <= n; i += 16)
-        _mm256_storeu_si256((__m256i *)(dst + i),
-                            _mm512_cvtps_ph(_mm512_loadu_ps(src + i), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
-    for (; i < n; i++) dst[i] = gk_f16_from_f32(src[i]);
-}
-#endif
-
-/// Finite floats among src[0..<n] whose halves dst[0..<n] are infinite (|x| >= 65520).
-static size_t overflows(size_t n, const float *src, const uint16_t *dst) {
-    size_t count = 0;
-    for (size_t i = 0; i < n; i++) count += (dst[i] & 0x7fffu) == 0x7c00u && isfinite(src[i]);
+/// 16 floats at a time through VCVTPS2PH, counting the finite ones at or past 65520 (the ones
+/// that round to infinity) in the same pass.
+GK_AVX512 static size_t to_f16_512(size_t n, const float *src, uint16_t *dst) {
+    const __m512 limit = _mm512_set1_ps(65520.0f), infinity = _mm512_set1_ps(INFINITY);
+    size_t i = 0, count = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m512 v = _mm512_loadu_ps(src + i), magnitude = _mm512_abs_ps(v);
+        _mm256_storeu_si256((__m256i *)(dst + i), _mm512_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+        __mmask16 over = _mm512_cmp_ps_mask(magnitude, limit, _CMP_GE_OQ) & _mm512_cmp_ps_mask(magnitude, infinity, _CMP_LT_OQ);
+        count += (size_t)__builtin_popcount(over);
+    }
+    for (; i < n; i++) count += overflowed(src[i], dst[i] = gk_f16_from_f32(src[i]));
     return count;
 }
+#endif
 
 uint16_t gk_f16_from_f32(float value) {
     uint32_t bits;
@@ -67,11 +69,9 @@ float gk_f32_from_f16(uint16_t half) {
 
 size_t gk_f32_to_f16_n(size_t n, const float *src, uint16_t *dst) {
 #if defined(__x86_64__)
-    if (gk_simd_level_once() >= GK_SIMD_AVX512) {
-        to_f16_512(n, src, dst);
-        return overflows(n, src, dst);
-    }
+    if (gk_simd_level_once() >= GK_SIMD_AVX512) return to_f16_512(n, src, dst);
 #endif
-    for (size_t i = 0; i < n; i++) dst[i] = gk_f16_from_f32(src[i]);
-    return overflows(n, src, dst);
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++) count += overflowed(src[i], dst[i] = gk_f16_from_f32(src[i]));
+    return count;
 }
